@@ -1,0 +1,105 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* Unit tests for xenflow/conf.c, driven by tests/xenflow-unit.at:
+ *
+ *   ovstest test-xenflow-conf bridge NAME [KEY=VALUE]...
+ *       Parses KEY=VALUE pairs as a Bridge's other_config and prints the
+ *       resulting configuration and every reported problem.
+ *
+ *   ovstest test-xenflow-conf bool STRING...
+ *       Prints how each STRING parses as a XenFlow boolean. */
+
+#include <config.h>
+#undef NDEBUG
+
+#include <stdio.h>
+#include <string.h>
+
+#include "command-line.h"
+#include "tests/ovstest.h"
+#include "smap.h"
+#include "svec.h"
+#include "util.h"
+#include "xenflow/conf.h"
+
+static void
+parse_smap(int argc, char *argv[], struct smap *smap)
+{
+    for (int i = 0; i < argc; i++) {
+        char *eq = strchr(argv[i], '=');
+        if (!eq) {
+            ovs_fatal(0, "%s: expected KEY=VALUE", argv[i]);
+        }
+        char *key = xmemdup0(argv[i], eq - argv[i]);
+        smap_add(smap, key, eq + 1);
+        free(key);
+    }
+}
+
+static void
+test_bridge(struct ovs_cmdl_context *ctx)
+{
+    struct smap other_config = SMAP_INITIALIZER(&other_config);
+    struct svec errors = SVEC_EMPTY_INITIALIZER;
+    struct xf_bridge_conf conf;
+    const char *error;
+    size_t i;
+
+    parse_smap(ctx->argc - 2, ctx->argv + 2, &other_config);
+    xf_bridge_conf_parse(ctx->argv[1], &other_config, &conf, &errors);
+
+    printf("enabled=%s\n", conf.enabled ? "true" : "false");
+    SVEC_FOR_EACH (i, error, &errors) {
+        printf("error: %s\n", error);
+    }
+
+    svec_destroy(&errors);
+    smap_destroy(&other_config);
+}
+
+static void
+test_bool(struct ovs_cmdl_context *ctx)
+{
+    for (int i = 1; i < ctx->argc; i++) {
+        bool value = false;
+        if (xf_parse_bool(ctx->argv[i], &value)) {
+            printf("\"%s\": %s\n", ctx->argv[i], value ? "true" : "false");
+        } else {
+            printf("\"%s\": invalid\n", ctx->argv[i]);
+        }
+    }
+}
+
+static const struct ovs_cmdl_command commands[] = {
+    {"bridge", "NAME [KEY=VALUE]...", 1, INT_MAX, test_bridge, OVS_RO},
+    {"bool", "STRING...", 1, INT_MAX, test_bool, OVS_RO},
+    {NULL, NULL, 0, 0, NULL, OVS_RO},
+};
+
+static void
+test_xenflow_conf_main(int argc, char *argv[])
+{
+    struct ovs_cmdl_context ctx = {
+        .argc = argc - 1,
+        .argv = argv + 1,
+    };
+
+    set_program_name(argv[0]);
+    ovs_cmdl_run_command(&ctx, commands);
+}
+
+OVSTEST_REGISTER("test-xenflow-conf", test_xenflow_conf_main);

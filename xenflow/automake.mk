@@ -1,0 +1,81 @@
+# XenFlow: build rules, included from upstream's Makefile.am by
+# patches/0002-automake-include-xenflow.patch.  Paths are relative to the
+# patched upstream tree, where xenflow/ and tests/xenflow/ link to our
+# source directories.
+
+# Pure logic with no ofproto dependency: linked into ovs-vswitchd and into
+# ovstest for unit tests.
+XENFLOW_CORE_SOURCES = \
+	xenflow/conf.c \
+	xenflow/conf.h
+
+vswitchd_ovs_vswitchd_SOURCES += \
+	$(XENFLOW_CORE_SOURCES) \
+	xenflow/xenflow.c \
+	xenflow/xenflow.h
+
+# Unit tests run as "ovstest test-xenflow-*", the OVS convention.
+tests_ovstest_SOURCES += \
+	$(XENFLOW_CORE_SOURCES) \
+	tests/xenflow/test-xenflow-conf.c
+
+EXTRA_DIST += xenflow/automake.mk xenflow/VERSION
+
+# XenFlow autotest suites.  They reuse upstream's macros (ovs-macros.at,
+# ofproto-macros.at, system-*-macros.at) from this tree.
+XENFLOW_TESTSUITE_AT = \
+	tests/xenflow/xenflow-testsuite.at \
+	tests/xenflow/xenflow-macros.at \
+	tests/xenflow/xenflow-unit.at \
+	tests/xenflow/xenflow-basic.at
+XENFLOW_SYSTEM_TESTSUITE_AT = \
+	tests/xenflow/xenflow-system-testsuite.at \
+	tests/xenflow/xenflow-macros.at \
+	tests/xenflow/xenflow-system.at
+XENFLOW_TESTSUITE = $(srcdir)/tests/xenflow-testsuite
+XENFLOW_SYSTEM_TESTSUITE = $(srcdir)/tests/xenflow-system-testsuite
+EXTRA_DIST += $(XENFLOW_TESTSUITE_AT) $(XENFLOW_SYSTEM_TESTSUITE_AT)
+DISTCLEANFILES += $(XENFLOW_TESTSUITE) $(XENFLOW_SYSTEM_TESTSUITE)
+
+$(XENFLOW_TESTSUITE): package.m4 $(XENFLOW_TESTSUITE_AT) $(COMMON_MACROS_AT)
+	$(AM_V_GEN)$(AUTOTEST) -I '$(srcdir)' -o $@.tmp \
+		$(srcdir)/tests/xenflow/xenflow-testsuite.at
+	$(AM_V_at)mv $@.tmp $@
+
+$(XENFLOW_SYSTEM_TESTSUITE): package.m4 $(XENFLOW_SYSTEM_TESTSUITE_AT) \
+		$(SYSTEM_TESTSUITE_AT) $(COMMON_MACROS_AT)
+	$(AM_V_GEN)$(AUTOTEST) -I '$(srcdir)' -o $@.tmp \
+		$(srcdir)/tests/xenflow/xenflow-system-testsuite.at
+	$(AM_V_at)mv $@.tmp $@
+
+# Dummy-datapath suite and unit tests: fast, deterministic, no root.
+check-xenflow: all tests/atconfig tests/atlocal $(XENFLOW_TESTSUITE)
+	set $(SHELL) '$(XENFLOW_TESTSUITE)' -C tests \
+		AUTOTEST_PATH='$(AUTOTEST_PATH)'; \
+	"$$@" $(TESTSUITEFLAGS) || \
+	(test X'$(RECHECK)' = Xyes && "$$@" --recheck)
+
+# Real packets: namespaces, veth, userspace datapath.  Needs root.
+check-xenflow-system: all tests/atconfig tests/atlocal \
+		$(XENFLOW_SYSTEM_TESTSUITE)
+	set $(SHELL) '$(XENFLOW_SYSTEM_TESTSUITE)' -C tests \
+		AUTOTEST_PATH='$(AUTOTEST_PATH)'; \
+	"$$@" $(TESTSUITEFLAGS) -j1 || \
+	(test X'$(RECHECK)' = Xyes && "$$@" --recheck)
+
+# A representative subset of upstream's own suite, run against the fork on
+# every "make check": the families closest to what XenFlow touches (the
+# bridge layer, ofproto-dpif translation, ovs-vsctl).
+XENFLOW_UPSTREAM_SUBSET = -k bridge -k ovs-vsctl -k ofproto-dpif
+check-upstream-subset: all tests/atconfig tests/atlocal $(TESTSUITE)
+	set $(SHELL) '$(TESTSUITE)' -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)' \
+		$(XENFLOW_UPSTREAM_SUBSET); \
+	"$$@" $(TESTSUITEFLAGS) || \
+	(test X'$(RECHECK)' = Xyes && "$$@" --recheck)
+
+# Upstream's whole suite.
+check-upstream: all
+	$(MAKE) check-local
+
+.PHONY: check-xenflow check-xenflow-system check-upstream-subset \
+	check-upstream
