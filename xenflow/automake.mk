@@ -6,11 +6,20 @@
 # Pure logic with no ofproto dependency: linked into ovs-vswitchd and into
 # ovstest for unit tests.
 XENFLOW_CORE_SOURCES = \
+	xenflow/addr.c \
+	xenflow/addr.h \
 	xenflow/conf.c \
-	xenflow/conf.h
+	xenflow/conf.h \
+	xenflow/rib.c \
+	xenflow/rib.h
 
 vswitchd_ovs_vswitchd_SOURCES += \
 	$(XENFLOW_CORE_SOURCES) \
+	xenflow/flowsync.c \
+	xenflow/flowsync.h \
+	xenflow/model.h \
+	xenflow/pipeline.c \
+	xenflow/pipeline.h \
 	xenflow/xenflow.c \
 	xenflow/xenflow.h
 
@@ -27,7 +36,8 @@ XENFLOW_TESTSUITE_AT = \
 	tests/xenflow/xenflow-testsuite.at \
 	tests/xenflow/xenflow-macros.at \
 	tests/xenflow/xenflow-unit.at \
-	tests/xenflow/xenflow-basic.at
+	tests/xenflow/xenflow-basic.at \
+	tests/xenflow/xenflow-routing.at
 XENFLOW_SYSTEM_TESTSUITE_AT = \
 	tests/xenflow/xenflow-system-testsuite.at \
 	tests/xenflow/xenflow-macros.at \

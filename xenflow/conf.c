@@ -18,16 +18,20 @@
 
 #include "xenflow/conf.h"
 
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "packets.h"
 #include "smap.h"
 #include "svec.h"
 #include "util.h"
 
-/* Keys this version understands on a Bridge.  Any other xenflow-* key is
+/* Keys this version understands on an Interface.  Any other xenflow-* key is
  * reported, because a typo in a key would otherwise fail silently. */
-static const char *const bridge_keys[] = {
-    XF_KEY_ENABLE,
+static const char *const iface_keys[] = {
+    XF_IFACE_NETWORK, XF_IFACE_TRUNK, XF_IFACE_ROUTER, XF_IFACE_MAC,
+    XF_IFACE_ADDRESSES,
 };
 
 /* Parses 's' as a boolean.  Only "true" and "false" are accepted, the same
@@ -58,35 +62,334 @@ is_known_key(const char *key, const char *const *keys, size_t n_keys)
     return false;
 }
 
+/* Network and router names appear in keys, logs, flows' owners and appctl
+ * arguments, so keep them to a safe, short alphabet. */
+static bool
+is_valid_name(const char *name)
+{
+    size_t len = strlen(name);
+    return len > 0 && len <= 32
+           && strspn(name, "abcdefghijklmnopqrstuvwxyz"
+                     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == len;
+}
+
+/* Parses 's' as a decimal integer in [min, max]. */
+static bool
+parse_uint(const char *s, unsigned int min, unsigned int max,
+           unsigned int *value)
+{
+    if (!s[0] || strlen(s) > 10 || strspn(s, "0123456789") != strlen(s)) {
+        return false;
+    }
+    unsigned long long v = strtoull(s, NULL, 10);
+    if (v < min || v > max) {
+        return false;
+    }
+    *value = v;
+    return true;
+}
+
+static void
+add_error(struct svec *errors, const char *format, ...)
+    OVS_PRINTF_FORMAT(2, 3);
+
+static void
+add_error(struct svec *errors, const char *format, ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    svec_add_nocopy(errors, xvasprintf(format, args));
+    va_end(args);
+}
+
+/* Parses a router's limits, "KEY=N[,KEY=N]...", into 'rc'.  Returns NULL or
+ * a malloc()'d error. */
+static char *
+parse_router_limits(const char *s, struct xf_router_conf *rc)
+{
+    char *copy = xstrdup(s);
+    char *save_ptr = NULL;
+    char *error = NULL;
+
+    for (char *tok = strtok_r(copy, ", ", &save_ptr); tok && !error;
+         tok = strtok_r(NULL, ", ", &save_ptr)) {
+        char *eq = strchr(tok, '=');
+        unsigned int *field = NULL;
+        if (eq) {
+            *eq = '\0';
+            field = (!strcmp(tok, "max-routes") ? &rc->max_routes
+                     : !strcmp(tok, "max-neighbors") ? &rc->max_neighbors
+                     : !strcmp(tok, "max-flows") ? &rc->max_flows
+                     : NULL);
+        }
+        if (!field) {
+            error = xasprintf("\"%s\" is not one of max-routes=N, "
+                              "max-neighbors=N, max-flows=N", tok);
+        } else if (!parse_uint(eq + 1, 1, UINT32_MAX, field)) {
+            error = xasprintf("%s=\"%s\" is not a positive integer",
+                              tok, eq + 1);
+        }
+    }
+    free(copy);
+    return error;
+}
+
+static void
+xf_router_conf_set_defaults(struct xf_router_conf *rc)
+{
+    rc->max_routes = XF_DEFAULT_MAX_ROUTES;
+    rc->max_neighbors = XF_DEFAULT_MAX_NEIGHBORS;
+    rc->max_flows = XF_DEFAULT_MAX_FLOWS;
+}
+
 /* Parses the xenflow-* keys of bridge 'br_name' from its 'other_config'
- * into 'conf'.  Appends one message per problem to 'errors'; a key with a
- * bad value is ignored, i.e. it takes its default. */
+ * into 'conf', which the caller must later free with
+ * xf_bridge_conf_destroy().  Appends one message per problem to 'errors'; a
+ * key with a bad value is ignored as a whole, i.e. it takes its default. */
 void
 xf_bridge_conf_parse(const char *br_name, const struct smap *other_config,
                      struct xf_bridge_conf *conf, struct svec *errors)
 {
     memset(conf, 0, sizeof *conf);
+    shash_init(&conf->networks);
+    shash_init(&conf->routers);
 
     const char *enable = smap_get(other_config, XF_KEY_ENABLE);
     if (enable && !xf_parse_bool(enable, &conf->enabled)) {
-        svec_add_nocopy(errors, xasprintf(
-                            "bridge %s: other_config:%s=\"%s\" is not a "
-                            "boolean (use \"true\" or \"false\"); ignored, "
-                            "XenFlow stays disabled on this bridge",
-                            br_name, XF_KEY_ENABLE, enable));
+        add_error(errors, "bridge %s: other_config:%s=\"%s\" is not a "
+                  "boolean (use \"true\" or \"false\"); ignored, XenFlow "
+                  "stays disabled on this bridge",
+                  br_name, XF_KEY_ENABLE, enable);
     }
 
-    /* Report unknown xenflow-* keys, in a stable (sorted) order. */
+    /* Walk the keys in sorted order, so that which of two clashing networks
+     * wins (the first by name) does not depend on hash order. */
+    const char *vlan_owner[4096] = { NULL };
+    const struct smap_node **nodes = smap_sort(other_config);
+    for (size_t i = 0; i < smap_count(other_config); i++) {
+        const char *key = nodes[i]->key;
+        const char *value = nodes[i]->value;
+
+        if (strncmp(key, XF_KEY_PREFIX, strlen(XF_KEY_PREFIX))
+            || !strcmp(key, XF_KEY_ENABLE)) {
+            continue;
+        } else if (!strncmp(key, XF_KEY_NETWORK, strlen(XF_KEY_NETWORK))) {
+            const char *name = key + strlen(XF_KEY_NETWORK);
+            unsigned int vlan;
+
+            if (!is_valid_name(name)) {
+                add_error(errors, "bridge %s: other_config:%s: network name "
+                          "must be 1 to 32 letters, digits, '_', '.' or "
+                          "'-'; ignored", br_name, key);
+            } else if (!parse_uint(value, 1, 4094, &vlan)) {
+                add_error(errors, "bridge %s: other_config:%s=\"%s\": VLAN "
+                          "must be an integer from 1 to 4094; network %s "
+                          "ignored", br_name, key, value, name);
+            } else if (vlan_owner[vlan]) {
+                add_error(errors, "bridge %s: networks %s and %s both use "
+                          "VLAN %u; network %s ignored",
+                          br_name, vlan_owner[vlan], name, vlan, name);
+            } else {
+                struct xf_network_conf *nc = xzalloc(sizeof *nc);
+                nc->name = xstrdup(name);
+                nc->vlan = vlan;
+                vlan_owner[vlan] = nc->name;
+                shash_add(&conf->networks, name, nc);
+            }
+        } else if (!strncmp(key, XF_KEY_ROUTER, strlen(XF_KEY_ROUTER))) {
+            const char *name = key + strlen(XF_KEY_ROUTER);
+            struct xf_router_conf rc;
+
+            xf_router_conf_set_defaults(&rc);
+            char *error = (is_valid_name(name)
+                           ? parse_router_limits(value, &rc) : NULL);
+            if (!is_valid_name(name)) {
+                add_error(errors, "bridge %s: other_config:%s: router name "
+                          "must be 1 to 32 letters, digits, '_', '.' or "
+                          "'-'; ignored", br_name, key);
+            } else if (error) {
+                add_error(errors, "bridge %s: other_config:%s: %s; limits "
+                          "ignored, router %s keeps the defaults",
+                          br_name, key, error, name);
+                free(error);
+            } else {
+                struct xf_router_conf *p = xmemdup(&rc, sizeof rc);
+                p->name = xstrdup(name);
+                shash_add(&conf->routers, name, p);
+            }
+        } else {
+            add_error(errors, "bridge %s: other_config:%s is not a XenFlow "
+                      "key (see xenflow(7)); ignored", br_name, key);
+        }
+    }
+    free(nodes);
+}
+
+void
+xf_bridge_conf_destroy(struct xf_bridge_conf *conf)
+{
+    struct shash_node *node;
+
+    SHASH_FOR_EACH (node, &conf->networks) {
+        struct xf_network_conf *nc = node->data;
+        free(nc->name);
+        free(nc);
+    }
+    shash_destroy(&conf->networks);
+    SHASH_FOR_EACH (node, &conf->routers) {
+        struct xf_router_conf *rc = node->data;
+        free(rc->name);
+        free(rc);
+    }
+    shash_destroy(&conf->routers);
+}
+
+/* Returns a malloc()'d router configuration with default limits for router
+ * 'name'. */
+struct xf_router_conf *
+xf_router_conf_default(const char *name)
+{
+    struct xf_router_conf *rc = xzalloc(sizeof *rc);
+    xf_router_conf_set_defaults(rc);
+    rc->name = xstrdup(name);
+    return rc;
+}
+
+static char *
+parse_iface_addresses(const char *s, struct xf_iface_conf *ic)
+{
+    char *copy = xstrdup(s);
+    char *save_ptr = NULL;
+    char *error = NULL;
+    size_t allocated = 0;
+
+    for (char *tok = strtok_r(copy, ", ", &save_ptr); tok && !error;
+         tok = strtok_r(NULL, ", ", &save_ptr)) {
+        struct xf_prefix prefix;
+        error = xf_prefix_parse(tok, true, &prefix);
+        if (!error && !strchr(tok, '/')) {
+            error = xasprintf("\"%s\" needs a prefix length, e.g. %s/24",
+                              tok, tok);
+        }
+        if (!error) {
+            if (ic->n_addrs >= allocated) {
+                ic->addrs = x2nrealloc(ic->addrs, &allocated,
+                                       sizeof *ic->addrs);
+            }
+            ic->addrs[ic->n_addrs++] = prefix;
+        }
+    }
+    free(copy);
+    return error;
+}
+
+/* Parses the xenflow-* keys of Interface 'iface_name' (on bridge 'br_name')
+ * into 'ic'.  Returns true if the interface has a XenFlow role (VM port,
+ * trunk, router interface).  A problem makes the whole interface's XenFlow
+ * configuration ignored (never half-applied) and appends a message to
+ * 'errors'.  The caller must free 'ic' with xf_iface_conf_destroy(). */
+bool
+xf_iface_conf_parse(const char *br_name, const char *iface_name,
+                    const struct smap *other_config,
+                    struct xf_iface_conf *ic, struct svec *errors)
+{
+    size_t n_errors = errors->n;
+
+    memset(ic, 0, sizeof *ic);
+
     const struct smap_node **nodes = smap_sort(other_config);
     for (size_t i = 0; i < smap_count(other_config); i++) {
         const char *key = nodes[i]->key;
         if (!strncmp(key, XF_KEY_PREFIX, strlen(XF_KEY_PREFIX))
-            && !is_known_key(key, bridge_keys, ARRAY_SIZE(bridge_keys))) {
-            svec_add_nocopy(errors, xasprintf(
-                                "bridge %s: other_config:%s is not a XenFlow "
-                                "key (see xenflow(7)); ignored",
-                                br_name, key));
+            && !is_known_key(key, iface_keys, ARRAY_SIZE(iface_keys))) {
+            add_error(errors, "bridge %s: interface %s: other_config:%s is "
+                      "not a XenFlow key (see xenflow(7)); ignored",
+                      br_name, iface_name, key);
         }
     }
     free(nodes);
+    /* Unknown keys alone do not invalidate the known ones. */
+    n_errors = errors->n;
+
+    const char *network = smap_get(other_config, XF_IFACE_NETWORK);
+    const char *trunk = smap_get(other_config, XF_IFACE_TRUNK);
+    const char *router = smap_get(other_config, XF_IFACE_ROUTER);
+    const char *mac = smap_get(other_config, XF_IFACE_MAC);
+    const char *addrs = smap_get(other_config, XF_IFACE_ADDRESSES);
+
+    if (network && !is_valid_name(network)) {
+        add_error(errors, "bridge %s: interface %s: other_config:%s=\"%s\" "
+                  "is not a valid network name", br_name, iface_name,
+                  XF_IFACE_NETWORK, network);
+    }
+    if (trunk && !xf_parse_bool(trunk, &ic->trunk)) {
+        add_error(errors, "bridge %s: interface %s: other_config:%s=\"%s\" "
+                  "is not a boolean (use \"true\" or \"false\")",
+                  br_name, iface_name, XF_IFACE_TRUNK, trunk);
+    }
+    if (ic->trunk && network) {
+        add_error(errors, "bridge %s: interface %s: a trunk carries every "
+                  "network, so it cannot also be in network %s",
+                  br_name, iface_name, network);
+    }
+    if (router) {
+        if (!is_valid_name(router)) {
+            add_error(errors, "bridge %s: interface %s: other_config:%s="
+                      "\"%s\" is not a valid router name",
+                      br_name, iface_name, XF_IFACE_ROUTER, router);
+        }
+        if (!network) {
+            add_error(errors, "bridge %s: interface %s: a router interface "
+                      "needs other_config:%s", br_name, iface_name,
+                      XF_IFACE_NETWORK);
+        }
+        if (!mac) {
+            add_error(errors, "bridge %s: interface %s: a router interface "
+                      "needs other_config:%s (the VM interface's MAC)",
+                      br_name, iface_name, XF_IFACE_MAC);
+        } else if (!eth_addr_from_string(mac, &ic->mac)
+                   || eth_addr_is_multicast(ic->mac)
+                   || eth_addr_is_zero(ic->mac)) {
+            add_error(errors, "bridge %s: interface %s: other_config:%s="
+                      "\"%s\" is not a unicast Ethernet address",
+                      br_name, iface_name, XF_IFACE_MAC, mac);
+        }
+        if (addrs) {
+            char *error = parse_iface_addresses(addrs, ic);
+            if (error) {
+                add_error(errors, "bridge %s: interface %s: other_config:%s: "
+                          "%s", br_name, iface_name, XF_IFACE_ADDRESSES,
+                          error);
+                free(error);
+            }
+        }
+    } else if (mac || addrs) {
+        add_error(errors, "bridge %s: interface %s: other_config:%s only "
+                  "applies to router interfaces (set other_config:%s)",
+                  br_name, iface_name, mac ? XF_IFACE_MAC : XF_IFACE_ADDRESSES,
+                  XF_IFACE_ROUTER);
+    }
+
+    if (errors->n > n_errors) {
+        char *last = errors->names[errors->n - 1];
+        errors->names[errors->n - 1] = xasprintf(
+            "%s; XenFlow ignores this interface", last);
+        free(last);
+        xf_iface_conf_destroy(ic);
+        memset(ic, 0, sizeof *ic);
+        return false;
+    }
+
+    ic->network = nullable_xstrdup(network);
+    ic->router = nullable_xstrdup(router);
+    return ic->network || ic->trunk;
+}
+
+void
+xf_iface_conf_destroy(struct xf_iface_conf *ic)
+{
+    free(ic->network);
+    free(ic->router);
+    free(ic->addrs);
 }

@@ -27,6 +27,11 @@
  * ignored (as if absent) and a message explains why. */
 
 #include <stdbool.h>
+#include <stdint.h>
+
+#include "openvswitch/shash.h"
+#include "openvswitch/types.h"
+#include "xenflow/addr.h"
 
 struct smap;
 struct svec;
@@ -34,16 +39,65 @@ struct svec;
 /* Prefix shared by every XenFlow key. */
 #define XF_KEY_PREFIX "xenflow-"
 
-/* Bridge other_config:xenflow-enable: turns XenFlow on for the bridge. */
-#define XF_KEY_ENABLE "xenflow-enable"
+/* Bridge other_config keys. */
+#define XF_KEY_ENABLE "xenflow-enable"          /* true|false. */
+#define XF_KEY_NETWORK "xenflow-network-"       /* xenflow-network-NAME=VLAN */
+#define XF_KEY_ROUTER "xenflow-router-"         /* xenflow-router-NAME=LIMITS */
+
+/* Interface other_config keys. */
+#define XF_IFACE_NETWORK "xenflow-network"      /* Network of a VM port. */
+#define XF_IFACE_TRUNK "xenflow-trunk"          /* true: trunk port. */
+#define XF_IFACE_ROUTER "xenflow-router"        /* Router of a VM port. */
+#define XF_IFACE_MAC "xenflow-mac"              /* Router interface MAC. */
+#define XF_IFACE_ADDRESSES "xenflow-addresses"  /* Router iface addresses. */
+
+/* Defaults for a router's limits. */
+#define XF_DEFAULT_MAX_ROUTES 2000000
+#define XF_DEFAULT_MAX_NEIGHBORS 65536
+#define XF_DEFAULT_MAX_FLOWS 4000000
+
+/* A virtual network: other_config:xenflow-network-NAME=VLAN on a Bridge. */
+struct xf_network_conf {
+    char *name;
+    uint16_t vlan;              /* 1...4094. */
+};
+
+/* A virtual router's limits: other_config:xenflow-router-NAME on a Bridge,
+ * e.g. "max-routes=1000,max-neighbors=100,max-flows=2000".  A router also
+ * exists, with default limits, as soon as an interface names it. */
+struct xf_router_conf {
+    char *name;
+    unsigned int max_routes;
+    unsigned int max_neighbors;
+    unsigned int max_flows;
+};
 
 /* XenFlow configuration of one bridge. */
 struct xf_bridge_conf {
     bool enabled;               /* other_config:xenflow-enable=true. */
+    struct shash networks;      /* Name -> struct xf_network_conf. */
+    struct shash routers;       /* Name -> struct xf_router_conf. */
+};
+
+/* XenFlow configuration of one Interface. */
+struct xf_iface_conf {
+    char *network;              /* VM port of this network, or NULL. */
+    bool trunk;                 /* Trunk carrying every network, tagged. */
+    char *router;               /* Router interface of this router, or NULL. */
+    struct eth_addr mac;        /* Router interface MAC. */
+    struct xf_prefix *addrs;    /* Router interface addresses. */
+    size_t n_addrs;
 };
 
 void xf_bridge_conf_parse(const char *br_name, const struct smap *other_config,
                           struct xf_bridge_conf *, struct svec *errors);
+void xf_bridge_conf_destroy(struct xf_bridge_conf *);
+struct xf_router_conf *xf_router_conf_default(const char *name);
+
+bool xf_iface_conf_parse(const char *br_name, const char *iface_name,
+                         const struct smap *other_config,
+                         struct xf_iface_conf *, struct svec *errors);
+void xf_iface_conf_destroy(struct xf_iface_conf *);
 
 bool xf_parse_bool(const char *s, bool *value);
 

@@ -18,13 +18,14 @@
  *
  * ovs-vswitchd calls xenflow_init() once, xenflow_reconfigure() every time
  * the bridge layer has applied a new database snapshot, and xenflow_run()/
- * xenflow_wait() once per main-loop iteration.  Nothing here may block: the
- * main loop also forwards packets' upcalls and answers OpenFlow. */
+ * xenflow_wait() once per main-loop iteration.  Nothing here blocks: flow
+ * changes are queued in each bridge's flowsync and applied in batches. */
 
 #include <config.h>
 
 #include "xenflow/xenflow.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,8 +34,11 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/json.h"
+#include "openvswitch/ofp-port.h"
 #include "openvswitch/vlog.h"
 #include "ofproto/ofproto-provider.h"
+#include "flow.h"
+#include "packets.h"
 #include "smap.h"
 #include "sset.h"
 #include "svec.h"
@@ -43,21 +47,30 @@
 #include "util.h"
 #include "vswitch-idl.h"
 #include "xenflow/conf.h"
+#include "xenflow/flowsync.h"
+#include "xenflow/model.h"
+#include "xenflow/pipeline.h"
+#include "xenflow/rib.h"
 
 VLOG_DEFINE_THIS_MODULE(xenflow);
 
 COVERAGE_DEFINE(xenflow_reconfigure);
 COVERAGE_DEFINE(xenflow_config_error);
-
-/* A bridge on which XenFlow is enabled. */
-struct xf_bridge {
-    struct hmap_node node;      /* In 'xf_bridges', hashed on 'name'. */
-    char *name;                 /* Bridge name (also its ofproto's name). */
-    char *datapath_type;        /* "system", "netdev", ... */
-};
+COVERAGE_DEFINE(xenflow_route_update);
+COVERAGE_DEFINE(xenflow_neigh_update);
+COVERAGE_DEFINE(xenflow_command_rejected);
 
 /* All bridges with other_config:xenflow-enable=true, by name. */
 static struct hmap xf_bridges = HMAP_INITIALIZER(&xf_bridges);
+
+/* All virtual routers, by name (names are unique in the switch). */
+static struct hmap xf_routers = HMAP_INITIALIZER(&xf_routers);
+static uint32_t next_router_id = 1;
+
+/* Flow sets of bridges on which XenFlow was turned off: they keep running
+ * until every XenFlow flow is gone from the bridge, then are destroyed. */
+static struct xf_flowsync **draining;
+static size_t n_draining, allocated_draining;
 
 /* Configuration problems found by the latest xenflow_reconfigure(), shown by
  * xenflow/show.  Each is logged once, when it first appears, so a bad key
@@ -66,8 +79,7 @@ static struct sset conf_errors = SSET_INITIALIZER(&conf_errors);
 
 static bool initialized;
 
-static unixctl_cb_func xenflow_unixctl_version;
-static unixctl_cb_func xenflow_unixctl_show;
+static void register_commands(void);
 
 /* The Open vSwitch release XenFlow is built on, i.e. VERSION without our
  * "+xenflowN" suffix. */
@@ -86,16 +98,13 @@ xenflow_version(void)
 void
 xenflow_init(void)
 {
-    if (initialized) {
-        return;
+    if (!initialized) {
+        initialized = true;
+        register_commands();
     }
-    initialized = true;
-
-    unixctl_command_register("xenflow/version", "[--json]", 0, 1,
-                             xenflow_unixctl_version, NULL);
-    unixctl_command_register("xenflow/show", "[--json]", 0, 1,
-                             xenflow_unixctl_show, NULL);
 }
+
+/* Model lookups. */
 
 static struct xf_bridge *
 xf_bridge_find(const struct hmap *bridges, const char *name)
@@ -110,14 +119,487 @@ xf_bridge_find(const struct hmap *bridges, const char *name)
     return NULL;
 }
 
-static void
-xf_bridge_destroy(struct xf_bridge *br)
+static struct xf_router *
+xf_router_find(const char *name)
 {
-    if (br) {
-        free(br->name);
-        free(br->datapath_type);
-        free(br);
+    struct xf_router *r;
+
+    HMAP_FOR_EACH_WITH_HASH (r, node, hash_string(name, 0), &xf_routers) {
+        if (!strcmp(r->name, name)) {
+            return r;
+        }
     }
+    return NULL;
+}
+
+const struct xf_iface *
+xf_router_find_iface(const struct xf_router *r, const char *name)
+{
+    for (size_t i = 0; i < r->n_ifaces; i++) {
+        if (!strcmp(r->ifaces[i].name, name)) {
+            return &r->ifaces[i];
+        }
+    }
+    return NULL;
+}
+
+static struct xf_flowsync *
+router_flows(const struct xf_router *r)
+{
+    struct xf_bridge *br = xf_bridge_find(&xf_bridges, r->bridge);
+    return br ? br->flows : NULL;
+}
+
+static void
+xf_ports_destroy(struct xf_port *ports, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(ports[i].name);
+    }
+    free(ports);
+}
+
+static void
+xf_network_destroy(struct xf_network *net)
+{
+    free(net->name);
+    xf_ports_destroy(net->vm_ports, net->n_vm_ports);
+    free(net);
+}
+
+static void
+xf_ifaces_destroy(struct xf_iface *ifaces, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(ifaces[i].name);
+        free(ifaces[i].network);
+        free(ifaces[i].addrs);
+    }
+    free(ifaces);
+}
+
+/* Frees 'br''s model, but not its flowsync. */
+static void
+xf_bridge_free(struct xf_bridge *br)
+{
+    struct xf_network *net;
+
+    HMAP_FOR_EACH_POP (net, node, &br->networks) {
+        xf_network_destroy(net);
+    }
+    hmap_destroy(&br->networks);
+    xf_ports_destroy(br->trunks, br->n_trunks);
+    free(br->name);
+    free(br->datapath_type);
+    free(br);
+}
+
+/* Routes and neighbours: the RIB and its flows, within the router's
+ * limits. */
+
+static bool
+router_has_flow_room(const struct xf_router *r)
+{
+    return r->n_routes_installed + r->n_neighs_installed < r->limits.max_flows;
+}
+
+/* Installs (or updates) the flow of 'route' if the router's limits allow.
+ * Over a limit the route stays in the RIB, not installed: its traffic falls
+ * to the router's "no route" flow and is routed by the VM itself, so
+ * nothing is lost (the seed paper's default route to the VM). */
+static void
+router_install_route(struct xf_router *r, struct xf_route *route)
+{
+    struct xf_flowsync *fs = router_flows(r);
+
+    if (!fs) {
+        return;
+    } else if (route->installed) {
+        if (!xf_pipeline_route_put(r, route, fs)) {
+            xf_pipeline_route_remove(r, route, fs);
+            route->installed = false;
+            r->n_routes_installed--;
+        }
+    } else if (r->n_routes_installed < r->limits.max_routes
+               && router_has_flow_room(r)
+               && xf_pipeline_route_put(r, route, fs)) {
+        route->installed = true;
+        r->n_routes_installed++;
+    }
+}
+
+static void
+router_install_neigh(struct xf_router *r, struct xf_neigh *neigh)
+{
+    struct xf_flowsync *fs = router_flows(r);
+
+    if (!fs) {
+        return;
+    } else if (neigh->installed) {
+        if (!xf_pipeline_neigh_put(r, neigh, fs)) {
+            neigh->installed = false;
+            r->n_neighs_installed--;
+        }
+    } else if (r->n_neighs_installed < r->limits.max_neighbors
+               && router_has_flow_room(r)
+               && xf_pipeline_neigh_put(r, neigh, fs)) {
+        neigh->installed = true;
+        r->n_neighs_installed++;
+    }
+}
+
+static bool
+router_over_limit(const struct xf_router *r)
+{
+    return (r->n_routes_installed < hmap_count(&r->rib.routes)
+            || r->n_neighs_installed < hmap_count(&r->rib.neighs));
+}
+
+/* After a removal, installs entries that were waiting for room. */
+static void
+router_promote(struct xf_router *r)
+{
+    struct xf_route *route;
+    struct xf_neigh *neigh;
+
+    if (!router_over_limit(r)) {
+        return;
+    }
+    HMAP_FOR_EACH (route, node, &r->rib.routes) {
+        if (!route->installed) {
+            router_install_route(r, route);
+        }
+    }
+    HMAP_FOR_EACH (neigh, node, &r->rib.neighs) {
+        if (!neigh->installed) {
+            router_install_neigh(r, neigh);
+        }
+    }
+}
+
+static void
+router_remove_route(struct xf_router *r, struct xf_route *route)
+{
+    struct xf_flowsync *fs = router_flows(r);
+
+    if (route->installed) {
+        if (fs) {
+            xf_pipeline_route_remove(r, route, fs);
+        }
+        r->n_routes_installed--;
+    }
+    free(route);
+}
+
+static void
+router_remove_neigh(struct xf_router *r, struct xf_neigh *neigh)
+{
+    struct xf_flowsync *fs = router_flows(r);
+
+    if (neigh->installed) {
+        if (fs) {
+            xf_pipeline_neigh_remove(r, neigh, fs);
+        }
+        r->n_neighs_installed--;
+    }
+    free(neigh);
+}
+
+/* (Re)installs everything of router 'r' from scratch: its fixed flows, and
+ * its routes and neighbours within its limits. */
+static void
+router_install_all(struct xf_router *r)
+{
+    struct xf_flowsync *fs = router_flows(r);
+    struct xf_route *route;
+    struct xf_neigh *neigh;
+
+    r->n_routes_installed = r->n_neighs_installed = 0;
+    HMAP_FOR_EACH (route, node, &r->rib.routes) {
+        route->installed = false;
+    }
+    HMAP_FOR_EACH (neigh, node, &r->rib.neighs) {
+        neigh->installed = false;
+    }
+    if (!fs) {
+        return;
+    }
+    xf_pipeline_router(r, fs);
+    HMAP_FOR_EACH (neigh, node, &r->rib.neighs) {
+        router_install_neigh(r, neigh);
+    }
+    HMAP_FOR_EACH (route, node, &r->rib.routes) {
+        router_install_route(r, route);
+    }
+}
+
+static void
+xf_router_destroy(struct xf_router *r)
+{
+    xf_rib_destroy(&r->rib);
+    xf_ifaces_destroy(r->ifaces, r->n_ifaces);
+    free(r->limits.name);
+    free(r->bridge);
+    free(r->name);
+    free(r);
+}
+
+/* Configuration. */
+
+static bool
+cookie_is_config(uint64_t cookie, void *aux OVS_UNUSED)
+{
+    enum xf_flow_kind kind = xf_cookie_kind(cookie);
+    return kind != XF_FLOW_ROUTE && kind != XF_FLOW_NEIGH;
+}
+
+static bool
+cookie_is_router(uint64_t cookie, void *router_)
+{
+    const struct xf_router *r = router_;
+    enum xf_flow_kind kind = xf_cookie_kind(cookie);
+
+    return (xf_cookie_owner(cookie) == r->id
+            && kind != XF_FLOW_CLASSIFY && kind != XF_FLOW_EGRESS
+            && kind != XF_FLOW_LEARNED);
+}
+
+static bool
+cookie_is_any(uint64_t cookie OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    return true;
+}
+
+static ofp_port_t
+query_ofport(const struct ofproto *ofproto, const char *name)
+{
+    struct ofproto_port port;
+    ofp_port_t ofport = OFPP_NONE;
+
+    if (ofproto && !ofproto_port_query_by_name(ofproto, name, &port)) {
+        ofport = port.ofp_port;
+        ofproto_port_destroy(&port);
+    }
+    return ofport;
+}
+
+/* A router's interfaces as found while reading one snapshot. */
+struct router_build {
+    struct hmap_node node;      /* In a local hmap, by name. */
+    char *name;
+    char *bridge;
+    struct xf_iface *ifaces;
+    size_t n_ifaces, allocated_ifaces;
+    struct xf_router_conf limits;
+};
+
+static struct router_build *
+router_build_find(struct hmap *builds, const char *name)
+{
+    struct router_build *rb;
+
+    HMAP_FOR_EACH_WITH_HASH (rb, node, hash_string(name, 0), builds) {
+        if (!strcmp(rb->name, name)) {
+            return rb;
+        }
+    }
+    return NULL;
+}
+
+static int
+compare_ports(const void *a_, const void *b_)
+{
+    const struct xf_port *a = a_;
+    const struct xf_port *b = b_;
+    return strcmp(a->name, b->name);
+}
+
+static int
+compare_ifaces(const void *a_, const void *b_)
+{
+    const struct xf_iface *a = a_;
+    const struct xf_iface *b = b_;
+    return strcmp(a->name, b->name);
+}
+
+static void
+add_port(struct xf_port **ports, size_t *n, const char *name,
+         ofp_port_t ofport)
+{
+    *ports = xrealloc(*ports, (*n + 1) * sizeof **ports);
+    (*ports)[(*n)++] = (struct xf_port) { xstrdup(name), ofport };
+}
+
+/* Builds the model of bridge 'br_cfg' (XenFlow enabled) into a new
+ * xf_bridge, adding its routers' interfaces to 'builds'. */
+static struct xf_bridge *
+build_bridge(const struct ovsrec_bridge *br_cfg,
+             const struct xf_bridge_conf *conf, struct hmap *builds,
+             struct svec *errors)
+{
+    const struct ofproto *ofproto = ofproto_lookup(br_cfg->name);
+    struct xf_bridge *br = xzalloc(sizeof *br);
+    struct shash_node *snode;
+
+    br->name = xstrdup(br_cfg->name);
+    br->datapath_type = xstrdup(br_cfg->datapath_type[0]
+                                ? br_cfg->datapath_type : "system");
+    hmap_init(&br->networks);
+
+    SHASH_FOR_EACH (snode, &conf->networks) {
+        const struct xf_network_conf *nc = snode->data;
+        struct xf_network *net = xzalloc(sizeof *net);
+        net->name = xstrdup(nc->name);
+        net->vlan = nc->vlan;
+        hmap_insert(&br->networks, &net->node, hash_string(net->name, 0));
+    }
+
+    for (size_t i = 0; i < br_cfg->n_ports; i++) {
+        const struct ovsrec_port *port_cfg = br_cfg->ports[i];
+        for (size_t j = 0; j < port_cfg->n_interfaces; j++) {
+            const struct ovsrec_interface *if_cfg = port_cfg->interfaces[j];
+            struct xf_iface_conf ic;
+
+            if (!xf_iface_conf_parse(br->name, if_cfg->name,
+                                     &if_cfg->other_config, &ic, errors)) {
+                xf_iface_conf_destroy(&ic);
+                continue;
+            }
+
+            ofp_port_t ofport = query_ofport(ofproto, if_cfg->name);
+            struct xf_network *net = NULL;
+            if (ic.network) {
+                HMAP_FOR_EACH_WITH_HASH (net, node,
+                                         hash_string(ic.network, 0),
+                                         &br->networks) {
+                    if (!strcmp(net->name, ic.network)) {
+                        break;
+                    }
+                }
+                if (!net) {
+                    svec_add_nocopy(errors, xasprintf(
+                        "bridge %s: interface %s: network %s is not defined "
+                        "(set Bridge %s other_config:"XF_KEY_NETWORK"%s=VLAN)"
+                        "; XenFlow ignores this interface", br->name,
+                        if_cfg->name, ic.network, br->name, ic.network));
+                    xf_iface_conf_destroy(&ic);
+                    continue;
+                }
+            }
+
+            if (ic.trunk) {
+                add_port(&br->trunks, &br->n_trunks, if_cfg->name, ofport);
+            } else {
+                add_port(&net->vm_ports, &net->n_vm_ports, if_cfg->name,
+                         ofport);
+            }
+
+            if (ic.router) {
+                struct router_build *rb = router_build_find(builds,
+                                                            ic.router);
+                if (rb && strcmp(rb->bridge, br->name)) {
+                    svec_add_nocopy(errors, xasprintf(
+                        "bridge %s: interface %s: router %s already has "
+                        "interfaces on bridge %s; a router lives on one "
+                        "bridge; interface ignored", br->name, if_cfg->name,
+                        ic.router, rb->bridge));
+                    xf_iface_conf_destroy(&ic);
+                    continue;
+                }
+                if (!rb) {
+                    rb = xzalloc(sizeof *rb);
+                    rb->name = xstrdup(ic.router);
+                    rb->bridge = xstrdup(br->name);
+                    struct xf_router_conf *lc = shash_find_data(
+                        &conf->routers, ic.router);
+                    struct xf_router_conf *def = NULL;
+                    if (!lc) {
+                        lc = def = xf_router_conf_default(ic.router);
+                    }
+                    rb->limits = *lc;
+                    rb->limits.name = xstrdup(ic.router);
+                    if (def) {
+                        free(def->name);
+                        free(def);
+                    }
+                    hmap_insert(builds, &rb->node, hash_string(rb->name, 0));
+                }
+                if (rb->n_ifaces >= rb->allocated_ifaces) {
+                    rb->ifaces = x2nrealloc(rb->ifaces, &rb->allocated_ifaces,
+                                            sizeof *rb->ifaces);
+                }
+                rb->ifaces[rb->n_ifaces++] = (struct xf_iface) {
+                    .name = xstrdup(if_cfg->name),
+                    .ofport = ofport,
+                    .mac = ic.mac,
+                    .network = xstrdup(net->name),
+                    .vlan = net->vlan,
+                    .addrs = ic.addrs,
+                    .n_addrs = ic.n_addrs,
+                };
+                ic.addrs = NULL;
+            }
+            xf_iface_conf_destroy(&ic);
+        }
+    }
+
+    /* Stable order, so that flows (e.g. flood lists) and output do not
+     * depend on the database's hash order. */
+    struct xf_network *net;
+    HMAP_FOR_EACH (net, node, &br->networks) {
+        qsort(net->vm_ports, net->n_vm_ports, sizeof *net->vm_ports,
+              compare_ports);
+    }
+    qsort(br->trunks, br->n_trunks, sizeof *br->trunks, compare_ports);
+    return br;
+}
+
+/* Whether two interface lists differ in anything the flows depend on. */
+static bool
+ifaces_differ(const struct xf_iface *a, size_t n_a,
+              const struct xf_iface *b, size_t n_b)
+{
+    if (n_a != n_b) {
+        return true;
+    }
+    for (size_t i = 0; i < n_a; i++) {
+        if (strcmp(a[i].name, b[i].name) || a[i].ofport != b[i].ofport
+            || !eth_addr_equals(a[i].mac, b[i].mac) || a[i].vlan != b[i].vlan
+            || a[i].n_addrs != b[i].n_addrs
+            || memcmp(a[i].addrs, b[i].addrs,
+                      a[i].n_addrs * sizeof *a[i].addrs)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+start_draining(struct xf_flowsync *fs)
+{
+    xf_flowsync_mark_stale(fs, cookie_is_any, NULL);
+    xf_flowsync_sweep(fs);
+    if (n_draining >= allocated_draining) {
+        draining = x2nrealloc(draining, &allocated_draining,
+                              sizeof *draining);
+    }
+    draining[n_draining++] = fs;
+}
+
+/* If XenFlow was turned off on 'bridge' and is on again before its flows
+ * were all removed, takes that flowsync back (flows put again are simply
+ * no longer removed), so the two never fight over the same flows. */
+static struct xf_flowsync *
+reclaim_draining(const char *bridge)
+{
+    for (size_t i = 0; i < n_draining; i++) {
+        if (!strcmp(xf_flowsync_bridge(draining[i]), bridge)) {
+            struct xf_flowsync *fs = draining[i];
+            draining[i] = draining[--n_draining];
+            return fs;
+        }
+    }
+    return NULL;
 }
 
 /* Applies database snapshot 'ovs_cfg', which the bridge layer has just
@@ -126,43 +608,124 @@ void
 xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
 {
     struct hmap new_bridges = HMAP_INITIALIZER(&new_bridges);
+    struct hmap builds = HMAP_INITIALIZER(&builds);
     struct svec errors = SVEC_EMPTY_INITIALIZER;
 
     COVERAGE_INC(xenflow_reconfigure);
 
+    /* 1. Read the snapshot into a new model. */
     for (size_t i = 0; i < ovs_cfg->n_bridges; i++) {
         const struct ovsrec_bridge *br_cfg = ovs_cfg->bridges[i];
         struct xf_bridge_conf conf;
 
         xf_bridge_conf_parse(br_cfg->name, &br_cfg->other_config, &conf,
                              &errors);
-        if (!conf.enabled || xf_bridge_find(&new_bridges, br_cfg->name)) {
-            continue;
+        if (conf.enabled && !xf_bridge_find(&new_bridges, br_cfg->name)) {
+            struct xf_bridge *br = build_bridge(br_cfg, &conf, &builds,
+                                                &errors);
+            hmap_insert(&new_bridges, &br->node, hash_string(br->name, 0));
         }
-
-        struct xf_bridge *br = xzalloc(sizeof *br);
-        br->name = xstrdup(br_cfg->name);
-        br->datapath_type = xstrdup(br_cfg->datapath_type[0]
-                                    ? br_cfg->datapath_type : "system");
-        hmap_insert(&new_bridges, &br->node, hash_string(br->name, 0));
+        xf_bridge_conf_destroy(&conf);
     }
 
-    /* Log transitions, so the log tells when and where XenFlow was turned
-     * on or off. */
+    /* 2. Bridges: keep the flowsync of bridges that stay enabled. */
     struct xf_bridge *br;
     HMAP_FOR_EACH (br, node, &new_bridges) {
-        if (!xf_bridge_find(&xf_bridges, br->name)) {
+        struct xf_bridge *old = xf_bridge_find(&xf_bridges, br->name);
+        if (old) {
+            br->flows = old->flows;
+            old->flows = NULL;
+        } else {
             VLOG_INFO("XenFlow enabled on bridge %s", br->name);
+            br->flows = reclaim_draining(br->name);
+            if (!br->flows) {
+                br->flows = xf_flowsync_create(br->name);
+            }
         }
+        xf_flowsync_mark_stale(br->flows, cookie_is_config, NULL);
     }
     HMAP_FOR_EACH_POP (br, node, &xf_bridges) {
-        if (!xf_bridge_find(&new_bridges, br->name)) {
+        if (br->flows) {
             VLOG_INFO("XenFlow disabled on bridge %s", br->name);
+            start_draining(br->flows);
         }
-        xf_bridge_destroy(br);
+        xf_bridge_free(br);
     }
     hmap_swap(&xf_bridges, &new_bridges);
     hmap_destroy(&new_bridges);
+
+    /* 3. Routers: update in place (their RIBs survive reconfiguration),
+     * delete those no longer configured. */
+    struct xf_router *r;
+    HMAP_FOR_EACH_SAFE (r, node, &xf_routers) {
+        struct router_build *rb = router_build_find(&builds, r->name);
+        if (!rb) {
+            VLOG_INFO("router %s removed", r->name);
+            struct xf_flowsync *fs = router_flows(r);
+            if (fs) {
+                xf_flowsync_mark_stale(fs, cookie_is_router, r);
+            }
+            hmap_remove(&xf_routers, &r->node);
+            xf_router_destroy(r);
+        }
+    }
+
+    struct router_build *rb;
+    HMAP_FOR_EACH_POP (rb, node, &builds) {
+        qsort(rb->ifaces, rb->n_ifaces, sizeof *rb->ifaces, compare_ifaces);
+        r = xf_router_find(rb->name);
+        bool reinstall;
+        if (!r) {
+            r = xzalloc(sizeof *r);
+            r->name = xstrdup(rb->name);
+            r->id = next_router_id++;
+            r->bridge = xstrdup(rb->bridge);
+            xf_rib_init(&r->rib);
+            hmap_insert(&xf_routers, &r->node, hash_string(r->name, 0));
+            VLOG_INFO("router %s created on bridge %s (id %"PRIu32")",
+                      r->name, r->bridge, r->id);
+            reinstall = true;
+        } else {
+            reinstall = (strcmp(r->bridge, rb->bridge)
+                         || r->limits.max_routes != rb->limits.max_routes
+                         || r->limits.max_neighbors
+                            != rb->limits.max_neighbors
+                         || r->limits.max_flows != rb->limits.max_flows
+                         || ifaces_differ(r->ifaces, r->n_ifaces,
+                                          rb->ifaces, rb->n_ifaces));
+            if (reinstall) {
+                struct xf_flowsync *fs = router_flows(r);
+                if (fs) {
+                    /* Everything of the old incarnation goes; what is
+                     * still wanted is put back below, unchanged flows
+                     * without any gap. */
+                    xf_flowsync_mark_stale(fs, cookie_is_router, r);
+                }
+            }
+        }
+        xf_ifaces_destroy(r->ifaces, r->n_ifaces);
+        r->ifaces = rb->ifaces;
+        r->n_ifaces = rb->n_ifaces;
+        free(r->limits.name);
+        r->limits = rb->limits;
+        free(r->bridge);
+        r->bridge = rb->bridge;
+
+        if (reinstall) {
+            router_install_all(r);
+        } else {
+            xf_pipeline_router(r, router_flows(r));
+        }
+        free(rb->name);
+        free(rb);
+    }
+    hmap_destroy(&builds);
+
+    /* 4. Bridge-level flows, then drop what is no longer wanted. */
+    HMAP_FOR_EACH (br, node, &xf_bridges) {
+        xf_pipeline_bridge(br, br->flows);
+        xf_flowsync_sweep(br->flows);
+    }
 
     /* Log configuration problems that are new since the last time. */
     struct sset new_errors = SSET_INITIALIZER(&new_errors);
@@ -183,50 +746,217 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
 void
 xenflow_run(void)
 {
-    /* Nothing periodic yet: the data plane, client channel and QoS
-     * controller hook in here. */
+    struct xf_bridge *br;
+
+    HMAP_FOR_EACH (br, node, &xf_bridges) {
+        xf_flowsync_run(br->flows);
+    }
+    for (size_t i = 0; i < n_draining; ) {
+        xf_flowsync_run(draining[i]);
+        if (xf_flowsync_drained(draining[i])) {
+            xf_flowsync_destroy(draining[i]);
+            draining[i] = draining[--n_draining];
+        } else {
+            i++;
+        }
+    }
 }
 
 void
 xenflow_wait(void)
 {
+    struct xf_bridge *br;
+
+    HMAP_FOR_EACH (br, node, &xf_bridges) {
+        xf_flowsync_wait(br->flows);
+    }
+    for (size_t i = 0; i < n_draining; i++) {
+        xf_flowsync_wait(draining[i]);
+    }
 }
 
 void
 xenflow_destroy(void)
 {
     struct xf_bridge *br;
+    struct xf_router *r;
 
-    HMAP_FOR_EACH_POP (br, node, &xf_bridges) {
-        xf_bridge_destroy(br);
+    HMAP_FOR_EACH_POP (r, node, &xf_routers) {
+        xf_router_destroy(r);
     }
+    HMAP_FOR_EACH_POP (br, node, &xf_bridges) {
+        xf_flowsync_destroy(br->flows);
+        xf_bridge_free(br);
+    }
+    for (size_t i = 0; i < n_draining; i++) {
+        xf_flowsync_destroy(draining[i]);
+    }
+    n_draining = 0;
     sset_clear(&conf_errors);
+}
+
+/* Route and neighbour operations shared by the unixctl commands and, later,
+ * the client channel. */
+
+/* Resolves the egress interface of a route: 'spec->dev' if given (it must be
+ * one of the router's interfaces), otherwise the interface whose subnet
+ * holds the gateway.  Returns NULL and sets '*dev', or an error. */
+static char *
+resolve_dev(const struct xf_router *r, const char *dev,
+            const struct in6_addr *addr, const char *what)
+{
+    if (dev) {
+        return (xf_router_find_iface(r, dev) ? NULL
+                : xasprintf("router %s has no interface %s", r->name, dev));
+    }
+    for (size_t i = 0; i < r->n_ifaces; i++) {
+        for (size_t j = 0; j < r->ifaces[i].n_addrs; j++) {
+            if (xf_prefix_contains(&r->ifaces[i].addrs[j], addr)) {
+                return NULL;
+            }
+        }
+    }
+    struct ds s = DS_EMPTY_INITIALIZER;
+    xf_addr_format(addr, &s);
+    char *error = xasprintf("%s %s is not in the subnet of any interface of "
+                            "router %s; add \"dev INTERFACE\"", what,
+                            ds_cstr(&s), r->name);
+    ds_destroy(&s);
+    return error;
+}
+
+static const char *
+resolved_dev(const struct xf_router *r, const char *dev,
+             const struct in6_addr *addr)
+{
+    if (dev) {
+        return dev;
+    }
+    for (size_t i = 0; i < r->n_ifaces; i++) {
+        for (size_t j = 0; j < r->ifaces[i].n_addrs; j++) {
+            if (xf_prefix_contains(&r->ifaces[i].addrs[j], addr)) {
+                return r->ifaces[i].name;
+            }
+        }
+    }
+    OVS_NOT_REACHED();
+}
+
+static char *
+route_spec_check(const struct xf_router *r, const struct xf_route_spec *spec)
+{
+    if (!spec->has_gw) {
+        return resolve_dev(r, spec->dev, NULL, NULL);
+    }
+    return resolve_dev(r, spec->dev, &spec->gw, "gateway");
+}
+
+/* Sets route 'spec' (already checked) in router 'r'. */
+static void
+router_set_route(struct xf_router *r, const struct xf_route_spec *spec)
+{
+    const char *dev = (spec->has_gw ? resolved_dev(r, spec->dev, &spec->gw)
+                       : spec->dev);
+    bool changed;
+    struct xf_route *route = xf_rib_route_set(
+        &r->rib, &spec->prefix, spec->has_gw ? &spec->gw : NULL, dev,
+        &changed);
+    if (changed || !route->installed) {
+        router_install_route(r, route);
+        r->n_route_updates++;
+        COVERAGE_INC(xenflow_route_update);
+    }
+}
+
+static void
+router_set_neigh(struct xf_router *r, const struct xf_neigh_spec *spec)
+{
+    const char *dev = resolved_dev(r, spec->dev, &spec->ip);
+    bool changed;
+    struct xf_neigh *neigh = xf_rib_neigh_set(&r->rib, dev, &spec->ip,
+                                              spec->mac, &changed);
+    if (changed || !neigh->installed) {
+        router_install_neigh(r, neigh);
+        r->n_neigh_updates++;
+        COVERAGE_INC(xenflow_neigh_update);
+    }
+}
+
+/* Removes every route and neighbour still marked stale. */
+static size_t
+router_sweep(struct xf_router *r)
+{
+    struct xf_route *route;
+    struct xf_neigh *neigh;
+    size_t n = 0;
+
+    HMAP_FOR_EACH_SAFE (route, node, &r->rib.routes) {
+        if (route->stale) {
+            hmap_remove(&r->rib.routes, &route->node);
+            router_remove_route(r, route);
+            n++;
+        }
+    }
+    HMAP_FOR_EACH_SAFE (neigh, node, &r->rib.neighs) {
+        if (neigh->stale) {
+            hmap_remove(&r->rib.neighs, &neigh->node);
+            router_remove_neigh(r, neigh);
+            n++;
+        }
+    }
+    router_promote(r);
+    return n;
 }
 
 /* unixctl commands. */
 
-/* Parses the optional output-format argument shared by XenFlow's unixctl
- * commands.  Returns true if 'argc'/'argv' asked for JSON.  On a bad
- * argument, replies with an error on 'conn' and returns false with '*ok' set
- * to false. */
-static bool
-parse_format_arg(struct unixctl_conn *conn, int argc, const char *argv[],
-                 bool *ok)
-{
-    *ok = true;
-    if (argc < 2) {
-        return false;
-    } else if (!strcmp(argv[1], "--json")) {
-        return true;
-    }
+static void
+reply_error(struct unixctl_conn *conn, const char *format, ...)
+    OVS_PRINTF_FORMAT(2, 3);
 
-    struct ds s = DS_EMPTY_INITIALIZER;
-    ds_put_format(&s, "%s: unknown argument \"%s\" (usage: %s [--json])",
-                  argv[0], argv[1], argv[0]);
-    unixctl_command_reply_error(conn, ds_cstr(&s));
-    ds_destroy(&s);
-    *ok = false;
+static void
+reply_error(struct unixctl_conn *conn, const char *format, ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    char *msg = xvasprintf(format, args);
+    va_end(args);
+    COVERAGE_INC(xenflow_command_rejected);
+    unixctl_command_reply_error(conn, msg);
+    free(msg);
+}
+
+/* Removes a "--json" argument from 'argv', if present, and returns whether
+ * it was. */
+static bool
+take_json_flag(int *argc, const char *argv[])
+{
+    for (int i = 1; i < *argc; i++) {
+        if (!strcmp(argv[i], "--json")) {
+            memmove(&argv[i], &argv[i + 1], (*argc - i - 1) * sizeof *argv);
+            (*argc)--;
+            return true;
+        }
+    }
     return false;
+}
+
+/* Looks up the router named in argv[1]; replies with an error and returns
+ * NULL if there is none. */
+static struct xf_router *
+lookup_router(struct unixctl_conn *conn, int argc, const char *argv[])
+{
+    if (argc < 2) {
+        reply_error(conn, "%s: missing ROUTER", argv[0]);
+        return NULL;
+    }
+    struct xf_router *r = xf_router_find(argv[1]);
+    if (!r) {
+        reply_error(conn, "%s: no router named \"%s\" (see xenflow/show)",
+                    argv[0], argv[1]);
+    }
+    return r;
 }
 
 static void
@@ -238,16 +968,462 @@ reply_json(struct unixctl_conn *conn, struct json *json)
     json_destroy(json);
 }
 
+/* Replies with table 't', as text or as JSON ({"headings": [...], "data":
+ * [[...]...]}, the format of ovsdb-client and ovs-vsctl --format=json). */
 static void
-xenflow_unixctl_version(struct unixctl_conn *conn, int argc,
-                        const char *argv[], void *aux OVS_UNUSED)
+reply_table(struct unixctl_conn *conn, struct table *t, bool json)
 {
-    bool ok;
-    bool json = parse_format_arg(conn, argc, argv, &ok);
+    struct table_style style = TABLE_STYLE_DEFAULT;
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    style.format = json ? TF_JSON : TF_TABLE;
+    style.json_flags = JSSF_SORT;
+    table_format_reset();
+    table_format(t, &style, &s);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+    table_destroy(t);
+}
+
+static void
+add_text(struct table *t, const char *text)
+{
+    table_add_cell(t)->text = xstrdup(text);
+}
+
+static void
+add_int(struct table *t, long long int n)
+{
+    table_add_cell(t)->json = json_integer_create(n);
+}
+
+static void
+add_addr(struct table *t, const struct in6_addr *addr)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    xf_addr_format(addr, &s);
+    table_add_cell(t)->text = ds_steal_cstr(&s);
+}
+
+static void
+cmd_route_add(struct unixctl_conn *conn, int argc, const char *argv[],
+              void *aux OVS_UNUSED)
+{
+    struct xf_router *r = lookup_router(conn, argc, argv);
+    if (!r) {
+        return;
+    }
+
+    struct xf_route_spec spec;
+    char *error = xf_route_spec_parse(argc - 2, argv + 2, &spec);
+    if (!error) {
+        error = route_spec_check(r, &spec);
+    }
+    if (error) {
+        r->n_rejected++;
+        reply_error(conn, "%s: %s", argv[0], error);
+        free(error);
+    } else {
+        router_set_route(r, &spec);
+        unixctl_command_reply(conn, NULL);
+    }
+    free(spec.dev);
+}
+
+static void
+cmd_route_del(struct unixctl_conn *conn, int argc, const char *argv[],
+              void *aux OVS_UNUSED)
+{
+    struct xf_router *r = lookup_router(conn, argc, argv);
+    if (!r) {
+        return;
+    }
+
+    struct xf_prefix prefix;
+    char *error = xf_prefix_parse(argv[2], false, &prefix);
+    if (error) {
+        r->n_rejected++;
+        reply_error(conn, "%s: %s", argv[0], error);
+        free(error);
+        return;
+    }
+    struct xf_route *route = xf_rib_route_remove(&r->rib, &prefix);
+    if (!route) {
+        reply_error(conn, "%s: router %s has no route %s", argv[0], r->name,
+                    argv[2]);
+        return;
+    }
+    router_remove_route(r, route);
+    router_promote(r);
+    r->n_route_updates++;
+    COVERAGE_INC(xenflow_route_update);
+    unixctl_command_reply(conn, NULL);
+}
+
+static void
+cmd_neigh_add(struct unixctl_conn *conn, int argc, const char *argv[],
+              void *aux OVS_UNUSED)
+{
+    struct xf_router *r = lookup_router(conn, argc, argv);
+    if (!r) {
+        return;
+    }
+
+    struct xf_neigh_spec spec;
+    char *error = xf_neigh_spec_parse(argc - 2, argv + 2, true, &spec);
+    if (!error) {
+        error = resolve_dev(r, spec.dev, &spec.ip, "neighbour");
+    }
+    if (error) {
+        r->n_rejected++;
+        reply_error(conn, "%s: %s", argv[0], error);
+        free(error);
+    } else {
+        router_set_neigh(r, &spec);
+        unixctl_command_reply(conn, NULL);
+    }
+    free(spec.dev);
+}
+
+static void
+cmd_neigh_del(struct unixctl_conn *conn, int argc, const char *argv[],
+              void *aux OVS_UNUSED)
+{
+    struct xf_router *r = lookup_router(conn, argc, argv);
+    if (!r) {
+        return;
+    }
+
+    struct xf_neigh_spec spec;
+    char *error = xf_neigh_spec_parse(argc - 2, argv + 2, false, &spec);
+    if (!error) {
+        error = resolve_dev(r, spec.dev, &spec.ip, "neighbour");
+    }
+    if (error) {
+        r->n_rejected++;
+        reply_error(conn, "%s: %s", argv[0], error);
+        free(error);
+        free(spec.dev);
+        return;
+    }
+
+    const char *dev = resolved_dev(r, spec.dev, &spec.ip);
+    struct xf_neigh *neigh = xf_rib_neigh_remove(&r->rib, dev, &spec.ip);
+    if (!neigh) {
+        reply_error(conn, "%s: router %s has no neighbour %s on %s", argv[0],
+                    r->name, argv[2], dev);
+    } else {
+        router_remove_neigh(r, neigh);
+        router_promote(r);
+        r->n_neigh_updates++;
+        COVERAGE_INC(xenflow_neigh_update);
+        unixctl_command_reply(conn, NULL);
+    }
+    free(spec.dev);
+}
+
+/* One parsed line of a file for xenflow/load. */
+struct load_entry {
+    bool is_route;
+    struct xf_route_spec route;
+    struct xf_neigh_spec neigh;
+};
+
+static char *
+parse_load_line(const struct xf_router *r, char *line,
+                struct load_entry *e)
+{
+    const char *words[16];
+    int n = 0;
+    char *save_ptr = NULL;
+
+    for (char *w = strtok_r(line, " \t\r\n", &save_ptr); w;
+         w = strtok_r(NULL, " \t\r\n", &save_ptr)) {
+        if (n >= ARRAY_SIZE(words)) {
+            return xstrdup("too many words");
+        }
+        words[n++] = w;
+    }
+
+    char *error;
+    memset(e, 0, sizeof *e);
+    if (!strcmp(words[0], "route")) {
+        e->is_route = true;
+        error = xf_route_spec_parse(n - 1, words + 1, &e->route);
+        if (!error) {
+            error = route_spec_check(r, &e->route);
+        }
+    } else if (!strcmp(words[0], "neigh")) {
+        error = xf_neigh_spec_parse(n - 1, words + 1, true, &e->neigh);
+        if (!error) {
+            error = resolve_dev(r, e->neigh.dev, &e->neigh.ip, "neighbour");
+        }
+    } else {
+        error = xasprintf("\"%s\" is neither \"route\" nor \"neigh\"",
+                          words[0]);
+    }
+    return error;
+}
+
+/* xenflow/load ROUTER FILE [--replace]: all lines are checked before any is
+ * applied, so a bad file changes nothing. */
+static void
+cmd_load(struct unixctl_conn *conn, int argc, const char *argv[],
+         void *aux OVS_UNUSED)
+{
+    bool replace = false;
+    if (argc == 4) {
+        if (strcmp(argv[3], "--replace")) {
+            reply_error(conn, "%s: unknown option \"%s\" (usage: %s ROUTER "
+                        "FILE [--replace])", argv[0], argv[3], argv[0]);
+            return;
+        }
+        replace = true;
+    }
+    struct xf_router *r = lookup_router(conn, argc, argv);
+    if (!r) {
+        return;
+    }
+    FILE *file = fopen(argv[2], "r");
+    if (!file) {
+        reply_error(conn, "%s: %s: %s", argv[0], argv[2],
+                    ovs_strerror(errno));
+        return;
+    }
+
+    struct load_entry *entries = NULL;
+    size_t n = 0, allocated = 0;
+    struct ds line = DS_EMPTY_INITIALIZER;
+    int line_number = 0;
+    char *error = NULL;
+    while (!ds_get_line(&line, file)) {
+        line_number++;
+        char *p = ds_cstr(&line);
+        p += strspn(p, " \t");
+        if (!*p || *p == '#') {
+            continue;
+        }
+        if (n >= allocated) {
+            entries = x2nrealloc(entries, &allocated, sizeof *entries);
+        }
+        char *e = parse_load_line(r, p, &entries[n]);
+        n++;
+        if (e) {
+            error = xasprintf("%s:%d: %s", argv[2], line_number, e);
+            free(e);
+            break;
+        }
+    }
+    fclose(file);
+    ds_destroy(&line);
+
+    if (error) {
+        r->n_rejected++;
+        reply_error(conn, "%s: %s; nothing loaded", argv[0], error);
+        free(error);
+    } else {
+        size_t n_routes = 0, n_neighs = 0, n_removed = 0;
+        if (replace) {
+            xf_rib_mark_stale(&r->rib);
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (entries[i].is_route) {
+                router_set_route(r, &entries[i].route);
+                n_routes++;
+            } else {
+                router_set_neigh(r, &entries[i].neigh);
+                n_neighs++;
+            }
+        }
+        if (replace) {
+            n_removed = router_sweep(r);
+        }
+        char *msg = xasprintf("%s: %"PRIuSIZE" routes, %"PRIuSIZE
+                              " neighbours loaded, %"PRIuSIZE" removed\n",
+                              r->name, n_routes, n_neighs, n_removed);
+        unixctl_command_reply(conn, msg);
+        free(msg);
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(entries[i].route.dev);
+        free(entries[i].neigh.dev);
+    }
+    free(entries);
+}
+
+static int
+compare_routes(const void *a_, const void *b_)
+{
+    const struct xf_route *const *a = a_;
+    const struct xf_route *const *b = b_;
+    int cmp = memcmp(&(*a)->prefix.addr, &(*b)->prefix.addr,
+                     sizeof (*a)->prefix.addr);
+    return cmp ? cmp : (int) (*a)->prefix.plen - (int) (*b)->prefix.plen;
+}
+
+static void
+cmd_routes(struct unixctl_conn *conn, int argc, const char *argv[],
+           void *aux OVS_UNUSED)
+{
+    bool json = take_json_flag(&argc, argv);
+    struct xf_router *r = lookup_router(conn, argc, argv);
+    if (!r) {
+        return;
+    }
+
+    size_t n = hmap_count(&r->rib.routes);
+    const struct xf_route **routes = xmalloc(MAX(n, 1) * sizeof *routes);
+    const struct xf_route *route;
+    size_t i = 0;
+    HMAP_FOR_EACH (route, node, &r->rib.routes) {
+        routes[i++] = route;
+    }
+    qsort(routes, n, sizeof *routes, compare_routes);
+
+    struct table t;
+    table_init(&t);
+    table_add_column(&t, "prefix");
+    table_add_column(&t, "via");
+    table_add_column(&t, "dev");
+    table_add_column(&t, "installed");
+    for (i = 0; i < n; i++) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        xf_prefix_format(&routes[i]->prefix, &s);
+        table_add_row(&t);
+        table_add_cell(&t)->text = ds_steal_cstr(&s);
+        if (routes[i]->has_gw) {
+            add_addr(&t, &routes[i]->gw);
+        } else {
+            add_text(&t, "-");
+        }
+        add_text(&t, routes[i]->dev);
+        add_text(&t, routes[i]->installed ? "yes" : "no (over limit)");
+    }
+    free(routes);
+    reply_table(conn, &t, json);
+}
+
+static int
+compare_neighs(const void *a_, const void *b_)
+{
+    const struct xf_neigh *const *a = a_;
+    const struct xf_neigh *const *b = b_;
+    int cmp = strcmp((*a)->dev, (*b)->dev);
+    return cmp ? cmp : memcmp(&(*a)->ip, &(*b)->ip, sizeof (*a)->ip);
+}
+
+static void
+cmd_neighbors(struct unixctl_conn *conn, int argc, const char *argv[],
+              void *aux OVS_UNUSED)
+{
+    bool json = take_json_flag(&argc, argv);
+    struct xf_router *r = lookup_router(conn, argc, argv);
+    if (!r) {
+        return;
+    }
+
+    size_t n = hmap_count(&r->rib.neighs);
+    const struct xf_neigh **neighs = xmalloc(MAX(n, 1) * sizeof *neighs);
+    const struct xf_neigh *neigh;
+    size_t i = 0;
+    HMAP_FOR_EACH (neigh, node, &r->rib.neighs) {
+        neighs[i++] = neigh;
+    }
+    qsort(neighs, n, sizeof *neighs, compare_neighs);
+
+    struct table t;
+    table_init(&t);
+    table_add_column(&t, "address");
+    table_add_column(&t, "mac");
+    table_add_column(&t, "dev");
+    table_add_column(&t, "installed");
+    for (i = 0; i < n; i++) {
+        table_add_row(&t);
+        add_addr(&t, &neighs[i]->ip);
+        table_add_cell(&t)->text = xasprintf(ETH_ADDR_FMT,
+                                             ETH_ADDR_ARGS(neighs[i]->mac));
+        add_text(&t, neighs[i]->dev);
+        add_text(&t, neighs[i]->installed ? "yes" : "no (over limit)");
+    }
+    free(neighs);
+    reply_table(conn, &t, json);
+}
+
+static void
+cmd_flows(struct unixctl_conn *conn, int argc, const char *argv[],
+          void *aux OVS_UNUSED)
+{
+    bool json = take_json_flag(&argc, argv);
+    struct xf_router *r = lookup_router(conn, argc, argv);
+    if (!r) {
+        return;
+    }
+    struct xf_flowsync *fs = router_flows(r);
+    struct xf_flow_info *infos = NULL;
+    size_t n = fs ? xf_flowsync_collect(fs, cookie_is_router, r, &infos) : 0;
+
+    struct table t;
+    table_init(&t);
+    table_add_column(&t, "cookie");
+    table_add_column(&t, "installed");
+    table_add_column(&t, "flow");
+    for (size_t i = 0; i < n; i++) {
+        table_add_row(&t);
+        table_add_cell(&t)->text = xasprintf("%#"PRIx64, infos[i].cookie);
+        add_text(&t, infos[i].installed ? "yes" : "pending");
+        table_add_cell(&t)->text = infos[i].text;
+    }
+    free(infos);
+    reply_table(conn, &t, json);
+}
+
+/* Packet counters of router 'r', read from its flows in ofproto: packets
+ * that matched a neighbour (rewrite) flow were routed by the switch, those
+ * that matched a slow-path flow were delivered to the VM. */
+static struct xf_router_stats
+router_stats(const struct xf_router *r)
+{
+    struct xf_router_stats stats = { 0, 0 };
+    struct ofproto *ofproto = ofproto_lookup(r->bridge);
+
+    if (!ofproto) {
+        return stats;
+    }
+    for (int t = XF_TABLE_INGRESS; t <= XF_TABLE_NEIGH
+                                   && t < ofproto->n_tables; t++) {
+        struct rule *rule;
+        CLS_FOR_EACH (rule, cr, &ofproto->tables[t].cls) {
+            uint64_t cookie = ntohll(rule->flow_cookie);
+            if (!xf_cookie_is_ours(cookie)
+                || xf_cookie_owner(cookie) != r->id) {
+                continue;
+            }
+            enum xf_flow_kind kind = xf_cookie_kind(cookie);
+            if (kind == XF_FLOW_NEIGH || kind == XF_FLOW_SLOWPATH) {
+                struct pkt_stats ps;
+                long long int used;
+                ofproto->ofproto_class->rule_get_stats(rule, &ps, &used);
+                if (kind == XF_FLOW_NEIGH) {
+                    stats.routed_packets += ps.n_packets;
+                } else {
+                    stats.slowpath_packets += ps.n_packets;
+                }
+            }
+        }
+    }
+    return stats;
+}
+
+static void
+cmd_version(struct unixctl_conn *conn, int argc, const char *argv[],
+            void *aux OVS_UNUSED)
+{
+    bool json = take_json_flag(&argc, argv);
     char *upstream = upstream_version();
 
-    if (!ok) {
-        /* Already replied. */
+    if (argc > 1) {
+        reply_error(conn, "%s: unknown argument \"%s\" (usage: %s [--json])",
+                    argv[0], argv[1], argv[0]);
     } else if (json) {
         struct json *obj = json_object_create();
         json_object_put_string(obj, "xenflow", xenflow_version());
@@ -263,110 +1439,245 @@ xenflow_unixctl_version(struct unixctl_conn *conn, int argc,
 }
 
 static int
-compare_bridges_by_name(const void *a_, const void *b_)
+compare_names(const void *a_, const void *b_)
 {
-    const struct xf_bridge *const *a = a_;
-    const struct xf_bridge *const *b = b_;
-
-    return strcmp((*a)->name, (*b)->name);
+    const char *const *a = a_;
+    const char *const *b = b_;
+    return strcmp(*a, *b);
 }
 
-/* Returns the bridges in 'xf_bridges' sorted by name, for stable output.
- * The caller must free() the array. */
-static const struct xf_bridge **
-sorted_bridges(void)
-{
-    size_t n = hmap_count(&xf_bridges);
-    const struct xf_bridge **array = xmalloc(MAX(n, 1) * sizeof *array);
-    const struct xf_bridge *br;
-    size_t i = 0;
-
-    HMAP_FOR_EACH (br, node, &xf_bridges) {
-        array[i++] = br;
-    }
-    qsort(array, n, sizeof *array, compare_bridges_by_name);
-    return array;
-}
-
-/* Whether 'br''s ofproto exists.  It normally does; it can be missing if
- * the bridge layer failed to create the datapath. */
 static const char *
-xf_bridge_state(const struct xf_bridge *br)
+bridge_state(const struct xf_bridge *br)
 {
     return ofproto_lookup(br->name) ? "active" : "no-datapath";
 }
 
-static void
-show_text(struct ds *out)
+static const char *
+router_status(const struct xf_router *r)
 {
-    size_t n = hmap_count(&xf_bridges);
-    const struct xf_bridge **bridges = sorted_bridges();
-    char *upstream = upstream_version();
+    return router_over_limit(r) ? "over-limit" : "ok";
+}
 
-    ds_put_format(out, "XenFlow %s (Open vSwitch %s)\n\n",
-                  xenflow_version(), upstream);
-    free(upstream);
-
+static void
+ports_to_string(const struct xf_port *ports, size_t n, struct ds *s)
+{
+    const char **names = xmalloc(MAX(n, 1) * sizeof *names);
+    for (size_t i = 0; i < n; i++) {
+        names[i] = ports[i].name;
+    }
+    qsort(names, n, sizeof *names, compare_names);
+    for (size_t i = 0; i < n; i++) {
+        ds_put_format(s, "%s%s", i ? "," : "", names[i]);
+    }
+    free(names);
     if (!n) {
-        ds_put_cstr(out, "XenFlow is not enabled on any bridge "
-                    "(ovs-vsctl set Bridge BRIDGE "
-                    "other_config:" XF_KEY_ENABLE "=true).\n");
-    } else {
-        struct table t;
-        struct table_style style = TABLE_STYLE_DEFAULT;
+        ds_put_cstr(s, "-");
+    }
+}
 
-        style.format = TF_TABLE;
-        table_init(&t);
-        table_set_caption(&t, xstrdup("Bridges"));
-        table_add_column(&t, "bridge");
-        table_add_column(&t, "datapath");
-        table_add_column(&t, "state");
-        table_add_column(&t, "networks");
-        table_add_column(&t, "routers");
-        for (size_t i = 0; i < n; i++) {
-            table_add_row(&t);
-            table_add_cell(&t)->text = xstrdup(bridges[i]->name);
-            table_add_cell(&t)->text = xstrdup(bridges[i]->datapath_type);
-            table_add_cell(&t)->text = xstrdup(xf_bridge_state(bridges[i]));
-            table_add_cell(&t)->json = json_integer_create(0);
-            table_add_cell(&t)->json = json_integer_create(0);
+static size_t
+bridge_router_count(const struct xf_bridge *br)
+{
+    const struct xf_router *r;
+    size_t n = 0;
+
+    HMAP_FOR_EACH (r, node, &xf_routers) {
+        n += !strcmp(r->bridge, br->name);
+    }
+    return n;
+}
+
+/* Builds the three tables of xenflow/show. */
+static void
+show_tables(struct table *bt, struct table *nt, struct table *rt)
+{
+    struct sset br_names = SSET_INITIALIZER(&br_names);
+    struct sset r_names = SSET_INITIALIZER(&r_names);
+    const struct xf_bridge *br;
+    const struct xf_router *r;
+
+    HMAP_FOR_EACH (br, node, &xf_bridges) {
+        sset_add(&br_names, br->name);
+    }
+    HMAP_FOR_EACH (r, node, &xf_routers) {
+        sset_add(&r_names, r->name);
+    }
+    const char **bridges = sset_sort(&br_names);
+    const char **routers = sset_sort(&r_names);
+    size_t n_br = sset_count(&br_names);
+    size_t n_r = sset_count(&r_names);
+
+    table_init(bt);
+    table_set_caption(bt, xstrdup("Bridges"));
+    table_add_column(bt, "bridge");
+    table_add_column(bt, "datapath");
+    table_add_column(bt, "state");
+    table_add_column(bt, "networks");
+    table_add_column(bt, "routers");
+    table_add_column(bt, "flows");
+    table_add_column(bt, "pending");
+
+    table_init(nt);
+    table_set_caption(nt, xstrdup("Virtual networks"));
+    table_add_column(nt, "bridge");
+    table_add_column(nt, "network");
+    table_add_column(nt, "vlan");
+    table_add_column(nt, "vm-ports");
+    table_add_column(nt, "trunks");
+
+    for (size_t i = 0; i < n_br; i++) {
+        br = xf_bridge_find(&xf_bridges, bridges[i]);
+        table_add_row(bt);
+        add_text(bt, br->name);
+        add_text(bt, br->datapath_type);
+        add_text(bt, bridge_state(br));
+        add_int(bt, hmap_count(&br->networks));
+        add_int(bt, bridge_router_count(br));
+        add_int(bt, xf_flowsync_count(br->flows));
+        add_int(bt, xf_flowsync_pending(br->flows));
+
+        /* Networks in VLAN order. */
+        for (int vlan = 1; vlan < 4095; vlan++) {
+            const struct xf_network *net;
+            HMAP_FOR_EACH (net, node, &br->networks) {
+                if (net->vlan != vlan) {
+                    continue;
+                }
+                struct ds s = DS_EMPTY_INITIALIZER;
+                table_add_row(nt);
+                add_text(nt, br->name);
+                add_text(nt, net->name);
+                add_int(nt, net->vlan);
+                ports_to_string(net->vm_ports, net->n_vm_ports, &s);
+                table_add_cell(nt)->text = ds_steal_cstr(&s);
+                ports_to_string(br->trunks, br->n_trunks, &s);
+                table_add_cell(nt)->text = ds_steal_cstr(&s);
+            }
         }
-        table_format(&t, &style, out);
-        table_destroy(&t);
+    }
+
+    table_init(rt);
+    table_set_caption(rt, xstrdup("Virtual routers"));
+    table_add_column(rt, "router");
+    table_add_column(rt, "bridge");
+    table_add_column(rt, "id");
+    table_add_column(rt, "interfaces");
+    table_add_column(rt, "routes");
+    table_add_column(rt, "neighbors");
+    table_add_column(rt, "routed-pkts");
+    table_add_column(rt, "to-vm-pkts");
+    table_add_column(rt, "status");
+    for (size_t i = 0; i < n_r; i++) {
+        r = xf_router_find(routers[i]);
+        struct xf_router_stats stats = router_stats(r);
+        struct ds s = DS_EMPTY_INITIALIZER;
+
+        table_add_row(rt);
+        add_text(rt, r->name);
+        add_text(rt, r->bridge);
+        add_int(rt, r->id);
+        for (size_t j = 0; j < r->n_ifaces; j++) {
+            ds_put_format(&s, "%s%s", j ? "," : "", r->ifaces[j].name);
+        }
+        table_add_cell(rt)->text = ds_steal_cstr(&s);
+        table_add_cell(rt)->text = xasprintf(
+            "%"PRIuSIZE"/%"PRIuSIZE, r->n_routes_installed,
+            hmap_count(&r->rib.routes));
+        table_add_cell(rt)->text = xasprintf(
+            "%"PRIuSIZE"/%"PRIuSIZE, r->n_neighs_installed,
+            hmap_count(&r->rib.neighs));
+        add_int(rt, stats.routed_packets);
+        add_int(rt, stats.slowpath_packets);
+        add_text(rt, router_status(r));
     }
     free(bridges);
-
-    ds_put_cstr(out, "\nVirtual networks: none\n");
-    ds_put_cstr(out, "Virtual routers: none\n");
-
-    if (!sset_is_empty(&conf_errors)) {
-        const char **errors = sset_sort(&conf_errors);
-
-        ds_put_format(out, "\nConfiguration problems (%"PRIuSIZE"):\n",
-                      sset_count(&conf_errors));
-        for (size_t i = 0; i < sset_count(&conf_errors); i++) {
-            ds_put_format(out, "  %s\n", errors[i]);
-        }
-        free(errors);
-    }
+    free(routers);
+    sset_destroy(&br_names);
+    sset_destroy(&r_names);
 }
 
 static struct json *
 show_json(void)
 {
-    size_t n = hmap_count(&xf_bridges);
-    const struct xf_bridge **bridges = sorted_bridges();
-    struct json *bridges_json = json_array_create_empty();
+    struct json *bridges = json_array_create_empty();
+    struct json *networks = json_array_create_empty();
+    struct json *routers = json_array_create_empty();
+    const struct xf_bridge *br;
+    const struct xf_router *r;
 
-    for (size_t i = 0; i < n; i++) {
-        struct json *obj = json_object_create();
-        json_object_put_string(obj, "name", bridges[i]->name);
-        json_object_put_string(obj, "datapath_type",
-                               bridges[i]->datapath_type);
-        json_object_put_string(obj, "state", xf_bridge_state(bridges[i]));
-        json_array_add(bridges_json, obj);
+    HMAP_FOR_EACH (br, node, &xf_bridges) {
+        struct json *o = json_object_create();
+        json_object_put_string(o, "name", br->name);
+        json_object_put_string(o, "datapath_type", br->datapath_type);
+        json_object_put_string(o, "state", bridge_state(br));
+        json_object_put(o, "flows",
+                        json_integer_create(xf_flowsync_count(br->flows)));
+        json_object_put(o, "pending",
+                        json_integer_create(xf_flowsync_pending(br->flows)));
+        json_object_put(o, "flow_errors",
+                        json_integer_create(xf_flowsync_errors(br->flows)));
+        json_array_add(bridges, o);
+
+        const struct xf_network *net;
+        HMAP_FOR_EACH (net, node, &br->networks) {
+            struct json *n = json_object_create();
+            struct json *ports = json_array_create_empty();
+            json_object_put_string(n, "bridge", br->name);
+            json_object_put_string(n, "name", net->name);
+            json_object_put(n, "vlan", json_integer_create(net->vlan));
+            for (size_t i = 0; i < net->n_vm_ports; i++) {
+                json_array_add(ports,
+                               json_string_create(net->vm_ports[i].name));
+            }
+            json_object_put(n, "vm_ports", ports);
+            json_array_add(networks, n);
+        }
     }
-    free(bridges);
+    HMAP_FOR_EACH (r, node, &xf_routers) {
+        struct xf_router_stats stats = router_stats(r);
+        struct json *o = json_object_create();
+        struct json *ifaces = json_array_create_empty();
+        json_object_put_string(o, "name", r->name);
+        json_object_put_string(o, "bridge", r->bridge);
+        json_object_put(o, "id", json_integer_create(r->id));
+        for (size_t i = 0; i < r->n_ifaces; i++) {
+            const struct xf_iface *iface = &r->ifaces[i];
+            struct json *io = json_object_create();
+            json_object_put_string(io, "name", iface->name);
+            json_object_put_format(io, "mac", ETH_ADDR_FMT,
+                                   ETH_ADDR_ARGS(iface->mac));
+            json_object_put_string(io, "network", iface->network);
+            json_object_put(io, "ofport", json_integer_create(
+                                ofp_to_u16(iface->ofport)));
+            json_array_add(ifaces, io);
+        }
+        json_object_put(o, "interfaces", ifaces);
+        json_object_put(o, "routes",
+                        json_integer_create(hmap_count(&r->rib.routes)));
+        json_object_put(o, "routes_installed",
+                        json_integer_create(r->n_routes_installed));
+        json_object_put(o, "neighbors",
+                        json_integer_create(hmap_count(&r->rib.neighs)));
+        json_object_put(o, "neighbors_installed",
+                        json_integer_create(r->n_neighs_installed));
+        json_object_put(o, "max_routes",
+                        json_integer_create(r->limits.max_routes));
+        json_object_put(o, "max_neighbors",
+                        json_integer_create(r->limits.max_neighbors));
+        json_object_put(o, "max_flows",
+                        json_integer_create(r->limits.max_flows));
+        json_object_put(o, "routed_packets",
+                        json_integer_create(stats.routed_packets));
+        json_object_put(o, "to_vm_packets",
+                        json_integer_create(stats.slowpath_packets));
+        json_object_put(o, "route_updates",
+                        json_integer_create(r->n_route_updates));
+        json_object_put(o, "neighbor_updates",
+                        json_integer_create(r->n_neigh_updates));
+        json_object_put(o, "rejected", json_integer_create(r->n_rejected));
+        json_object_put_string(o, "status", router_status(r));
+        json_array_add(routers, o);
+    }
 
     struct json *errors_json = json_array_create_empty();
     const char **errors = sset_sort(&conf_errors);
@@ -379,29 +1690,105 @@ show_json(void)
     struct json *obj = json_object_create();
     json_object_put_string(obj, "version", xenflow_version());
     json_object_put_string(obj, "openvswitch", upstream);
-    json_object_put(obj, "bridges", bridges_json);
-    json_object_put(obj, "networks", json_array_create_empty());
-    json_object_put(obj, "routers", json_array_create_empty());
+    json_object_put(obj, "bridges", bridges);
+    json_object_put(obj, "networks", networks);
+    json_object_put(obj, "routers", routers);
     json_object_put(obj, "config_errors", errors_json);
     free(upstream);
     return obj;
 }
 
+/* Appends 'table' to 's' after a blank line, or 'if_empty' if it has no
+ * rows.  Destroys 'table'. */
 static void
-xenflow_unixctl_show(struct unixctl_conn *conn, int argc, const char *argv[],
-                     void *aux OVS_UNUSED)
+append_table(struct ds *s, struct table *table, const char *if_empty)
 {
-    bool ok;
-    bool json = parse_format_arg(conn, argc, argv, &ok);
+    struct table_style style = TABLE_STYLE_DEFAULT;
 
-    if (!ok) {
+    style.format = TF_TABLE;
+    if (table->n_rows) {
+        if (s->length) {
+            ds_put_char(s, '\n');
+        }
+        table_format_reset();
+        table_format(table, &style, s);
+    } else if (if_empty) {
+        ds_put_format(s, "\n%s", if_empty);
+    }
+    table_destroy(table);
+}
+
+static void
+cmd_show(struct unixctl_conn *conn, int argc, const char *argv[],
+         void *aux OVS_UNUSED)
+{
+    bool json = take_json_flag(&argc, argv);
+
+    if (argc > 1) {
+        reply_error(conn, "%s: unknown argument \"%s\" (usage: %s [--json])",
+                    argv[0], argv[1], argv[0]);
         return;
     } else if (json) {
         reply_json(conn, show_json());
-    } else {
-        struct ds s = DS_EMPTY_INITIALIZER;
-        show_text(&s);
-        unixctl_command_reply(conn, ds_cstr(&s));
-        ds_destroy(&s);
+        return;
     }
+
+    struct ds s = DS_EMPTY_INITIALIZER;
+    char *upstream = upstream_version();
+    ds_put_format(&s, "XenFlow %s (Open vSwitch %s)\n",
+                  xenflow_version(), upstream);
+    free(upstream);
+
+    if (hmap_is_empty(&xf_bridges)) {
+        ds_put_cstr(&s, "\nXenFlow is not enabled on any bridge "
+                    "(ovs-vsctl set Bridge BRIDGE "
+                    "other_config:" XF_KEY_ENABLE "=true).\n");
+    }
+
+    struct table bt, nt, rt;
+    show_tables(&bt, &nt, &rt);
+    append_table(&s, &bt, NULL);
+    append_table(&s, &nt, "Virtual networks: none\n");
+    append_table(&s, &rt, "Virtual routers: none\n");
+
+    if (!sset_is_empty(&conf_errors)) {
+        const char **errors = sset_sort(&conf_errors);
+
+        ds_put_format(&s, "\nConfiguration problems (%"PRIuSIZE"):\n",
+                      sset_count(&conf_errors));
+        for (size_t i = 0; i < sset_count(&conf_errors); i++) {
+            ds_put_format(&s, "  %s\n", errors[i]);
+        }
+        free(errors);
+    }
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+static void
+register_commands(void)
+{
+    unixctl_command_register("xenflow/version", "[--json]", 0, 1,
+                             cmd_version, NULL);
+    unixctl_command_register("xenflow/show", "[--json]", 0, 1,
+                             cmd_show, NULL);
+    unixctl_command_register("xenflow/route-add",
+                             "ROUTER PREFIX [via GATEWAY] [dev INTERFACE]",
+                             3, 6, cmd_route_add, NULL);
+    unixctl_command_register("xenflow/route-del", "ROUTER PREFIX", 2, 2,
+                             cmd_route_del, NULL);
+    unixctl_command_register("xenflow/neigh-add",
+                             "ROUTER ADDRESS MAC [dev INTERFACE]", 3, 5,
+                             cmd_neigh_add, NULL);
+    unixctl_command_register("xenflow/neigh-del",
+                             "ROUTER ADDRESS [dev INTERFACE]", 2, 4,
+                             cmd_neigh_del, NULL);
+    unixctl_command_register("xenflow/load", "ROUTER FILE [--replace]", 2, 3,
+                             cmd_load, NULL);
+    unixctl_command_register("xenflow/routes", "ROUTER [--json]", 1, 2,
+                             cmd_routes, NULL);
+    unixctl_command_register("xenflow/neighbors", "ROUTER [--json]", 1, 2,
+                             cmd_neighbors, NULL);
+    unixctl_command_register("xenflow/flows", "ROUTER [--json]", 1, 2,
+                             cmd_flows, NULL);
 }

@@ -1,0 +1,429 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include "xenflow/flowsync.h"
+
+#include <string.h>
+
+#include "coverage.h"
+#include "hash.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/match.h"
+#include "openvswitch/ofp-actions.h"
+#include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofpbuf.h"
+#include "openvswitch/vlog.h"
+#include "ofproto/ofproto-provider.h"
+#include "openvswitch/poll-loop.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(xenflow_flowsync);
+
+COVERAGE_DEFINE(xenflow_flow_mod);
+COVERAGE_DEFINE(xenflow_flow_mod_error);
+
+/* How many flow_mods one xf_flowsync_run() may apply before yielding to the
+ * rest of the main loop. */
+#define XF_FLOWSYNC_BATCH 20000
+
+struct xf_flow {
+    struct hmap_node node;      /* In 'flows', by table, priority, match. */
+    struct ovs_list pending_node; /* In 'pending' if 'pending'. */
+    uint8_t table_id;
+    uint16_t priority;
+    struct minimatch match;
+    struct ofpact *ofpacts;
+    size_t ofpacts_len;
+    uint64_t cookie;
+    bool installed;             /* Present in ofproto as we last set it. */
+    bool removing;              /* Wanted gone. */
+    bool pending;               /* Needs a flow_mod. */
+    bool stale;                 /* For mark-and-sweep. */
+};
+
+struct xf_flowsync {
+    char *bridge;               /* Name of the bridge (and its ofproto). */
+    const struct ofproto *ofproto; /* The ofproto our flows went into. */
+    struct hmap flows;          /* Contains "struct xf_flow"s. */
+    struct ovs_list pending;    /* "struct xf_flow"s that need a flow_mod. */
+    size_t n_pending;
+    unsigned long long n_errors;
+};
+
+struct xf_flowsync *
+xf_flowsync_create(const char *bridge)
+{
+    struct xf_flowsync *fs = xzalloc(sizeof *fs);
+    fs->bridge = xstrdup(bridge);
+    hmap_init(&fs->flows);
+    ovs_list_init(&fs->pending);
+    return fs;
+}
+
+static void
+xf_flow_free(struct xf_flow *flow)
+{
+    minimatch_destroy(&flow->match);
+    free(flow->ofpacts);
+    free(flow);
+}
+
+/* Destroys 'fs' without touching the flows in ofproto: the caller removes
+ * them first if it wants them gone. */
+void
+xf_flowsync_destroy(struct xf_flowsync *fs)
+{
+    if (fs) {
+        struct xf_flow *flow;
+        HMAP_FOR_EACH_POP (flow, node, &fs->flows) {
+            xf_flow_free(flow);
+        }
+        hmap_destroy(&fs->flows);
+        free(fs->bridge);
+        free(fs);
+    }
+}
+
+static uint32_t
+xf_flow_hash(uint8_t table_id, uint16_t priority, const struct minimatch *match)
+{
+    return minimatch_hash(match, hash_2words(table_id, priority));
+}
+
+static struct xf_flow *
+flow_find(const struct xf_flowsync *fs, uint8_t table_id, uint16_t priority,
+          const struct minimatch *match, uint32_t hash)
+{
+    struct xf_flow *flow;
+
+    HMAP_FOR_EACH_WITH_HASH (flow, node, hash, &fs->flows) {
+        if (flow->table_id == table_id && flow->priority == priority
+            && minimatch_equal(&flow->match, match)) {
+            return flow;
+        }
+    }
+    return NULL;
+}
+
+static void
+make_pending(struct xf_flowsync *fs, struct xf_flow *flow)
+{
+    if (!flow->pending) {
+        flow->pending = true;
+        ovs_list_push_back(&fs->pending, &flow->pending_node);
+        fs->n_pending++;
+    }
+}
+
+static char *
+parse_flow(const char *text, int command, struct ofputil_flow_mod *fm)
+{
+    enum ofputil_protocol usable;
+    char *error = parse_ofp_str(fm, command, text, NULL, NULL, &usable);
+    if (!error && fm->table_id == 0xff) {
+        fm->table_id = 0;
+    }
+    return error;
+}
+
+/* Wants flow 'text' (ovs-ofctl syntax, with "table=" and "priority=")
+ * installed with 'cookie'.  A flow with the same table, priority and match
+ * is replaced.  Returns NULL, or a malloc()'d error if 'text' does not
+ * parse (a bug in the caller). */
+char *
+xf_flowsync_put(struct xf_flowsync *fs, uint64_t cookie, const char *text)
+{
+    struct ofputil_flow_mod fm;
+    char *error = parse_flow(text, OFPFC_ADD, &fm);
+    if (error) {
+        return error;
+    }
+
+    uint32_t hash = xf_flow_hash(fm.table_id, fm.priority, &fm.match);
+    struct xf_flow *flow = flow_find(fs, fm.table_id, fm.priority, &fm.match,
+                                     hash);
+    if (flow) {
+        flow->stale = false;
+        if (!flow->removing && flow->cookie == cookie
+            && ofpacts_equal(flow->ofpacts, flow->ofpacts_len,
+                             fm.ofpacts, fm.ofpacts_len)) {
+            minimatch_destroy(&fm.match);
+            free(fm.ofpacts);
+            return NULL;
+        }
+        minimatch_destroy(&fm.match);
+        free(flow->ofpacts);
+    } else {
+        flow = xzalloc(sizeof *flow);
+        flow->table_id = fm.table_id;
+        flow->priority = fm.priority;
+        flow->match = fm.match;
+        hmap_insert(&fs->flows, &flow->node, hash);
+    }
+    flow->ofpacts = fm.ofpacts;
+    flow->ofpacts_len = fm.ofpacts_len;
+    flow->cookie = cookie;
+    flow->removing = false;
+    make_pending(fs, flow);
+    return NULL;
+}
+
+static void
+flow_remove(struct xf_flowsync *fs, struct xf_flow *flow)
+{
+    flow->removing = true;
+    make_pending(fs, flow);
+}
+
+/* No longer wants flow 'text' (table, priority and match are what count). */
+void
+xf_flowsync_remove(struct xf_flowsync *fs, const char *text)
+{
+    struct ofputil_flow_mod fm;
+    char *error = parse_flow(text, OFPFC_DELETE_STRICT, &fm);
+    if (error) {
+        VLOG_ERR("%s: cannot parse flow to remove \"%s\": %s",
+                 fs->bridge, text, error);
+        free(error);
+        return;
+    }
+
+    uint32_t hash = xf_flow_hash(fm.table_id, fm.priority, &fm.match);
+    struct xf_flow *flow = flow_find(fs, fm.table_id, fm.priority, &fm.match,
+                                     hash);
+    if (flow) {
+        flow_remove(fs, flow);
+    }
+    minimatch_destroy(&fm.match);
+    free(fm.ofpacts);
+}
+
+/* Marks stale every flow whose cookie 'is_stale' selects.  Flows put again
+ * before xf_flowsync_sweep() lose the mark. */
+void
+xf_flowsync_mark_stale(struct xf_flowsync *fs,
+                       bool (*is_stale)(uint64_t cookie, void *aux),
+                       void *aux)
+{
+    struct xf_flow *flow;
+
+    HMAP_FOR_EACH (flow, node, &fs->flows) {
+        if (!flow->removing && is_stale(flow->cookie, aux)) {
+            flow->stale = true;
+        }
+    }
+}
+
+/* Removes every flow still marked stale.  Returns how many. */
+size_t
+xf_flowsync_sweep(struct xf_flowsync *fs)
+{
+    struct xf_flow *flow;
+    size_t n = 0;
+
+    HMAP_FOR_EACH (flow, node, &fs->flows) {
+        if (flow->stale) {
+            flow->stale = false;
+            flow_remove(fs, flow);
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Forgets what ofproto holds and installs every desired flow again, e.g.
+ * after the bridge's datapath was recreated. */
+void
+xf_flowsync_resync(struct xf_flowsync *fs)
+{
+    struct xf_flow *flow;
+
+    HMAP_FOR_EACH (flow, node, &fs->flows) {
+        flow->installed = false;
+        make_pending(fs, flow);
+    }
+}
+
+static enum ofperr
+send_flow_mod(struct ofproto *ofproto, const struct xf_flow *flow,
+              enum ofp_flow_mod_command command)
+{
+    struct ofputil_flow_mod fm = {
+        .match = flow->match,
+        .priority = flow->priority,
+        .new_cookie = htonll(flow->cookie),
+        .modify_cookie = true,
+        .table_id = flow->table_id,
+        .command = command,
+        .buffer_id = UINT32_MAX,
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+        .ofpacts = flow->ofpacts,
+        .ofpacts_len = flow->ofpacts_len,
+    };
+
+    COVERAGE_INC(xenflow_flow_mod);
+    return ofproto_flow_mod(ofproto, &fm);
+}
+
+/* Applies up to XF_FLOWSYNC_BATCH pending changes to the bridge's ofproto. */
+void
+xf_flowsync_run(struct xf_flowsync *fs)
+{
+    struct ofproto *ofproto = ofproto_lookup(fs->bridge);
+
+    if (!ofproto) {
+        fs->ofproto = NULL;
+        return;
+    } else if (ofproto != fs->ofproto) {
+        /* A new datapath for this bridge: it has none of our flows. */
+        if (fs->ofproto || !hmap_is_empty(&fs->flows)) {
+            xf_flowsync_resync(fs);
+        }
+        fs->ofproto = ofproto;
+    }
+
+    for (size_t i = 0; i < XF_FLOWSYNC_BATCH
+                       && !ovs_list_is_empty(&fs->pending); i++) {
+        struct xf_flow *flow = CONTAINER_OF(ovs_list_pop_front(&fs->pending),
+                                            struct xf_flow, pending_node);
+        enum ofperr error = 0;
+
+        flow->pending = false;
+        fs->n_pending--;
+        if (flow->removing) {
+            if (flow->installed) {
+                error = send_flow_mod(ofproto, flow, OFPFC_DELETE_STRICT);
+            }
+            hmap_remove(&fs->flows, &flow->node);
+        } else {
+            error = send_flow_mod(ofproto, flow, OFPFC_MODIFY_STRICT);
+            flow->installed = !error;
+        }
+
+        if (error) {
+            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+            struct ds s = DS_EMPTY_INITIALIZER;
+
+            minimatch_format(&flow->match, NULL, NULL, &s, flow->priority);
+            VLOG_WARN_RL(&rl, "%s: ofproto refused XenFlow flow (table=%d, "
+                         "%s): %s", fs->bridge, flow->table_id, ds_cstr(&s),
+                         ofperr_to_string(error));
+            ds_destroy(&s);
+            COVERAGE_INC(xenflow_flow_mod_error);
+            fs->n_errors++;
+        }
+        if (flow->removing) {
+            xf_flow_free(flow);
+        }
+    }
+}
+
+void
+xf_flowsync_wait(struct xf_flowsync *fs)
+{
+    if (!ovs_list_is_empty(&fs->pending) && ofproto_lookup(fs->bridge)) {
+        poll_immediate_wake();
+    }
+}
+
+const char *
+xf_flowsync_bridge(const struct xf_flowsync *fs)
+{
+    return fs->bridge;
+}
+
+/* True if 'fs' has nothing left to apply, or nowhere to apply it (its bridge
+ * is gone, and with it every flow). */
+bool
+xf_flowsync_drained(const struct xf_flowsync *fs)
+{
+    return !fs->n_pending || !ofproto_lookup(fs->bridge);
+}
+
+size_t
+xf_flowsync_count(const struct xf_flowsync *fs)
+{
+    return hmap_count(&fs->flows);
+}
+
+size_t
+xf_flowsync_pending(const struct xf_flowsync *fs)
+{
+    return fs->n_pending;
+}
+
+unsigned long long
+xf_flowsync_errors(const struct xf_flowsync *fs)
+{
+    return fs->n_errors;
+}
+
+static void
+format_flow(const struct xf_flow *flow, struct ds *s)
+{
+    ds_put_format(s, "table=%d, ", flow->table_id);
+    minimatch_format(&flow->match, NULL, NULL, s, flow->priority);
+    if (s->length && s->string[s->length - 1] != ' ') {
+        ds_put_char(s, ' ');
+    }
+    ds_put_cstr(s, "actions=");
+    struct ofpact_format_params fp = { .s = s };
+    ofpacts_format(flow->ofpacts, flow->ofpacts_len, &fp);
+}
+
+static int
+compare_flow_info(const void *a_, const void *b_)
+{
+    const struct xf_flow_info *a = a_;
+    const struct xf_flow_info *b = b_;
+
+    return strcmp(a->text, b->text);
+}
+
+/* Returns in '*infos' the desired flows whose cookie 'want' selects, sorted
+ * by text.  The caller frees each text and the array. */
+size_t
+xf_flowsync_collect(const struct xf_flowsync *fs,
+                    bool (*want)(uint64_t cookie, void *aux), void *aux,
+                    struct xf_flow_info **infos)
+{
+    struct xf_flow *flow;
+    size_t n = 0, allocated = 0;
+
+    *infos = NULL;
+    HMAP_FOR_EACH (flow, node, &fs->flows) {
+        if (flow->removing || !want(flow->cookie, aux)) {
+            continue;
+        }
+        if (n >= allocated) {
+            *infos = x2nrealloc(*infos, &allocated, sizeof **infos);
+        }
+        struct ds s = DS_EMPTY_INITIALIZER;
+        format_flow(flow, &s);
+        (*infos)[n++] = (struct xf_flow_info) {
+            .cookie = flow->cookie,
+            .installed = flow->installed && !flow->pending,
+            .text = ds_steal_cstr(&s),
+        };
+    }
+    if (n) {
+        qsort(*infos, n, sizeof **infos, compare_flow_info);
+    }
+    return n;
+}

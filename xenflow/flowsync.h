@@ -1,0 +1,117 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef XENFLOW_FLOWSYNC_H
+#define XENFLOW_FLOWSYNC_H 1
+
+/* Desired-versus-installed OpenFlow flows of one bridge.
+ *
+ * The pipeline states what flows it wants ("put") or no longer wants
+ * ("remove"), in ovs-ofctl's flow syntax, as state changes; nothing is sent
+ * to ofproto at that point.  xf_flowsync_run() then applies pending changes
+ * to the bridge's ofproto in bounded batches, so that loading a million
+ * routes never blocks the main loop, and keeps asking for another iteration
+ * until it has caught up.  Putting a flow identical to an installed one
+ * costs nothing in ofproto.
+ *
+ * Every flow carries a cookie: XF_COOKIE_MAGIC in the top 16 bits, a kind
+ * (enum xf_flow_kind) and an owner id (a router's or a network's), so that
+ * operators can tell XenFlow's flows apart in ovs-ofctl dump-flows and
+ * xenflow/flows can select a router's flows. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "openvswitch/hmap.h"
+#include "openvswitch/list.h"
+#include "openvswitch/types.h"
+
+struct ds;
+struct ofproto;
+
+#define XF_COOKIE_MAGIC 0x5846ULL      /* "XF" */
+
+enum xf_flow_kind {
+    XF_FLOW_CLASSIFY = 1,       /* Table 0: VLAN tagger, trunk filter. */
+    XF_FLOW_INGRESS,            /* Router MAC -> router pipeline. */
+    XF_FLOW_SLOWPATH,           /* Delivered to the router VM. */
+    XF_FLOW_ROUTER,             /* Router table: IP -> routing. */
+    XF_FLOW_ROUTE,              /* One per route (LPM). */
+    XF_FLOW_NEIGH,              /* One per resolved neighbour (rewrite). */
+    XF_FLOW_EGRESS,             /* L2 delivery within a network. */
+    XF_FLOW_LEARNED,            /* Learned MAC locations. */
+};
+
+static inline uint64_t
+xf_cookie(enum xf_flow_kind kind, uint32_t owner)
+{
+    return (XF_COOKIE_MAGIC << 48) | ((uint64_t) kind << 40) | owner;
+}
+
+static inline enum xf_flow_kind
+xf_cookie_kind(uint64_t cookie)
+{
+    return (cookie >> 40) & 0xff;
+}
+
+static inline uint32_t
+xf_cookie_owner(uint64_t cookie)
+{
+    return cookie & 0xffffffff;
+}
+
+static inline bool
+xf_cookie_is_ours(uint64_t cookie)
+{
+    return (cookie >> 48) == XF_COOKIE_MAGIC;
+}
+
+struct xf_flowsync;
+
+struct xf_flowsync *xf_flowsync_create(const char *bridge);
+void xf_flowsync_destroy(struct xf_flowsync *);
+
+char *xf_flowsync_put(struct xf_flowsync *, uint64_t cookie, const char *flow)
+    OVS_WARN_UNUSED_RESULT;
+void xf_flowsync_remove(struct xf_flowsync *, const char *flow);
+
+void xf_flowsync_mark_stale(struct xf_flowsync *,
+                            bool (*is_stale)(uint64_t cookie, void *aux),
+                            void *aux);
+size_t xf_flowsync_sweep(struct xf_flowsync *);
+
+void xf_flowsync_run(struct xf_flowsync *);
+void xf_flowsync_wait(struct xf_flowsync *);
+void xf_flowsync_resync(struct xf_flowsync *);
+
+const char *xf_flowsync_bridge(const struct xf_flowsync *);
+bool xf_flowsync_drained(const struct xf_flowsync *);
+size_t xf_flowsync_count(const struct xf_flowsync *);
+size_t xf_flowsync_pending(const struct xf_flowsync *);
+unsigned long long xf_flowsync_errors(const struct xf_flowsync *);
+
+/* Iteration over desired flows, for xenflow/flows. */
+struct xf_flow_info {
+    uint64_t cookie;
+    bool installed;
+    char *text;                 /* ovs-ofctl syntax, owned by the caller. */
+};
+size_t xf_flowsync_collect(const struct xf_flowsync *,
+                           bool (*want)(uint64_t cookie, void *aux),
+                           void *aux, struct xf_flow_info **);
+
+#endif /* xenflow/flowsync.h */

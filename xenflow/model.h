@@ -1,0 +1,97 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef XENFLOW_MODEL_H
+#define XENFLOW_MODEL_H 1
+
+/* XenFlow's model of one bridge: virtual networks, trunks and virtual
+ * routers, as configured in OVSDB, with the ports resolved to OpenFlow port
+ * numbers.  xenflow.c builds and owns it; pipeline.c turns it into flows. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "openvswitch/hmap.h"
+#include "openvswitch/types.h"
+#include "xenflow/addr.h"
+#include "xenflow/conf.h"
+#include "xenflow/rib.h"
+
+struct xf_flowsync;
+
+/* A port of the bridge that XenFlow uses. */
+struct xf_port {
+    char *name;                 /* Interface name. */
+    ofp_port_t ofport;          /* OFPP_NONE if not (yet) in the datapath. */
+};
+
+/* A virtual network on one bridge. */
+struct xf_network {
+    struct hmap_node node;      /* In xf_bridge's 'networks', by name. */
+    char *name;
+    uint16_t vlan;
+    struct xf_port *vm_ports;   /* Its VM ports (router interfaces too). */
+    size_t n_vm_ports;
+};
+
+/* One interface of a virtual router: a VM port in a network. */
+struct xf_iface {
+    char *name;                 /* OVS interface name. */
+    ofp_port_t ofport;
+    struct eth_addr mac;        /* The VM interface's MAC. */
+    char *network;
+    uint16_t vlan;              /* The network's VLAN. */
+    struct xf_prefix *addrs;    /* The router's addresses on it. */
+    size_t n_addrs;
+};
+
+struct xf_router_stats {
+    unsigned long long routed_packets;  /* Forwarded by the switch. */
+    unsigned long long slowpath_packets; /* Delivered to the router VM. */
+};
+
+/* A virtual router. */
+struct xf_router {
+    struct hmap_node node;      /* In the global 'xf_routers', by name. */
+    char *name;
+    uint32_t id;                /* OpenFlow metadata value; never 0. */
+    char *bridge;               /* Bridge it lives on. */
+    struct xf_router_conf limits;
+    struct xf_iface *ifaces;
+    size_t n_ifaces;
+    struct xf_rib rib;
+    size_t n_routes_installed;
+    size_t n_neighs_installed;
+    unsigned long long n_route_updates;  /* Route changes applied. */
+    unsigned long long n_neigh_updates;  /* Neighbour changes applied. */
+    unsigned long long n_rejected;       /* Bad commands/entries refused. */
+};
+
+/* A bridge with XenFlow enabled. */
+struct xf_bridge {
+    struct hmap_node node;      /* In 'xf_bridges', by name. */
+    char *name;
+    char *datapath_type;
+    struct hmap networks;       /* Contains "struct xf_network"s. */
+    struct xf_port *trunks;
+    size_t n_trunks;
+    struct xf_flowsync *flows;
+};
+
+const struct xf_iface *xf_router_find_iface(const struct xf_router *,
+                                            const char *name);
+
+#endif /* xenflow/model.h */

@@ -1,0 +1,349 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include "xenflow/pipeline.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/vlog.h"
+#include "openvswitch/ofp-port.h"
+#include "flow.h"
+#include "packets.h"
+#include "util.h"
+#include "xenflow/flowsync.h"
+#include "xenflow/model.h"
+
+VLOG_DEFINE_THIS_MODULE(xenflow_pipeline);
+
+/* Priorities. */
+#define PRIO_CLASSIFY_RESERVED 40100  /* Reserved link-migration ARP. */
+#define PRIO_CLASSIFY_ACCEPT 40010
+#define PRIO_CLASSIFY_DROP 40000
+#define PRIO_ROUTE_BASE 1000          /* + prefix length: longest wins. */
+
+/* The reserved destination MAC of link-migration announcements. */
+#define XF_RESERVED_MAC "aa:aa:aa:aa:aa:aa"
+
+/* Hands a frame to the router VM: the interface it arrived for is in reg5. */
+#define DELIVER_TO_VM "strip_vlan,output:NXM_NX_REG5[0..15]"
+
+/* Learns where the frame's source MAC lives in its network (VLAN): table
+ * 204 gets "VLAN, dl_dst=SRC -> reg4=in_port". */
+#define LEARN_SOURCE \
+    "learn(table=204,idle_timeout=300,priority=10,cookie=%#"PRIx64"," \
+    "NXM_OF_VLAN_TCI[0..11],NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[]," \
+    "load:NXM_OF_IN_PORT[]->NXM_NX_REG4[0..15])"
+
+/* Switches the frame within its network: look up the learned location,
+ * then deliver (or flood). */
+#define SWITCH_IN_NETWORK "resubmit(,204),resubmit(,205)"
+
+static void put(struct xf_flowsync *, uint64_t cookie, const char *format,
+                ...) OVS_PRINTF_FORMAT(3, 4);
+
+static void
+put(struct xf_flowsync *fs, uint64_t cookie, const char *format, ...)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    va_list args;
+
+    va_start(args, format);
+    ds_put_format_valist(&s, format, args);
+    va_end(args);
+
+    char *error = xf_flowsync_put(fs, cookie, ds_cstr(&s));
+    if (error) {
+        /* Only a bug in this file can get here. */
+        VLOG_ERR("internal error: bad flow \"%s\": %s", ds_cstr(&s), error);
+        free(error);
+    }
+    ds_destroy(&s);
+}
+
+static bool
+port_ok(ofp_port_t port)
+{
+    return port != OFPP_NONE;
+}
+
+/* Flows that depend only on the bridge's networks and trunks. */
+void
+xf_pipeline_bridge(const struct xf_bridge *br, struct xf_flowsync *fs)
+{
+    const uint64_t learn_cookie = xf_cookie(XF_FLOW_LEARNED, 0);
+    const struct xf_network *net;
+
+    /* Link-migration announcements are never forwarded. */
+    put(fs, xf_cookie(XF_FLOW_CLASSIFY, 0),
+        "table=0,priority=%d,dl_dst="XF_RESERVED_MAC" actions=drop",
+        PRIO_CLASSIFY_RESERVED);
+
+    /* Frames that are not for a router: switched within their network. */
+    put(fs, xf_cookie(XF_FLOW_EGRESS, 0),
+        "table=200,priority=0 actions="LEARN_SOURCE","SWITCH_IN_NETWORK,
+        learn_cookie);
+
+    /* Trunks: anything tagged with a VLAN we do not own is dropped;
+     * untagged frames are not ours and keep ordinary switching. */
+    for (size_t i = 0; i < br->n_trunks; i++) {
+        if (port_ok(br->trunks[i].ofport)) {
+            put(fs, xf_cookie(XF_FLOW_CLASSIFY, 0),
+                "table=0,priority=%d,in_port=%"PRIu32","
+                "vlan_tci=0x1000/0x1000 actions=drop", PRIO_CLASSIFY_DROP,
+                ofp_to_u16(br->trunks[i].ofport));
+        }
+    }
+
+    HMAP_FOR_EACH (net, node, &br->networks) {
+        uint64_t cookie = xf_cookie(XF_FLOW_CLASSIFY, net->vlan);
+        struct ds flood = DS_EMPTY_INITIALIZER;
+
+        for (size_t i = 0; i < br->n_trunks; i++) {
+            ofp_port_t port = br->trunks[i].ofport;
+            if (!port_ok(port)) {
+                continue;
+            }
+            put(fs, cookie, "table=0,priority=%d,in_port=%"PRIu32","
+                "dl_vlan=%"PRIu16" actions=goto_table:200",
+                PRIO_CLASSIFY_ACCEPT, ofp_to_u16(port), net->vlan);
+            put(fs, xf_cookie(XF_FLOW_EGRESS, net->vlan),
+                "table=205,priority=100,dl_vlan=%"PRIu16",reg4=%"PRIu32
+                " actions=output:%"PRIu32, net->vlan, ofp_to_u16(port),
+                ofp_to_u16(port));
+            ds_put_format(&flood, "output:%"PRIu32",", ofp_to_u16(port));
+        }
+        ds_put_cstr(&flood, "strip_vlan,");
+
+        for (size_t i = 0; i < net->n_vm_ports; i++) {
+            ofp_port_t port = net->vm_ports[i].ofport;
+            if (!port_ok(port)) {
+                continue;
+            }
+            /* The VLAN tagger: untagged frames join the network; a frame
+             * that already carries the network's tag is accepted as is;
+             * any other tag is another network's and is dropped. */
+            put(fs, cookie, "table=0,priority=%d,in_port=%"PRIu32","
+                "vlan_tci=0x0000/0x1000 actions=mod_vlan_vid:%"PRIu16","
+                "goto_table:200", PRIO_CLASSIFY_ACCEPT, ofp_to_u16(port),
+                net->vlan);
+            put(fs, cookie, "table=0,priority=%d,in_port=%"PRIu32","
+                "dl_vlan=%"PRIu16" actions=goto_table:200",
+                PRIO_CLASSIFY_ACCEPT, ofp_to_u16(port), net->vlan);
+            put(fs, cookie, "table=0,priority=%d,in_port=%"PRIu32
+                " actions=drop", PRIO_CLASSIFY_DROP, ofp_to_u16(port));
+            put(fs, xf_cookie(XF_FLOW_EGRESS, net->vlan),
+                "table=205,priority=100,dl_vlan=%"PRIu16",reg4=%"PRIu32
+                " actions=strip_vlan,output:%"PRIu32, net->vlan,
+                ofp_to_u16(port), ofp_to_u16(port));
+            ds_put_format(&flood, "output:%"PRIu32",", ofp_to_u16(port));
+        }
+
+        /* Unknown destination, broadcast, multicast: flood within the
+         * network only (tagged to trunks, untagged to VM ports). */
+        ds_chomp(&flood, ',');
+        put(fs, xf_cookie(XF_FLOW_EGRESS, net->vlan),
+            "table=205,priority=50,dl_vlan=%"PRIu16",reg4=0 actions=%s",
+            net->vlan, ds_cstr(&flood));
+        ds_destroy(&flood);
+    }
+}
+
+/* The fixed flows of router 'r': its interfaces' ingress and its slow
+ * path. */
+void
+xf_pipeline_router(const struct xf_router *r, struct xf_flowsync *fs)
+{
+    const uint64_t learn_cookie = xf_cookie(XF_FLOW_LEARNED, 0);
+    const uint64_t slow = xf_cookie(XF_FLOW_SLOWPATH, r->id);
+    const uint64_t cookie = xf_cookie(XF_FLOW_ROUTER, r->id);
+    bool any = false;
+
+    for (size_t i = 0; i < r->n_ifaces; i++) {
+        const struct xf_iface *iface = &r->ifaces[i];
+        if (!port_ok(iface->ofport)) {
+            continue;
+        }
+        any = true;
+        put(fs, xf_cookie(XF_FLOW_INGRESS, r->id),
+            "table=200,priority=100,dl_vlan=%"PRIu16",dl_dst="ETH_ADDR_FMT
+            " actions="LEARN_SOURCE",load:%"PRIu32"->OXM_OF_METADATA[],"
+            "load:%"PRIu32"->NXM_NX_REG5[0..15],goto_table:201",
+            iface->vlan, ETH_ADDR_ARGS(iface->mac), learn_cookie, r->id,
+            ofp_to_u16(iface->ofport));
+
+        for (size_t j = 0; j < iface->n_addrs; j++) {
+            struct ds a = DS_EMPTY_INITIALIZER;
+            xf_addr_format(&iface->addrs[j].addr, &a);
+            bool v4 = xf_addr_is_ipv4(&iface->addrs[j].addr);
+            put(fs, slow, "table=201,priority=300,metadata=%"PRIu32",%s=%s"
+                " actions="DELIVER_TO_VM, r->id,
+                v4 ? "ip,nw_dst" : "ipv6,ipv6_dst", ds_cstr(&a));
+            ds_destroy(&a);
+        }
+    }
+    if (!any) {
+        return;
+    }
+
+    /* The control plane is the slow path. */
+    static const char *const to_vm[] = {
+        "priority=300,arp",
+        "priority=290,ip,nw_ttl=0",
+        "priority=290,ip,nw_ttl=1",
+        "priority=290,ip,nw_dst=224.0.0.0/4",
+        "priority=290,ip,nw_dst=255.255.255.255",
+        "priority=290,ipv6,nw_ttl=0",
+        "priority=290,ipv6,nw_ttl=1",
+        "priority=290,ipv6,ipv6_dst=ff00::/8",
+        "priority=290,ipv6,ipv6_dst=fe80::/10",
+        "priority=0",
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(to_vm); i++) {
+        put(fs, slow, "table=201,%s,metadata=%"PRIu32" actions="DELIVER_TO_VM,
+            to_vm[i], r->id);
+    }
+    put(fs, cookie, "table=201,priority=100,metadata=%"PRIu32",ip"
+        " actions=goto_table:202", r->id);
+    put(fs, cookie, "table=201,priority=100,metadata=%"PRIu32",ipv6"
+        " actions=goto_table:202", r->id);
+
+    /* No route, or next hop not resolved yet: the VM routes the packet and
+     * resolves the neighbour; the resolved neighbour then gets a flow. */
+    put(fs, slow, "table=202,priority=0,metadata=%"PRIu32
+        " actions="DELIVER_TO_VM, r->id);
+    put(fs, slow, "table=203,priority=0,metadata=%"PRIu32
+        " actions="DELIVER_TO_VM, r->id);
+}
+
+/* Formats 'addr' as a hexadecimal integer for a "load:" action: 32 bits for
+ * IPv4, 128 for IPv6. */
+static void
+format_addr_hex(const struct in6_addr *addr, struct ds *s)
+{
+    size_t start = xf_addr_is_ipv4(addr) ? 12 : 0;
+
+    ds_put_cstr(s, "0x");
+    for (size_t i = start; i < 16; i++) {
+        ds_put_format(s, "%02"PRIx8, addr->s6_addr[i]);
+    }
+}
+
+static void
+route_match(const struct xf_router *r, const struct xf_route *route,
+            struct ds *s)
+{
+    bool v4 = xf_addr_is_ipv4(&route->prefix.addr);
+
+    ds_put_format(s, "table=202,priority=%d,metadata=%"PRIu32",%s=",
+                  PRIO_ROUTE_BASE + route->prefix.plen, r->id,
+                  v4 ? "ip,nw_dst" : "ipv6,ipv6_dst");
+    xf_prefix_format(&route->prefix, s);
+}
+
+/* Puts the flow for 'route'.  Returns false if it cannot be installed
+ * (its interface is not one of the router's, or not in the datapath). */
+bool
+xf_pipeline_route_put(const struct xf_router *r, const struct xf_route *route,
+                      struct xf_flowsync *fs)
+{
+    const struct xf_iface *iface = xf_router_find_iface(r, route->dev);
+    if (!iface || !port_ok(iface->ofport)) {
+        return false;
+    }
+
+    bool v4 = xf_addr_is_ipv4(&route->prefix.addr);
+    struct ds s = DS_EMPTY_INITIALIZER;
+    route_match(r, route, &s);
+    ds_put_cstr(&s, " actions=");
+    if (route->has_gw) {
+        ds_put_cstr(&s, "load:");
+        format_addr_hex(&route->gw, &s);
+        ds_put_cstr(&s, v4 ? "->NXM_NX_REG0[]," : "->NXM_NX_XXREG0[],");
+    } else {
+        /* Directly connected: the next hop is the destination itself. */
+        ds_put_cstr(&s, v4 ? "move:NXM_OF_IP_DST[]->NXM_NX_REG0[],"
+                    : "move:NXM_NX_IPV6_DST[]->NXM_NX_XXREG0[],");
+    }
+    ds_put_format(&s, "load:%"PRIu32"->NXM_NX_REG6[0..15],goto_table:203",
+                  ofp_to_u16(iface->ofport));
+    put(fs, xf_cookie(XF_FLOW_ROUTE, r->id), "%s", ds_cstr(&s));
+    ds_destroy(&s);
+    return true;
+}
+
+void
+xf_pipeline_route_remove(const struct xf_router *r,
+                         const struct xf_route *route, struct xf_flowsync *fs)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    route_match(r, route, &s);
+    xf_flowsync_remove(fs, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+static void
+neigh_match(const struct xf_router *r, const struct xf_neigh *neigh,
+            ofp_port_t port, struct ds *s)
+{
+    bool v4 = xf_addr_is_ipv4(&neigh->ip);
+
+    ds_put_format(s, "table=203,priority=100,metadata=%"PRIu32","
+                  "reg6=%"PRIu32",%s=", r->id, ofp_to_u16(port),
+                  v4 ? "ip,reg0" : "ipv6,xxreg0");
+    format_addr_hex(&neigh->ip, s);
+}
+
+/* Puts the rewrite flow for 'neigh'.  Returns false if its interface is not
+ * one of the router's, or not in the datapath. */
+bool
+xf_pipeline_neigh_put(const struct xf_router *r, const struct xf_neigh *neigh,
+                      struct xf_flowsync *fs)
+{
+    const struct xf_iface *iface = xf_router_find_iface(r, neigh->dev);
+    if (!iface || !port_ok(iface->ofport)) {
+        return false;
+    }
+
+    struct ds s = DS_EMPTY_INITIALIZER;
+    neigh_match(r, neigh, iface->ofport, &s);
+    /* in_port is cleared so that a packet may leave by the port it came in
+     * (e.g. a trunk carrying both networks). */
+    ds_put_format(&s, " actions=mod_dl_src:"ETH_ADDR_FMT","
+                  "mod_dl_dst:"ETH_ADDR_FMT",mod_vlan_vid:%"PRIu16","
+                  "dec_ttl,load:0->NXM_OF_IN_PORT[],"SWITCH_IN_NETWORK,
+                  ETH_ADDR_ARGS(iface->mac), ETH_ADDR_ARGS(neigh->mac),
+                  iface->vlan);
+    put(fs, xf_cookie(XF_FLOW_NEIGH, r->id), "%s", ds_cstr(&s));
+    ds_destroy(&s);
+    return true;
+}
+
+void
+xf_pipeline_neigh_remove(const struct xf_router *r,
+                         const struct xf_neigh *neigh, struct xf_flowsync *fs)
+{
+    const struct xf_iface *iface = xf_router_find_iface(r, neigh->dev);
+    if (iface && port_ok(iface->ofport)) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        neigh_match(r, neigh, iface->ofport, &s);
+        xf_flowsync_remove(fs, ds_cstr(&s));
+        ds_destroy(&s);
+    }
+}

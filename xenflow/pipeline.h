@@ -1,0 +1,73 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef XENFLOW_PIPELINE_H
+#define XENFLOW_PIPELINE_H 1
+
+/* Translation of XenFlow's model into OpenFlow flows.
+ *
+ * Tables (all proactive; no packet ever goes to a controller):
+ *
+ *   0    classify   VM port: tag with its network's VLAN, drop foreign tags.
+ *                   Trunk: accept known network VLANs, drop other tags.
+ *                   Reserved link-migration ARP (aa:aa:aa:aa:aa:aa): consumed.
+ *                   Anything else falls through to the operator's flows.
+ *   200  ingress    learn the source MAC's port in its network; a frame for
+ *                   a router interface MAC enters that router (metadata =
+ *                   router id, reg5 = the interface's VM port), anything
+ *                   else is switched within the network.
+ *   201  router     own addresses, TTL <= 1, ARP/ND, multicast, non-IP:
+ *                   delivered to the VM (the slow path); IP goes on.
+ *   202  route      longest-prefix match, one flow per route: next hop in
+ *                   reg0 (IPv4) or xxreg0 (IPv6), egress interface port in
+ *                   reg6.  No route: delivered to the VM.
+ *   203  neighbour  one flow per resolved neighbour: MAC rewrite, egress
+ *                   VLAN, TTL decrement.  Unresolved: delivered to the VM.
+ *   204  l2-learned learned MAC locations: reg4 = port.
+ *   205  egress     reg4 -> output (untagged to VM ports), or flood within
+ *                   the network when reg4 is unknown.
+ *
+ * A route change touches one flow in 202, a neighbour change one flow in
+ * 203, whatever the number of routes that use the neighbour. */
+
+#include <stdbool.h>
+
+struct xf_bridge;
+struct xf_flowsync;
+struct xf_neigh;
+struct xf_route;
+struct xf_router;
+
+#define XF_TABLE_CLASSIFY 0
+#define XF_TABLE_INGRESS 200
+#define XF_TABLE_ROUTER 201
+#define XF_TABLE_ROUTE 202
+#define XF_TABLE_NEIGH 203
+#define XF_TABLE_L2 204
+#define XF_TABLE_EGRESS 205
+
+void xf_pipeline_bridge(const struct xf_bridge *, struct xf_flowsync *);
+void xf_pipeline_router(const struct xf_router *, struct xf_flowsync *);
+bool xf_pipeline_route_put(const struct xf_router *, const struct xf_route *,
+                           struct xf_flowsync *);
+void xf_pipeline_route_remove(const struct xf_router *,
+                              const struct xf_route *, struct xf_flowsync *);
+bool xf_pipeline_neigh_put(const struct xf_router *, const struct xf_neigh *,
+                           struct xf_flowsync *);
+void xf_pipeline_neigh_remove(const struct xf_router *,
+                              const struct xf_neigh *, struct xf_flowsync *);
+
+#endif /* xenflow/pipeline.h */

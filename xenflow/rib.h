@@ -1,0 +1,105 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+#ifndef XENFLOW_RIB_H
+#define XENFLOW_RIB_H 1
+
+/* A virtual router's routing and neighbour tables (pure data, no flows).
+ *
+ * Routes are keyed by prefix (replace semantics: setting an existing prefix
+ * replaces its next hop); neighbours by (interface, address).  Each entry
+ * remembers whether its flow is installed (it may not be, when the router
+ * is over a limit) and a 'stale' mark used by full resynchronisation:
+ * xf_rib_mark_stale(), then re-set every valid entry, then
+ * xf_rib_sweep_*() returns what was not re-set.  Entries that are re-set
+ * unchanged are never withdrawn in between. */
+
+#include <stdbool.h>
+
+#include "openvswitch/hmap.h"
+#include "openvswitch/types.h"
+#include "sset.h"
+#include "xenflow/addr.h"
+
+struct xf_route {
+    struct hmap_node node;      /* In 'routes', hashed on 'prefix'. */
+    struct xf_prefix prefix;
+    bool has_gw;                /* false: directly connected via 'dev'. */
+    struct in6_addr gw;         /* Next hop, if 'has_gw'. */
+    const char *dev;            /* Egress interface (interned in the rib). */
+    bool installed;             /* Flow installed (false: over a limit). */
+    bool stale;
+};
+
+struct xf_neigh {
+    struct hmap_node node;      /* In 'neighs', hashed on 'dev', 'ip'. */
+    const char *dev;            /* Interface (interned in the rib). */
+    struct in6_addr ip;
+    struct eth_addr mac;
+    bool installed;
+    bool stale;
+};
+
+struct xf_rib {
+    struct hmap routes;         /* Contains "struct xf_route"s. */
+    struct hmap neighs;         /* Contains "struct xf_neigh"s. */
+    struct sset devs;           /* Interned interface names. */
+};
+
+void xf_rib_init(struct xf_rib *);
+void xf_rib_destroy(struct xf_rib *);
+
+struct xf_route *xf_rib_route_find(const struct xf_rib *,
+                                   const struct xf_prefix *);
+struct xf_route *xf_rib_route_set(struct xf_rib *, const struct xf_prefix *,
+                                  const struct in6_addr *gw, const char *dev,
+                                  bool *changed);
+struct xf_route *xf_rib_route_remove(struct xf_rib *,
+                                     const struct xf_prefix *);
+
+struct xf_neigh *xf_rib_neigh_find(const struct xf_rib *, const char *dev,
+                                   const struct in6_addr *);
+struct xf_neigh *xf_rib_neigh_set(struct xf_rib *, const char *dev,
+                                  const struct in6_addr *,
+                                  struct eth_addr mac, bool *changed);
+struct xf_neigh *xf_rib_neigh_remove(struct xf_rib *, const char *dev,
+                                     const struct in6_addr *);
+
+void xf_rib_mark_stale(struct xf_rib *);
+
+/* A parsed route or neighbour command, before it is checked against the
+ * router's interfaces. */
+struct xf_route_spec {
+    struct xf_prefix prefix;
+    bool has_gw;
+    struct in6_addr gw;
+    char *dev;                  /* NULL: infer from 'gw'. */
+};
+
+char *xf_route_spec_parse(int argc, const char *argv[],
+                          struct xf_route_spec *) OVS_WARN_UNUSED_RESULT;
+
+struct xf_neigh_spec {
+    struct in6_addr ip;
+    struct eth_addr mac;
+    char *dev;                  /* NULL: infer from 'ip'. */
+};
+
+char *xf_neigh_spec_parse(int argc, const char *argv[], bool want_mac,
+                          struct xf_neigh_spec *) OVS_WARN_UNUSED_RESULT;
+
+#endif /* xenflow/rib.h */
