@@ -37,7 +37,8 @@ XENFLOW_TESTSUITE_AT = \
 	tests/xenflow/xenflow-macros.at \
 	tests/xenflow/xenflow-unit.at \
 	tests/xenflow/xenflow-basic.at \
-	tests/xenflow/xenflow-routing.at
+	tests/xenflow/xenflow-routing.at \
+	tests/xenflow/xenflow-badinput.at
 XENFLOW_SYSTEM_TESTSUITE_AT = \
 	tests/xenflow/xenflow-system-testsuite.at \
 	tests/xenflow/xenflow-macros.at \
