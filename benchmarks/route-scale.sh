@@ -83,6 +83,8 @@ for n in "${sizes[@]}"; do
     done
     t1=$(now)
     rss1=$(rss_kb)
+    installed=$(ovs-ofctl dump-flows br0 table=202 | grep -c nw_dst=)
+    [ "$installed" = "$n" ] || { echo "only $installed of $n route flows" >&2; exit 1; }
     printf '%-8s %-8s %10.2f %12d\n' "$n" xenflow "$(elapsed "$t0" "$t1")" \
            $(( (rss1 - rss0) * 1024 / n ))
     stop_switch
@@ -97,6 +99,8 @@ for n in "${sizes[@]}"; do
     ovs-ofctl --bundle add-flows br0 "$work/flows"
     t1=$(now)
     rss1=$(rss_kb)
+    installed=$(ovs-ofctl dump-flows br0 table=202 | grep -c nw_dst=)
+    [ "$installed" = "$n" ] || { echo "only $installed of $n bundle flows" >&2; exit 1; }
     printf '%-8s %-8s %10.2f %12d\n' "$n" bundle "$(elapsed "$t0" "$t1")" \
            $(( (rss1 - rss0) * 1024 / n ))
     stop_switch
@@ -104,7 +108,7 @@ for n in "${sizes[@]}"; do
     # Linux kernel, in a namespace.
     if [ "$(id -u)" = 0 ]; then
         ip netns add xfbench
-        ip -n xfbench link add d0 type dummy
+        ip -n xfbench link add d0 type veth peer name d1
         ip -n xfbench link set d0 up
         ip -n xfbench addr add 10.2.0.1/24 dev d0
         sed 's/^/route add /; s/$/ via 10.2.0.9/' "$work/prefixes" > "$work/ip"

@@ -26,6 +26,7 @@
 #include "openvswitch/match.h"
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-group.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/vlog.h"
 #include "ofproto/ofproto-provider.h"
@@ -56,8 +57,20 @@ struct xf_flow {
     bool stale;                 /* For mark-and-sweep. */
 };
 
+/* A desired OpenFlow group. */
+struct xf_group {
+    struct hmap_node node;      /* In 'groups', by 'id'. */
+    uint32_t id;
+    char *text;                 /* ovs-ofctl add-group syntax. */
+    bool installed;
+    bool removing;
+    bool pending;
+};
+
 struct xf_flowsync {
     char *bridge;               /* Name of the bridge (and its ofproto). */
+    struct hmap groups;         /* Contains "struct xf_group"s. */
+    size_t n_pending_groups;
     const struct ofproto *ofproto; /* The ofproto our flows went into. */
     struct hmap flows;          /* Contains "struct xf_flow"s. */
     struct ovs_list pending;    /* "struct xf_flow"s that need a flow_mod. */
@@ -71,6 +84,7 @@ xf_flowsync_create(const char *bridge)
     struct xf_flowsync *fs = xzalloc(sizeof *fs);
     fs->bridge = xstrdup(bridge);
     hmap_init(&fs->flows);
+    hmap_init(&fs->groups);
     ovs_list_init(&fs->pending);
     return fs;
 }
@@ -94,6 +108,13 @@ xf_flowsync_destroy(struct xf_flowsync *fs)
             xf_flow_free(flow);
         }
         hmap_destroy(&fs->flows);
+
+        struct xf_group *group;
+        HMAP_FOR_EACH_POP (group, node, &fs->groups) {
+            free(group->text);
+            free(group);
+        }
+        hmap_destroy(&fs->groups);
         free(fs->bridge);
         free(fs);
     }
@@ -213,6 +234,127 @@ xf_flowsync_remove(struct xf_flowsync *fs, const char *text)
     free(fm.ofpacts);
 }
 
+static struct xf_group *
+group_find(const struct xf_flowsync *fs, uint32_t id)
+{
+    struct xf_group *group;
+
+    HMAP_FOR_EACH_WITH_HASH (group, node, hash_int(id, 0), &fs->groups) {
+        if (group->id == id) {
+            return group;
+        }
+    }
+    return NULL;
+}
+
+static void
+group_make_pending(struct xf_flowsync *fs, struct xf_group *group)
+{
+    if (!group->pending) {
+        group->pending = true;
+        fs->n_pending_groups++;
+    }
+}
+
+/* Wants group 'text' (ovs-ofctl add-group syntax, with "group_id=" equal to
+ * 'group_id') installed.  Returns NULL, or a malloc()'d error if 'text'
+ * does not parse (a bug in the caller). */
+char *
+xf_flowsync_put_group(struct xf_flowsync *fs, uint32_t group_id,
+                      const char *text)
+{
+    struct ofputil_group_mod gm;
+    enum ofputil_protocol usable;
+    char *error = parse_ofp_group_mod_str(&gm, OFPGC11_ADD_OR_MOD, text,
+                                          NULL, NULL, &usable);
+    if (error) {
+        return error;
+    }
+    bool ok = gm.group_id == group_id;
+    ofputil_uninit_group_mod(&gm);
+    if (!ok) {
+        return xasprintf("group_id in \"%s\" is not %"PRIu32, text,
+                         group_id);
+    }
+
+    struct xf_group *group = group_find(fs, group_id);
+    if (group) {
+        if (!group->removing && !strcmp(group->text, text)) {
+            return NULL;
+        }
+        free(group->text);
+    } else {
+        group = xzalloc(sizeof *group);
+        group->id = group_id;
+        hmap_insert(&fs->groups, &group->node, hash_int(group_id, 0));
+    }
+    group->text = xstrdup(text);
+    group->removing = false;
+    group_make_pending(fs, group);
+    return NULL;
+}
+
+void
+xf_flowsync_remove_group(struct xf_flowsync *fs, uint32_t group_id)
+{
+    struct xf_group *group = group_find(fs, group_id);
+    if (group) {
+        group->removing = true;
+        group_make_pending(fs, group);
+    }
+}
+
+/* Applies pending group changes: additions and modifications if 'adds',
+ * otherwise deletions. */
+static void
+run_groups(struct xf_flowsync *fs, struct ofproto *ofproto, bool adds)
+{
+    struct xf_group *group;
+
+    HMAP_FOR_EACH_SAFE (group, node, &fs->groups) {
+        if (!group->pending || group->removing == adds) {
+            continue;
+        }
+
+        struct ofputil_group_mod gm;
+        enum ofputil_protocol usable;
+        enum ofperr error = 0;
+        char *delete = xasprintf("group_id=%"PRIu32, group->id);
+        char *perr = parse_ofp_group_mod_str(
+            &gm, adds ? OFPGC11_ADD_OR_MOD : OFPGC11_DELETE,
+            adds ? group->text : delete, NULL, NULL, &usable);
+        free(delete);
+        if (perr) {
+            VLOG_ERR("%s: cannot parse group %"PRIu32": %s", fs->bridge,
+                     group->id, perr);
+            free(perr);
+            error = OFPERR_OFPGMFC_BAD_TYPE;
+        } else if (adds || group->installed) {
+            error = ofproto_group_mod(ofproto, &gm);
+            ofputil_uninit_group_mod(&gm);
+        } else {
+            ofputil_uninit_group_mod(&gm);
+        }
+
+        if (error) {
+            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+            VLOG_WARN_RL(&rl, "%s: ofproto refused XenFlow group %"PRIu32
+                         ": %s", fs->bridge, group->id,
+                         ofperr_to_string(error));
+            fs->n_errors++;
+        }
+        group->pending = false;
+        fs->n_pending_groups--;
+        if (group->removing) {
+            hmap_remove(&fs->groups, &group->node);
+            free(group->text);
+            free(group);
+        } else {
+            group->installed = !error;
+        }
+    }
+}
+
 /* Marks stale every flow whose cookie 'is_stale' selects.  Flows put again
  * before xf_flowsync_sweep() lose the mark. */
 void
@@ -246,13 +388,34 @@ xf_flowsync_sweep(struct xf_flowsync *fs)
     return n;
 }
 
+/* Wants nothing any more: every flow and group is removed. */
+void
+xf_flowsync_clear(struct xf_flowsync *fs)
+{
+    struct xf_flow *flow;
+    struct xf_group *group;
+
+    HMAP_FOR_EACH (flow, node, &fs->flows) {
+        flow_remove(fs, flow);
+    }
+    HMAP_FOR_EACH (group, node, &fs->groups) {
+        group->removing = true;
+        group_make_pending(fs, group);
+    }
+}
+
 /* Forgets what ofproto holds and installs every desired flow again, e.g.
  * after the bridge's datapath was recreated. */
 void
 xf_flowsync_resync(struct xf_flowsync *fs)
 {
     struct xf_flow *flow;
+    struct xf_group *group;
 
+    HMAP_FOR_EACH (group, node, &fs->groups) {
+        group->installed = false;
+        group_make_pending(fs, group);
+    }
     HMAP_FOR_EACH (flow, node, &fs->flows) {
         flow->installed = false;
         make_pending(fs, flow);
@@ -298,6 +461,9 @@ xf_flowsync_run(struct xf_flowsync *fs)
         fs->ofproto = ofproto;
     }
 
+    if (fs->n_pending_groups) {
+        run_groups(fs, ofproto, true);
+    }
     for (size_t i = 0; i < XF_FLOWSYNC_BATCH
                        && !ovs_list_is_empty(&fs->pending); i++) {
         struct xf_flow *flow = CONTAINER_OF(ovs_list_pop_front(&fs->pending),
@@ -332,12 +498,15 @@ xf_flowsync_run(struct xf_flowsync *fs)
             xf_flow_free(flow);
         }
     }
+    if (fs->n_pending_groups && ovs_list_is_empty(&fs->pending)) {
+        run_groups(fs, ofproto, false);
+    }
 }
 
 void
 xf_flowsync_wait(struct xf_flowsync *fs)
 {
-    if (!ovs_list_is_empty(&fs->pending) && ofproto_lookup(fs->bridge)) {
+    if (xf_flowsync_pending(fs) && ofproto_lookup(fs->bridge)) {
         poll_immediate_wake();
     }
 }
@@ -353,7 +522,7 @@ xf_flowsync_bridge(const struct xf_flowsync *fs)
 bool
 xf_flowsync_drained(const struct xf_flowsync *fs)
 {
-    return !fs->n_pending || !ofproto_lookup(fs->bridge);
+    return !xf_flowsync_pending(fs) || !ofproto_lookup(fs->bridge);
 }
 
 size_t
@@ -365,7 +534,7 @@ xf_flowsync_count(const struct xf_flowsync *fs)
 size_t
 xf_flowsync_pending(const struct xf_flowsync *fs)
 {
-    return fs->n_pending;
+    return fs->n_pending + fs->n_pending_groups;
 }
 
 unsigned long long

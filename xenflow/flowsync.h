@@ -89,10 +89,15 @@ char *xf_flowsync_put(struct xf_flowsync *, uint64_t cookie, const char *flow)
     OVS_WARN_UNUSED_RESULT;
 void xf_flowsync_remove(struct xf_flowsync *, const char *flow);
 
+char *xf_flowsync_put_group(struct xf_flowsync *, uint32_t group_id,
+                            const char *group) OVS_WARN_UNUSED_RESULT;
+void xf_flowsync_remove_group(struct xf_flowsync *, uint32_t group_id);
+
 void xf_flowsync_mark_stale(struct xf_flowsync *,
                             bool (*is_stale)(uint64_t cookie, void *aux),
                             void *aux);
 size_t xf_flowsync_sweep(struct xf_flowsync *);
+void xf_flowsync_clear(struct xf_flowsync *);
 
 void xf_flowsync_run(struct xf_flowsync *);
 void xf_flowsync_wait(struct xf_flowsync *);

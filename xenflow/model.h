@@ -63,6 +63,15 @@ struct xf_router_stats {
     unsigned long long slowpath_packets; /* Delivered to the router VM. */
 };
 
+/* An ECMP select group of a router, shared by its routes with the same set
+ * of next hops. */
+struct xf_ecmp_group {
+    struct hmap_node node;      /* In xf_router's 'groups', by 'key'. */
+    char *key;                  /* The next hops, as text. */
+    uint32_t id;                /* OpenFlow group id. */
+    size_t n_refs;              /* Routes using it. */
+};
+
 /* A virtual router. */
 struct xf_router {
     struct hmap_node node;      /* In the global 'xf_routers', by name. */
@@ -73,6 +82,7 @@ struct xf_router {
     struct xf_iface *ifaces;
     size_t n_ifaces;
     struct xf_rib rib;
+    struct hmap groups;         /* Contains "struct xf_ecmp_group"s. */
     size_t n_routes_installed;
     size_t n_neighs_installed;
     unsigned long long n_route_updates;  /* Route changes applied. */

@@ -257,35 +257,94 @@ route_match(const struct xf_router *r, const struct xf_route *route,
     xf_prefix_format(&route->prefix, s);
 }
 
-/* Puts the flow for 'route'.  Returns false if it cannot be installed
- * (its interface is not one of the router's, or not in the datapath). */
-bool
-xf_pipeline_route_put(const struct xf_router *r, const struct xf_route *route,
-                      struct xf_flowsync *fs)
+/* Appends to 's' the actions that select next hop 'nh' of a route of
+ * address family 'v4': its address into reg0 (IPv4) or xxreg0 (IPv6), its
+ * egress interface's port into reg6.  Returns false if the interface is not
+ * one of the router's, or not in the datapath. */
+static bool
+put_nexthop_actions(const struct xf_router *r, const struct xf_nexthop *nh,
+                    bool v4, struct ds *s)
 {
-    const struct xf_iface *iface = xf_router_find_iface(r, route->dev);
+    const struct xf_iface *iface = xf_router_find_iface(r, nh->dev);
     if (!iface || !port_ok(iface->ofport)) {
         return false;
     }
 
-    bool v4 = xf_addr_is_ipv4(&route->prefix.addr);
-    struct ds s = DS_EMPTY_INITIALIZER;
-    route_match(r, route, &s);
-    ds_put_cstr(&s, " actions=");
-    if (route->has_gw) {
-        ds_put_cstr(&s, "load:");
-        format_addr_hex(&route->gw, &s);
-        ds_put_cstr(&s, v4 ? "->NXM_NX_REG0[]," : "->NXM_NX_XXREG0[],");
+    if (nh->has_gw) {
+        ds_put_cstr(s, "load:");
+        format_addr_hex(&nh->gw, s);
+        ds_put_cstr(s, v4 ? "->NXM_NX_REG0[]," : "->NXM_NX_XXREG0[],");
     } else {
         /* Directly connected: the next hop is the destination itself. */
-        ds_put_cstr(&s, v4 ? "move:NXM_OF_IP_DST[]->NXM_NX_REG0[],"
+        ds_put_cstr(s, v4 ? "move:NXM_OF_IP_DST[]->NXM_NX_REG0[],"
                     : "move:NXM_NX_IPV6_DST[]->NXM_NX_XXREG0[],");
     }
-    ds_put_format(&s, "load:%"PRIu32"->NXM_NX_REG6[0..15],goto_table:203",
+    ds_put_format(s, "load:%"PRIu32"->NXM_NX_REG6[0..15]",
                   ofp_to_u16(iface->ofport));
-    put(fs, xf_cookie(XF_FLOW_ROUTE, r->id), "%s", ds_cstr(&s));
-    ds_destroy(&s);
     return true;
+}
+
+/* Puts the flow for 'route'.  An ECMP route (several next hops) sends its
+ * packets to select group 'route->group_id', which the caller put first
+ * with xf_pipeline_group_put().  Returns false if the route cannot be
+ * installed (an interface is not one of the router's, or not in the
+ * datapath). */
+bool
+xf_pipeline_route_put(const struct xf_router *r, const struct xf_route *route,
+                      struct xf_flowsync *fs)
+{
+    bool v4 = xf_addr_is_ipv4(&route->prefix.addr);
+    struct ds s = DS_EMPTY_INITIALIZER;
+    bool ok = true;
+
+    route_match(r, route, &s);
+    ds_put_cstr(&s, " actions=");
+    if (route->n_nexthops > 1) {
+        ds_put_format(&s, "group:%"PRIu32, route->group_id);
+    } else if (put_nexthop_actions(r, &route->nexthops[0], v4, &s)) {
+        ds_put_cstr(&s, ",goto_table:203");
+    } else {
+        ok = false;
+    }
+    if (ok) {
+        put(fs, xf_cookie(XF_FLOW_ROUTE, r->id), "%s", ds_cstr(&s));
+    }
+    ds_destroy(&s);
+    return ok;
+}
+
+/* Puts select group 'group_id' with one bucket per next hop of 'route'.
+ * Returns false if a next hop's interface is unusable. */
+bool
+xf_pipeline_group_put(const struct xf_router *r, uint32_t group_id,
+                      const struct xf_route *route, struct xf_flowsync *fs)
+{
+    bool v4 = xf_addr_is_ipv4(&route->prefix.addr);
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    ds_put_format(&s, "group_id=%"PRIu32",type=select", group_id);
+    for (size_t i = 0; i < route->n_nexthops; i++) {
+        ds_put_cstr(&s, ",bucket=actions=");
+        if (!put_nexthop_actions(r, &route->nexthops[i], v4, &s)) {
+            ds_destroy(&s);
+            return false;
+        }
+        ds_put_cstr(&s, ",resubmit(,203)");
+    }
+
+    char *error = xf_flowsync_put_group(fs, group_id, ds_cstr(&s));
+    if (error) {
+        VLOG_ERR("internal error: bad group \"%s\": %s", ds_cstr(&s), error);
+        free(error);
+    }
+    ds_destroy(&s);
+    return !error;
+}
+
+void
+xf_pipeline_group_remove(uint32_t group_id, struct xf_flowsync *fs)
+{
+    xf_flowsync_remove_group(fs, group_id);
 }
 
 void

@@ -33,7 +33,8 @@
  *                   delivered to the VM (the slow path); IP goes on.
  *   202  route      longest-prefix match, one flow per route: next hop in
  *                   reg0 (IPv4) or xxreg0 (IPv6), egress interface port in
- *                   reg6.  No route: delivered to the VM.
+ *                   reg6.  ECMP routes go to a select group with one bucket
+ *                   per next hop.  No route: delivered to the VM.
  *   203  neighbour  one flow per resolved neighbour: MAC rewrite, egress
  *                   VLAN, TTL decrement.  Unresolved: delivered to the VM.
  *   204  l2-learned learned MAC locations: reg4 = port.
@@ -44,6 +45,7 @@
  * 203, whatever the number of routes that use the neighbour. */
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct xf_bridge;
 struct xf_flowsync;
@@ -65,6 +67,9 @@ bool xf_pipeline_route_put(const struct xf_router *, const struct xf_route *,
                            struct xf_flowsync *);
 void xf_pipeline_route_remove(const struct xf_router *,
                               const struct xf_route *, struct xf_flowsync *);
+bool xf_pipeline_group_put(const struct xf_router *, uint32_t group_id,
+                           const struct xf_route *, struct xf_flowsync *);
+void xf_pipeline_group_remove(uint32_t group_id, struct xf_flowsync *);
 bool xf_pipeline_neigh_put(const struct xf_router *, const struct xf_neigh *,
                            struct xf_flowsync *);
 void xf_pipeline_neigh_remove(const struct xf_router *,

@@ -41,7 +41,7 @@ xf_rib_destroy(struct xf_rib *rib)
     struct xf_neigh *neigh;
 
     HMAP_FOR_EACH_POP (route, node, &rib->routes) {
-        free(route);
+        xf_route_free(route);
     }
     hmap_destroy(&rib->routes);
     HMAP_FOR_EACH_POP (neigh, node, &rib->neighs) {
@@ -77,31 +77,63 @@ xf_rib_route_find(const struct xf_rib *rib, const struct xf_prefix *prefix)
     return NULL;
 }
 
-/* Adds a route for 'prefix' via 'gw' (NULL: directly connected) out of
- * 'dev', or replaces the existing route for 'prefix'.  Clears the route's
- * stale mark.  Sets '*changed' to whether anything the data plane depends
- * on changed (a new route, or a different next hop). */
+static int
+compare_nexthops(const void *a_, const void *b_)
+{
+    const struct xf_nexthop *a = a_;
+    const struct xf_nexthop *b = b_;
+    int cmp = strcmp(a->dev, b->dev);
+
+    if (!cmp) {
+        cmp = (int) a->has_gw - (int) b->has_gw;
+    }
+    if (!cmp) {
+        cmp = memcmp(&a->gw, &b->gw, sizeof a->gw);
+    }
+    return cmp;
+}
+
+/* Adds a route for 'prefix' through the 'n' next hops in 'nexthops' (whose
+ * 'dev' need not be interned), or replaces the existing route for 'prefix'.
+ * Clears the route's stale mark.  Sets '*changed' to whether anything the
+ * data plane depends on changed (a new route, or different next hops). */
 struct xf_route *
 xf_rib_route_set(struct xf_rib *rib, const struct xf_prefix *prefix,
-                 const struct in6_addr *gw, const char *dev, bool *changed)
+                 const struct xf_nexthop *nexthops, size_t n, bool *changed)
 {
-    struct xf_route *route = xf_rib_route_find(rib, prefix);
-    const char *idev = intern_dev(rib, dev);
+    struct xf_nexthop *nhs = xmemdup(nexthops, n * sizeof *nhs);
+    for (size_t i = 0; i < n; i++) {
+        nhs[i].dev = intern_dev(rib, nhs[i].dev);
+        if (!nhs[i].has_gw) {
+            nhs[i].gw = in6addr_any;
+        }
+    }
+    qsort(nhs, n, sizeof *nhs, compare_nexthops);
 
+    struct xf_route *route = xf_rib_route_find(rib, prefix);
     if (!route) {
         route = xzalloc(sizeof *route);
         route->prefix = *prefix;
         hmap_insert(&rib->routes, &route->node, xf_prefix_hash(prefix, 0));
         *changed = true;
     } else {
-        *changed = (route->dev != idev || route->has_gw != (gw != NULL)
-                    || (gw && !ipv6_addr_equals(&route->gw, gw)));
+        *changed = (route->n_nexthops != n
+                    || memcmp(route->nexthops, nhs, n * sizeof *nhs));
+        free(route->nexthops);
     }
-    route->has_gw = gw != NULL;
-    route->gw = gw ? *gw : in6addr_any;
-    route->dev = idev;
+    route->nexthops = nhs;
+    route->n_nexthops = n;
     route->stale = false;
     return route;
+}
+
+void
+xf_route_free(struct xf_route *route)
+{
+    if (route) {
+        free(route->nexthops);
+        free(route);
+    }
 }
 
 /* Removes the route for 'prefix' from 'rib' and returns it (the caller frees
@@ -193,9 +225,11 @@ is_valid_dev(const char *s)
     return len > 0 && len < 64 && !strpbrk(s, " \t\n,=/\"'");
 }
 
-/* Parses "PREFIX [via GATEWAY] [dev INTERFACE]" from 'argv' (with 'argc'
- * words).  Returns NULL on success, otherwise a malloc()'d error; on success
- * the caller must free spec->dev. */
+/* Parses "PREFIX NEXTHOP..." from 'argv' (with 'argc' words), where each
+ * NEXTHOP is "via GATEWAY [dev INTERFACE]" or, for a directly connected
+ * prefix, "dev INTERFACE".  Several next hops make an ECMP route.  Returns
+ * NULL on success, otherwise a malloc()'d error; either way the caller must
+ * call xf_route_spec_destroy(). */
 char *
 xf_route_spec_parse(int argc, const char *argv[], struct xf_route_spec *spec)
 {
@@ -208,42 +242,55 @@ xf_route_spec_parse(int argc, const char *argv[], struct xf_route_spec *spec)
     if (error) {
         return error;
     }
-    for (int i = 1; i < argc; i += 2) {
-        if (i + 1 >= argc) {
-            error = xasprintf("\"%s\" needs a value", argv[i]);
-        } else if (!strcmp(argv[i], "via") && !spec->has_gw) {
-            error = xf_addr_parse(argv[i + 1], &spec->gw);
-            if (!error && (xf_addr_is_ipv4(&spec->gw)
-                           != xf_addr_is_ipv4(&spec->prefix.addr))) {
-                error = xasprintf("gateway %s and prefix %s are not of the "
-                                  "same address family", argv[i + 1],
-                                  argv[0]);
-            }
-            spec->has_gw = true;
-        } else if (!strcmp(argv[i], "dev") && !spec->dev) {
-            if (!is_valid_dev(argv[i + 1])) {
-                error = xasprintf("\"%s\" is not an interface name",
-                                  argv[i + 1]);
-            } else {
-                spec->dev = xstrdup(argv[i + 1]);
-            }
-        } else {
+    struct xf_nexthop_spec *nh = NULL;
+    for (int i = 1; i < argc && !error; i += 2) {
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        bool via = !strcmp(argv[i], "via");
+        bool dev = !strcmp(argv[i], "dev");
+
+        if (!via && !dev) {
             error = xasprintf("unexpected \"%s\" (expected PREFIX "
-                              "[via GATEWAY] [dev INTERFACE])", argv[i]);
+                              "[via GATEWAY] [dev INTERFACE]...)", argv[i]);
+        } else if (!value) {
+            error = xasprintf("\"%s\" needs a value", argv[i]);
+        } else if (via || !nh || nh->dev) {
+            /* "via" always starts a next hop; so does a second "dev". */
+            if (spec->n_nexthops >= XF_MAX_NEXTHOPS) {
+                error = xasprintf("at most %d next hops", XF_MAX_NEXTHOPS);
+                break;
+            }
+            nh = &spec->nexthops[spec->n_nexthops++];
         }
         if (error) {
             break;
+        } else if (via) {
+            error = xf_addr_parse(value, &nh->gw);
+            if (!error && (xf_addr_is_ipv4(&nh->gw)
+                           != xf_addr_is_ipv4(&spec->prefix.addr))) {
+                error = xasprintf("gateway %s and prefix %s are not of the "
+                                  "same address family", value, argv[0]);
+            }
+            nh->has_gw = true;
+        } else if (!is_valid_dev(value)) {
+            error = xasprintf("\"%s\" is not an interface name", value);
+        } else {
+            nh->dev = xstrdup(value);
         }
     }
-    if (!error && !spec->has_gw && !spec->dev) {
+    if (!error && !spec->n_nexthops) {
         error = xasprintf("route %s needs \"via GATEWAY\" or "
                           "\"dev INTERFACE\"", argv[0]);
     }
-    if (error) {
-        free(spec->dev);
-        spec->dev = NULL;
-    }
     return error;
+}
+
+void
+xf_route_spec_destroy(struct xf_route_spec *spec)
+{
+    for (size_t i = 0; i < spec->n_nexthops; i++) {
+        free(spec->nexthops[i].dev);
+    }
+    spec->n_nexthops = 0;
 }
 
 /* Parses "ADDRESS [MAC] [dev INTERFACE]" (MAC only if 'want_mac'). */

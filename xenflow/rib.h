@@ -35,12 +35,21 @@
 #include "sset.h"
 #include "xenflow/addr.h"
 
+/* Most routes have one next hop; more than one is ECMP. */
+#define XF_MAX_NEXTHOPS 16
+
+struct xf_nexthop {
+    bool has_gw;                /* false: directly connected via 'dev'. */
+    struct in6_addr gw;         /* Gateway, if 'has_gw'. */
+    const char *dev;            /* Egress interface (interned in the rib). */
+};
+
 struct xf_route {
     struct hmap_node node;      /* In 'routes', hashed on 'prefix'. */
     struct xf_prefix prefix;
-    bool has_gw;                /* false: directly connected via 'dev'. */
-    struct in6_addr gw;         /* Next hop, if 'has_gw'. */
-    const char *dev;            /* Egress interface (interned in the rib). */
+    struct xf_nexthop *nexthops; /* Sorted, so equal sets compare equal. */
+    size_t n_nexthops;          /* 1, or more for ECMP. */
+    uint32_t group_id;          /* ECMP select group in use, or 0. */
     bool installed;             /* Flow installed (false: over a limit). */
     bool stale;
 };
@@ -66,8 +75,9 @@ void xf_rib_destroy(struct xf_rib *);
 struct xf_route *xf_rib_route_find(const struct xf_rib *,
                                    const struct xf_prefix *);
 struct xf_route *xf_rib_route_set(struct xf_rib *, const struct xf_prefix *,
-                                  const struct in6_addr *gw, const char *dev,
+                                  const struct xf_nexthop *, size_t n,
                                   bool *changed);
+void xf_route_free(struct xf_route *);
 struct xf_route *xf_rib_route_remove(struct xf_rib *,
                                      const struct xf_prefix *);
 
@@ -83,15 +93,21 @@ void xf_rib_mark_stale(struct xf_rib *);
 
 /* A parsed route or neighbour command, before it is checked against the
  * router's interfaces. */
-struct xf_route_spec {
-    struct xf_prefix prefix;
+struct xf_nexthop_spec {
     bool has_gw;
     struct in6_addr gw;
     char *dev;                  /* NULL: infer from 'gw'. */
 };
 
+struct xf_route_spec {
+    struct xf_prefix prefix;
+    struct xf_nexthop_spec nexthops[XF_MAX_NEXTHOPS];
+    size_t n_nexthops;
+};
+
 char *xf_route_spec_parse(int argc, const char *argv[],
                           struct xf_route_spec *) OVS_WARN_UNUSED_RESULT;
+void xf_route_spec_destroy(struct xf_route_spec *);
 
 struct xf_neigh_spec {
     struct in6_addr ip;

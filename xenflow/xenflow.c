@@ -35,6 +35,7 @@
 #include "openvswitch/hmap.h"
 #include "openvswitch/json.h"
 #include "openvswitch/ofp-port.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ofproto/ofproto-provider.h"
 #include "flow.h"
@@ -80,6 +81,12 @@ static struct sset conf_errors = SSET_INITIALIZER(&conf_errors);
 static bool initialized;
 
 static void register_commands(void);
+
+/* The xenflow/load in progress, if any. */
+struct load_job;
+static struct load_job *load_job;
+static void load_job_run(void);
+static void load_job_destroy(struct load_job *);
 
 /* The Open vSwitch release XenFlow is built on, i.e. VERSION without our
  * "+xenflowN" suffix. */
@@ -203,6 +210,124 @@ router_has_flow_room(const struct xf_router *r)
     return r->n_routes_installed + r->n_neighs_installed < r->limits.max_flows;
 }
 
+/* OpenFlow group ids XenFlow uses: from "XF" 0x5846 << 16 upward, far above
+ * the small numbers operators usually pick. */
+static uint32_t next_group_id = 0x58460000;
+
+static char *
+nexthops_key(const struct xf_route *route)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    for (size_t i = 0; i < route->n_nexthops; i++) {
+        const struct xf_nexthop *nh = &route->nexthops[i];
+        xf_addr_format(&nh->gw, &s);
+        ds_put_format(&s, "%s@%s;", nh->has_gw ? "" : "(direct)", nh->dev);
+    }
+    return ds_steal_cstr(&s);
+}
+
+static struct xf_ecmp_group *
+router_find_group(const struct xf_router *r, uint32_t id)
+{
+    struct xf_ecmp_group *g;
+
+    HMAP_FOR_EACH (g, node, &r->groups) {
+        if (g->id == id) {
+            return g;
+        }
+    }
+    return NULL;
+}
+
+/* Returns the id of the select group for 'route''s next hops, putting the
+ * group if it is new, and takes a reference; or returns 0 if the group
+ * cannot be built (an interface is not usable). */
+static uint32_t
+router_ref_group(struct xf_router *r, const struct xf_route *route,
+                 struct xf_flowsync *fs)
+{
+    char *key = nexthops_key(route);
+    uint32_t hash = hash_string(key, 0);
+    struct xf_ecmp_group *g;
+
+    HMAP_FOR_EACH_WITH_HASH (g, node, hash, &r->groups) {
+        if (!strcmp(g->key, key)) {
+            free(key);
+            g->n_refs++;
+            return g->id;
+        }
+    }
+
+    uint32_t id = ++next_group_id;
+    if (!xf_pipeline_group_put(r, id, route, fs)) {
+        free(key);
+        return 0;
+    }
+    g = xzalloc(sizeof *g);
+    g->key = key;
+    g->id = id;
+    g->n_refs = 1;
+    hmap_insert(&r->groups, &g->node, hash);
+    return id;
+}
+
+static void
+router_unref_group(struct xf_router *r, uint32_t id)
+{
+    struct xf_ecmp_group *g = id ? router_find_group(r, id) : NULL;
+
+    if (g && !--g->n_refs) {
+        struct xf_flowsync *fs = router_flows(r);
+        if (fs) {
+            xf_pipeline_group_remove(g->id, fs);
+        }
+        hmap_remove(&r->groups, &g->node);
+        free(g->key);
+        free(g);
+    }
+}
+
+/* Removes every group of 'r'. */
+static void
+router_clear_groups(struct xf_router *r)
+{
+    struct xf_flowsync *fs = router_flows(r);
+    struct xf_ecmp_group *g;
+
+    HMAP_FOR_EACH_POP (g, node, &r->groups) {
+        if (fs) {
+            xf_pipeline_group_remove(g->id, fs);
+        }
+        free(g->key);
+        free(g);
+    }
+}
+
+/* Puts the flow (and, for ECMP, the group) of 'route'.  Returns false if it
+ * cannot be installed.  Releases the group the route used before, if it
+ * changed. */
+static bool
+put_route(struct xf_router *r, struct xf_route *route, struct xf_flowsync *fs)
+{
+    uint32_t old_group = route->group_id;
+    bool ok;
+
+    route->group_id = 0;
+    if (route->n_nexthops > 1) {
+        route->group_id = router_ref_group(r, route, fs);
+        ok = route->group_id && xf_pipeline_route_put(r, route, fs);
+    } else {
+        ok = xf_pipeline_route_put(r, route, fs);
+    }
+    if (!ok && route->group_id) {
+        router_unref_group(r, route->group_id);
+        route->group_id = 0;
+    }
+    router_unref_group(r, old_group);
+    return ok;
+}
+
 /* Installs (or updates) the flow of 'route' if the router's limits allow.
  * Over a limit the route stays in the RIB, not installed: its traffic falls
  * to the router's "no route" flow and is routed by the VM itself, so
@@ -215,14 +340,14 @@ router_install_route(struct xf_router *r, struct xf_route *route)
     if (!fs) {
         return;
     } else if (route->installed) {
-        if (!xf_pipeline_route_put(r, route, fs)) {
+        if (!put_route(r, route, fs)) {
             xf_pipeline_route_remove(r, route, fs);
             route->installed = false;
             r->n_routes_installed--;
         }
     } else if (r->n_routes_installed < r->limits.max_routes
                && router_has_flow_room(r)
-               && xf_pipeline_route_put(r, route, fs)) {
+               && put_route(r, route, fs)) {
         route->installed = true;
         r->n_routes_installed++;
     }
@@ -288,7 +413,8 @@ router_remove_route(struct xf_router *r, struct xf_route *route)
         }
         r->n_routes_installed--;
     }
-    free(route);
+    router_unref_group(r, route->group_id);
+    xf_route_free(route);
 }
 
 static void
@@ -315,8 +441,10 @@ router_install_all(struct xf_router *r)
     struct xf_neigh *neigh;
 
     r->n_routes_installed = r->n_neighs_installed = 0;
+    router_clear_groups(r);
     HMAP_FOR_EACH (route, node, &r->rib.routes) {
         route->installed = false;
+        route->group_id = 0;
     }
     HMAP_FOR_EACH (neigh, node, &r->rib.neighs) {
         neigh->installed = false;
@@ -336,6 +464,8 @@ router_install_all(struct xf_router *r)
 static void
 xf_router_destroy(struct xf_router *r)
 {
+    router_clear_groups(r);
+    hmap_destroy(&r->groups);
     xf_rib_destroy(&r->rib);
     xf_ifaces_destroy(r->ifaces, r->n_ifaces);
     free(r->limits.name);
@@ -362,12 +492,6 @@ cookie_is_router(uint64_t cookie, void *router_)
     return (xf_cookie_owner(cookie) == r->id
             && kind != XF_FLOW_CLASSIFY && kind != XF_FLOW_EGRESS
             && kind != XF_FLOW_LEARNED);
-}
-
-static bool
-cookie_is_any(uint64_t cookie OVS_UNUSED, void *aux OVS_UNUSED)
-{
-    return true;
 }
 
 static ofp_port_t
@@ -577,8 +701,7 @@ ifaces_differ(const struct xf_iface *a, size_t n_a,
 static void
 start_draining(struct xf_flowsync *fs)
 {
-    xf_flowsync_mark_stale(fs, cookie_is_any, NULL);
-    xf_flowsync_sweep(fs);
+    xf_flowsync_clear(fs);
     if (n_draining >= allocated_draining) {
         draining = x2nrealloc(draining, &allocated_draining,
                               sizeof *draining);
@@ -681,6 +804,7 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
             r->id = next_router_id++;
             r->bridge = xstrdup(rb->bridge);
             xf_rib_init(&r->rib);
+            hmap_init(&r->groups);
             hmap_insert(&xf_routers, &r->node, hash_string(r->name, 0));
             VLOG_INFO("router %s created on bridge %s (id %"PRIu32")",
                       r->name, r->bridge, r->id);
@@ -748,6 +872,10 @@ xenflow_run(void)
 {
     struct xf_bridge *br;
 
+    if (load_job) {
+        load_job_run();
+    }
+
     HMAP_FOR_EACH (br, node, &xf_bridges) {
         xf_flowsync_run(br->flows);
     }
@@ -766,6 +894,10 @@ void
 xenflow_wait(void)
 {
     struct xf_bridge *br;
+
+    if (load_job) {
+        poll_immediate_wake();
+    }
 
     HMAP_FOR_EACH (br, node, &xf_bridges) {
         xf_flowsync_wait(br->flows);
@@ -792,6 +924,10 @@ xenflow_destroy(void)
         xf_flowsync_destroy(draining[i]);
     }
     n_draining = 0;
+    if (load_job) {
+        load_job_destroy(load_job);
+        load_job = NULL;
+    }
     sset_clear(&conf_errors);
 }
 
@@ -845,22 +981,37 @@ resolved_dev(const struct xf_router *r, const char *dev,
 static char *
 route_spec_check(const struct xf_router *r, const struct xf_route_spec *spec)
 {
-    if (!spec->has_gw) {
-        return resolve_dev(r, spec->dev, NULL, NULL);
+    for (size_t i = 0; i < spec->n_nexthops; i++) {
+        const struct xf_nexthop_spec *nh = &spec->nexthops[i];
+        char *error = (nh->has_gw
+                       ? resolve_dev(r, nh->dev, &nh->gw, "gateway")
+                       : resolve_dev(r, nh->dev, NULL, NULL));
+        if (error) {
+            return error;
+        }
     }
-    return resolve_dev(r, spec->dev, &spec->gw, "gateway");
+    return NULL;
 }
 
 /* Sets route 'spec' (already checked) in router 'r'. */
 static void
 router_set_route(struct xf_router *r, const struct xf_route_spec *spec)
 {
-    const char *dev = (spec->has_gw ? resolved_dev(r, spec->dev, &spec->gw)
-                       : spec->dev);
+    struct xf_nexthop nexthops[XF_MAX_NEXTHOPS];
+
+    for (size_t i = 0; i < spec->n_nexthops; i++) {
+        const struct xf_nexthop_spec *nh = &spec->nexthops[i];
+        nexthops[i] = (struct xf_nexthop) {
+            .has_gw = nh->has_gw,
+            .gw = nh->gw,
+            .dev = nh->has_gw ? resolved_dev(r, nh->dev, &nh->gw) : nh->dev,
+        };
+    }
+
     bool changed;
-    struct xf_route *route = xf_rib_route_set(
-        &r->rib, &spec->prefix, spec->has_gw ? &spec->gw : NULL, dev,
-        &changed);
+    struct xf_route *route = xf_rib_route_set(&r->rib, &spec->prefix,
+                                              nexthops, spec->n_nexthops,
+                                              &changed);
     if (changed || !route->installed) {
         router_install_route(r, route);
         r->n_route_updates++;
@@ -1027,7 +1178,7 @@ cmd_route_add(struct unixctl_conn *conn, int argc, const char *argv[],
         router_set_route(r, &spec);
         unixctl_command_reply(conn, NULL);
     }
-    free(spec.dev);
+    xf_route_spec_destroy(&spec);
 }
 
 static void
@@ -1165,6 +1316,70 @@ parse_load_line(const struct xf_router *r, char *line,
     return error;
 }
 
+/* A xenflow/load being applied.  Its lines were all checked first; they are
+ * applied XF_LOAD_BATCH per main-loop iteration so that a million routes do
+ * not stall the switch, and the command replies when the last one is in. */
+struct load_job {
+    struct unixctl_conn *conn;
+    char *router;               /* Router name (it may go away meanwhile). */
+    struct load_entry *entries;
+    size_t n, next;
+    bool replace;
+    size_t n_routes, n_neighs;
+};
+
+#define XF_LOAD_BATCH 20000
+
+static void
+load_job_destroy(struct load_job *job)
+{
+    for (size_t i = 0; i < job->n; i++) {
+        xf_route_spec_destroy(&job->entries[i].route);
+        free(job->entries[i].neigh.dev);
+    }
+    free(job->entries);
+    free(job->router);
+    free(job);
+}
+
+static void
+load_job_run(void)
+{
+    struct load_job *job = load_job;
+    struct xf_router *r = xf_router_find(job->router);
+
+    if (!r) {
+        reply_error(job->conn, "xenflow/load: router %s was removed while "
+                    "loading; %"PRIuSIZE" of %"PRIuSIZE" entries applied",
+                    job->router, job->next, job->n);
+    } else {
+        size_t end = MIN(job->n, job->next + XF_LOAD_BATCH);
+        for (; job->next < end; job->next++) {
+            struct load_entry *e = &job->entries[job->next];
+            if (e->is_route) {
+                router_set_route(r, &e->route);
+                job->n_routes++;
+            } else {
+                router_set_neigh(r, &e->neigh);
+                job->n_neighs++;
+            }
+        }
+        if (job->next < job->n) {
+            return;
+        }
+
+        size_t n_removed = job->replace ? router_sweep(r) : 0;
+        char *msg = xasprintf("%s: %"PRIuSIZE" routes, %"PRIuSIZE
+                              " neighbours loaded, %"PRIuSIZE" removed\n",
+                              r->name, job->n_routes, job->n_neighs,
+                              n_removed);
+        unixctl_command_reply(job->conn, msg);
+        free(msg);
+    }
+    load_job_destroy(job);
+    load_job = NULL;
+}
+
 /* xenflow/load ROUTER FILE [--replace]: all lines are checked before any is
  * applied, so a bad file changes nothing. */
 static void
@@ -1183,6 +1398,11 @@ cmd_load(struct unixctl_conn *conn, int argc, const char *argv[],
     struct xf_router *r = lookup_router(conn, argc, argv);
     if (!r) {
         return;
+    } else if (load_job) {
+        reply_error(conn, "%s: busy loading router %s (%"PRIuSIZE" of %"
+                    PRIuSIZE" entries applied); try again when it is done",
+                    argv[0], load_job->router, load_job->next, load_job->n);
+        return;
     }
     FILE *file = fopen(argv[2], "r");
     if (!file) {
@@ -1191,8 +1411,8 @@ cmd_load(struct unixctl_conn *conn, int argc, const char *argv[],
         return;
     }
 
-    struct load_entry *entries = NULL;
-    size_t n = 0, allocated = 0;
+    struct load_job *job = xzalloc(sizeof *job);
+    size_t allocated = 0;
     struct ds line = DS_EMPTY_INITIALIZER;
     int line_number = 0;
     char *error = NULL;
@@ -1203,11 +1423,12 @@ cmd_load(struct unixctl_conn *conn, int argc, const char *argv[],
         if (!*p || *p == '#') {
             continue;
         }
-        if (n >= allocated) {
-            entries = x2nrealloc(entries, &allocated, sizeof *entries);
+        if (job->n >= allocated) {
+            job->entries = x2nrealloc(job->entries, &allocated,
+                                      sizeof *job->entries);
         }
-        char *e = parse_load_line(r, p, &entries[n]);
-        n++;
+        char *e = parse_load_line(r, p, &job->entries[job->n]);
+        job->n++;
         if (e) {
             error = xasprintf("%s:%d: %s", argv[2], line_number, e);
             free(e);
@@ -1221,34 +1442,18 @@ cmd_load(struct unixctl_conn *conn, int argc, const char *argv[],
         r->n_rejected++;
         reply_error(conn, "%s: %s; nothing loaded", argv[0], error);
         free(error);
-    } else {
-        size_t n_routes = 0, n_neighs = 0, n_removed = 0;
-        if (replace) {
-            xf_rib_mark_stale(&r->rib);
-        }
-        for (size_t i = 0; i < n; i++) {
-            if (entries[i].is_route) {
-                router_set_route(r, &entries[i].route);
-                n_routes++;
-            } else {
-                router_set_neigh(r, &entries[i].neigh);
-                n_neighs++;
-            }
-        }
-        if (replace) {
-            n_removed = router_sweep(r);
-        }
-        char *msg = xasprintf("%s: %"PRIuSIZE" routes, %"PRIuSIZE
-                              " neighbours loaded, %"PRIuSIZE" removed\n",
-                              r->name, n_routes, n_neighs, n_removed);
-        unixctl_command_reply(conn, msg);
-        free(msg);
+        load_job_destroy(job);
+        return;
     }
-    for (size_t i = 0; i < n; i++) {
-        free(entries[i].route.dev);
-        free(entries[i].neigh.dev);
+
+    job->conn = conn;
+    job->router = xstrdup(r->name);
+    job->replace = replace;
+    if (replace) {
+        xf_rib_mark_stale(&r->rib);
     }
-    free(entries);
+    load_job = job;
+    load_job_run();
 }
 
 static int
@@ -1291,12 +1496,26 @@ cmd_routes(struct unixctl_conn *conn, int argc, const char *argv[],
         xf_prefix_format(&routes[i]->prefix, &s);
         table_add_row(&t);
         table_add_cell(&t)->text = ds_steal_cstr(&s);
-        if (routes[i]->has_gw) {
-            add_addr(&t, &routes[i]->gw);
-        } else {
-            add_text(&t, "-");
+
+        /* ECMP next hops are listed comma-separated, in the same order in
+         * both columns. */
+        struct ds via = DS_EMPTY_INITIALIZER;
+        struct ds dev = DS_EMPTY_INITIALIZER;
+        for (size_t j = 0; j < routes[i]->n_nexthops; j++) {
+            const struct xf_nexthop *nh = &routes[i]->nexthops[j];
+            if (j) {
+                ds_put_char(&via, ',');
+                ds_put_char(&dev, ',');
+            }
+            if (nh->has_gw) {
+                xf_addr_format(&nh->gw, &via);
+            } else {
+                ds_put_char(&via, '-');
+            }
+            ds_put_cstr(&dev, nh->dev);
         }
-        add_text(&t, routes[i]->dev);
+        table_add_cell(&t)->text = ds_steal_cstr(&via);
+        table_add_cell(&t)->text = ds_steal_cstr(&dev);
         add_text(&t, routes[i]->installed ? "yes" : "no (over limit)");
     }
     free(routes);
@@ -1773,8 +1992,8 @@ register_commands(void)
     unixctl_command_register("xenflow/show", "[--json]", 0, 1,
                              cmd_show, NULL);
     unixctl_command_register("xenflow/route-add",
-                             "ROUTER PREFIX [via GATEWAY] [dev INTERFACE]",
-                             3, 6, cmd_route_add, NULL);
+                             "ROUTER PREFIX [via GATEWAY] [dev INTERFACE]...",
+                             3, 2 + 4 * XF_MAX_NEXTHOPS, cmd_route_add, NULL);
     unixctl_command_register("xenflow/route-del", "ROUTER PREFIX", 2, 2,
                              cmd_route_del, NULL);
     unixctl_command_register("xenflow/neigh-add",
