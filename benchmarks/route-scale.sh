@@ -47,8 +47,12 @@ start_switch() {
 }
 
 stop_switch() {
-    ovs-appctl -t ovs-vswitchd exit 2>/dev/null || true
-    ovs-appctl -t ovsdb-server exit 2>/dev/null || true
+    local pid
+    for daemon in ovs-vswitchd ovsdb-server; do
+        pid=$(cat "$work/$daemon.pid" 2>/dev/null) || continue
+        ovs-appctl -t $daemon exit 2>/dev/null || true
+        while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    done
 }
 
 # Routes 10.x.y.z/32-ish spread over /16../24 prefixes, all via 10.2.0.9.

@@ -31,6 +31,7 @@
 #include "openvswitch/vlog.h"
 #include "ofproto/ofproto-provider.h"
 #include "openvswitch/poll-loop.h"
+#include "timeval.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(xenflow_flowsync);
@@ -55,6 +56,7 @@ struct xf_flow {
     bool removing;              /* Wanted gone. */
     bool pending;               /* Needs a flow_mod. */
     bool stale;                 /* For mark-and-sweep. */
+    long long int queued;       /* time_usec() when it became pending. */
 };
 
 /* A desired OpenFlow group. */
@@ -76,6 +78,12 @@ struct xf_flowsync {
     struct ovs_list pending;    /* "struct xf_flow"s that need a flow_mod. */
     size_t n_pending;
     unsigned long long n_errors;
+
+    /* Latency from "put" to "in ofproto" of the last XF_LATENCY_SAMPLES
+     * flow changes, in microseconds (a ring). */
+#define XF_LATENCY_SAMPLES 4096
+    uint32_t latency[XF_LATENCY_SAMPLES];
+    size_t n_latency;           /* Samples taken, ever. */
 };
 
 struct xf_flowsync *
@@ -146,6 +154,7 @@ make_pending(struct xf_flowsync *fs, struct xf_flow *flow)
 {
     if (!flow->pending) {
         flow->pending = true;
+        flow->queued = time_usec();
         ovs_list_push_back(&fs->pending, &flow->pending_node);
         fs->n_pending++;
     }
@@ -162,6 +171,39 @@ parse_flow(const char *text, int command, struct ofputil_flow_mod *fm)
     return error;
 }
 
+/* Wants the flow in table 'table_id' with 'priority' and 'match' (taken
+ * over by this function) to have 'ofpacts' (taken over too) and 'cookie'. */
+static void
+put__(struct xf_flowsync *fs, uint64_t cookie, uint8_t table_id,
+      uint16_t priority, struct minimatch *match,
+      struct ofpact *ofpacts, size_t ofpacts_len)
+{
+    uint32_t hash = xf_flow_hash(table_id, priority, match);
+    struct xf_flow *flow = flow_find(fs, table_id, priority, match, hash);
+    if (flow) {
+        flow->stale = false;
+        minimatch_destroy(match);
+        if (!flow->removing && flow->cookie == cookie
+            && ofpacts_equal(flow->ofpacts, flow->ofpacts_len,
+                             ofpacts, ofpacts_len)) {
+            free(ofpacts);
+            return;
+        }
+        free(flow->ofpacts);
+    } else {
+        flow = xzalloc(sizeof *flow);
+        flow->table_id = table_id;
+        flow->priority = priority;
+        flow->match = *match;
+        hmap_insert(&fs->flows, &flow->node, hash);
+    }
+    flow->ofpacts = ofpacts;
+    flow->ofpacts_len = ofpacts_len;
+    flow->cookie = cookie;
+    flow->removing = false;
+    make_pending(fs, flow);
+}
+
 /* Wants flow 'text' (ovs-ofctl syntax, with "table=" and "priority=")
  * installed with 'cookie'.  A flow with the same table, priority and match
  * is replaced.  Returns NULL, or a malloc()'d error if 'text' does not
@@ -171,37 +213,24 @@ xf_flowsync_put(struct xf_flowsync *fs, uint64_t cookie, const char *text)
 {
     struct ofputil_flow_mod fm;
     char *error = parse_flow(text, OFPFC_ADD, &fm);
-    if (error) {
-        return error;
+    if (!error) {
+        put__(fs, cookie, fm.table_id, fm.priority, &fm.match, fm.ofpacts,
+              fm.ofpacts_len);
     }
+    return error;
+}
 
-    uint32_t hash = xf_flow_hash(fm.table_id, fm.priority, &fm.match);
-    struct xf_flow *flow = flow_find(fs, fm.table_id, fm.priority, &fm.match,
-                                     hash);
-    if (flow) {
-        flow->stale = false;
-        if (!flow->removing && flow->cookie == cookie
-            && ofpacts_equal(flow->ofpacts, flow->ofpacts_len,
-                             fm.ofpacts, fm.ofpacts_len)) {
-            minimatch_destroy(&fm.match);
-            free(fm.ofpacts);
-            return NULL;
-        }
-        minimatch_destroy(&fm.match);
-        free(flow->ofpacts);
-    } else {
-        flow = xzalloc(sizeof *flow);
-        flow->table_id = fm.table_id;
-        flow->priority = fm.priority;
-        flow->match = fm.match;
-        hmap_insert(&fs->flows, &flow->node, hash);
-    }
-    flow->ofpacts = fm.ofpacts;
-    flow->ofpacts_len = fm.ofpacts_len;
-    flow->cookie = cookie;
-    flow->removing = false;
-    make_pending(fs, flow);
-    return NULL;
+void
+xf_flowsync_put_match(struct xf_flowsync *fs, uint64_t cookie,
+                      uint8_t table_id, uint16_t priority,
+                      const struct match *match,
+                      const struct ofpact *ofpacts, size_t ofpacts_len)
+{
+    struct minimatch mm;
+
+    minimatch_init(&mm, match);
+    put__(fs, cookie, table_id, priority, &mm,
+          xmemdup(ofpacts, ofpacts_len), ofpacts_len);
 }
 
 static void
@@ -209,6 +238,17 @@ flow_remove(struct xf_flowsync *fs, struct xf_flow *flow)
 {
     flow->removing = true;
     make_pending(fs, flow);
+}
+
+static void
+remove__(struct xf_flowsync *fs, uint8_t table_id, uint16_t priority,
+         const struct minimatch *match)
+{
+    uint32_t hash = xf_flow_hash(table_id, priority, match);
+    struct xf_flow *flow = flow_find(fs, table_id, priority, match, hash);
+    if (flow) {
+        flow_remove(fs, flow);
+    }
 }
 
 /* No longer wants flow 'text' (table, priority and match are what count). */
@@ -223,15 +263,53 @@ xf_flowsync_remove(struct xf_flowsync *fs, const char *text)
         free(error);
         return;
     }
-
-    uint32_t hash = xf_flow_hash(fm.table_id, fm.priority, &fm.match);
-    struct xf_flow *flow = flow_find(fs, fm.table_id, fm.priority, &fm.match,
-                                     hash);
-    if (flow) {
-        flow_remove(fs, flow);
-    }
+    remove__(fs, fm.table_id, fm.priority, &fm.match);
     minimatch_destroy(&fm.match);
     free(fm.ofpacts);
+}
+
+void
+xf_flowsync_remove_match(struct xf_flowsync *fs, uint8_t table_id,
+                         uint16_t priority, const struct match *match)
+{
+    struct minimatch mm;
+
+    minimatch_init(&mm, match);
+    remove__(fs, table_id, priority, &mm);
+    minimatch_destroy(&mm);
+}
+
+/* Marks stale every flow whose cookie 'is_stale' selects.  Flows put again
+ * before xf_flowsync_sweep() lose the mark. */
+void
+xf_flowsync_mark_stale(struct xf_flowsync *fs,
+                       bool (*is_stale)(uint64_t cookie, void *aux),
+                       void *aux)
+{
+    struct xf_flow *flow;
+
+    HMAP_FOR_EACH (flow, node, &fs->flows) {
+        if (!flow->removing && is_stale(flow->cookie, aux)) {
+            flow->stale = true;
+        }
+    }
+}
+
+/* Removes every flow still marked stale.  Returns how many. */
+size_t
+xf_flowsync_sweep(struct xf_flowsync *fs)
+{
+    struct xf_flow *flow;
+    size_t n = 0;
+
+    HMAP_FOR_EACH (flow, node, &fs->flows) {
+        if (flow->stale) {
+            flow->stale = false;
+            flow_remove(fs, flow);
+            n++;
+        }
+    }
+    return n;
 }
 
 static struct xf_group *
@@ -355,39 +433,6 @@ run_groups(struct xf_flowsync *fs, struct ofproto *ofproto, bool adds)
     }
 }
 
-/* Marks stale every flow whose cookie 'is_stale' selects.  Flows put again
- * before xf_flowsync_sweep() lose the mark. */
-void
-xf_flowsync_mark_stale(struct xf_flowsync *fs,
-                       bool (*is_stale)(uint64_t cookie, void *aux),
-                       void *aux)
-{
-    struct xf_flow *flow;
-
-    HMAP_FOR_EACH (flow, node, &fs->flows) {
-        if (!flow->removing && is_stale(flow->cookie, aux)) {
-            flow->stale = true;
-        }
-    }
-}
-
-/* Removes every flow still marked stale.  Returns how many. */
-size_t
-xf_flowsync_sweep(struct xf_flowsync *fs)
-{
-    struct xf_flow *flow;
-    size_t n = 0;
-
-    HMAP_FOR_EACH (flow, node, &fs->flows) {
-        if (flow->stale) {
-            flow->stale = false;
-            flow_remove(fs, flow);
-            n++;
-        }
-    }
-    return n;
-}
-
 /* Wants nothing any more: every flow and group is removed. */
 void
 xf_flowsync_clear(struct xf_flowsync *fs)
@@ -480,6 +525,9 @@ xf_flowsync_run(struct xf_flowsync *fs)
         } else {
             error = send_flow_mod(ofproto, flow, OFPFC_MODIFY_STRICT);
             flow->installed = !error;
+            long long int latency = time_usec() - flow->queued;
+            fs->latency[fs->n_latency++ % XF_LATENCY_SAMPLES]
+                = MIN(latency, UINT32_MAX);
         }
 
         if (error) {
@@ -509,6 +557,42 @@ xf_flowsync_wait(struct xf_flowsync *fs)
     if (xf_flowsync_pending(fs) && ofproto_lookup(fs->bridge)) {
         poll_immediate_wake();
     }
+}
+
+static int
+compare_uint32(const void *a_, const void *b_)
+{
+    uint32_t a = *(const uint32_t *) a_;
+    uint32_t b = *(const uint32_t *) b_;
+    return a < b ? -1 : a > b;
+}
+
+/* Computes percentiles of the latency, from put to installed in ofproto,
+ * of the last flow changes (up to XF_LATENCY_SAMPLES).  Returns the number
+ * of samples used. */
+size_t
+xf_flowsync_latency(const struct xf_flowsync *fs,
+                    struct xf_latency_stats *stats)
+{
+    size_t n = MIN(fs->n_latency, XF_LATENCY_SAMPLES);
+
+    memset(stats, 0, sizeof *stats);
+    if (n) {
+        uint32_t *copy = xmemdup(fs->latency, n * sizeof *copy);
+        qsort(copy, n, sizeof *copy, compare_uint32);
+        stats->p50 = copy[(n - 1) / 2];
+        stats->p99 = copy[(n - 1) * 99 / 100];
+        stats->max = copy[n - 1];
+        free(copy);
+    }
+    stats->n = n;
+    return n;
+}
+
+void
+xf_flowsync_latency_clear(struct xf_flowsync *fs)
+{
+    fs->n_latency = 0;
 }
 
 const char *

@@ -89,6 +89,17 @@ char *xf_flowsync_put(struct xf_flowsync *, uint64_t cookie, const char *flow)
     OVS_WARN_UNUSED_RESULT;
 void xf_flowsync_remove(struct xf_flowsync *, const char *flow);
 
+/* The same, for flows built directly (no text parsing): the per-route hot
+ * path at a million routes. */
+struct match;
+struct ofpact;
+void xf_flowsync_put_match(struct xf_flowsync *, uint64_t cookie,
+                           uint8_t table_id, uint16_t priority,
+                           const struct match *,
+                           const struct ofpact *, size_t ofpacts_len);
+void xf_flowsync_remove_match(struct xf_flowsync *, uint8_t table_id,
+                              uint16_t priority, const struct match *);
+
 char *xf_flowsync_put_group(struct xf_flowsync *, uint32_t group_id,
                             const char *group) OVS_WARN_UNUSED_RESULT;
 void xf_flowsync_remove_group(struct xf_flowsync *, uint32_t group_id);
@@ -102,6 +113,15 @@ void xf_flowsync_clear(struct xf_flowsync *);
 void xf_flowsync_run(struct xf_flowsync *);
 void xf_flowsync_wait(struct xf_flowsync *);
 void xf_flowsync_resync(struct xf_flowsync *);
+
+/* Microseconds from xf_flowsync_put() to the flow being in ofproto. */
+struct xf_latency_stats {
+    size_t n;                   /* Samples. */
+    uint32_t p50, p99, max;
+};
+size_t xf_flowsync_latency(const struct xf_flowsync *,
+                           struct xf_latency_stats *);
+void xf_flowsync_latency_clear(struct xf_flowsync *);
 
 const char *xf_flowsync_bridge(const struct xf_flowsync *);
 bool xf_flowsync_drained(const struct xf_flowsync *);

@@ -22,6 +22,10 @@
 #include <string.h>
 
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/match.h"
+#include "openvswitch/meta-flow.h"
+#include "openvswitch/ofp-actions.h"
+#include "openvswitch/ofpbuf.h"
 #include "openvswitch/vlog.h"
 #include "openvswitch/ofp-port.h"
 #include "flow.h"
@@ -245,42 +249,74 @@ format_addr_hex(const struct in6_addr *addr, struct ds *s)
     }
 }
 
-static void
-route_match(const struct xf_router *r, const struct xf_route *route,
-            struct ds *s)
+/* Route flows are the bulk of a full Internet table, so they are built
+ * directly as a match and actions instead of text to parse: this is the
+ * hot path when a million routes arrive. */
+static uint16_t
+route_priority(const struct xf_route *route)
 {
-    bool v4 = xf_addr_is_ipv4(&route->prefix.addr);
-
-    ds_put_format(s, "table=202,priority=%d,metadata=%"PRIu32",%s=",
-                  PRIO_ROUTE_BASE + route->prefix.plen, r->id,
-                  v4 ? "ip,nw_dst" : "ipv6,ipv6_dst");
-    xf_prefix_format(&route->prefix, s);
+    return PRIO_ROUTE_BASE + route->prefix.plen;
 }
 
-/* Appends to 's' the actions that select next hop 'nh' of a route of
+static void
+route_match(const struct xf_router *r, const struct xf_route *route,
+            struct match *m)
+{
+    const struct xf_prefix *p = &route->prefix;
+
+    match_init_catchall(m);
+    match_set_metadata(m, htonll(r->id));
+    if (xf_addr_is_ipv4(&p->addr)) {
+        match_set_dl_type(m, htons(ETH_TYPE_IP));
+        match_set_nw_dst_masked(m, in6_addr_get_mapped_ipv4(&p->addr),
+                                be32_prefix_mask(p->plen));
+    } else {
+        struct in6_addr mask = ipv6_create_mask(p->plen);
+        match_set_dl_type(m, htons(ETH_TYPE_IPV6));
+        match_set_ipv6_dst_masked(m, &p->addr, &mask);
+    }
+}
+
+/* Appends to 'ofpacts' the actions that select next hop 'nh' of a route of
  * address family 'v4': its address into reg0 (IPv4) or xxreg0 (IPv6), its
  * egress interface's port into reg6.  Returns false if the interface is not
  * one of the router's, or not in the datapath. */
 static bool
 put_nexthop_actions(const struct xf_router *r, const struct xf_nexthop *nh,
-                    bool v4, struct ds *s)
+                    bool v4, struct ofpbuf *ofpacts)
 {
     const struct xf_iface *iface = xf_router_find_iface(r, nh->dev);
     if (!iface || !port_ok(iface->ofport)) {
         return false;
     }
 
+    const struct mf_field *nh_reg = mf_from_id(v4 ? MFF_REG0 : MFF_XXREG0);
     if (nh->has_gw) {
-        ds_put_cstr(s, "load:");
-        format_addr_hex(&nh->gw, s);
-        ds_put_cstr(s, v4 ? "->NXM_NX_REG0[]," : "->NXM_NX_XXREG0[],");
+        union mf_value value;
+        memset(&value, 0, sizeof value);
+        if (v4) {
+            value.be32 = in6_addr_get_mapped_ipv4(&nh->gw);
+        } else {
+            value.ipv6 = nh->gw;
+        }
+        ofpact_put_reg_load(ofpacts, nh_reg, &value, NULL);
     } else {
         /* Directly connected: the next hop is the destination itself. */
-        ds_put_cstr(s, v4 ? "move:NXM_OF_IP_DST[]->NXM_NX_REG0[],"
-                    : "move:NXM_NX_IPV6_DST[]->NXM_NX_XXREG0[],");
+        struct ofpact_reg_move *move = ofpact_put_REG_MOVE(ofpacts);
+        move->src.field = mf_from_id(v4 ? MFF_IPV4_DST : MFF_IPV6_DST);
+        move->src.ofs = 0;
+        move->src.n_bits = move->src.field->n_bits;
+        move->dst.field = nh_reg;
+        move->dst.ofs = 0;
+        move->dst.n_bits = nh_reg->n_bits;
     }
-    ds_put_format(s, "load:%"PRIu32"->NXM_NX_REG6[0..15]",
-                  ofp_to_u16(iface->ofport));
+
+    union mf_value port, mask;
+    memset(&port, 0, sizeof port);
+    memset(&mask, 0, sizeof mask);
+    port.be32 = htonl(ofp_to_u16(iface->ofport));
+    mask.be32 = htonl(0xffff);
+    ofpact_put_reg_load(ofpacts, mf_from_id(MFF_REG6), &port, &mask);
     return true;
 }
 
@@ -294,22 +330,25 @@ xf_pipeline_route_put(const struct xf_router *r, const struct xf_route *route,
                       struct xf_flowsync *fs)
 {
     bool v4 = xf_addr_is_ipv4(&route->prefix.addr);
-    struct ds s = DS_EMPTY_INITIALIZER;
+    uint64_t stub[128 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
     bool ok = true;
 
-    route_match(r, route, &s);
-    ds_put_cstr(&s, " actions=");
     if (route->n_nexthops > 1) {
-        ds_put_format(&s, "group:%"PRIu32, route->group_id);
-    } else if (put_nexthop_actions(r, &route->nexthops[0], v4, &s)) {
-        ds_put_cstr(&s, ",goto_table:203");
+        ofpact_put_GROUP(&ofpacts)->group_id = route->group_id;
+    } else if (put_nexthop_actions(r, &route->nexthops[0], v4, &ofpacts)) {
+        ofpact_put_GOTO_TABLE(&ofpacts)->table_id = XF_TABLE_NEIGH;
     } else {
         ok = false;
     }
     if (ok) {
-        put(fs, xf_cookie(XF_FLOW_ROUTE, r->id), "%s", ds_cstr(&s));
+        struct match m;
+        route_match(r, route, &m);
+        xf_flowsync_put_match(fs, xf_cookie(XF_FLOW_ROUTE, r->id),
+                              XF_TABLE_ROUTE, route_priority(route), &m,
+                              ofpacts.data, ofpacts.size);
     }
-    ds_destroy(&s);
+    ofpbuf_uninit(&ofpacts);
     return ok;
 }
 
@@ -324,12 +363,20 @@ xf_pipeline_group_put(const struct xf_router *r, uint32_t group_id,
 
     ds_put_format(&s, "group_id=%"PRIu32",type=select", group_id);
     for (size_t i = 0; i < route->n_nexthops; i++) {
-        ds_put_cstr(&s, ",bucket=actions=");
-        if (!put_nexthop_actions(r, &route->nexthops[i], v4, &s)) {
+        uint64_t stub[128 / 8];
+        struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+        bool ok = put_nexthop_actions(r, &route->nexthops[i], v4, &ofpacts);
+        if (ok) {
+            struct ofpact_format_params fp = { .s = &s };
+            ds_put_cstr(&s, ",bucket=actions=");
+            ofpacts_format(ofpacts.data, ofpacts.size, &fp);
+            ds_put_cstr(&s, ",resubmit(,203)");
+        }
+        ofpbuf_uninit(&ofpacts);
+        if (!ok) {
             ds_destroy(&s);
             return false;
         }
-        ds_put_cstr(&s, ",resubmit(,203)");
     }
 
     char *error = xf_flowsync_put_group(fs, group_id, ds_cstr(&s));
@@ -351,10 +398,9 @@ void
 xf_pipeline_route_remove(const struct xf_router *r,
                          const struct xf_route *route, struct xf_flowsync *fs)
 {
-    struct ds s = DS_EMPTY_INITIALIZER;
-    route_match(r, route, &s);
-    xf_flowsync_remove(fs, ds_cstr(&s));
-    ds_destroy(&s);
+    struct match m;
+    route_match(r, route, &m);
+    xf_flowsync_remove_match(fs, XF_TABLE_ROUTE, route_priority(route), &m);
 }
 
 static void

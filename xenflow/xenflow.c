@@ -1984,9 +1984,51 @@ cmd_show(struct unixctl_conn *conn, int argc, const char *argv[],
     ds_destroy(&s);
 }
 
+/* xenflow/latency [--clear] [--json]: how long flow changes took to reach
+ * the switch, per bridge. */
+static void
+cmd_latency(struct unixctl_conn *conn, int argc, const char *argv[],
+            void *aux OVS_UNUSED)
+{
+    bool json = take_json_flag(&argc, argv);
+    bool clear = argc > 1 && !strcmp(argv[1], "--clear");
+
+    if (argc > 1 && !clear) {
+        reply_error(conn, "%s: unknown argument \"%s\" (usage: %s [--clear] "
+                    "[--json])", argv[0], argv[1], argv[0]);
+        return;
+    }
+
+    struct table t;
+    table_init(&t);
+    table_add_column(&t, "bridge");
+    table_add_column(&t, "samples");
+    table_add_column(&t, "p50-us");
+    table_add_column(&t, "p99-us");
+    table_add_column(&t, "max-us");
+
+    struct xf_bridge *br;
+    HMAP_FOR_EACH (br, node, &xf_bridges) {
+        struct xf_latency_stats stats;
+        xf_flowsync_latency(br->flows, &stats);
+        table_add_row(&t);
+        add_text(&t, br->name);
+        add_int(&t, stats.n);
+        add_int(&t, stats.p50);
+        add_int(&t, stats.p99);
+        add_int(&t, stats.max);
+        if (clear) {
+            xf_flowsync_latency_clear(br->flows);
+        }
+    }
+    reply_table(conn, &t, json);
+}
+
 static void
 register_commands(void)
 {
+    unixctl_command_register("xenflow/latency", "[--clear] [--json]", 0, 2,
+                             cmd_latency, NULL);
     unixctl_command_register("xenflow/version", "[--json]", 0, 1,
                              cmd_version, NULL);
     unixctl_command_register("xenflow/show", "[--json]", 0, 1,

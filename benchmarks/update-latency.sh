@@ -1,0 +1,90 @@
+#! /bin/bash
+# update-latency.sh -- how long one route change and one neighbour change
+# take to become active in the switch while a router holds N routes.
+#
+# Usage: benchmarks/update-latency.sh [--builddir DIR] [N [CHANGES]]
+#        (default: N = 1000000 routes, CHANGES = 200 of each kind)
+#
+# Loads N routes into router r1 (dummy datapath, no root needed), waits until
+# every flow is installed, then applies CHANGES route replacements and
+# CHANGES neighbour MAC changes, one ovs-appctl command each, and prints the
+# latency that ovs-vswitchd measured for each kind (xenflow/latency): from
+# the change being accepted to its flow being active in ofproto's
+# classifier.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+builddir=$top/_build/ovs-build
+if [ "${1:-}" = --builddir ]; then
+    builddir=$(cd "$2" && pwd)
+    shift 2
+fi
+n=${1:-1000000}
+changes=${2:-200}
+
+work=$(mktemp -d /tmp/xenflow-latency.XXXXXX)
+export OVS_RUNDIR=$work OVS_LOGDIR=$work OVS_DBDIR=$work OVS_SYSCONFDIR=$work
+export PATH=$builddir/utilities:$builddir/vswitchd:$builddir/ovsdb:$PATH
+schema=$(sed -n 's/^abs_top_srcdir = //p' "$builddir/Makefile")/vswitchd/vswitch.ovsschema
+cleanup() {
+    ovs-appctl -t ovs-vswitchd exit 2>/dev/null || true
+    ovs-appctl -t ovsdb-server exit 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+pending() {
+    ovs-appctl xenflow/show --json | sed -n 's/.*"pending": \([0-9]*\).*/\1/p'
+}
+wait_synced() {
+    while [ "$(pending)" != 0 ]; do sleep 0.05; done
+}
+
+ovsdb-tool create "$work/conf.db" "$schema"
+ovsdb-server --detach --no-chdir --pidfile --log-file -vconsole:off \
+             --remote="punix:$work/db.sock"
+ovs-vsctl --no-wait init
+ovs-vswitchd --enable-dummy=override --disable-system --disable-system-route \
+             --detach --no-chdir --pidfile --log-file -vconsole:off
+ovs-vsctl add-br br0 -- set Bridge br0 datapath_type=dummy \
+    other_config:xenflow-enable=true other_config:xenflow-network-n=100 \
+    -- add-port br0 p1 -- set Interface p1 type=dummy \
+       other_config:xenflow-network=n other_config:xenflow-router=r1 \
+       other_config:xenflow-mac=02:00:00:00:00:01 \
+       other_config:xenflow-addresses=10.2.0.1/24
+
+awk -v n="$n" 'BEGIN {
+    print "neigh 10.2.0.8 50:54:00:00:00:08"
+    print "neigh 10.2.0.9 50:54:00:00:00:09"
+    for (i = 0; i < n; i++) {
+        printf "route %d.%d.%d.0/24 via 10.2.0.9\n",
+               11 + int(i / 65536), int(i / 256) % 256, i % 256
+    }
+}' > "$work/routes"
+start=$(date +%s.%N)
+ovs-appctl -T 900 xenflow/load r1 "$work/routes" > /dev/null
+wait_synced
+end=$(date +%s.%N)
+echo "loaded $n routes in $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }') s"
+
+latency_row() {
+    ovs-appctl xenflow/latency --json \
+        | sed 's/.*"data":\[\[\([^]]*\)\]\].*/\1/' \
+        | awk -F, -v what="$1" '{ printf "%-18s %8s %8s %8s %8s\n", what, $2, $3, $4, $5 }'
+}
+
+printf '%-18s %8s %8s %8s %8s\n' change samples p50-us p99-us max-us
+ovs-appctl xenflow/latency --clear > /dev/null
+# Every loaded route goes via 10.2.0.9: moving one to 10.2.0.8 is a change.
+for i in $(seq "$changes"); do
+    ovs-appctl xenflow/route-add r1 11.$((i / 256 % 256)).$((i % 256)).0/24 \
+        via 10.2.0.8
+done
+wait_synced
+latency_row route-replace
+ovs-appctl xenflow/latency --clear > /dev/null
+for i in $(seq "$changes"); do
+    ovs-appctl xenflow/neigh-add r1 10.2.0.9 50:54:00:00:01:$(printf %02x $((i % 256)))
+done
+wait_synced
+latency_row neighbour-change
