@@ -825,6 +825,8 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
                      * without any gap. */
                     xf_flowsync_mark_stale(fs, cookie_is_router, r);
                 }
+                /* While 'r->bridge' still names the old bridge. */
+                router_clear_groups(r);
             }
         }
         xf_ifaces_destroy(r->ifaces, r->n_ifaces);
