@@ -8,7 +8,8 @@
 #             flows, from outside the switch, into a bridge without XenFlow
 #   kernel    "ip -batch" of the same routes into a network namespace (root)
 #
-# Usage: benchmarks/route-scale.sh [--builddir DIR] [N]...   (default N: 10000)
+# Usage: benchmarks/route-scale.sh [--builddir DIR] [--ipv6] [N]...
+#        (default N: 10000; --ipv6: IPv6 /64 routes instead of IPv4 /24)
 # Prints one table row per N and method: seconds, and for the switch the
 # growth of ovs-vswitchd's RSS per route.  Uses the dummy datapath: no root
 # needed except for the kernel baseline (skipped when not root).
@@ -17,9 +18,11 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 builddir=$top/_build/ovs-build
 sizes=()
+family=4
 while [ $# -gt 0 ]; do
     case $1 in
         --builddir) builddir=$(cd "$2" && pwd); shift 2 ;;
+        --ipv6) family=6; shift ;;
         *) sizes+=("$1"); shift ;;
     esac
 done
@@ -55,17 +58,29 @@ stop_switch() {
     done
 }
 
-# Routes 10.x.y.z/32-ish spread over /16../24 prefixes, all via 10.2.0.9.
+# N distinct prefixes: IPv4 /24s from 11.0.0.0, or IPv6 /64s in 2001:db8::/32,
+# all via one gateway.
+if [ $family = 4 ]; then
+    gw=10.2.0.9 iface_addr=10.2.0.1/24 match=ip,nw_dst
+    gw_load=0xa020009 nh_reg=NXM_NX_REG0 ip="ip"
+else
+    gw=2001:db8:2::9 iface_addr=2001:db8:2::1/64 match=ipv6,ipv6_dst
+    gw_load=0x20010db8000200000000000000000009 nh_reg=NXM_NX_XXREG0 ip="ip -6"
+fi
 gen_prefixes() {
-    awk -v n="$1" 'BEGIN {
+    awk -v n="$1" -v family=$family 'BEGIN {
         for (i = 0; i < n; i++) {
-            a = 11 + int(i / 65536); b = int(i / 256) % 256; c = i % 256;
-            printf "%d.%d.%d.0/24\n", a, b, c
+            if (family == 4) {
+                printf "%d.%d.%d.0/24\n", 11 + int(i / 65536),
+                       int(i / 256) % 256, i % 256
+            } else {
+                printf "2001:db8:%x:%x::/64\n", 16 + int(i / 65536), i % 65536
+            }
         }
     }'
 }
 
-printf '%-8s %-8s %10s %12s\n' routes method seconds rss-B/route
+printf '%-8s %-8s %10s %12s\n' "routes/v$family" method seconds rss-B/route
 for n in "${sizes[@]}"; do
     gen_prefixes "$n" > "$work/prefixes"
 
@@ -76,8 +91,8 @@ for n in "${sizes[@]}"; do
         -- add-port br0 p1 -- set Interface p1 type=dummy \
            other_config:xenflow-network=n other_config:xenflow-router=r1 \
            other_config:xenflow-mac=02:00:00:00:00:01 \
-           other_config:xenflow-addresses=10.2.0.1/24
-    sed 's/^/route /; s/$/ via 10.2.0.9/' "$work/prefixes" > "$work/routes"
+           other_config:xenflow-addresses=$iface_addr
+    sed "s/^/route /; s/\$/ via $gw/" "$work/prefixes" > "$work/routes"
     ovs-appctl xenflow/show > /dev/null
     rss0=$(rss_kb)
     t0=$(now)
@@ -87,7 +102,7 @@ for n in "${sizes[@]}"; do
     done
     t1=$(now)
     rss1=$(rss_kb)
-    installed=$(ovs-ofctl dump-flows br0 table=202 | grep -c nw_dst=)
+    installed=$(ovs-ofctl dump-flows br0 table=202 | grep -c _dst=)
     [ "$installed" = "$n" ] || { echo "only $installed of $n route flows" >&2; exit 1; }
     printf '%-8s %-8s %10.2f %12d\n' "$n" xenflow "$(elapsed "$t0" "$t1")" \
            $(( (rss1 - rss0) * 1024 / n ))
@@ -96,14 +111,15 @@ for n in "${sizes[@]}"; do
     # Stock OVS, flows from outside in one bundle.
     start_switch
     ovs-vsctl add-br br0 -- set Bridge br0 datapath_type=dummy
-    awk '{printf "table=202,priority=1024,ip,metadata=0x1,nw_dst=%s actions=load:0xa020009->NXM_NX_REG0[],load:0x1->NXM_NX_REG6[0..15],goto_table:203\n", $1}' \
-        "$work/prefixes" > "$work/flows"
+    awk -v m=$match -v load=$gw_load -v reg=$nh_reg '{
+        printf "table=202,priority=1024,%s,metadata=0x1,%s=%s actions=load:%s->%s[],load:0x1->NXM_NX_REG6[0..15],goto_table:203\n", substr(m, 1, index(m, ",") - 1), substr(m, index(m, ",") + 1), $1, load, reg
+    }' "$work/prefixes" > "$work/flows"
     rss0=$(rss_kb)
     t0=$(now)
     ovs-ofctl --bundle add-flows br0 "$work/flows"
     t1=$(now)
     rss1=$(rss_kb)
-    installed=$(ovs-ofctl dump-flows br0 table=202 | grep -c nw_dst=)
+    installed=$(ovs-ofctl dump-flows br0 table=202 | grep -c _dst=)
     [ "$installed" = "$n" ] || { echo "only $installed of $n bundle flows" >&2; exit 1; }
     printf '%-8s %-8s %10.2f %12d\n' "$n" bundle "$(elapsed "$t0" "$t1")" \
            $(( (rss1 - rss0) * 1024 / n ))
@@ -114,10 +130,10 @@ for n in "${sizes[@]}"; do
         ip netns add xfbench
         ip -n xfbench link add d0 type veth peer name d1
         ip -n xfbench link set d0 up
-        ip -n xfbench addr add 10.2.0.1/24 dev d0
-        sed 's/^/route add /; s/$/ via 10.2.0.9/' "$work/prefixes" > "$work/ip"
+        ip -n xfbench addr add $iface_addr dev d0 nodad
+        sed "s/^/route add /; s/\$/ via $gw/" "$work/prefixes" > "$work/ip"
         t0=$(now)
-        ip -n xfbench -batch "$work/ip"
+        $ip -n xfbench -batch "$work/ip"
         t1=$(now)
         printf '%-8s %-8s %10.2f %12s\n' "$n" kernel "$(elapsed "$t0" "$t1")" -
         ip netns del xfbench
