@@ -130,7 +130,7 @@ for n in "${sizes[@]}"; do
         ip netns add xfbench
         ip -n xfbench link add d0 type veth peer name d1
         ip -n xfbench link set d0 up
-        ip -n xfbench addr add $iface_addr dev d0 nodad
+        ip -n xfbench addr add $iface_addr dev d0 $([ $family = 6 ] && echo nodad)
         sed "s/^/route add /; s/\$/ via $gw/" "$work/prefixes" > "$work/ip"
         t0=$(now)
         $ip -n xfbench -batch "$work/ip"
