@@ -963,6 +963,10 @@ resolve_dev(const struct xf_router *r, const char *dev,
     return error;
 }
 
+/* Returns 'dev' if nonnull, otherwise the name of the interface of 'r' whose
+ * subnet holds 'addr', or NULL if there is none (possible when the router's
+ * interfaces changed since the entry was checked, e.g. during a long
+ * xenflow/load). */
 static const char *
 resolved_dev(const struct xf_router *r, const char *dev,
              const struct in6_addr *addr)
@@ -977,7 +981,7 @@ resolved_dev(const struct xf_router *r, const char *dev,
             }
         }
     }
-    OVS_NOT_REACHED();
+    return NULL;
 }
 
 static char *
@@ -995,8 +999,10 @@ route_spec_check(const struct xf_router *r, const struct xf_route_spec *spec)
     return NULL;
 }
 
-/* Sets route 'spec' (already checked) in router 'r'. */
-static void
+/* Sets route 'spec' (already checked) in router 'r'.  Returns false, and
+ * changes nothing, if a gateway is no longer on any of the router's
+ * subnets. */
+static bool
 router_set_route(struct xf_router *r, const struct xf_route_spec *spec)
 {
     struct xf_nexthop nexthops[XF_MAX_NEXTHOPS];
@@ -1008,6 +1014,10 @@ router_set_route(struct xf_router *r, const struct xf_route_spec *spec)
             .gw = nh->gw,
             .dev = nh->has_gw ? resolved_dev(r, nh->dev, &nh->gw) : nh->dev,
         };
+        if (!nexthops[i].dev) {
+            r->n_rejected++;
+            return false;
+        }
     }
 
     bool changed;
@@ -1019,12 +1029,19 @@ router_set_route(struct xf_router *r, const struct xf_route_spec *spec)
         r->n_route_updates++;
         COVERAGE_INC(xenflow_route_update);
     }
+    return true;
 }
 
-static void
+/* Like router_set_route(), for a neighbour. */
+static bool
 router_set_neigh(struct xf_router *r, const struct xf_neigh_spec *spec)
 {
     const char *dev = resolved_dev(r, spec->dev, &spec->ip);
+    if (!dev) {
+        r->n_rejected++;
+        return false;
+    }
+
     bool changed;
     struct xf_neigh *neigh = xf_rib_neigh_set(&r->rib, dev, &spec->ip,
                                               spec->mac, &changed);
@@ -1033,6 +1050,7 @@ router_set_neigh(struct xf_router *r, const struct xf_neigh_spec *spec)
         r->n_neigh_updates++;
         COVERAGE_INC(xenflow_neigh_update);
     }
+    return true;
 }
 
 /* Removes every route and neighbour still marked stale. */
@@ -1327,7 +1345,7 @@ struct load_job {
     struct load_entry *entries;
     size_t n, next;
     bool replace;
-    size_t n_routes, n_neighs;
+    size_t n_routes, n_neighs, n_skipped;
 };
 
 #define XF_LOAD_BATCH 20000
@@ -1358,11 +1376,12 @@ load_job_run(void)
         size_t end = MIN(job->n, job->next + XF_LOAD_BATCH);
         for (; job->next < end; job->next++) {
             struct load_entry *e = &job->entries[job->next];
-            if (e->is_route) {
-                router_set_route(r, &e->route);
+            if (e->is_route ? !router_set_route(r, &e->route)
+                : !router_set_neigh(r, &e->neigh)) {
+                job->n_skipped++;
+            } else if (e->is_route) {
                 job->n_routes++;
             } else {
-                router_set_neigh(r, &e->neigh);
                 job->n_neighs++;
             }
         }
@@ -1372,9 +1391,11 @@ load_job_run(void)
 
         size_t n_removed = job->replace ? router_sweep(r) : 0;
         char *msg = xasprintf("%s: %"PRIuSIZE" routes, %"PRIuSIZE
-                              " neighbours loaded, %"PRIuSIZE" removed\n",
+                              " neighbours loaded, %"PRIuSIZE" removed%s\n",
                               r->name, job->n_routes, job->n_neighs,
-                              n_removed);
+                              n_removed,
+                              job->n_skipped ? " (some entries skipped: the "
+                              "router's interfaces changed meanwhile)" : "");
         unixctl_command_reply(job->conn, msg);
         free(msg);
     }
