@@ -60,7 +60,8 @@ $(XENFLOW_SYSTEM_TESTSUITE): package.m4 $(XENFLOW_SYSTEM_TESTSUITE_AT) \
 	$(AM_V_at)mv $@.tmp $@
 
 # Dummy-datapath suite and unit tests: fast, deterministic, no root.
-check-xenflow: all tests/atconfig tests/atlocal $(XENFLOW_TESTSUITE)
+check-xenflow: all $(check_DATA) tests/atconfig tests/atlocal \
+		$(XENFLOW_TESTSUITE)
 	set $(SHELL) '$(XENFLOW_TESTSUITE)' -C tests \
 		AUTOTEST_PATH='$(AUTOTEST_PATH)'; \
 	"$$@" $(TESTSUITEFLAGS) || \
@@ -80,14 +81,16 @@ check-xenflow-system: all tests/atconfig tests/atlocal \
 XENFLOW_UPSTREAM_SUBSET = -k bridge -k ovs-vsctl -k ofproto-dpif
 # (--recheck reruns only the failed tests: it must not get the keywords
 # again, or it reruns the whole subset.)
-check-upstream-subset: all tests/atconfig tests/atlocal $(TESTSUITE)
+check-upstream-subset: all $(check_DATA) tests/atconfig tests/atlocal \
+		$(TESTSUITE)
 	set $(SHELL) '$(TESTSUITE)' -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)'; \
 	"$$@" $(XENFLOW_UPSTREAM_SUBSET) $(TESTSUITEFLAGS) || \
 	(test X'$(RECHECK)' = Xyes && "$$@" --recheck $(TESTSUITEFLAGS))
 
-# Upstream's whole suite.
+# Upstream's whole suite, exactly as upstream's "make check" runs it (which
+# also builds its test PKI and helper programs first).
 check-upstream: all
-	$(MAKE) check-local
+	$(MAKE) check
 
 .PHONY: check-xenflow check-xenflow-system check-upstream-subset \
 	check-upstream
