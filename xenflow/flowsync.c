@@ -467,11 +467,11 @@ xf_flowsync_resync(struct xf_flowsync *fs)
     }
 }
 
-static enum ofperr
-send_flow_mod(struct ofproto *ofproto, const struct xf_flow *flow,
+static void
+init_flow_mod(struct ofputil_flow_mod *fm, const struct xf_flow *flow,
               enum ofp_flow_mod_command command)
 {
-    struct ofputil_flow_mod fm = {
+    *fm = (struct ofputil_flow_mod) {
         .match = flow->match,
         .priority = flow->priority,
         .new_cookie = htonll(flow->cookie),
@@ -484,12 +484,25 @@ send_flow_mod(struct ofproto *ofproto, const struct xf_flow *flow,
         .ofpacts = flow->ofpacts,
         .ofpacts_len = flow->ofpacts_len,
     };
-
-    COVERAGE_INC(xenflow_flow_mod);
-    return ofproto_flow_mod(ofproto, &fm);
 }
 
-/* Applies up to XF_FLOWSYNC_BATCH pending changes to the bridge's ofproto. */
+static void
+log_flow_error(const struct xf_flowsync *fs, const struct xf_flow *flow,
+               enum ofperr error)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    minimatch_format(&flow->match, NULL, NULL, &s, flow->priority);
+    VLOG_WARN_RL(&rl, "%s: ofproto refused XenFlow flow (table=%d, %s): %s",
+                 fs->bridge, flow->table_id, ds_cstr(&s),
+                 ofperr_to_string(error));
+    ds_destroy(&s);
+}
+
+/* Applies up to XF_FLOWSYNC_BATCH pending flow changes to the bridge's
+ * ofproto as one batch (one classifier publication, one tables version),
+ * plus the group changes that must come before or after them. */
 void
 xf_flowsync_run(struct xf_flowsync *fs)
 {
@@ -509,43 +522,66 @@ xf_flowsync_run(struct xf_flowsync *fs)
     if (fs->n_pending_groups) {
         run_groups(fs, ofproto, true);
     }
-    for (size_t i = 0; i < XF_FLOWSYNC_BATCH
-                       && !ovs_list_is_empty(&fs->pending); i++) {
-        struct xf_flow *flow = CONTAINER_OF(ovs_list_pop_front(&fs->pending),
-                                            struct xf_flow, pending_node);
-        enum ofperr error = 0;
 
-        flow->pending = false;
-        fs->n_pending--;
-        if (flow->removing) {
-            if (flow->installed) {
-                error = send_flow_mod(ofproto, flow, OFPFC_DELETE_STRICT);
+    size_t n = MIN(fs->n_pending, XF_FLOWSYNC_BATCH);
+    if (n) {
+        struct xf_flow **flows = xmalloc(n * sizeof *flows);
+        struct ofputil_flow_mod *fms = xmalloc(n * sizeof *fms);
+        enum ofperr *errors = xmalloc(n * sizeof *errors);
+        size_t n_fms = 0;
+
+        for (size_t i = 0; i < n; i++) {
+            struct xf_flow *flow = CONTAINER_OF(
+                ovs_list_pop_front(&fs->pending), struct xf_flow,
+                pending_node);
+
+            flow->pending = false;
+            fs->n_pending--;
+            flows[i] = flow;
+            if (flow->removing) {
+                hmap_remove(&fs->flows, &flow->node);
+                if (!flow->installed) {
+                    continue;   /* Never reached the switch. */
+                }
             }
-            hmap_remove(&fs->flows, &flow->node);
-        } else {
-            error = send_flow_mod(ofproto, flow, OFPFC_MODIFY_STRICT);
-            flow->installed = !error;
-            long long int latency = time_usec() - flow->queued;
-            fs->latency[fs->n_latency++ % XF_LATENCY_SAMPLES]
-                = MIN(latency, UINT32_MAX);
+            init_flow_mod(&fms[n_fms++], flow, (flow->removing
+                                                ? OFPFC_DELETE_STRICT
+                                                : OFPFC_MODIFY_STRICT));
         }
 
-        if (error) {
-            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
-            struct ds s = DS_EMPTY_INITIALIZER;
+        COVERAGE_ADD(xenflow_flow_mod, n_fms);
+        if (n_fms) {
+            ofproto_flow_mod_batch(ofproto, fms, n_fms, errors);
+        }
 
-            minimatch_format(&flow->match, NULL, NULL, &s, flow->priority);
-            VLOG_WARN_RL(&rl, "%s: ofproto refused XenFlow flow (table=%d, "
-                         "%s): %s", fs->bridge, flow->table_id, ds_cstr(&s),
-                         ofperr_to_string(error));
-            ds_destroy(&s);
-            COVERAGE_INC(xenflow_flow_mod_error);
-            fs->n_errors++;
+        long long int now = time_usec();
+        size_t j = 0;
+        for (size_t i = 0; i < n; i++) {
+            struct xf_flow *flow = flows[i];
+            enum ofperr error = 0;
+
+            if (!flow->removing || flow->installed) {
+                error = errors[j++];
+            }
+            if (error) {
+                log_flow_error(fs, flow, error);
+                COVERAGE_INC(xenflow_flow_mod_error);
+                fs->n_errors++;
+            }
+            if (flow->removing) {
+                xf_flow_free(flow);
+            } else {
+                flow->installed = !error;
+                long long int latency = now - flow->queued;
+                fs->latency[fs->n_latency++ % XF_LATENCY_SAMPLES]
+                    = MIN(latency, UINT32_MAX);
+            }
         }
-        if (flow->removing) {
-            xf_flow_free(flow);
-        }
+        free(errors);
+        free(fms);
+        free(flows);
     }
+
     if (fs->n_pending_groups && ovs_list_is_empty(&fs->pending)) {
         run_groups(fs, ofproto, false);
     }

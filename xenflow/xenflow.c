@@ -1336,14 +1336,20 @@ parse_load_line(const struct xf_router *r, char *line,
     return error;
 }
 
-/* A xenflow/load being applied.  Its lines were all checked first; they are
- * applied XF_LOAD_BATCH per main-loop iteration so that a million routes do
- * not stall the switch, and the command replies when the last one is in. */
+/* A xenflow/load in progress.  Nothing is applied until every line has been
+ * read and checked, so a bad file changes nothing; both the reading and the
+ * applying proceed XF_LOAD_BATCH lines per main-loop iteration, so that a
+ * million routes do not stall the switch.  The command replies when the last
+ * entry is in.  (A deferred unixctl reply is safe: unixctl does not read from,
+ * and so does not close, a connection with a request outstanding.) */
 struct load_job {
     struct unixctl_conn *conn;
     char *router;               /* Router name (it may go away meanwhile). */
+    char *file_name;
+    FILE *file;                 /* Nonnull while reading. */
+    int line_number;
     struct load_entry *entries;
-    size_t n, next;
+    size_t n, allocated, next;
     bool replace;
     size_t n_routes, n_neighs, n_skipped;
 };
@@ -1357,9 +1363,55 @@ load_job_destroy(struct load_job *job)
         xf_route_spec_destroy(&job->entries[i].route);
         free(job->entries[i].neigh.dev);
     }
+    if (job->file) {
+        fclose(job->file);
+    }
     free(job->entries);
+    free(job->file_name);
     free(job->router);
     free(job);
+}
+
+/* Reads and checks up to XF_LOAD_BATCH lines of 'job''s file.  Returns an
+ * error message (nothing will be loaded) or NULL. */
+static char *
+load_job_read(struct load_job *job, const struct xf_router *r)
+{
+    char *line = NULL;
+    size_t line_size = 0;
+    char *error = NULL;
+
+    for (int i = 0; i < XF_LOAD_BATCH; i++) {
+        if (getline(&line, &line_size, job->file) < 0) {
+            if (ferror(job->file)) {
+                error = xasprintf("%s: read error: %s", job->file_name,
+                                  ovs_strerror(errno));
+            }
+            fclose(job->file);
+            job->file = NULL;
+            break;
+        }
+        job->line_number++;
+
+        char *p = line + strspn(line, " \t\r\n");
+        if (!*p || *p == '#') {
+            continue;
+        }
+        if (job->n >= job->allocated) {
+            job->entries = x2nrealloc(job->entries, &job->allocated,
+                                      sizeof *job->entries);
+        }
+        char *e = parse_load_line(r, p, &job->entries[job->n]);
+        job->n++;
+        if (e) {
+            error = xasprintf("%s:%d: %s", job->file_name, job->line_number,
+                              e);
+            free(e);
+            break;
+        }
+    }
+    free(line);
+    return error;
 }
 
 static void
@@ -1372,6 +1424,17 @@ load_job_run(void)
         reply_error(job->conn, "xenflow/load: router %s was removed while "
                     "loading; %"PRIuSIZE" of %"PRIuSIZE" entries applied",
                     job->router, job->next, job->n);
+    } else if (job->file) {
+        char *error = load_job_read(job, r);
+        if (!error) {
+            if (!job->file && job->replace) {
+                xf_rib_mark_stale(&r->rib);
+            }
+            return;
+        }
+        r->n_rejected++;
+        reply_error(job->conn, "xenflow/load: %s; nothing loaded", error);
+        free(error);
     } else {
         size_t end = MIN(job->n, job->next + XF_LOAD_BATCH);
         for (; job->next < end; job->next++) {
@@ -1403,8 +1466,7 @@ load_job_run(void)
     load_job = NULL;
 }
 
-/* xenflow/load ROUTER FILE [--replace]: all lines are checked before any is
- * applied, so a bad file changes nothing. */
+/* xenflow/load ROUTER FILE [--replace]. */
 static void
 cmd_load(struct unixctl_conn *conn, int argc, const char *argv[],
          void *aux OVS_UNUSED)
@@ -1423,58 +1485,30 @@ cmd_load(struct unixctl_conn *conn, int argc, const char *argv[],
         return;
     } else if (load_job) {
         reply_error(conn, "%s: busy loading router %s (%"PRIuSIZE" of %"
-                    PRIuSIZE" entries applied); try again when it is done",
-                    argv[0], load_job->router, load_job->next, load_job->n);
+                    PRIuSIZE" entries %s); try again when it is done",
+                    argv[0], load_job->router,
+                    load_job->file ? load_job->n : load_job->next,
+                    load_job->n, load_job->file ? "read" : "applied");
         return;
     }
     FILE *file = fopen(argv[2], "r");
     if (!file) {
-        reply_error(conn, "%s: %s: %s", argv[0], argv[2],
-                    ovs_strerror(errno));
+        /* ovs-vswitchd --detach runs in "/", which surprises operators who
+         * pass a name relative to their shell's directory. */
+        reply_error(conn, "%s: %s: %s%s", argv[0], argv[2],
+                    ovs_strerror(errno),
+                    argv[2][0] != '/' ? " (a relative name is resolved from "
+                    "ovs-vswitchd's working directory; give an absolute "
+                    "path)" : "");
         return;
     }
 
     struct load_job *job = xzalloc(sizeof *job);
-    size_t allocated = 0;
-    struct ds line = DS_EMPTY_INITIALIZER;
-    int line_number = 0;
-    char *error = NULL;
-    while (!ds_get_line(&line, file)) {
-        line_number++;
-        char *p = ds_cstr(&line);
-        p += strspn(p, " \t");
-        if (!*p || *p == '#') {
-            continue;
-        }
-        if (job->n >= allocated) {
-            job->entries = x2nrealloc(job->entries, &allocated,
-                                      sizeof *job->entries);
-        }
-        char *e = parse_load_line(r, p, &job->entries[job->n]);
-        job->n++;
-        if (e) {
-            error = xasprintf("%s:%d: %s", argv[2], line_number, e);
-            free(e);
-            break;
-        }
-    }
-    fclose(file);
-    ds_destroy(&line);
-
-    if (error) {
-        r->n_rejected++;
-        reply_error(conn, "%s: %s; nothing loaded", argv[0], error);
-        free(error);
-        load_job_destroy(job);
-        return;
-    }
-
     job->conn = conn;
     job->router = xstrdup(r->name);
+    job->file_name = xstrdup(argv[2]);
+    job->file = file;
     job->replace = replace;
-    if (replace) {
-        xf_rib_mark_stale(&r->rib);
-    }
     load_job = job;
     load_job_run();
 }
