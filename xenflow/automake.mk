@@ -10,23 +10,31 @@ XENFLOW_CORE_SOURCES = \
 	xenflow/addr.h \
 	xenflow/conf.c \
 	xenflow/conf.h \
+	xenflow/proto.c \
+	xenflow/proto.h \
 	xenflow/rib.c \
 	xenflow/rib.h
 
 vswitchd_ovs_vswitchd_SOURCES += \
 	$(XENFLOW_CORE_SOURCES) \
+	xenflow/appctl.c \
+	xenflow/appctl.h \
 	xenflow/flowsync.c \
 	xenflow/flowsync.h \
 	xenflow/model.h \
 	xenflow/pipeline.c \
 	xenflow/pipeline.h \
+	xenflow/router.h \
+	xenflow/server.c \
+	xenflow/server.h \
 	xenflow/xenflow.c \
 	xenflow/xenflow.h
 
 # Unit tests run as "ovstest test-xenflow-*", the OVS convention.
 tests_ovstest_SOURCES += \
 	$(XENFLOW_CORE_SOURCES) \
-	tests/xenflow/test-xenflow-conf.c
+	tests/xenflow/test-xenflow-conf.c \
+	tests/xenflow/test-xenflow-proto.c
 
 EXTRA_DIST += xenflow/automake.mk xenflow/VERSION
 

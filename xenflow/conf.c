@@ -116,7 +116,15 @@ parse_router_limits(const char *s, struct xf_router_conf *rc)
          tok = strtok_r(NULL, ", ", &save_ptr)) {
         char *eq = strchr(tok, '=');
         unsigned int *field = NULL;
-        if (eq) {
+        if (eq && !strncmp(tok, "client-id=", 10)) {
+            if (!eq[1]) {
+                error = xstrdup("client-id must not be empty");
+            } else {
+                free(rc->client_id);
+                rc->client_id = xstrdup(eq + 1);
+            }
+            continue;
+        } else if (eq) {
             *eq = '\0';
             field = (!strcmp(tok, "max-routes") ? &rc->max_routes
                      : !strcmp(tok, "max-neighbors") ? &rc->max_neighbors
@@ -125,7 +133,8 @@ parse_router_limits(const char *s, struct xf_router_conf *rc)
         }
         if (!field) {
             error = xasprintf("\"%s\" is not one of max-routes=N, "
-                              "max-neighbors=N, max-flows=N", tok);
+                              "max-neighbors=N, max-flows=N, client-id=ID",
+                              tok);
         } else if (!parse_uint(eq + 1, 1, UINT32_MAX, field)) {
             error = xasprintf("%s=\"%s\" is not a positive integer",
                               tok, eq + 1);
@@ -141,6 +150,7 @@ xf_router_conf_set_defaults(struct xf_router_conf *rc)
     rc->max_routes = XF_DEFAULT_MAX_ROUTES;
     rc->max_neighbors = XF_DEFAULT_MAX_NEIGHBORS;
     rc->max_flows = XF_DEFAULT_MAX_FLOWS;
+    rc->client_id = NULL;
 }
 
 /* Parses the xenflow-* keys of bridge 'br_name' from its 'other_config'
@@ -213,6 +223,7 @@ xf_bridge_conf_parse(const char *br_name, const struct smap *other_config,
                           "ignored, router %s keeps the defaults",
                           br_name, key, error, name);
                 free(error);
+                free(rc.client_id);
             } else {
                 struct xf_router_conf *p = xmemdup(&rc, sizeof rc);
                 p->name = xstrdup(name);
@@ -240,6 +251,7 @@ xf_bridge_conf_destroy(struct xf_bridge_conf *conf)
     SHASH_FOR_EACH (node, &conf->routers) {
         struct xf_router_conf *rc = node->data;
         free(rc->name);
+        free(rc->client_id);
         free(rc);
     }
     shash_destroy(&conf->routers);

@@ -70,6 +70,8 @@ struct xf_router_conf {
     unsigned int max_routes;
     unsigned int max_neighbors;
     unsigned int max_flows;
+    char *client_id;            /* xenflow-client identity (certificate CN)
+                                 * allowed to program it; NULL: 'name'. */
 };
 
 /* XenFlow configuration of one bridge. */

@@ -47,11 +47,14 @@
 #include "unixctl.h"
 #include "util.h"
 #include "vswitch-idl.h"
+#include "xenflow/appctl.h"
 #include "xenflow/conf.h"
 #include "xenflow/flowsync.h"
 #include "xenflow/model.h"
 #include "xenflow/pipeline.h"
 #include "xenflow/rib.h"
+#include "xenflow/router.h"
+#include "xenflow/server.h"
 
 VLOG_DEFINE_THIS_MODULE(xenflow);
 
@@ -59,7 +62,6 @@ COVERAGE_DEFINE(xenflow_reconfigure);
 COVERAGE_DEFINE(xenflow_config_error);
 COVERAGE_DEFINE(xenflow_route_update);
 COVERAGE_DEFINE(xenflow_neigh_update);
-COVERAGE_DEFINE(xenflow_command_rejected);
 
 /* All bridges with other_config:xenflow-enable=true, by name. */
 static struct hmap xf_bridges = HMAP_INITIALIZER(&xf_bridges);
@@ -126,7 +128,7 @@ xf_bridge_find(const struct hmap *bridges, const char *name)
     return NULL;
 }
 
-static struct xf_router *
+struct xf_router *
 xf_router_find(const char *name)
 {
     struct xf_router *r;
@@ -469,6 +471,7 @@ xf_router_destroy(struct xf_router *r)
     xf_rib_destroy(&r->rib);
     xf_ifaces_destroy(r->ifaces, r->n_ifaces);
     free(r->limits.name);
+    free(r->limits.client_id);
     free(r->bridge);
     free(r->name);
     free(r);
@@ -642,6 +645,7 @@ build_bridge(const struct ovsrec_bridge *br_cfg,
                     }
                     rb->limits = *lc;
                     rb->limits.name = xstrdup(ic.router);
+                    rb->limits.client_id = nullable_xstrdup(lc->client_id);
                     if (def) {
                         free(def->name);
                         free(def);
@@ -833,6 +837,7 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
         r->ifaces = rb->ifaces;
         r->n_ifaces = rb->n_ifaces;
         free(r->limits.name);
+        free(r->limits.client_id);
         r->limits = rb->limits;
         free(r->bridge);
         r->bridge = rb->bridge;
@@ -852,6 +857,9 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
         xf_pipeline_bridge(br, br->flows);
         xf_flowsync_sweep(br->flows);
     }
+
+    /* 5. The client channel. */
+    xf_server_reconfigure(&ovs_cfg->other_config, &errors);
 
     /* Log configuration problems that are new since the last time. */
     struct sset new_errors = SSET_INITIALIZER(&new_errors);
@@ -877,6 +885,7 @@ xenflow_run(void)
     if (load_job) {
         load_job_run();
     }
+    xf_server_run();
 
     HMAP_FOR_EACH (br, node, &xf_bridges) {
         xf_flowsync_run(br->flows);
@@ -900,6 +909,7 @@ xenflow_wait(void)
     if (load_job) {
         poll_immediate_wake();
     }
+    xf_server_wait();
 
     HMAP_FOR_EACH (br, node, &xf_bridges) {
         xf_flowsync_wait(br->flows);
@@ -915,6 +925,7 @@ xenflow_destroy(void)
     struct xf_bridge *br;
     struct xf_router *r;
 
+    xf_server_destroy();
     HMAP_FOR_EACH_POP (r, node, &xf_routers) {
         xf_router_destroy(r);
     }
@@ -984,8 +995,8 @@ resolved_dev(const struct xf_router *r, const char *dev,
     return NULL;
 }
 
-static char *
-route_spec_check(const struct xf_router *r, const struct xf_route_spec *spec)
+char *
+xf_router_check_route(const struct xf_router *r, const struct xf_route_spec *spec)
 {
     for (size_t i = 0; i < spec->n_nexthops; i++) {
         const struct xf_nexthop_spec *nh = &spec->nexthops[i];
@@ -1002,8 +1013,8 @@ route_spec_check(const struct xf_router *r, const struct xf_route_spec *spec)
 /* Sets route 'spec' (already checked) in router 'r'.  Returns false, and
  * changes nothing, if a gateway is no longer on any of the router's
  * subnets. */
-static bool
-router_set_route(struct xf_router *r, const struct xf_route_spec *spec)
+bool
+xf_router_set_route(struct xf_router *r, const struct xf_route_spec *spec)
 {
     struct xf_nexthop nexthops[XF_MAX_NEXTHOPS];
 
@@ -1032,9 +1043,9 @@ router_set_route(struct xf_router *r, const struct xf_route_spec *spec)
     return true;
 }
 
-/* Like router_set_route(), for a neighbour. */
-static bool
-router_set_neigh(struct xf_router *r, const struct xf_neigh_spec *spec)
+/* Like xf_router_set_route(), for a neighbour. */
+bool
+xf_router_set_neigh(struct xf_router *r, const struct xf_neigh_spec *spec)
 {
     const char *dev = resolved_dev(r, spec->dev, &spec->ip);
     if (!dev) {
@@ -1054,8 +1065,8 @@ router_set_neigh(struct xf_router *r, const struct xf_neigh_spec *spec)
 }
 
 /* Removes every route and neighbour still marked stale. */
-static size_t
-router_sweep(struct xf_router *r)
+size_t
+xf_router_sweep(struct xf_router *r)
 {
     struct xf_route *route;
     struct xf_neigh *neigh;
@@ -1079,39 +1090,73 @@ router_sweep(struct xf_router *r)
     return n;
 }
 
-/* unixctl commands. */
-
-static void
-reply_error(struct unixctl_conn *conn, const char *format, ...)
-    OVS_PRINTF_FORMAT(2, 3);
-
-static void
-reply_error(struct unixctl_conn *conn, const char *format, ...)
+/* Checks neighbour 'spec' against router 'r''s interfaces. */
+char *
+xf_router_check_neigh(const struct xf_router *r,
+                      const struct xf_neigh_spec *spec)
 {
-    va_list args;
-
-    va_start(args, format);
-    char *msg = xvasprintf(format, args);
-    va_end(args);
-    COVERAGE_INC(xenflow_command_rejected);
-    unixctl_command_reply_error(conn, msg);
-    free(msg);
+    return resolve_dev(r, spec->dev, &spec->ip, "neighbour");
 }
 
-/* Removes a "--json" argument from 'argv', if present, and returns whether
- * it was. */
-static bool
-take_json_flag(int *argc, const char *argv[])
+/* Removes the route for 'prefix' from 'r'.  Returns false if there was
+ * none. */
+bool
+xf_router_del_route(struct xf_router *r, const struct xf_prefix *prefix)
 {
-    for (int i = 1; i < *argc; i++) {
-        if (!strcmp(argv[i], "--json")) {
-            memmove(&argv[i], &argv[i + 1], (*argc - i - 1) * sizeof *argv);
-            (*argc)--;
-            return true;
-        }
+    struct xf_route *route = xf_rib_route_remove(&r->rib, prefix);
+    if (!route) {
+        return false;
     }
-    return false;
+    router_remove_route(r, route);
+    router_promote(r);
+    r->n_route_updates++;
+    COVERAGE_INC(xenflow_route_update);
+    return true;
 }
+
+/* Removes the neighbour 'ip' on 'dev' (NULL: the interface whose subnet
+ * holds 'ip') from 'r'.  Returns false if there was none. */
+bool
+xf_router_del_neigh(struct xf_router *r, const char *dev,
+                    const struct in6_addr *ip)
+{
+    dev = resolved_dev(r, dev, ip);
+    struct xf_neigh *neigh = dev ? xf_rib_neigh_remove(&r->rib, dev, ip) : NULL;
+    if (!neigh) {
+        return false;
+    }
+    router_remove_neigh(r, neigh);
+    router_promote(r);
+    r->n_neigh_updates++;
+    COVERAGE_INC(xenflow_neigh_update);
+    return true;
+}
+
+/* Starts a full resynchronisation of 'r''s tables: every entry becomes
+ * stale until it is set again; xf_router_sweep() removes the rest. */
+void
+xf_router_begin_sync(struct xf_router *r)
+{
+    xf_rib_mark_stale(&r->rib);
+}
+
+/* Withdraws every route and neighbour of 'r' (its traffic goes to the VM
+ * again).  Returns how many entries were removed. */
+size_t
+xf_router_withdraw_all(struct xf_router *r)
+{
+    xf_rib_mark_stale(&r->rib);
+    return xf_router_sweep(r);
+}
+
+/* The identity a xenflow-client must present to program 'r'. */
+const char *
+xf_router_client_id(const struct xf_router *r)
+{
+    return r->limits.client_id ? r->limits.client_id : r->name;
+}
+
+/* unixctl commands. */
 
 /* Looks up the router named in argv[1]; replies with an error and returns
  * NULL if there is none. */
@@ -1119,62 +1164,17 @@ static struct xf_router *
 lookup_router(struct unixctl_conn *conn, int argc, const char *argv[])
 {
     if (argc < 2) {
-        reply_error(conn, "%s: missing ROUTER", argv[0]);
+        xf_appctl_reply_error(conn, "%s: missing ROUTER", argv[0]);
         return NULL;
     }
     struct xf_router *r = xf_router_find(argv[1]);
     if (!r) {
-        reply_error(conn, "%s: no router named \"%s\" (see xenflow/show)",
+        xf_appctl_reply_error(conn, "%s: no router named \"%s\" (see xenflow/show)",
                     argv[0], argv[1]);
     }
     return r;
 }
 
-static void
-reply_json(struct unixctl_conn *conn, struct json *json)
-{
-    char *s = json_to_string(json, JSSF_SORT | JSSF_PRETTY);
-    unixctl_command_reply(conn, s);
-    free(s);
-    json_destroy(json);
-}
-
-/* Replies with table 't', as text or as JSON ({"headings": [...], "data":
- * [[...]...]}, the format of ovsdb-client and ovs-vsctl --format=json). */
-static void
-reply_table(struct unixctl_conn *conn, struct table *t, bool json)
-{
-    struct table_style style = TABLE_STYLE_DEFAULT;
-    struct ds s = DS_EMPTY_INITIALIZER;
-
-    style.format = json ? TF_JSON : TF_TABLE;
-    style.json_flags = JSSF_SORT;
-    table_format_reset();
-    table_format(t, &style, &s);
-    unixctl_command_reply(conn, ds_cstr(&s));
-    ds_destroy(&s);
-    table_destroy(t);
-}
-
-static void
-add_text(struct table *t, const char *text)
-{
-    table_add_cell(t)->text = xstrdup(text);
-}
-
-static void
-add_int(struct table *t, long long int n)
-{
-    table_add_cell(t)->json = json_integer_create(n);
-}
-
-static void
-add_addr(struct table *t, const struct in6_addr *addr)
-{
-    struct ds s = DS_EMPTY_INITIALIZER;
-    xf_addr_format(addr, &s);
-    table_add_cell(t)->text = ds_steal_cstr(&s);
-}
 
 static void
 cmd_route_add(struct unixctl_conn *conn, int argc, const char *argv[],
@@ -1188,14 +1188,14 @@ cmd_route_add(struct unixctl_conn *conn, int argc, const char *argv[],
     struct xf_route_spec spec;
     char *error = xf_route_spec_parse(argc - 2, argv + 2, &spec);
     if (!error) {
-        error = route_spec_check(r, &spec);
+        error = xf_router_check_route(r, &spec);
     }
     if (error) {
         r->n_rejected++;
-        reply_error(conn, "%s: %s", argv[0], error);
+        xf_appctl_reply_error(conn, "%s: %s", argv[0], error);
         free(error);
     } else {
-        router_set_route(r, &spec);
+        xf_router_set_route(r, &spec);
         unixctl_command_reply(conn, NULL);
     }
     xf_route_spec_destroy(&spec);
@@ -1214,20 +1214,15 @@ cmd_route_del(struct unixctl_conn *conn, int argc, const char *argv[],
     char *error = xf_prefix_parse(argv[2], false, &prefix);
     if (error) {
         r->n_rejected++;
-        reply_error(conn, "%s: %s", argv[0], error);
+        xf_appctl_reply_error(conn, "%s: %s", argv[0], error);
         free(error);
         return;
     }
-    struct xf_route *route = xf_rib_route_remove(&r->rib, &prefix);
-    if (!route) {
-        reply_error(conn, "%s: router %s has no route %s", argv[0], r->name,
+    if (!xf_router_del_route(r, &prefix)) {
+        xf_appctl_reply_error(conn, "%s: router %s has no route %s", argv[0], r->name,
                     argv[2]);
         return;
     }
-    router_remove_route(r, route);
-    router_promote(r);
-    r->n_route_updates++;
-    COVERAGE_INC(xenflow_route_update);
     unixctl_command_reply(conn, NULL);
 }
 
@@ -1247,10 +1242,10 @@ cmd_neigh_add(struct unixctl_conn *conn, int argc, const char *argv[],
     }
     if (error) {
         r->n_rejected++;
-        reply_error(conn, "%s: %s", argv[0], error);
+        xf_appctl_reply_error(conn, "%s: %s", argv[0], error);
         free(error);
     } else {
-        router_set_neigh(r, &spec);
+        xf_router_set_neigh(r, &spec);
         unixctl_command_reply(conn, NULL);
     }
     free(spec.dev);
@@ -1272,22 +1267,17 @@ cmd_neigh_del(struct unixctl_conn *conn, int argc, const char *argv[],
     }
     if (error) {
         r->n_rejected++;
-        reply_error(conn, "%s: %s", argv[0], error);
+        xf_appctl_reply_error(conn, "%s: %s", argv[0], error);
         free(error);
         free(spec.dev);
         return;
     }
 
-    const char *dev = resolved_dev(r, spec.dev, &spec.ip);
-    struct xf_neigh *neigh = xf_rib_neigh_remove(&r->rib, dev, &spec.ip);
-    if (!neigh) {
-        reply_error(conn, "%s: router %s has no neighbour %s on %s", argv[0],
-                    r->name, argv[2], dev);
+    if (!xf_router_del_neigh(r, spec.dev, &spec.ip)) {
+        xf_appctl_reply_error(conn, "%s: router %s has no neighbour %s on %s", argv[0],
+                    r->name, argv[2],
+                    resolved_dev(r, spec.dev, &spec.ip));
     } else {
-        router_remove_neigh(r, neigh);
-        router_promote(r);
-        r->n_neigh_updates++;
-        COVERAGE_INC(xenflow_neigh_update);
         unixctl_command_reply(conn, NULL);
     }
     free(spec.dev);
@@ -1322,7 +1312,7 @@ parse_load_line(const struct xf_router *r, char *line,
         e->is_route = true;
         error = xf_route_spec_parse(n - 1, words + 1, &e->route);
         if (!error) {
-            error = route_spec_check(r, &e->route);
+            error = xf_router_check_route(r, &e->route);
         }
     } else if (!strcmp(words[0], "neigh")) {
         error = xf_neigh_spec_parse(n - 1, words + 1, true, &e->neigh);
@@ -1421,7 +1411,7 @@ load_job_run(void)
     struct xf_router *r = xf_router_find(job->router);
 
     if (!r) {
-        reply_error(job->conn, "xenflow/load: router %s was removed while "
+        xf_appctl_reply_error(job->conn, "xenflow/load: router %s was removed while "
                     "loading; %"PRIuSIZE" of %"PRIuSIZE" entries applied",
                     job->router, job->next, job->n);
     } else if (job->file) {
@@ -1433,14 +1423,14 @@ load_job_run(void)
             return;
         }
         r->n_rejected++;
-        reply_error(job->conn, "xenflow/load: %s; nothing loaded", error);
+        xf_appctl_reply_error(job->conn, "xenflow/load: %s; nothing loaded", error);
         free(error);
     } else {
         size_t end = MIN(job->n, job->next + XF_LOAD_BATCH);
         for (; job->next < end; job->next++) {
             struct load_entry *e = &job->entries[job->next];
-            if (e->is_route ? !router_set_route(r, &e->route)
-                : !router_set_neigh(r, &e->neigh)) {
+            if (e->is_route ? !xf_router_set_route(r, &e->route)
+                : !xf_router_set_neigh(r, &e->neigh)) {
                 job->n_skipped++;
             } else if (e->is_route) {
                 job->n_routes++;
@@ -1452,7 +1442,7 @@ load_job_run(void)
             return;
         }
 
-        size_t n_removed = job->replace ? router_sweep(r) : 0;
+        size_t n_removed = job->replace ? xf_router_sweep(r) : 0;
         char *msg = xasprintf("%s: %"PRIuSIZE" routes, %"PRIuSIZE
                               " neighbours loaded, %"PRIuSIZE" removed%s\n",
                               r->name, job->n_routes, job->n_neighs,
@@ -1474,7 +1464,7 @@ cmd_load(struct unixctl_conn *conn, int argc, const char *argv[],
     bool replace = false;
     if (argc == 4) {
         if (strcmp(argv[3], "--replace")) {
-            reply_error(conn, "%s: unknown option \"%s\" (usage: %s ROUTER "
+            xf_appctl_reply_error(conn, "%s: unknown option \"%s\" (usage: %s ROUTER "
                         "FILE [--replace])", argv[0], argv[3], argv[0]);
             return;
         }
@@ -1484,7 +1474,7 @@ cmd_load(struct unixctl_conn *conn, int argc, const char *argv[],
     if (!r) {
         return;
     } else if (load_job) {
-        reply_error(conn, "%s: busy loading router %s (%"PRIuSIZE" of %"
+        xf_appctl_reply_error(conn, "%s: busy loading router %s (%"PRIuSIZE" of %"
                     PRIuSIZE" entries %s); try again when it is done",
                     argv[0], load_job->router,
                     load_job->file ? load_job->n : load_job->next,
@@ -1495,7 +1485,7 @@ cmd_load(struct unixctl_conn *conn, int argc, const char *argv[],
     if (!file) {
         /* ovs-vswitchd --detach runs in "/", which surprises operators who
          * pass a name relative to their shell's directory. */
-        reply_error(conn, "%s: %s: %s%s", argv[0], argv[2],
+        xf_appctl_reply_error(conn, "%s: %s: %s%s", argv[0], argv[2],
                     ovs_strerror(errno),
                     argv[2][0] != '/' ? " (a relative name is resolved from "
                     "ovs-vswitchd's working directory; give an absolute "
@@ -1527,7 +1517,7 @@ static void
 cmd_routes(struct unixctl_conn *conn, int argc, const char *argv[],
            void *aux OVS_UNUSED)
 {
-    bool json = take_json_flag(&argc, argv);
+    bool json = xf_appctl_take_json(&argc, argv);
     struct xf_router *r = lookup_router(conn, argc, argv);
     if (!r) {
         return;
@@ -1573,10 +1563,10 @@ cmd_routes(struct unixctl_conn *conn, int argc, const char *argv[],
         }
         table_add_cell(&t)->text = ds_steal_cstr(&via);
         table_add_cell(&t)->text = ds_steal_cstr(&dev);
-        add_text(&t, routes[i]->installed ? "yes" : "no (over limit)");
+        xf_table_add_text(&t, routes[i]->installed ? "yes" : "no (over limit)");
     }
     free(routes);
-    reply_table(conn, &t, json);
+    xf_appctl_reply_table(conn, &t, json);
 }
 
 static int
@@ -1592,7 +1582,7 @@ static void
 cmd_neighbors(struct unixctl_conn *conn, int argc, const char *argv[],
               void *aux OVS_UNUSED)
 {
-    bool json = take_json_flag(&argc, argv);
+    bool json = xf_appctl_take_json(&argc, argv);
     struct xf_router *r = lookup_router(conn, argc, argv);
     if (!r) {
         return;
@@ -1615,21 +1605,21 @@ cmd_neighbors(struct unixctl_conn *conn, int argc, const char *argv[],
     table_add_column(&t, "installed");
     for (i = 0; i < n; i++) {
         table_add_row(&t);
-        add_addr(&t, &neighs[i]->ip);
+        xf_table_add_addr(&t, &neighs[i]->ip);
         table_add_cell(&t)->text = xasprintf(ETH_ADDR_FMT,
                                              ETH_ADDR_ARGS(neighs[i]->mac));
-        add_text(&t, neighs[i]->dev);
-        add_text(&t, neighs[i]->installed ? "yes" : "no (over limit)");
+        xf_table_add_text(&t, neighs[i]->dev);
+        xf_table_add_text(&t, neighs[i]->installed ? "yes" : "no (over limit)");
     }
     free(neighs);
-    reply_table(conn, &t, json);
+    xf_appctl_reply_table(conn, &t, json);
 }
 
 static void
 cmd_flows(struct unixctl_conn *conn, int argc, const char *argv[],
           void *aux OVS_UNUSED)
 {
-    bool json = take_json_flag(&argc, argv);
+    bool json = xf_appctl_take_json(&argc, argv);
     struct xf_router *r = lookup_router(conn, argc, argv);
     if (!r) {
         return;
@@ -1646,11 +1636,11 @@ cmd_flows(struct unixctl_conn *conn, int argc, const char *argv[],
     for (size_t i = 0; i < n; i++) {
         table_add_row(&t);
         table_add_cell(&t)->text = xasprintf("%#"PRIx64, infos[i].cookie);
-        add_text(&t, infos[i].installed ? "yes" : "pending");
+        xf_table_add_text(&t, infos[i].installed ? "yes" : "pending");
         table_add_cell(&t)->text = infos[i].text;
     }
     free(infos);
-    reply_table(conn, &t, json);
+    xf_appctl_reply_table(conn, &t, json);
 }
 
 /* Packet counters of router 'r', read from its flows in ofproto: packets
@@ -1694,17 +1684,17 @@ static void
 cmd_version(struct unixctl_conn *conn, int argc, const char *argv[],
             void *aux OVS_UNUSED)
 {
-    bool json = take_json_flag(&argc, argv);
+    bool json = xf_appctl_take_json(&argc, argv);
     char *upstream = upstream_version();
 
     if (argc > 1) {
-        reply_error(conn, "%s: unknown argument \"%s\" (usage: %s [--json])",
+        xf_appctl_reply_error(conn, "%s: unknown argument \"%s\" (usage: %s [--json])",
                     argv[0], argv[1], argv[0]);
     } else if (json) {
         struct json *obj = json_object_create();
         json_object_put_string(obj, "xenflow", xenflow_version());
         json_object_put_string(obj, "openvswitch", upstream);
-        reply_json(conn, obj);
+        xf_appctl_reply_json(conn, obj);
     } else {
         char *s = xasprintf("XenFlow %s (Open vSwitch %s)\n",
                             xenflow_version(), upstream);
@@ -1804,13 +1794,13 @@ show_tables(struct table *bt, struct table *nt, struct table *rt)
     for (size_t i = 0; i < n_br; i++) {
         br = xf_bridge_find(&xf_bridges, bridges[i]);
         table_add_row(bt);
-        add_text(bt, br->name);
-        add_text(bt, br->datapath_type);
-        add_text(bt, bridge_state(br));
-        add_int(bt, hmap_count(&br->networks));
-        add_int(bt, bridge_router_count(br));
-        add_int(bt, xf_flowsync_count(br->flows));
-        add_int(bt, xf_flowsync_pending(br->flows));
+        xf_table_add_text(bt, br->name);
+        xf_table_add_text(bt, br->datapath_type);
+        xf_table_add_text(bt, bridge_state(br));
+        xf_table_add_int(bt, hmap_count(&br->networks));
+        xf_table_add_int(bt, bridge_router_count(br));
+        xf_table_add_int(bt, xf_flowsync_count(br->flows));
+        xf_table_add_int(bt, xf_flowsync_pending(br->flows));
 
         /* Networks in VLAN order. */
         for (int vlan = 1; vlan < 4095; vlan++) {
@@ -1821,9 +1811,9 @@ show_tables(struct table *bt, struct table *nt, struct table *rt)
                 }
                 struct ds s = DS_EMPTY_INITIALIZER;
                 table_add_row(nt);
-                add_text(nt, br->name);
-                add_text(nt, net->name);
-                add_int(nt, net->vlan);
+                xf_table_add_text(nt, br->name);
+                xf_table_add_text(nt, net->name);
+                xf_table_add_int(nt, net->vlan);
                 ports_to_string(net->vm_ports, net->n_vm_ports, &s);
                 table_add_cell(nt)->text = ds_steal_cstr(&s);
                 ports_to_string(br->trunks, br->n_trunks, &s);
@@ -1843,15 +1833,16 @@ show_tables(struct table *bt, struct table *nt, struct table *rt)
     table_add_column(rt, "routed-pkts");
     table_add_column(rt, "to-vm-pkts");
     table_add_column(rt, "status");
+    table_add_column(rt, "client");
     for (size_t i = 0; i < n_r; i++) {
         r = xf_router_find(routers[i]);
         struct xf_router_stats stats = router_stats(r);
         struct ds s = DS_EMPTY_INITIALIZER;
 
         table_add_row(rt);
-        add_text(rt, r->name);
-        add_text(rt, r->bridge);
-        add_int(rt, r->id);
+        xf_table_add_text(rt, r->name);
+        xf_table_add_text(rt, r->bridge);
+        xf_table_add_int(rt, r->id);
         for (size_t j = 0; j < r->n_ifaces; j++) {
             ds_put_format(&s, "%s%s", j ? "," : "", r->ifaces[j].name);
         }
@@ -1862,9 +1853,10 @@ show_tables(struct table *bt, struct table *nt, struct table *rt)
         table_add_cell(rt)->text = xasprintf(
             "%"PRIuSIZE"/%"PRIuSIZE, r->n_neighs_installed,
             hmap_count(&r->rib.neighs));
-        add_int(rt, stats.routed_packets);
-        add_int(rt, stats.slowpath_packets);
-        add_text(rt, router_status(r));
+        xf_table_add_int(rt, stats.routed_packets);
+        xf_table_add_int(rt, stats.slowpath_packets);
+        xf_table_add_text(rt, router_status(r));
+        table_add_cell(rt)->text = xf_server_router_state(r->name);
     }
     free(bridges);
     free(routers);
@@ -1952,6 +1944,8 @@ show_json(void)
                         json_integer_create(r->n_neigh_updates));
         json_object_put(o, "rejected", json_integer_create(r->n_rejected));
         json_object_put_string(o, "status", router_status(r));
+        json_object_put(o, "client", json_string_create_nocopy(
+                            xf_server_router_state(r->name)));
         json_array_add(routers, o);
     }
 
@@ -1998,14 +1992,14 @@ static void
 cmd_show(struct unixctl_conn *conn, int argc, const char *argv[],
          void *aux OVS_UNUSED)
 {
-    bool json = take_json_flag(&argc, argv);
+    bool json = xf_appctl_take_json(&argc, argv);
 
     if (argc > 1) {
-        reply_error(conn, "%s: unknown argument \"%s\" (usage: %s [--json])",
+        xf_appctl_reply_error(conn, "%s: unknown argument \"%s\" (usage: %s [--json])",
                     argv[0], argv[1], argv[0]);
         return;
     } else if (json) {
-        reply_json(conn, show_json());
+        xf_appctl_reply_json(conn, show_json());
         return;
     }
 
@@ -2047,11 +2041,11 @@ static void
 cmd_latency(struct unixctl_conn *conn, int argc, const char *argv[],
             void *aux OVS_UNUSED)
 {
-    bool json = take_json_flag(&argc, argv);
+    bool json = xf_appctl_take_json(&argc, argv);
     bool clear = argc > 1 && !strcmp(argv[1], "--clear");
 
     if (argc > 1 && !clear) {
-        reply_error(conn, "%s: unknown argument \"%s\" (usage: %s [--clear] "
+        xf_appctl_reply_error(conn, "%s: unknown argument \"%s\" (usage: %s [--clear] "
                     "[--json])", argv[0], argv[1], argv[0]);
         return;
     }
@@ -2069,16 +2063,44 @@ cmd_latency(struct unixctl_conn *conn, int argc, const char *argv[],
         struct xf_latency_stats stats;
         xf_flowsync_latency(br->flows, &stats);
         table_add_row(&t);
-        add_text(&t, br->name);
-        add_int(&t, stats.n);
-        add_int(&t, stats.p50);
-        add_int(&t, stats.p99);
-        add_int(&t, stats.max);
+        xf_table_add_text(&t, br->name);
+        xf_table_add_int(&t, stats.n);
+        xf_table_add_int(&t, stats.p50);
+        xf_table_add_int(&t, stats.p99);
+        xf_table_add_int(&t, stats.max);
         if (clear) {
             xf_flowsync_latency_clear(br->flows);
         }
     }
-    reply_table(conn, &t, json);
+    xf_appctl_reply_table(conn, &t, json);
+}
+
+/* xenflow/resync [BRIDGE]: pushes every XenFlow flow and group of BRIDGE
+ * (default: all) to the switch again, e.g. after someone deleted them with
+ * "ovs-ofctl del-flows".  Unchanged flows are rewritten in place, so
+ * traffic is not disturbed. */
+static void
+cmd_resync(struct unixctl_conn *conn, int argc, const char *argv[],
+           void *aux OVS_UNUSED)
+{
+    struct xf_bridge *br;
+    size_t n = 0;
+
+    if (argc > 1 && !xf_bridge_find(&xf_bridges, argv[1])) {
+        xf_appctl_reply_error(conn, "%s: XenFlow is not enabled on a bridge "
+                              "named \"%s\" (see xenflow/show)", argv[0],
+                              argv[1]);
+        return;
+    }
+    HMAP_FOR_EACH (br, node, &xf_bridges) {
+        if (argc < 2 || !strcmp(br->name, argv[1])) {
+            xf_flowsync_resync(br->flows);
+            n += xf_flowsync_count(br->flows);
+        }
+    }
+    char *msg = xasprintf("%"PRIuSIZE" flows queued for reinstallation\n", n);
+    unixctl_command_reply(conn, msg);
+    free(msg);
 }
 
 static void
@@ -2109,4 +2131,7 @@ register_commands(void)
                              cmd_neighbors, NULL);
     unixctl_command_register("xenflow/flows", "ROUTER [--json]", 1, 2,
                              cmd_flows, NULL);
+    unixctl_command_register("xenflow/resync", "[BRIDGE]", 0, 1,
+                             cmd_resync, NULL);
+    xf_server_register_commands();
 }

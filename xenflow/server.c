@@ -1,0 +1,995 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include "xenflow/server.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "coverage.h"
+#include "jsonrpc.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/hmap.h"
+#include "openvswitch/json.h"
+#include "openvswitch/list.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/shash.h"
+#include "openvswitch/token-bucket.h"
+#include "openvswitch/vlog.h"
+#include "packets.h"
+#include "smap.h"
+#include "stream.h"
+#include "svec.h"
+#include "table.h"
+#include "timeval.h"
+#include "unixctl.h"
+#include "util.h"
+#include "xenflow/appctl.h"
+#include "xenflow/model.h"
+#include "xenflow/proto.h"
+#include "xenflow/rib.h"
+#include "xenflow/router.h"
+
+VLOG_DEFINE_THIS_MODULE(xenflow_server);
+
+COVERAGE_DEFINE(xenflow_client_connect);
+COVERAGE_DEFINE(xenflow_client_request);
+COVERAGE_DEFINE(xenflow_client_error);
+COVERAGE_DEFINE(xenflow_client_withdraw);
+
+/* Configuration (other_config of the Open_vSwitch table). */
+#define KEY_LISTEN "xenflow-listen"
+#define KEY_GRACE "xenflow-client-grace"
+#define KEY_MAX_MESSAGE "xenflow-client-max-message"
+#define KEY_RATE "xenflow-client-rate"
+#define KEY_PROBE "xenflow-client-probe"
+
+#define DEFAULT_GRACE 30                 /* Seconds. */
+#define DEFAULT_MAX_MESSAGE (16 << 20)   /* Bytes. */
+#define DEFAULT_RATE 2000                /* Requests per second. */
+#define DEFAULT_PROBE 5000               /* Milliseconds. */
+
+/* Most requests handled per session per main-loop iteration, so that one
+ * busy client cannot stall the switch. */
+#define MAX_REQUESTS_PER_RUN 10
+
+/* Most per-entry errors quoted back in one reply. */
+#define MAX_ERRORS_QUOTED 10
+
+static long long int grace_ms = DEFAULT_GRACE * 1000LL;
+static unsigned int max_message = DEFAULT_MAX_MESSAGE;
+static unsigned int rate_limit = DEFAULT_RATE;
+static unsigned int probe_ms = DEFAULT_PROBE;
+
+/* Passive remotes, by name ("pssl:6653"). */
+static struct shash listeners = SHASH_INITIALIZER(&listeners);
+
+enum session_state {
+    S_NEW,                      /* Waiting for "hello". */
+    S_READY,                    /* Hello done, no snapshot yet. */
+    S_SYNCING,                  /* Between "sync-begin" and "sync-end". */
+    S_SYNCED,                   /* Snapshot done, incremental updates. */
+    S_CLOSING,                  /* Flushing a last message, then closed. */
+};
+
+static const char *
+session_state_name(enum session_state state)
+{
+    switch (state) {
+    case S_NEW: return "hello-wait";
+    case S_READY: return "ready";
+    case S_SYNCING: return "syncing";
+    case S_SYNCED: return "synced";
+    case S_CLOSING: return "closing";
+    }
+    return "?";
+}
+
+/* The VM's view of one of its interfaces, from "hello". */
+struct vm_iface {
+    char *name;
+    struct eth_addr mac;
+};
+
+/* One client connection. */
+struct session {
+    struct ovs_list node;       /* In 'sessions'. */
+    unsigned int id;
+    struct jsonrpc *rpc;
+    struct stream *stream;      /* Owned by 'rpc'; for the peer identity. */
+    char *name;                 /* Remote, for logs. */
+    bool is_ssl;
+    enum session_state state;
+    long long int connected;    /* time_msec() of accept. */
+    long long int last_rx;      /* time_msec() of the last message. */
+    long long int close_at;     /* S_CLOSING: give up flushing then. */
+    unsigned int rx_mark;       /* Received bytes at the last message. */
+    struct token_bucket bucket;
+
+    /* After "hello". */
+    char *router;
+    char *client;
+    struct vm_iface *ifaces;
+    size_t n_ifaces;
+
+    /* Counters. */
+    unsigned long long n_requests;
+    unsigned long long n_applied;    /* Entries applied. */
+    unsigned long long n_rejected;   /* Entries refused. */
+    unsigned long long n_errors;     /* Requests refused. */
+    unsigned long long n_rate_limited;
+    char *last_error;
+};
+
+static struct ovs_list sessions = OVS_LIST_INITIALIZER(&sessions);
+static unsigned int next_session_id = 1;
+
+/* What the server knows of a router's client, across sessions. */
+struct router_link {
+    struct hmap_node node;      /* In 'links', by 'router'. */
+    char *router;
+    struct session *session;    /* Current session, or NULL. */
+    bool orphaned;              /* Its tables came from a session that
+                                 * ended and no snapshot completed since. */
+    long long int orphaned_at;  /* When that session ended. */
+    unsigned long long n_sessions;
+};
+
+static struct hmap links = HMAP_INITIALIZER(&links);
+
+static struct router_link *
+link_find(const char *router)
+{
+    struct router_link *link;
+
+    HMAP_FOR_EACH_WITH_HASH (link, node, hash_string(router, 0), &links) {
+        if (!strcmp(link->router, router)) {
+            return link;
+        }
+    }
+    return NULL;
+}
+
+static struct router_link *
+link_get(const char *router)
+{
+    struct router_link *link = link_find(router);
+    if (!link) {
+        link = xzalloc(sizeof *link);
+        link->router = xstrdup(router);
+        hmap_insert(&links, &link->node, hash_string(router, 0));
+    }
+    return link;
+}
+
+/* Configuration. */
+
+static void
+add_conf_error(struct svec *errors, const char *format, ...)
+    OVS_PRINTF_FORMAT(2, 3);
+
+static void
+add_conf_error(struct svec *errors, const char *format, ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    svec_add_nocopy(errors, xvasprintf(format, args));
+    va_end(args);
+}
+
+static unsigned int
+get_uint_key(const struct smap *cfg, const char *key, unsigned int min,
+             unsigned int max, unsigned int dflt, struct svec *errors)
+{
+    const char *s = smap_get(cfg, key);
+    unsigned int value;
+
+    if (!s) {
+        return dflt;
+    } else if (!str_to_uint(s, 10, &value) || value < min || value > max) {
+        add_conf_error(errors, "Open_vSwitch: other_config:%s=\"%s\" is not "
+                       "an integer from %u to %u; using the default, %u",
+                       key, s, min, max, dflt);
+        return dflt;
+    }
+    return value;
+}
+
+/* Applies the server's keys from the Open_vSwitch table's 'other_config'.
+ * Problems go to 'errors'; a bad key takes its default, a bad listener is
+ * left out (and retried at the next reconfiguration). */
+void
+xf_server_reconfigure(const struct smap *cfg, struct svec *errors)
+{
+    grace_ms = get_uint_key(cfg, KEY_GRACE, 0, 86400, DEFAULT_GRACE,
+                            errors) * 1000LL;
+    max_message = get_uint_key(cfg, KEY_MAX_MESSAGE, 4096, 1 << 30,
+                               DEFAULT_MAX_MESSAGE, errors);
+    rate_limit = get_uint_key(cfg, KEY_RATE, 1, 1000000, DEFAULT_RATE,
+                              errors);
+    probe_ms = get_uint_key(cfg, KEY_PROBE, 1000, 3600000, DEFAULT_PROBE,
+                            errors);
+
+    struct session *s;
+    LIST_FOR_EACH (s, node, &sessions) {
+        token_bucket_set(&s->bucket, rate_limit, rate_limit * 1000);
+    }
+
+    /* Listeners: "pssl:PORT[:IP]", "ptcp:..." or "punix:PATH", separated by
+     * spaces or commas. */
+    struct sset wanted = SSET_INITIALIZER(&wanted);
+    const char *listen = smap_get(cfg, KEY_LISTEN);
+    if (listen) {
+        char *copy = xstrdup(listen);
+        char *save_ptr = NULL;
+        for (char *name = strtok_r(copy, " ,", &save_ptr); name;
+             name = strtok_r(NULL, " ,", &save_ptr)) {
+            if (strncmp(name, "pssl:", 5) && strncmp(name, "ptcp:", 5)
+                && strncmp(name, "punix:", 6)) {
+                add_conf_error(errors, "Open_vSwitch: other_config:%s: "
+                               "\"%s\" is not a passive remote (pssl:, "
+                               "ptcp: or punix:); ignored", KEY_LISTEN,
+                               name);
+            } else {
+                sset_add(&wanted, name);
+            }
+        }
+        free(copy);
+    }
+
+    struct shash_node *node;
+    SHASH_FOR_EACH_SAFE (node, &listeners) {
+        if (!sset_contains(&wanted, node->name)) {
+            VLOG_INFO("%s: no longer listening for xenflow clients",
+                      node->name);
+            pstream_close(node->data);
+            shash_delete(&listeners, node);
+        }
+    }
+    const char *name;
+    SSET_FOR_EACH (name, &wanted) {
+        if (shash_find(&listeners, name)) {
+            continue;
+        }
+        struct pstream *pstream;
+        int error = pstream_open(name, &pstream, DSCP_DEFAULT);
+        if (error) {
+            add_conf_error(errors, "Open_vSwitch: other_config:%s: %s: "
+                           "cannot listen (%s)%s", KEY_LISTEN, name,
+                           ovs_strerror(error),
+                           !strncmp(name, "pssl:", 5)
+                           ? "; is SSL configured (ovs-vsctl set-ssl)?"
+                           : "");
+        } else {
+            VLOG_INFO("%s: listening for xenflow clients", name);
+            shash_add(&listeners, name, pstream);
+        }
+    }
+    sset_destroy(&wanted);
+}
+
+/* Sessions. */
+
+static void
+session_set_error(struct session *s, const char *error)
+{
+    free(s->last_error);
+    s->last_error = xstrdup(error);
+}
+
+static void
+session_close(struct session *s, const char *why)
+{
+    VLOG_INFO("%s: xenflow client session %u%s%s closed (%s)", s->name,
+              s->id, s->router ? " for router " : "",
+              s->router ? s->router : "", why);
+
+    if (s->router) {
+        struct router_link *link = link_find(s->router);
+        if (link && link->session == s) {
+            link->session = NULL;
+            link->orphaned = true;
+            link->orphaned_at = time_msec();
+        }
+    }
+    ovs_list_remove(&s->node);
+    jsonrpc_close(s->rpc);
+    for (size_t i = 0; i < s->n_ifaces; i++) {
+        free(s->ifaces[i].name);
+    }
+    free(s->ifaces);
+    free(s->router);
+    free(s->client);
+    free(s->name);
+    free(s->last_error);
+    free(s);
+}
+
+/* Sends 'msg' and then closes 's' once it is flushed (or after a second). */
+static void
+session_close_after(struct session *s, struct jsonrpc_msg *msg)
+{
+    jsonrpc_send(s->rpc, msg);
+    s->state = S_CLOSING;
+    s->close_at = time_msec() + 1000;
+}
+
+static void
+send_error(struct session *s, const struct json *id, const char *code,
+           const char *format, ...) OVS_PRINTF_FORMAT(4, 5);
+
+/* Replies to request 'id' with an error 'code' ("rate limited", ...) and
+ * details, counts and logs it. */
+static void
+send_error(struct session *s, const struct json *id, const char *code,
+           const char *format, ...)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+    va_list args;
+
+    va_start(args, format);
+    char *details = xvasprintf(format, args);
+    va_end(args);
+
+    VLOG_WARN_RL(&rl, "%s: session %u%s%s: %s: %s", s->name, s->id,
+                 s->router ? " router " : "", s->router ? s->router : "",
+                 code, details);
+    COVERAGE_INC(xenflow_client_error);
+    s->n_errors++;
+    char *text = xasprintf("%s: %s", code, details);
+    session_set_error(s, text);
+    free(text);
+
+    struct json *error = json_object_create();
+    json_object_put_string(error, "error", code);
+    json_object_put_string(error, "details", details);
+    free(details);
+    jsonrpc_send(s->rpc, jsonrpc_create_error(error, json_clone(id)));
+}
+
+/* Returns the switch-side interface of router 'r' that VM interface
+ * 'vm_name' (from "hello") maps to, by MAC, or NULL. */
+static const char *
+map_dev(const struct session *s, const struct xf_router *r,
+        const char *vm_name)
+{
+    for (size_t i = 0; i < s->n_ifaces; i++) {
+        if (!strcmp(s->ifaces[i].name, vm_name)) {
+            for (size_t j = 0; j < r->n_ifaces; j++) {
+                if (eth_addr_equals(r->ifaces[j].mac, s->ifaces[i].mac)) {
+                    return r->ifaces[j].name;
+                }
+            }
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
+/* Translates VM interface name '*devp' (may be NULL) to the switch's.
+ * Returns NULL or an error. */
+static char *
+translate_dev(const struct session *s, const struct xf_router *r,
+              char **devp)
+{
+    if (*devp) {
+        const char *port = map_dev(s, r, *devp);
+        if (!port) {
+            bool announced = false;
+            for (size_t i = 0; i < s->n_ifaces; i++) {
+                announced |= !strcmp(s->ifaces[i].name, *devp);
+            }
+            return (announced
+                    ? xasprintf("dev %s is not an interface of router %s "
+                                "(no XenFlow port has its MAC)", *devp,
+                                r->name)
+                    : xasprintf("dev %s was not announced in hello", *devp));
+        }
+        free(*devp);
+        *devp = xstrdup(port);
+    }
+    return NULL;
+}
+
+static struct xf_router *
+session_router(struct session *s, const struct json *id)
+{
+    struct xf_router *r = xf_router_find(s->router);
+    if (!r) {
+        send_error(s, id, "unknown router", "router %s is no longer "
+                   "configured", s->router);
+    }
+    return r;
+}
+
+static void
+handle_hello(struct session *s, const struct jsonrpc_msg *req)
+{
+    if (s->state != S_NEW) {
+        send_error(s, req->id, "duplicate hello", "this session already "
+                   "said hello (router %s)", s->router);
+        return;
+    }
+
+    struct xf_proto_hello hello;
+    char *error = xf_proto_parse_hello(req->params, &hello);
+    if (error) {
+        send_error(s, req->id, "invalid params", "%s", error);
+        free(error);
+        xf_proto_hello_destroy(&hello);
+        return;
+    }
+    if (hello.protocol != XF_PROTO_VERSION) {
+        send_error(s, req->id, "protocol version", "protocol %"PRId64" is "
+                   "not supported; this server speaks version %d",
+                   hello.protocol, XF_PROTO_VERSION);
+        xf_proto_hello_destroy(&hello);
+        return;
+    }
+
+    struct xf_router *r = xf_router_find(hello.router);
+    const char *peer = stream_get_peer_id(s->stream);
+    if (!r) {
+        send_error(s, req->id, "unknown router", "no XenFlow router is "
+                   "named %s here", hello.router);
+    } else if (s->is_ssl && (!peer || strcmp(peer, xf_router_client_id(r)))) {
+        send_error(s, req->id, "not authorized", "certificate \"%s\" may "
+                   "not program router %s (it accepts \"%s\")",
+                   peer ? peer : "(no CN)", r->name, xf_router_client_id(r));
+        r = NULL;
+    }
+    if (!r) {
+        xf_proto_hello_destroy(&hello);
+        return;
+    }
+
+    /* A newer session for the same router wins: the old one is a client
+     * that restarted, or one left behind on a host the router moved from. */
+    struct router_link *link = link_get(r->name);
+    if (link->session) {
+        /* Closed from its own session_run(), not here: the caller may be
+         * iterating over 'sessions'. */
+        struct session *old = link->session;
+        char *why = xasprintf("replaced by session %u for router %s", s->id,
+                              r->name);
+        session_set_error(old, why);
+        session_close_after(old, jsonrpc_create_notify(
+                                "error", json_array_create_1(
+                                    json_string_create(why))));
+        old->close_at = time_msec();
+        free(why);
+    }
+    link->session = s;
+    link->n_sessions++;
+
+    s->state = S_READY;
+    s->router = xstrdup(r->name);
+    s->client = nullable_xstrdup(hello.client);
+    s->ifaces = xcalloc(hello.n_ifaces, sizeof *s->ifaces);
+    s->n_ifaces = hello.n_ifaces;
+
+    struct json *mapped = json_array_create_empty();
+    struct json *unmapped = json_array_create_empty();
+    for (size_t i = 0; i < hello.n_ifaces; i++) {
+        s->ifaces[i].name = xstrdup(hello.ifaces[i].name);
+        s->ifaces[i].mac = hello.ifaces[i].mac;
+        const char *port = map_dev(s, r, s->ifaces[i].name);
+        if (port) {
+            struct json *m = json_object_create();
+            json_object_put_string(m, "name", s->ifaces[i].name);
+            json_object_put_string(m, "port", port);
+            json_array_add(mapped, m);
+        } else {
+            json_array_add(unmapped, json_string_create(s->ifaces[i].name));
+        }
+    }
+    VLOG_INFO("%s: session %u: router %s (%s), %"PRIuSIZE" interfaces, "
+              "%"PRIuSIZE" mapped", s->name, s->id, r->name,
+              s->client ? s->client : "unknown client", hello.n_ifaces,
+              json_array(mapped)->n);
+
+    struct json *result = json_object_create();
+    json_object_put(result, "protocol", json_integer_create(XF_PROTO_VERSION));
+    json_object_put_string(result, "router", r->name);
+    json_object_put(result, "session", json_integer_create(s->id));
+    json_object_put(result, "max-batch",
+                    json_integer_create(XF_PROTO_MAX_BATCH));
+    json_object_put(result, "probe-interval", json_integer_create(probe_ms));
+    json_object_put(result, "interfaces", mapped);
+    json_object_put(result, "unmapped", unmapped);
+    jsonrpc_send(s->rpc, jsonrpc_create_reply(result, req->id));
+    xf_proto_hello_destroy(&hello);
+}
+
+static void
+handle_update(struct session *s, const struct jsonrpc_msg *req)
+{
+    struct xf_router *r = session_router(s, req->id);
+    if (!r) {
+        return;
+    }
+
+    struct xf_proto_update u;
+    char *error = xf_proto_parse_update(req->params, XF_PROTO_MAX_BATCH, &u);
+    if (error) {
+        send_error(s, req->id, (strstr(error, "allowed in one request")
+                                ? "too many entries" : "invalid params"),
+                   "%s", error);
+        free(error);
+        xf_proto_update_destroy(&u);
+        return;
+    }
+
+    size_t n_applied = 0;
+    size_t n_parse_errors = u.errors.n;
+    for (size_t i = 0; i < u.n_routes; i++) {
+        struct xf_route_spec *spec = &u.routes[i];
+        char *e = NULL;
+        for (size_t j = 0; !e && j < spec->n_nexthops; j++) {
+            e = translate_dev(s, r, &spec->nexthops[j].dev);
+        }
+        if (!e) {
+            e = xf_router_check_route(r, spec);
+        }
+        if (!e && !xf_router_set_route(r, spec)) {
+            e = xstrdup("router's interfaces changed");
+        }
+        if (e) {
+            struct ds d = DS_EMPTY_INITIALIZER;
+            xf_prefix_format(&spec->prefix, &d);
+            svec_add_nocopy(&u.errors, xasprintf("route %s: %s",
+                                                 ds_cstr(&d), e));
+            ds_destroy(&d);
+            free(e);
+        } else {
+            n_applied++;
+        }
+    }
+    for (size_t i = 0; i < u.n_routes_withdrawn; i++) {
+        xf_router_del_route(r, &u.routes_withdrawn[i]);
+        n_applied++;
+    }
+    for (size_t i = 0; i < u.n_neighs; i++) {
+        struct xf_neigh_spec *spec = &u.neighs[i];
+        char *e = translate_dev(s, r, &spec->dev);
+        if (!e) {
+            e = xf_router_check_neigh(r, spec);
+        }
+        if (!e && !xf_router_set_neigh(r, spec)) {
+            e = xstrdup("router's interfaces changed");
+        }
+        if (e) {
+            struct ds d = DS_EMPTY_INITIALIZER;
+            xf_addr_format(&spec->ip, &d);
+            svec_add_nocopy(&u.errors, xasprintf("neighbour %s: %s",
+                                                 ds_cstr(&d), e));
+            ds_destroy(&d);
+            free(e);
+        } else {
+            n_applied++;
+        }
+    }
+    for (size_t i = 0; i < u.n_neighs_withdrawn; i++) {
+        struct xf_neigh_spec *spec = &u.neighs_withdrawn[i];
+        if (!translate_dev(s, r, &spec->dev)) {
+            xf_router_del_neigh(r, spec->dev, &spec->ip);
+        }
+        n_applied++;
+    }
+
+    size_t n_rejected = u.errors.n;
+    s->n_applied += n_applied;
+    s->n_rejected += n_rejected;
+    r->n_rejected += n_rejected - n_parse_errors;
+    if (n_rejected) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+        VLOG_WARN_RL(&rl, "%s: session %u router %s: %"PRIuSIZE" entries "
+                     "rejected, first: %s", s->name, s->id, r->name,
+                     n_rejected, u.errors.names[0]);
+        session_set_error(s, u.errors.names[0]);
+    }
+
+    struct json *errors = json_array_create_empty();
+    for (size_t i = 0; i < MIN(n_rejected, MAX_ERRORS_QUOTED); i++) {
+        json_array_add(errors, json_string_create(u.errors.names[i]));
+    }
+    struct json *result = json_object_create();
+    json_object_put(result, "applied", json_integer_create(n_applied));
+    json_object_put(result, "rejected", json_integer_create(n_rejected));
+    json_object_put(result, "errors", errors);
+    jsonrpc_send(s->rpc, jsonrpc_create_reply(result, req->id));
+    xf_proto_update_destroy(&u);
+}
+
+static void
+handle_sync(struct session *s, const struct jsonrpc_msg *req, bool begin)
+{
+    char *error = xf_proto_parse_empty(req->params);
+    if (error) {
+        send_error(s, req->id, "invalid params", "%s", error);
+        free(error);
+        return;
+    }
+    struct xf_router *r = session_router(s, req->id);
+    if (!r) {
+        return;
+    }
+
+    struct json *result = json_object_create();
+    if (begin) {
+        xf_router_begin_sync(r);
+        s->state = S_SYNCING;
+    } else if (s->state != S_SYNCING) {
+        json_destroy(result);
+        send_error(s, req->id, "invalid params", "sync-end without "
+                   "sync-begin");
+        return;
+    } else {
+        size_t n = xf_router_sweep(r);
+        struct router_link *link = link_get(r->name);
+        link->orphaned = false;
+        s->state = S_SYNCED;
+        VLOG_INFO("%s: session %u: router %s synchronised (%"PRIuSIZE
+                  " stale entries removed)", s->name, s->id, r->name, n);
+        json_object_put(result, "removed", json_integer_create(n));
+    }
+    jsonrpc_send(s->rpc, jsonrpc_create_reply(result, req->id));
+}
+
+static void
+handle_request(struct session *s, const struct jsonrpc_msg *req)
+{
+    const char *method = req->method;
+
+    COVERAGE_INC(xenflow_client_request);
+    s->n_requests++;
+    if (!strcmp(method, "echo")) {
+        jsonrpc_send(s->rpc, jsonrpc_create_reply(json_clone(req->params),
+                                                  req->id));
+    } else if (!token_bucket_withdraw(&s->bucket, 1000)) {
+        s->n_rate_limited++;
+        send_error(s, req->id, "rate limited", "more than %u requests per "
+                   "second; request not applied, resynchronise later",
+                   rate_limit);
+    } else if (!strcmp(method, "hello")) {
+        handle_hello(s, req);
+    } else if (strcmp(method, "update") && strcmp(method, "sync-begin")
+               && strcmp(method, "sync-end")) {
+        send_error(s, req->id, "unknown method", "\"%s\" is not a method "
+                   "of protocol version %d", method, XF_PROTO_VERSION);
+    } else if (s->state == S_NEW) {
+        send_error(s, req->id, "no hello", "send \"hello\" before \"%s\"",
+                   method);
+    } else if (!strcmp(method, "update")) {
+        handle_update(s, req);
+    } else {
+        handle_sync(s, req, !strcmp(method, "sync-begin"));
+    }
+}
+
+static void
+handle_message(struct session *s, struct jsonrpc_msg *msg)
+{
+    if (msg->type == JSONRPC_REQUEST) {
+        handle_request(s, msg);
+    } else if (msg->type == JSONRPC_NOTIFY) {
+        /* Nothing to reply to; the protocol has no notifications from the
+         * client.  Count it so that a confused client is visible. */
+        s->n_errors++;
+        session_set_error(s, "unexpected notification");
+    }
+    /* Replies (to our echo requests, if any) need no handling. */
+}
+
+/* Returns false if 's' was closed. */
+static bool
+session_run(struct session *s)
+{
+    jsonrpc_run(s->rpc);
+    int error = jsonrpc_get_status(s->rpc);
+    if (error) {
+        session_close(s, error == EOF ? "end of stream"
+                      : ovs_strerror(error));
+        return false;
+    }
+
+    long long int now = time_msec();
+    if (s->state == S_CLOSING) {
+        if (!jsonrpc_get_backlog(s->rpc) || now >= s->close_at) {
+            session_close(s, s->last_error ? s->last_error : "closing");
+            return false;
+        }
+        return true;
+    }
+
+    for (int i = 0; i < MAX_REQUESTS_PER_RUN; i++) {
+        struct jsonrpc_msg *msg;
+
+        error = jsonrpc_recv(s->rpc, &msg);
+        if (error) {
+            break;
+        }
+        s->last_rx = now;
+        s->rx_mark = jsonrpc_get_received_bytes(s->rpc);
+        handle_message(s, msg);
+        jsonrpc_msg_destroy(msg);
+        if (s->state == S_CLOSING) {
+            return true;
+        }
+    }
+    if (error && error != EAGAIN) {
+        /* A JSON or JSON-RPC syntax error, or the end of the stream.  The
+         * stream cannot be resynchronised after a syntax error, so it
+         * ends; the client reconnects and resends a snapshot. */
+        if (error != EOF) {
+            s->n_errors++;
+            COVERAGE_INC(xenflow_client_error);
+            session_set_error(s, "invalid JSON-RPC message");
+        }
+        session_close(s, error == EOF ? "end of stream"
+                      : "invalid JSON-RPC message");
+        return false;
+    }
+
+    unsigned int pending = jsonrpc_get_received_bytes(s->rpc) - s->rx_mark;
+    if (pending > max_message) {
+        char *why = xasprintf("message exceeds %u bytes "
+                              "(other_config:%s)", max_message,
+                              KEY_MAX_MESSAGE);
+        s->n_errors++;
+        COVERAGE_INC(xenflow_client_error);
+        session_set_error(s, why);
+        struct json *params = json_array_create_1(json_string_create(why));
+        session_close_after(s, jsonrpc_create_notify("error", params));
+        free(why);
+        return true;
+    }
+    if (now - s->last_rx > 3LL * probe_ms) {
+        session_close(s, "no message for three probe intervals");
+        return false;
+    }
+    return true;
+}
+
+static void
+accept_sessions(void)
+{
+    struct shash_node *node;
+
+    SHASH_FOR_EACH (node, &listeners) {
+        for (int i = 0; i < 10; i++) {
+            struct stream *stream;
+            int error = pstream_accept(node->data, &stream);
+            if (error) {
+                if (error != EAGAIN) {
+                    static struct vlog_rate_limit rl
+                        = VLOG_RATE_LIMIT_INIT(1, 5);
+                    VLOG_WARN_RL(&rl, "%s: accept failed: %s", node->name,
+                                 ovs_strerror(error));
+                }
+                break;
+            }
+            struct session *s = xzalloc(sizeof *s);
+            s->id = next_session_id++;
+            s->stream = stream;
+            s->rpc = jsonrpc_open(stream);
+            s->name = xstrdup(stream_get_name(stream));
+            s->is_ssl = !strncmp(node->name, "pssl:", 5);
+            s->state = S_NEW;
+            s->connected = s->last_rx = time_msec();
+            token_bucket_init(&s->bucket, rate_limit, rate_limit * 1000);
+            ovs_list_push_back(&sessions, &s->node);
+            COVERAGE_INC(xenflow_client_connect);
+            VLOG_INFO("%s: xenflow client session %u connected via %s",
+                      s->name, s->id, node->name);
+        }
+    }
+}
+
+/* Withdraws the tables of routers whose client went away more than the
+ * grace period ago without a new snapshot. */
+static void
+expire_links(void)
+{
+    long long int now = time_msec();
+    struct router_link *link;
+
+    HMAP_FOR_EACH (link, node, &links) {
+        if (link->orphaned && now >= link->orphaned_at + grace_ms
+            && (!link->session || link->session->state < S_SYNCING)) {
+            struct xf_router *r = xf_router_find(link->router);
+            link->orphaned = false;
+            if (r) {
+                size_t n = xf_router_withdraw_all(r);
+                COVERAGE_INC(xenflow_client_withdraw);
+                VLOG_WARN("router %s: no client resynchronised within %lld "
+                          "s; %"PRIuSIZE" routes and neighbours withdrawn, "
+                          "its traffic goes to the VM", link->router,
+                          grace_ms / 1000, n);
+            }
+        }
+    }
+}
+
+void
+xf_server_run(void)
+{
+    accept_sessions();
+
+    struct session *s;
+    LIST_FOR_EACH_SAFE (s, node, &sessions) {
+        session_run(s);
+    }
+    expire_links();
+}
+
+void
+xf_server_wait(void)
+{
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &listeners) {
+        pstream_wait(node->data);
+    }
+
+    struct session *s;
+    LIST_FOR_EACH (s, node, &sessions) {
+        jsonrpc_wait(s->rpc);
+        if (s->state == S_CLOSING) {
+            poll_timer_wait_until(s->close_at);
+        } else {
+            jsonrpc_recv_wait(s->rpc);
+            poll_timer_wait_until(s->last_rx + 3LL * probe_ms);
+        }
+    }
+
+    struct router_link *link;
+    HMAP_FOR_EACH (link, node, &links) {
+        if (link->orphaned) {
+            poll_timer_wait_until(link->orphaned_at + grace_ms);
+        }
+    }
+}
+
+void
+xf_server_destroy(void)
+{
+    struct session *s;
+    LIST_FOR_EACH_SAFE (s, node, &sessions) {
+        session_close(s, "ovs-vswitchd exiting");
+    }
+
+    struct shash_node *node;
+    SHASH_FOR_EACH_SAFE (node, &listeners) {
+        pstream_close(node->data);
+        shash_delete(&listeners, node);
+    }
+
+    struct router_link *link;
+    HMAP_FOR_EACH_POP (link, node, &links) {
+        free(link->router);
+        free(link);
+    }
+}
+
+char *
+xf_server_router_state(const char *name)
+{
+    const struct router_link *link = link_find(name);
+
+    if (!link) {
+        return xstrdup("-");
+    } else if (link->session && link->session->state != S_CLOSING) {
+        return xasprintf("%s (session %u)",
+                         session_state_name(link->session->state),
+                         link->session->id);
+    } else if (link->orphaned) {
+        long long int left = link->orphaned_at + grace_ms - time_msec();
+        return xasprintf("stale (withdrawn in %lld s)",
+                         MAX(0, (left + 999) / 1000));
+    } else {
+        return xstrdup("disconnected");
+    }
+}
+
+/* xenflow/clients [--json]: the listeners and every session. */
+static void
+cmd_clients(struct unixctl_conn *conn, int argc, const char *argv[],
+            void *aux OVS_UNUSED)
+{
+    bool json = xf_appctl_take_json(&argc, argv);
+    struct table t;
+
+    if (argc > 1) {
+        xf_appctl_reply_error(conn, "%s: unexpected argument \"%s\" "
+                              "(usage: %s [--json])", argv[0], argv[1],
+                              argv[0]);
+        return;
+    }
+
+    table_init(&t);
+    table_add_column(&t, "session");
+    table_add_column(&t, "remote");
+    table_add_column(&t, "identity");
+    table_add_column(&t, "router");
+    table_add_column(&t, "state");
+    table_add_column(&t, "age-s");
+    table_add_column(&t, "requests");
+    table_add_column(&t, "applied");
+    table_add_column(&t, "rejected");
+    table_add_column(&t, "errors");
+    table_add_column(&t, "rate-limited");
+    table_add_column(&t, "last-error");
+
+    long long int now = time_msec();
+    const struct session *s;
+    LIST_FOR_EACH (s, node, &sessions) {
+        const char *peer = stream_get_peer_id(s->stream);
+
+        table_add_row(&t);
+        xf_table_add_int(&t, s->id);
+        xf_table_add_text(&t, s->name);
+        xf_table_add_text(&t, peer ? peer : "-");
+        xf_table_add_text(&t, s->router ? s->router : "-");
+        xf_table_add_text(&t, session_state_name(s->state));
+        xf_table_add_int(&t, (now - s->connected) / 1000);
+        xf_table_add_int(&t, s->n_requests);
+        xf_table_add_int(&t, s->n_applied);
+        xf_table_add_int(&t, s->n_rejected);
+        xf_table_add_int(&t, s->n_errors);
+        xf_table_add_int(&t, s->n_rate_limited);
+        xf_table_add_text(&t, s->last_error ? s->last_error : "-");
+    }
+
+    if (json) {
+        xf_appctl_reply_table(conn, &t, true);
+        return;
+    }
+
+    struct ds out = DS_EMPTY_INITIALIZER;
+    ds_put_cstr(&out, "Listeners:");
+    if (shash_is_empty(&listeners)) {
+        ds_put_format(&out, " none (set other_config:%s)", KEY_LISTEN);
+    }
+    const struct shash_node **nodes = shash_sort(&listeners);
+    for (size_t i = 0; i < shash_count(&listeners); i++) {
+        ds_put_format(&out, " %s", nodes[i]->name);
+    }
+    free(nodes);
+    ds_put_format(&out, "\nGrace period %lld s, rate limit %u requests/s, "
+                  "max message %u bytes, probe %u ms\n\n",
+                  grace_ms / 1000, rate_limit, max_message, probe_ms);
+    if (ovs_list_is_empty(&sessions)) {
+        ds_put_cstr(&out, "No sessions.\n");
+        table_destroy(&t);
+    } else {
+        struct table_style style = TABLE_STYLE_DEFAULT;
+        table_format_reset();
+        table_format(&t, &style, &out);
+        table_destroy(&t);
+    }
+    unixctl_command_reply(conn, ds_cstr(&out));
+    ds_destroy(&out);
+}
+
+void
+xf_server_register_commands(void)
+{
+    unixctl_command_register("xenflow/clients", "[--json]", 0, 1,
+                             cmd_clients, NULL);
+}
