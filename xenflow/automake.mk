@@ -102,3 +102,4 @@ check-upstream: all
 
 .PHONY: check-xenflow check-xenflow-system check-upstream-subset \
 	check-upstream
+include xenflow/client/automake.mk

@@ -960,8 +960,8 @@ format_nexthops(const struct ct_cand *cand, struct ds *s)
 }
 
 /* Appends a human-readable dump of 't' to 's', sorted, one entry per line:
- * interfaces, routes (the candidate in use first, then the others in
- * parentheses; "withdrawing" for tombstones) and neighbours. */
+ * interfaces, routes (the candidate in use first, then the others as
+ * "(also ...)"; "withdrawing" for tombstones) and neighbours. */
 void
 ct_format(const struct ct_table *t, struct ds *s)
 {
@@ -994,7 +994,7 @@ ct_format(const struct ct_table *t, struct ds *s)
         const struct ct_cand *cand;
         bool first = true;
         LIST_FOR_EACH (cand, node, &route->cands) {
-            ds_put_cstr(s, first ? "" : " (");
+            ds_put_cstr(s, first ? "" : " (also");
             format_nexthops(cand, s);
             ds_put_format(s, " [%s %"PRIu32"]%s",
                           ct_source_to_string(cand->source), cand->metric,

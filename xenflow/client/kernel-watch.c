@@ -1,0 +1,748 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include "xenflow/client/kernel-watch.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <netlink/cache.h>
+#include <netlink/errno.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/neighbour.h>
+#include <netlink/route/nexthop.h>
+#include <netlink/route/route.h>
+#include <linux/if_addr.h>
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
+
+#include "coverage.h"
+#include "hash.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/hmap.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/vlog.h"
+#include "packets.h"
+#include "simap.h"
+#include "timeval.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(kernel_watch);
+
+COVERAGE_DEFINE(kw_route_event);
+COVERAGE_DEFINE(kw_neigh_event);
+COVERAGE_DEFINE(kw_link_event);
+COVERAGE_DEFINE(kw_addr_event);
+COVERAGE_DEFINE(kw_resync);
+
+#ifndef IFF_LOWER_UP             /* <linux/if.h>, which clashes with <net/if.h>. */
+#define IFF_LOWER_UP 0x10000
+#endif
+
+/* Limits of the protocol's "hello" (see Documentation/xenflow-protocol.md). */
+#define KW_MAX_IFACES 256
+#define KW_MAX_ADDRS 64
+
+/* Linux removes IPv4 routes without telling anyone when their interface goes
+ * down or loses the address they use, so such events trigger a re-dump of
+ * the route table this long after the last of them. */
+#define KW_ROUTE_RESYNC_DELAY_MS 200
+
+/* Kernel neighbour states worth forwarding to. */
+#define KW_NUD_VALID (NUD_REACHABLE | NUD_STALE | NUD_PERMANENT \
+                      | NUD_DELAY | NUD_PROBE)
+
+/* Kernel event socket receive buffer: large, so that a burst of route
+ * changes (a routing daemon installing a full table) does not overflow it.
+ * An overflow costs a full re-dump. */
+#define KW_RCVBUF (32 * 1024 * 1024)
+
+struct kw_link {
+    struct hmap_node node;      /* In kernel_watch's 'links', by ifindex. */
+    int ifindex;
+    char *name;
+    unsigned int flags;         /* IFF_*. */
+};
+
+struct kernel_watch {
+    struct ct_table *table;
+    uint32_t table_id;
+    enum kw_route_mode mode;
+
+    struct nl_sock *event_sock; /* The cache manager's. */
+    struct nl_sock *sync_sock;  /* For re-dumps. */
+    struct nl_cache_mngr *mngr;
+    struct nl_cache *link_cache;
+    struct nl_cache *addr_cache;
+    struct nl_cache *neigh_cache;
+    struct nl_cache *route_cache; /* NULL in KW_ROUTES_CONNECTED mode. */
+
+    struct hmap links;          /* Contains "struct kw_link"s. */
+
+    bool ifaces_dirty;          /* A link or address changed. */
+    bool full_resync;           /* Events were lost: re-dump everything. */
+    bool rescan_needed;         /* Interface renamed: re-read the caches. */
+    long long int route_resync_at; /* LLONG_MAX if none scheduled. */
+
+    /* Statistics. */
+    unsigned long long int n_events[4]; /* Routes, neighs, links, addrs. */
+    unsigned long long int n_routes_set, n_routes_unset, n_routes_ignored;
+    unsigned int n_resyncs;
+    unsigned int n_errors;
+    char *last_error;
+};
+
+static void kw_change_cb(struct nl_cache *, struct nl_object *, int action,
+                         void *kw_);
+
+static void
+kw_set_error(struct kernel_watch *kw, const char *what, int nl_error)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+
+    kw->n_errors++;
+    free(kw->last_error);
+    kw->last_error = xasprintf("%s: %s", what, nl_geterror(nl_error));
+    VLOG_WARN_RL(&rl, "%s", kw->last_error);
+}
+
+/* Converts 'a' (AF_INET or AF_INET6) into '*out' (v4-mapped for IPv4).  A
+ * zero-length address (a default route's destination) is the family's
+ * all-zeros address.  Returns false for any other family. */
+static bool
+nl_addr_to_in6(struct nl_addr *a, int family, struct in6_addr *out)
+{
+    unsigned int len = a ? nl_addr_get_len(a) : 0;
+    const void *bin = a ? nl_addr_get_binary_addr(a) : NULL;
+
+    if (a) {
+        family = nl_addr_get_family(a);
+    }
+    if (family == AF_INET && (len == 4 || !len)) {
+        ovs_be32 ip = 0;
+        if (len) {
+            memcpy(&ip, bin, 4);
+        }
+        in6_addr_set_mapped_ipv4(out, ip);
+        return true;
+    } else if (family == AF_INET6 && (len == 16 || !len)) {
+        memset(out, 0, sizeof *out);
+        if (len) {
+            memcpy(out, bin, 16);
+        }
+        return true;
+    }
+    return false;
+}
+
+static bool
+lladdr_to_eth(struct nl_addr *a, struct eth_addr *mac)
+{
+    if (a && nl_addr_get_len(a) == ETH_ADDR_LEN) {
+        memcpy(mac->ea, nl_addr_get_binary_addr(a), ETH_ADDR_LEN);
+        return true;
+    }
+    return false;
+}
+
+static void
+prefix_mask(struct xf_prefix *prefix)
+{
+    int bits = prefix->plen + (xf_addr_is_ipv4(&prefix->addr) ? 96 : 0);
+    struct in6_addr mask = ipv6_create_mask(bits);
+    prefix->addr = ipv6_addr_bitand(&prefix->addr, &mask);
+}
+
+/* Destinations never worth forwarding in the switch: IPv6 link-local
+ * (fe80::/10, one per interface, never routed) and multicast. */
+static bool
+prefix_is_unroutable(const struct xf_prefix *prefix)
+{
+    const uint8_t *b = prefix->addr.s6_addr;
+
+    if (xf_addr_is_ipv4(&prefix->addr)) {
+        return prefix->plen >= 4 && (b[12] & 0xf0) == 0xe0;
+    }
+    return ((prefix->plen >= 10 && b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
+            || (prefix->plen >= 8 && b[0] == 0xff));
+}
+
+/* Links. */
+
+static struct kw_link *
+kw_link_find(const struct kernel_watch *kw, int ifindex)
+{
+    struct kw_link *link;
+
+    HMAP_FOR_EACH_WITH_HASH (link, node, hash_int(ifindex, 0), &kw->links) {
+        if (link->ifindex == ifindex) {
+            return link;
+        }
+    }
+    return NULL;
+}
+
+static struct kw_link *
+kw_link_add(struct hmap *links, struct rtnl_link *l)
+{
+    struct kw_link *link = xmalloc(sizeof *link);
+    link->ifindex = rtnl_link_get_ifindex(l);
+    link->name = xstrdup(rtnl_link_get_name(l));
+    link->flags = rtnl_link_get_flags(l);
+    hmap_insert(links, &link->node, hash_int(link->ifindex, 0));
+    return link;
+}
+
+static bool
+kw_link_is_usable(struct rtnl_link *l)
+{
+    return (rtnl_link_get_name(l) && rtnl_link_get_ifindex(l) > 0
+            && rtnl_link_get_family(l) == AF_UNSPEC);
+}
+
+/* Returns the name of the interface with 'ifindex', or NULL if unknown.
+ *
+ * Names come from 'links', refreshed after each batch of kernel events, or,
+ * for a link that appeared in the current batch (its routes and neighbours
+ * may follow in the same batch), from the link cache. */
+const char *
+kernel_watch_ifname(struct kernel_watch *kw, int ifindex)
+{
+    if (ifindex <= 0) {
+        return NULL;
+    }
+
+    struct kw_link *link = kw_link_find(kw, ifindex);
+    if (!link) {
+        struct rtnl_link *l = rtnl_link_get(kw->link_cache, ifindex);
+        if (l) {
+            if (kw_link_is_usable(l)) {
+                link = kw_link_add(&kw->links, l);
+            }
+            rtnl_link_put(l);
+        }
+    }
+    return link ? link->name : NULL;
+}
+
+static void
+kw_links_clear(struct hmap *links)
+{
+    struct kw_link *link;
+
+    HMAP_FOR_EACH_POP (link, node, links) {
+        free(link->name);
+        free(link);
+    }
+}
+
+/* Routes. */
+
+/* Applies route 'r' (from the kernel or, with 'source' CT_SRC_FPM, from FRR)
+ * to the client table, as a deletion if 'deleted'.  The filtering rules are
+ * documented in xenflow-client(8), "ROUTE FILTERING". */
+enum kw_route_verdict
+kernel_watch_route_apply(struct kernel_watch *kw, struct rtnl_route *r,
+                         enum ct_source source, bool deleted)
+{
+    int family = rtnl_route_get_family(r);
+    struct nl_addr *src = rtnl_route_get_src(r);
+    struct xf_prefix prefix;
+
+    if ((family != AF_INET && family != AF_INET6)
+        || rtnl_route_get_table(r) != kw->table_id
+        || rtnl_route_get_tos(r)
+        || rtnl_route_get_flags(r) & RTM_F_CLONED
+        || (src && nl_addr_get_prefixlen(src) > 0)
+        || !nl_addr_to_in6(rtnl_route_get_dst(r), family, &prefix.addr)) {
+        kw->n_routes_ignored++;
+        return KW_ROUTE_IGNORE;
+    }
+    struct nl_addr *dst = rtnl_route_get_dst(r);
+    prefix.plen = dst ? nl_addr_get_prefixlen(dst) : 0;
+    if (prefix.plen > (family == AF_INET ? 32 : 128)) {
+        kw->n_routes_ignored++;
+        return KW_ROUTE_IGNORE;
+    }
+    prefix_mask(&prefix);
+
+    /* FRR sends one route per prefix and deletes without a metric. */
+    uint32_t metric = source == CT_SRC_FPM ? 0 : rtnl_route_get_priority(r);
+
+    struct ct_nexthop nhs[CT_MAX_NEXTHOPS * 2];
+    size_t n = 0;
+    if (!deleted
+        && rtnl_route_get_type(r) == RTN_UNICAST
+        && !prefix_is_unroutable(&prefix)) {
+        int n_nh = rtnl_route_get_nnexthops(r);
+        for (int i = 0; i < n_nh && n < ARRAY_SIZE(nhs); i++) {
+            struct rtnl_nexthop *nh = rtnl_route_nexthop_n(r, i);
+            if (rtnl_route_nh_get_flags(nh) & RTNH_F_DEAD) {
+                continue;
+            }
+
+            struct ct_nexthop *out = &nhs[n];
+            memset(out, 0, sizeof *out);
+            out->dev = kernel_watch_ifname(kw, rtnl_route_nh_get_ifindex(nh));
+
+            /* A gateway of the other family (RFC 5549 "via inet6") cannot
+             * be expressed in the protocol: such next hops are left out. */
+            struct nl_addr *gw = rtnl_route_nh_get_gateway(nh);
+            if (gw && nl_addr_get_len(gw)) {
+                if (nl_addr_get_family(gw) != family
+                    || !nl_addr_to_in6(gw, family, &out->gw)) {
+                    continue;
+                }
+                out->has_gw = true;
+            } else if (rtnl_route_nh_get_via(nh)) {
+                continue;
+            }
+            if (out->has_gw || out->dev) {
+                n++;
+            }
+        }
+    }
+
+    if (n) {
+        ct_route_set(kw->table, &prefix, source, metric, nhs, n);
+        kw->n_routes_set++;
+        return KW_ROUTE_SET;
+    } else {
+        ct_route_unset(kw->table, &prefix, source, metric);
+        kw->n_routes_unset++;
+        return KW_ROUTE_UNSET;
+    }
+}
+
+/* Neighbours. */
+
+static void
+kw_neigh_apply(struct kernel_watch *kw, struct rtnl_neigh *neigh,
+               bool deleted)
+{
+    int family = rtnl_neigh_get_family(neigh);
+    const char *dev = kernel_watch_ifname(kw, rtnl_neigh_get_ifindex(neigh));
+    struct in6_addr ip;
+
+    if ((family != AF_INET && family != AF_INET6)
+        || rtnl_neigh_get_flags(neigh) & NTF_PROXY
+        || !dev
+        || !nl_addr_to_in6(rtnl_neigh_get_dst(neigh), family, &ip)) {
+        return;
+    }
+
+    int state = rtnl_neigh_get_state(neigh);
+    struct eth_addr mac;
+    if (!deleted && state > 0 && state & KW_NUD_VALID
+        && lladdr_to_eth(rtnl_neigh_get_lladdr(neigh), &mac)
+        && !eth_addr_is_zero(mac) && !eth_addr_is_multicast(mac)) {
+        ct_neigh_set(kw->table, dev, &ip, &mac);
+    } else {
+        ct_neigh_unset(kw->table, dev, &ip);
+    }
+}
+
+/* Interfaces. */
+
+static void
+kw_add_connected_route(struct kernel_watch *kw, const char *dev,
+                       struct rtnl_addr *addr)
+{
+    int family = rtnl_addr_get_family(addr);
+    struct nl_addr *peer = rtnl_addr_get_peer(addr);
+    struct nl_addr *base = peer ? peer : rtnl_addr_get_local(addr);
+    struct xf_prefix prefix;
+
+    if (rtnl_addr_get_flags(addr) & (IFA_F_DADFAILED | IFA_F_NOPREFIXROUTE)
+        || !nl_addr_to_in6(base, family, &prefix.addr)) {
+        return;
+    }
+    prefix.plen = rtnl_addr_get_prefixlen(addr);
+    if (prefix.plen >= (family == AF_INET ? 32 : 128)) {
+        return;
+    }
+    prefix_mask(&prefix);
+    if (prefix_is_unroutable(&prefix)) {
+        return;
+    }
+
+    /* The metrics Linux gives the prefix routes of addresses. */
+    struct ct_nexthop nh = { .dev = dev };
+    ct_route_set(kw->table, &prefix, CT_SRC_CONNECTED,
+                 family == AF_INET ? 0 : 256, &nh, 1);
+}
+
+/* Rebuilds the interface set (links with an Ethernet address, and their
+ * addresses) from the caches; notices renamed links (which need every route
+ * and neighbour re-read, since those name their interface) and links that
+ * went away or changed state (which need the route table re-dumped). */
+static void
+kw_update_ifaces(struct kernel_watch *kw)
+{
+    struct hmap new_links = HMAP_INITIALIZER(&new_links);
+    bool renamed = false, state_changed = false;
+    struct nl_object *obj;
+    size_t n_ifaces = 0;
+
+    ct_ifaces_begin(kw->table);
+    for (obj = nl_cache_get_first(kw->link_cache); obj;
+         obj = nl_cache_get_next(obj)) {
+        struct rtnl_link *l = (struct rtnl_link *) obj;
+        if (!kw_link_is_usable(l)) {
+            continue;
+        }
+
+        const struct kw_link *link = kw_link_add(&new_links, l);
+        const struct kw_link *old = kw_link_find(kw, link->ifindex);
+        const char *name = link->name;
+        if (!old) {
+            state_changed = true;
+        } else {
+            renamed |= strcmp(old->name, name) != 0;
+            state_changed |= ((old->flags ^ link->flags)
+                              & (IFF_UP | IFF_RUNNING | IFF_LOWER_UP)) != 0;
+        }
+
+        struct eth_addr mac;
+        if (lladdr_to_eth(rtnl_link_get_addr(l), &mac)) {
+            if (n_ifaces++ < KW_MAX_IFACES) {
+                ct_iface_add(kw->table, name, &mac);
+            }
+        }
+    }
+    if (hmap_count(&new_links) != hmap_count(&kw->links)) {
+        state_changed = true;   /* Some link went away. */
+    }
+    if (n_ifaces > KW_MAX_IFACES) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 60);
+        VLOG_WARN_RL(&rl, "%"PRIuSIZE" interfaces, only the first %d are "
+                     "announced", n_ifaces, KW_MAX_IFACES);
+    }
+    kw_links_clear(&kw->links);
+    hmap_swap(&kw->links, &new_links);
+    hmap_destroy(&new_links);
+
+    if (kw->mode == KW_ROUTES_CONNECTED) {
+        ct_routes_mark(kw->table, CT_SRC_CONNECTED);
+    }
+    struct simap n_addrs = SIMAP_INITIALIZER(&n_addrs);
+    for (obj = nl_cache_get_first(kw->addr_cache); obj;
+         obj = nl_cache_get_next(obj)) {
+        struct rtnl_addr *a = (struct rtnl_addr *) obj;
+        int ifindex = rtnl_addr_get_ifindex(a);
+        const struct kw_link *link = kw_link_find(kw, ifindex);
+        int family = rtnl_addr_get_family(a);
+        struct in6_addr ip;
+
+        if (!link || (family != AF_INET && family != AF_INET6)) {
+            continue;
+        }
+        if (kw->mode == KW_ROUTES_CONNECTED && link->flags & IFF_UP) {
+            kw_add_connected_route(kw, link->name, a);
+        }
+        if (rtnl_addr_get_flags(a) & (IFA_F_TENTATIVE | IFA_F_DADFAILED)
+            || !nl_addr_to_in6(rtnl_addr_get_local(a), family, &ip)) {
+            continue;
+        }
+        if (simap_increase(&n_addrs, link->name, 1) <= KW_MAX_ADDRS) {
+            ct_iface_add_addr(kw->table, link->name, &ip,
+                              rtnl_addr_get_prefixlen(a));
+        }
+    }
+    simap_destroy(&n_addrs);
+    if (kw->mode == KW_ROUTES_CONNECTED) {
+        ct_routes_sweep(kw->table, CT_SRC_CONNECTED);
+    }
+
+    if (ct_ifaces_commit(kw->table)) {
+        VLOG_INFO("interface set changed");
+    }
+    if (renamed) {
+        /* Routes and neighbours carry interface names: re-read them. */
+        VLOG_INFO("an interface was renamed: re-reading routes and "
+                  "neighbours");
+        kw->rescan_needed = true;
+    } else if (state_changed && kw->route_cache
+               && kw->route_resync_at == LLONG_MAX) {
+        kw->route_resync_at = time_msec() + KW_ROUTE_RESYNC_DELAY_MS;
+    }
+}
+
+/* Change callback of every cache, from the cache manager or a resync. */
+static void
+kw_change_cb(struct nl_cache *cache, struct nl_object *obj, int action,
+             void *kw_)
+{
+    struct kernel_watch *kw = kw_;
+    bool deleted = action == NL_ACT_DEL;
+
+    if (cache == kw->route_cache) {
+        COVERAGE_INC(kw_route_event);
+        kw->n_events[0]++;
+        kernel_watch_route_apply(kw, (struct rtnl_route *) obj,
+                                 CT_SRC_KERNEL, deleted);
+    } else if (cache == kw->neigh_cache) {
+        COVERAGE_INC(kw_neigh_event);
+        kw->n_events[1]++;
+        kw_neigh_apply(kw, (struct rtnl_neigh *) obj, deleted);
+    } else if (cache == kw->link_cache) {
+        COVERAGE_INC(kw_link_event);
+        kw->n_events[2]++;
+        kw->ifaces_dirty = true;
+    } else if (cache == kw->addr_cache) {
+        COVERAGE_INC(kw_addr_event);
+        kw->n_events[3]++;
+        kw->ifaces_dirty = true;
+        if (deleted && kw->route_cache
+            && kw->route_resync_at == LLONG_MAX) {
+            kw->route_resync_at = time_msec() + KW_ROUTE_RESYNC_DELAY_MS;
+        }
+    }
+}
+
+/* Mirrors the whole content of the route and neighbour caches into the
+ * table, withdrawing what they no longer hold (mark and sweep). */
+static void
+kw_rescan(struct kernel_watch *kw)
+{
+    struct nl_object *obj;
+
+    if (kw->route_cache) {
+        ct_routes_mark(kw->table, CT_SRC_KERNEL);
+        for (obj = nl_cache_get_first(kw->route_cache); obj;
+             obj = nl_cache_get_next(obj)) {
+            kernel_watch_route_apply(kw, (struct rtnl_route *) obj,
+                                     CT_SRC_KERNEL, false);
+        }
+        ct_routes_sweep(kw->table, CT_SRC_KERNEL);
+    }
+
+    ct_neighs_mark(kw->table);
+    for (obj = nl_cache_get_first(kw->neigh_cache); obj;
+         obj = nl_cache_get_next(obj)) {
+        kw_neigh_apply(kw, (struct rtnl_neigh *) obj, false);
+    }
+    ct_neighs_sweep(kw->table);
+}
+
+static void
+kw_resync_cache(struct kernel_watch *kw, struct nl_cache *cache,
+                const char *what)
+{
+    int error = nl_cache_resync(kw->sync_sock, cache, kw_change_cb, kw);
+    if (error < 0) {
+        kw_set_error(kw, what, error);
+    }
+}
+
+/* Re-dumps every cache from the kernel (events were lost), then mirrors them
+ * again. */
+static void
+kw_full_resync(struct kernel_watch *kw)
+{
+    COVERAGE_INC(kw_resync);
+    kw->n_resyncs++;
+    kw_resync_cache(kw, kw->link_cache, "re-reading links");
+    kw_resync_cache(kw, kw->addr_cache, "re-reading addresses");
+    kw_update_ifaces(kw);
+    kw_resync_cache(kw, kw->neigh_cache, "re-reading neighbours");
+    if (kw->route_cache) {
+        kw_resync_cache(kw, kw->route_cache, "re-reading routes");
+    }
+    kw_rescan(kw);
+    kw->full_resync = false;
+    kw->ifaces_dirty = false;
+    kw->rescan_needed = false;
+}
+
+static int
+kw_add_cache(struct kernel_watch *kw, const char *name,
+             struct nl_cache **cachep, char **errorp)
+{
+    int error = nl_cache_mngr_add(kw->mngr, name, kw_change_cb, kw, cachep);
+    if (error < 0) {
+        *errorp = xasprintf("watching %s: %s", name, nl_geterror(error));
+    }
+    return error;
+}
+
+/* Starts watching the kernel, filling 'table' with its current content.
+ * Routes come from routing table 'table_id' in KW_ROUTES_KERNEL mode; in
+ * KW_ROUTES_CONNECTED mode only connected routes (from the addresses of
+ * interfaces that are up) are set.  On error, returns NULL and a malloc()'d
+ * message in '*errorp'. */
+struct kernel_watch *
+kernel_watch_create(struct ct_table *table, uint32_t table_id,
+                    enum kw_route_mode mode, char **errorp)
+{
+    struct kernel_watch *kw = xzalloc(sizeof *kw);
+    int error;
+
+    *errorp = NULL;
+    kw->table = table;
+    kw->table_id = table_id;
+    kw->mode = mode;
+    kw->route_resync_at = LLONG_MAX;
+    hmap_init(&kw->links);
+
+    kw->event_sock = nl_socket_alloc();
+    kw->sync_sock = nl_socket_alloc();
+    if (!kw->event_sock || !kw->sync_sock) {
+        *errorp = xstrdup("cannot allocate netlink sockets");
+        goto error;
+    }
+    error = nl_connect(kw->sync_sock, NETLINK_ROUTE);
+    if (error < 0) {
+        *errorp = xasprintf("netlink: %s", nl_geterror(error));
+        goto error;
+    }
+    error = nl_cache_mngr_alloc(kw->event_sock, NETLINK_ROUTE, 0, &kw->mngr);
+    if (error < 0) {
+        *errorp = xasprintf("netlink cache manager: %s", nl_geterror(error));
+        goto error;
+    }
+
+    /* Grow the event socket's buffer beyond net.core.rmem_max if we may,
+     * otherwise as far as it allows. */
+    int fd = nl_socket_get_fd(kw->event_sock);
+    int size = KW_RCVBUF;
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size)) {
+        nl_socket_set_buffer_size(kw->event_sock, KW_RCVBUF, 0);
+    }
+
+    /* Links first: everything else names its interface. */
+    if (kw_add_cache(kw, "route/link", &kw->link_cache, errorp) < 0
+        || kw_add_cache(kw, "route/addr", &kw->addr_cache, errorp) < 0
+        || kw_add_cache(kw, "route/neigh", &kw->neigh_cache, errorp) < 0
+        || (mode == KW_ROUTES_KERNEL
+            && kw_add_cache(kw, "route/route", &kw->route_cache,
+                            errorp) < 0)) {
+        goto error;
+    }
+
+    kw_update_ifaces(kw);
+    kw_rescan(kw);
+    kw->full_resync = false;
+    kw->ifaces_dirty = false;
+    kw->rescan_needed = false;
+    kw->route_resync_at = LLONG_MAX;
+
+    struct ct_stats stats;
+    ct_get_stats(table, &stats);
+    VLOG_INFO("watching the kernel: %"PRIuSIZE" interfaces, %"PRIuSIZE
+              " routes (table %"PRIu32"%s), %"PRIuSIZE" neighbours",
+              stats.n_ifaces, stats.n_routes, table_id,
+              mode == KW_ROUTES_KERNEL ? "" : ", connected only",
+              stats.n_neighs);
+    return kw;
+
+error:
+    kernel_watch_destroy(kw);
+    return NULL;
+}
+
+void
+kernel_watch_destroy(struct kernel_watch *kw)
+{
+    if (kw) {
+        if (kw->mngr) {
+            nl_cache_mngr_free(kw->mngr);   /* Frees its caches. */
+        }
+        nl_socket_free(kw->event_sock);
+        nl_socket_free(kw->sync_sock);
+        kw_links_clear(&kw->links);
+        hmap_destroy(&kw->links);
+        free(kw->last_error);
+        free(kw);
+    }
+}
+
+void
+kernel_watch_run(struct kernel_watch *kw)
+{
+    int error = nl_cache_mngr_data_ready(kw->mngr);
+    if (error < 0 && error != -NLE_AGAIN) {
+        /* Most likely the socket overflowed (ENOBUFS): events are lost. */
+        kw_set_error(kw, "kernel events", error);
+        kw->full_resync = true;
+    }
+
+    if (kw->full_resync) {
+        VLOG_INFO("re-reading links, addresses, neighbours%s from the kernel",
+                  kw->route_cache ? " and routes" : "");
+        kw_full_resync(kw);
+        kw->route_resync_at = LLONG_MAX;
+    }
+    if (kw->ifaces_dirty) {
+        kw->ifaces_dirty = false;
+        kw_update_ifaces(kw);
+    }
+    if (kw->rescan_needed) {
+        kw->rescan_needed = false;
+        kw_rescan(kw);
+    }
+    if (time_msec() >= kw->route_resync_at) {
+        kw->route_resync_at = LLONG_MAX;
+        COVERAGE_INC(kw_resync);
+        kw->n_resyncs++;
+        kw_resync_cache(kw, kw->route_cache, "re-reading routes");
+    }
+}
+
+void
+kernel_watch_wait(struct kernel_watch *kw)
+{
+    poll_fd_wait(nl_cache_mngr_get_fd(kw->mngr), POLLIN);
+    if (kw->route_resync_at != LLONG_MAX) {
+        poll_timer_wait_until(kw->route_resync_at);
+    }
+    if (kw->ifaces_dirty || kw->full_resync || kw->rescan_needed) {
+        poll_immediate_wake();
+    }
+}
+
+void
+kernel_watch_format(const struct kernel_watch *kw, struct ds *s)
+{
+    ds_put_format(s, "kernel: routes %s table %"PRIu32", cached: %d links, "
+                  "%d addresses, %d neighbours",
+                  kw->mode == KW_ROUTES_KERNEL ? "from" : "(connected only) of",
+                  kw->table_id, nl_cache_nitems(kw->link_cache),
+                  nl_cache_nitems(kw->addr_cache),
+                  nl_cache_nitems(kw->neigh_cache));
+    if (kw->route_cache) {
+        ds_put_format(s, ", %d routes (all tables)",
+                      nl_cache_nitems(kw->route_cache));
+    }
+    ds_put_format(s, "\n  events: %llu route, %llu neighbour, %llu link, "
+                  "%llu address; routes set %llu, unset %llu, ignored %llu; "
+                  "re-reads %u\n",
+                  kw->n_events[0], kw->n_events[1], kw->n_events[2],
+                  kw->n_events[3], kw->n_routes_set, kw->n_routes_unset,
+                  kw->n_routes_ignored, kw->n_resyncs);
+    if (kw->n_errors) {
+        ds_put_format(s, "  netlink errors: %u, last: %s\n",
+                      kw->n_errors, kw->last_error);
+    }
+}

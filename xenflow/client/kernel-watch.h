@@ -1,0 +1,62 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef XENFLOW_CLIENT_KERNEL_WATCH_H
+#define XENFLOW_CLIENT_KERNEL_WATCH_H 1
+
+/* Mirrors the kernel's links, addresses, neighbours and (unless routes come
+ * from FPM) routes into a client table, through libnl-3's cache manager.
+ *
+ * The kernel_watch_route_*() helpers hold the route filtering rules, shared
+ * with fpm.c, which receives the same rtnetlink route messages from FRR. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "xenflow/client/client-table.h"
+
+struct ds;
+struct rtnl_route;
+
+enum kw_route_mode {
+    KW_ROUTES_KERNEL,           /* Routes from the kernel's routing table. */
+    KW_ROUTES_CONNECTED         /* Only connected routes, derived from
+                                 * addresses (routes come from FPM). */
+};
+
+struct kernel_watch *kernel_watch_create(struct ct_table *, uint32_t table_id,
+                                         enum kw_route_mode, char **errorp);
+void kernel_watch_destroy(struct kernel_watch *);
+void kernel_watch_run(struct kernel_watch *);
+void kernel_watch_wait(struct kernel_watch *);
+void kernel_watch_format(const struct kernel_watch *, struct ds *);
+
+/* Name of the interface with 'ifindex', or NULL if unknown. */
+const char *kernel_watch_ifname(struct kernel_watch *, int ifindex);
+
+/* What to do with an rtnetlink route from the kernel or FPM. */
+enum kw_route_verdict {
+    KW_ROUTE_IGNORE,            /* Not ours: another table or family, a
+                                 * TOS or source-specific route, a clone. */
+    KW_ROUTE_SET,               /* Set the candidate. */
+    KW_ROUTE_UNSET              /* Ours but not forwardable: withdraw. */
+};
+
+enum kw_route_verdict kernel_watch_route_apply(struct kernel_watch *,
+                                               struct rtnl_route *,
+                                               enum ct_source, bool deleted);
+
+#endif /* xenflow/client/kernel-watch.h */

@@ -1,0 +1,37 @@
+# XenFlow: configure checks, included from upstream's configure.ac by
+# patches/0006-configure-xenflow-m4.patch.
+#
+# Copyright (c) 2026 The XenFlow authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at:
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+
+dnl XENFLOW_CHECK_LIBNL
+dnl
+dnl xenflow-client, the daemon that runs inside a virtual router, watches the
+dnl kernel's routing and neighbour tables through libnl-3 and libnl-route-3
+dnl (Debian: libnl-3-dev libnl-route-3-dev).  Without them the rest of the
+dnl fork still builds; only xenflow-client is left out, with a warning.
+dnl Sets LIBNL_CFLAGS, LIBNL_LIBS and the HAVE_LIBNL conditional;
+dnl --without-libnl skips the check.
+AC_DEFUN([XENFLOW_CHECK_LIBNL],
+  [AC_ARG_WITH([libnl],
+     [AS_HELP_STRING([--without-libnl],
+        [do not build xenflow-client (it needs libnl-3 and libnl-route-3)])],
+     [], [with_libnl=check])
+   PKG_PROG_PKG_CONFIG
+   xenflow_have_libnl=no
+   if test "$with_libnl" != no; then
+     PKG_CHECK_MODULES([LIBNL], [libnl-3.0 libnl-route-3.0],
+       [xenflow_have_libnl=yes],
+       [if test "$with_libnl" = yes; then
+          AC_MSG_ERROR([--with-libnl given but libnl-3.0/libnl-route-3.0 not found: $LIBNL_PKG_ERRORS])
+        fi
+        AC_MSG_WARN([libnl-3.0 and libnl-route-3.0 not found (apt-get install libnl-3-dev libnl-route-3-dev pkg-config): xenflow-client will not be built])])
+   fi
+   AC_MSG_CHECKING([whether to build xenflow-client])
+   AC_MSG_RESULT([$xenflow_have_libnl])
+   AM_CONDITIONAL([HAVE_LIBNL], [test "$xenflow_have_libnl" = yes])])
