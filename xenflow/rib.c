@@ -117,8 +117,11 @@ xf_rib_route_set(struct xf_rib *rib, const struct xf_prefix *prefix,
         hmap_insert(&rib->routes, &route->node, xf_prefix_hash(prefix, 0));
         *changed = true;
     } else {
-        *changed = (route->n_nexthops != n
-                    || memcmp(route->nexthops, nhs, n * sizeof *nhs));
+        /* Field by field: memcmp() would also compare padding. */
+        *changed = route->n_nexthops != n;
+        for (size_t i = 0; !*changed && i < n; i++) {
+            *changed = compare_nexthops(&route->nexthops[i], &nhs[i]) != 0;
+        }
         free(route->nexthops);
     }
     route->nexthops = nhs;

@@ -33,6 +33,7 @@
 #include "openvswitch/vlog.h"
 #include "packets.h"
 #include "smap.h"
+#include "stream-ssl.h"
 #include "stream.h"
 #include "svec.h"
 #include "table.h"
@@ -267,15 +268,19 @@ xf_server_reconfigure(const struct smap *cfg, struct svec *errors)
         if (shash_find(&listeners, name)) {
             continue;
         }
+        if (!strncmp(name, "pssl:", 5) && !stream_ssl_is_configured()) {
+            add_conf_error(errors, "Open_vSwitch: other_config:%s: %s: "
+                           "SSL is not configured (ovs-vsctl set-ssl "
+                           "PRIVATE-KEY CERTIFICATE CA-CERT); not "
+                           "listening", KEY_LISTEN, name);
+            continue;
+        }
         struct pstream *pstream;
         int error = pstream_open(name, &pstream, DSCP_DEFAULT);
         if (error) {
             add_conf_error(errors, "Open_vSwitch: other_config:%s: %s: "
-                           "cannot listen (%s)%s", KEY_LISTEN, name,
-                           ovs_strerror(error),
-                           !strncmp(name, "pssl:", 5)
-                           ? "; is SSL configured (ovs-vsctl set-ssl)?"
-                           : "");
+                           "cannot listen (%s)", KEY_LISTEN, name,
+                           ovs_strerror(error));
         } else {
             VLOG_INFO("%s: listening for xenflow clients", name);
             shash_add(&listeners, name, pstream);
@@ -979,6 +984,7 @@ cmd_clients(struct unixctl_conn *conn, int argc, const char *argv[],
         table_destroy(&t);
     } else {
         struct table_style style = TABLE_STYLE_DEFAULT;
+        style.format = TF_TABLE;
         table_format_reset();
         table_format(&t, &style, &out);
         table_destroy(&t);

@@ -1076,6 +1076,7 @@ xf_router_sweep(struct xf_router *r)
         if (route->stale) {
             hmap_remove(&r->rib.routes, &route->node);
             router_remove_route(r, route);
+            r->n_route_updates++;
             n++;
         }
     }
@@ -1083,6 +1084,7 @@ xf_router_sweep(struct xf_router *r)
         if (neigh->stale) {
             hmap_remove(&r->rib.neighs, &neigh->node);
             router_remove_neigh(r, neigh);
+            r->n_neigh_updates++;
             n++;
         }
     }
