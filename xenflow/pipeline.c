@@ -361,14 +361,21 @@ xf_pipeline_group_put(const struct xf_router *r, uint32_t group_id,
     bool v4 = xf_addr_is_ipv4(&route->prefix.addr);
     struct ds s = DS_EMPTY_INITIALIZER;
 
-    ds_put_format(&s, "group_id=%"PRIu32",type=select", group_id);
+    /* dp_hash: the datapath hashes the 5-tuple (UDP ports included, which
+     * the default symmetric L4 hash leaves out), so each flow keeps its
+     * next hop and flows spread over the buckets.  Explicit bucket ids:
+     * OpenFlow 1.5 group stats need them, and OVS's fallback bucket choice
+     * relies on them. */
+    ds_put_format(&s, "group_id=%"PRIu32",type=select,"
+                  "selection_method=dp_hash,selection_method_param=0",
+                  group_id);
     for (size_t i = 0; i < route->n_nexthops; i++) {
         uint64_t stub[128 / 8];
         struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
         bool ok = put_nexthop_actions(r, &route->nexthops[i], v4, &ofpacts);
         if (ok) {
             struct ofpact_format_params fp = { .s = &s };
-            ds_put_cstr(&s, ",bucket=actions=");
+            ds_put_format(&s, ",bucket=bucket_id=%"PRIuSIZE",actions=", i);
             ofpacts_format(ofpacts.data, ofpacts.size, &fp);
             ds_put_cstr(&s, ",resubmit(,203)");
         }

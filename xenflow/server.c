@@ -423,6 +423,18 @@ session_router(struct session *s, const struct json *id)
     return r;
 }
 
+/* Whether certificate common name 'cn' is identity 'id'.  "ovs-pki
+ * req+sign NAME" without --unique makes "NAME id:UUID", which counts as
+ * NAME. */
+static bool
+identity_matches(const char *cn, const char *id)
+{
+    size_t len = strlen(id);
+
+    return (cn && !strncmp(cn, id, len)
+            && (!cn[len] || !strncmp(cn + len, " id:", 4)));
+}
+
 static void
 handle_hello(struct session *s, const struct jsonrpc_msg *req)
 {
@@ -453,7 +465,7 @@ handle_hello(struct session *s, const struct jsonrpc_msg *req)
     if (!r) {
         send_error(s, req->id, "unknown router", "no XenFlow router is "
                    "named %s here", hello.router);
-    } else if (s->is_ssl && (!peer || strcmp(peer, xf_router_client_id(r)))) {
+    } else if (s->is_ssl && !identity_matches(peer, xf_router_client_id(r))) {
         send_error(s, req->id, "not authorized", "certificate \"%s\" may "
                    "not program router %s (it accepts \"%s\")",
                    peer ? peer : "(no CN)", r->name, xf_router_client_id(r));
@@ -742,13 +754,16 @@ session_run(struct session *s)
         /* A JSON or JSON-RPC syntax error, or the end of the stream.  The
          * stream cannot be resynchronised after a syntax error, so it
          * ends; the client reconnects and resends a snapshot. */
+        const char *why = (error == EOF ? "end of stream"
+                           : s->is_ssl && !s->n_requests
+                           ? "TLS handshake failed or invalid first message"
+                           : "invalid JSON-RPC message");
         if (error != EOF) {
             s->n_errors++;
             COVERAGE_INC(xenflow_client_error);
-            session_set_error(s, "invalid JSON-RPC message");
+            session_set_error(s, why);
         }
-        session_close(s, error == EOF ? "end of stream"
-                      : "invalid JSON-RPC message");
+        session_close(s, why);
         return false;
     }
 

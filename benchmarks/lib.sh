@@ -1,0 +1,46 @@
+# Helpers shared by the benchmark scripts (sourced, not run).
+#
+# The caller sets 'builddir' (upstream's build tree, e.g. _build/ovs-build)
+# and 'work' (a scratch directory) before calling xf_bench_env.
+
+# Points the OVS tools at 'builddir' and their files at 'work'.
+xf_bench_env() {
+    export OVS_RUNDIR=$work OVS_LOGDIR=$work OVS_DBDIR=$work \
+           OVS_SYSCONFDIR=$work
+    export PATH=$builddir/utilities:$builddir/vswitchd:$builddir/ovsdb:$builddir/xenflow/client:$PATH
+    schema=$(sed -n 's/^abs_top_srcdir = //p' "$builddir/Makefile")/vswitchd/vswitch.ovsschema
+}
+
+xf_now() { date +%s.%N; }
+xf_elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { print b - a }'; }
+xf_rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$(cat "$work/ovs-vswitchd.pid")/status"; }
+
+# Starts ovsdb-server and ovs-vswitchd (dummy datapaths allowed, no kernel
+# datapath or routing table) on a fresh database in 'work'.
+xf_start_switch() {
+    rm -f "$work"/conf.db
+    ovsdb-tool create "$work/conf.db" "$schema"
+    ovsdb-server --detach --no-chdir --pidfile --log-file -vconsole:off \
+                 --remote="punix:$work/db.sock"
+    ovs-vsctl --no-wait init
+    ovs-vswitchd --enable-dummy=override --disable-system \
+                 --disable-system-route --detach --no-chdir --pidfile \
+                 --log-file -vconsole:off
+}
+
+xf_stop_switch() {
+    local pid daemon
+    for daemon in ovs-vswitchd ovsdb-server; do
+        pid=$(cat "$work/$daemon.pid" 2>/dev/null) || continue
+        ovs-appctl -t $daemon exit 2>/dev/null || true
+        while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+        rm -f "$work/$daemon.pid"
+    done
+}
+
+# Waits until XenFlow has no flow change left to apply.
+xf_wait_drained() {
+    while [ "$(ovs-appctl xenflow/show --json | sed -n 's/.*"pending": \([0-9]*\).*/\1/p')" != 0 ]; do
+        sleep 0.05
+    done
+}
