@@ -96,6 +96,25 @@ check_elements(const struct json *array, const char *what,
     return NULL;
 }
 
+/* Whether 's' can be a Linux interface name: 1 to 15 bytes, printable, no
+ * spaces or slashes.  Anything else from a client is refused before it can
+ * reach a log line or a table. */
+static bool
+is_ifname(const char *s)
+{
+    size_t len = strlen(s);
+
+    if (!len || len > 15) {
+        return false;
+    }
+    for (const char *p = s; *p; p++) {
+        if (*p <= ' ' || *p >= 0x7f || *p == '/') {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* "hello". */
 
 void
@@ -131,6 +150,11 @@ parse_iface(const struct json *json, size_t idx, struct xf_proto_iface *iface)
         goto out;
     }
     iface->name = xstrdup(name);
+    if (!is_ifname(name)) {
+        error = xasprintf("%s: \"%s\" is not an interface name", what,
+                          name);
+        goto out;
+    }
     if (!eth_addr_from_string(mac, &iface->mac)) {
         error = xasprintf("%s: \"%s\" is not a MAC address", what, mac);
         goto out;
@@ -301,6 +325,11 @@ parse_route(const struct json *json, struct xf_route_spec *spec)
             }
             nhs_i->has_gw = true;
         }
+        if (dev && !is_ifname(json_string(dev))) {
+            error = xasprintf("\"%s\" is not an interface name",
+                              json_string(dev));
+            goto error;
+        }
         nhs_i->dev = dev ? xstrdup(json_string(dev)) : NULL;
         spec->n_nexthops++;
     }
@@ -351,6 +380,10 @@ parse_neigh(const struct json *json, bool want_mac,
                    || eth_addr_is_zero(spec->mac)) {
             error = xasprintf("%s is not a unicast MAC address", mac);
         }
+    }
+    if (!error && dev && !is_ifname(json_string(dev))) {
+        error = xasprintf("\"%s\" is not an interface name",
+                          json_string(dev));
     }
     if (error) {
         char *e = xasprintf("neighbour %s: %s", ip, error);

@@ -365,7 +365,7 @@ send_error(struct session *s, const struct json *id, const char *code,
     json_object_put_string(error, "error", code);
     json_object_put_string(error, "details", details);
     free(details);
-    jsonrpc_send(s->rpc, jsonrpc_create_error(error, json_clone(id)));
+    jsonrpc_send(s->rpc, jsonrpc_create_error(error, id));
 }
 
 /* Returns the switch-side interface of router 'r' that VM interface
