@@ -22,6 +22,8 @@
  * SCRIPT has one command per line ('#' starts a comment):
  *
  *   route set PREFIX SOURCE METRIC NEXTHOP...   NEXTHOP: GW@DEV, GW or @DEV
+ *   route update MERGE PREFIX SOURCE METRIC [NEXTHOP...]
+ *                                    MERGE: replace, add, keep or remove
  *   route unset PREFIX SOURCE METRIC
  *   route mark SOURCE | route sweep SOURCE
  *   neigh set DEV IP MAC | neigh unset DEV IP
@@ -107,35 +109,66 @@ need(const struct svec *args, size_t n)
     }
 }
 
+/* Parses NEXTHOP arguments 'args[0]' to 'args[n - 1]' into 'n' next hops
+ * that point into 'copies' (freed by the caller with svec_destroy()). */
+static struct ct_nexthop *
+parse_nexthops(char *args[], size_t n, struct svec *copies)
+{
+    struct ct_nexthop *nhs = xcalloc(MAX(n, 1), sizeof *nhs);
+
+    for (size_t i = 0; i < n; i++) {
+        svec_add(copies, args[i]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        char *s = copies->names[i];
+        char *at = strchr(s, '@');
+        if (at) {
+            *at = '\0';
+            nhs[i].dev = at + 1;
+        }
+        if (s[0]) {
+            nhs[i].has_gw = true;
+            nhs[i].gw = parse_addr(s);
+        }
+    }
+    return nhs;
+}
+
+static enum ct_merge
+parse_merge(const char *s)
+{
+    return (!strcmp(s, "replace") ? CT_MERGE_REPLACE
+            : !strcmp(s, "add") ? CT_MERGE_ADD
+            : !strcmp(s, "keep") ? CT_MERGE_KEEP
+            : !strcmp(s, "remove") ? CT_MERGE_REMOVE
+            : (ovs_fatal(0, "%s: unknown merge", s), CT_MERGE_REPLACE));
+}
+
 static void
 do_route(struct ct_table *t, const struct svec *a)
 {
     need(a, 3);
     const char *op = a->names[1];
-    if (!strcmp(op, "set")) {
-        need(a, 6);
-        struct xf_prefix prefix = parse_prefix(a->names[2]);
-        size_t n = a->n - 5;
-        struct ct_nexthop *nhs = xcalloc(n, sizeof *nhs);
-        char **copies = xcalloc(n, sizeof *copies);
-        for (size_t i = 0; i < n; i++) {
-            char *s = copies[i] = xstrdup(a->names[5 + i]);
-            char *at = strchr(s, '@');
-            if (at) {
-                *at = '\0';
-                nhs[i].dev = at + 1;
-            }
-            if (s[0]) {
-                nhs[i].has_gw = true;
-                nhs[i].gw = parse_addr(s);
-            }
+    if (!strcmp(op, "set") || !strcmp(op, "update")) {
+        /* route set PREFIX SOURCE METRIC NEXTHOP...
+         * route update MERGE PREFIX SOURCE METRIC [NEXTHOP...] */
+        bool update = !strcmp(op, "update");
+        size_t first = update ? 3 : 2;
+        need(a, first + (update ? 3 : 4));
+        struct xf_prefix prefix = parse_prefix(a->names[first]);
+        enum ct_source source = parse_source(a->names[first + 1]);
+        uint32_t metric = parse_u32(a->names[first + 2]);
+        size_t n = a->n - (first + 3);
+        struct svec copies = SVEC_EMPTY_INITIALIZER;
+        struct ct_nexthop *nhs = parse_nexthops(a->names + first + 3, n,
+                                                &copies);
+        if (update) {
+            ct_route_update(t, &prefix, source, metric, nhs, n,
+                            parse_merge(a->names[2]));
+        } else {
+            ct_route_set(t, &prefix, source, metric, nhs, n);
         }
-        ct_route_set(t, &prefix, parse_source(a->names[3]),
-                     parse_u32(a->names[4]), nhs, n);
-        for (size_t i = 0; i < n; i++) {
-            free(copies[i]);
-        }
-        free(copies);
+        svec_destroy(&copies);
         free(nhs);
     } else if (!strcmp(op, "unset")) {
         need(a, 5);

@@ -461,6 +461,89 @@ ct_route_unset(struct ct_table *t, const struct xf_prefix *prefix,
     }
 }
 
+static bool
+nexthop_matches(const struct ct_nexthop *nh, const struct ct_nexthop *pattern)
+{
+    return (nh->has_gw == pattern->has_gw
+            && (!nh->has_gw || ipv6_addr_equals(&nh->gw, &pattern->gw))
+            && (!pattern->dev
+                || (nh->dev && !strcmp(nh->dev, pattern->dev))));
+}
+
+/* Updates the candidate of 'source' with 'metric' for 'prefix' with the 'n'
+ * next hops in 'nexthops', combined with its current ones as 'merge' says
+ * (see enum ct_merge). */
+void
+ct_route_update(struct ct_table *t, const struct xf_prefix *prefix,
+                enum ct_source source, uint32_t metric,
+                const struct ct_nexthop *nexthops, size_t n,
+                enum ct_merge merge)
+{
+    struct ct_route *route = route_find(t, prefix);
+    struct ct_cand *cand = (route ? route_find_cand(route, source, metric)
+                            : NULL);
+    bool current = cand && !cand->stale;
+
+    switch (merge) {
+    case CT_MERGE_REPLACE:
+        ct_route_set(t, prefix, source, metric, nexthops, n);
+        break;
+
+    case CT_MERGE_KEEP:
+        if (!current) {
+            ct_route_set(t, prefix, source, metric, nexthops, n);
+        }
+        break;
+
+    case CT_MERGE_ADD:
+        if (!current) {
+            ct_route_set(t, prefix, source, metric, nexthops, n);
+        } else {
+            size_t n_all = cand->n_nexthops + n;
+            struct ct_nexthop *all = xmalloc(n_all * sizeof *all);
+            memcpy(all, cand->nexthops, cand->n_nexthops * sizeof *all);
+            memcpy(all + cand->n_nexthops, nexthops, n * sizeof *all);
+            ct_route_set(t, prefix, source, metric, all, n_all);
+            free(all);
+        }
+        break;
+
+    case CT_MERGE_REMOVE:
+        if (!cand) {
+            break;
+        } else if (!n) {
+            route_remove_cand(t, route, cand);
+        } else {
+            struct ct_nexthop *left = xmalloc(cand->n_nexthops
+                                              * sizeof *left);
+            size_t n_left = 0;
+            for (size_t i = 0; i < cand->n_nexthops; i++) {
+                bool removed = false;
+                for (size_t j = 0; j < n && !removed; j++) {
+                    removed = nexthop_matches(&cand->nexthops[i],
+                                              &nexthops[j]);
+                }
+                if (!removed) {
+                    left[n_left++] = cand->nexthops[i];
+                }
+            }
+            if (n_left != cand->n_nexthops) {
+                bool stale = cand->stale;
+                ct_route_set(t, prefix, source, metric, left, n_left);
+                cand = route_find(t, prefix)
+                       ? route_find_cand(route_find(t, prefix), source,
+                                         metric)
+                       : NULL;
+                if (cand) {
+                    cand->stale = stale;
+                }
+            }
+            free(left);
+        }
+        break;
+    }
+}
+
 void
 ct_routes_mark(struct ct_table *t, enum ct_source source)
 {

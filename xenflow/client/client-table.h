@@ -86,6 +86,25 @@ void ct_route_set(struct ct_table *, const struct xf_prefix *,
                   const struct ct_nexthop *, size_t n);
 void ct_route_unset(struct ct_table *, const struct xf_prefix *,
                     enum ct_source, uint32_t metric);
+
+/* How ct_route_update() combines next hops with a candidate's, for sources
+ * that report changes to part of a route (the kernel's IPv6 multipath
+ * notifications, several aliases of one IPv4 route). */
+enum ct_merge {
+    CT_MERGE_REPLACE,           /* They replace the candidate's. */
+    CT_MERGE_ADD,               /* Added to the candidate's, or replace them
+                                 * if the candidate is stale (marked and not
+                                 * updated since: the first sighting in a
+                                 * re-read). */
+    CT_MERGE_KEEP,              /* Set only if there is no candidate, or a
+                                 * stale one: the first sighting wins. */
+    CT_MERGE_REMOVE             /* Removed from the candidate's (a next hop
+                                 * without device matches any device); none
+                                 * given or none left: unset. */
+};
+void ct_route_update(struct ct_table *, const struct xf_prefix *,
+                     enum ct_source, uint32_t metric,
+                     const struct ct_nexthop *, size_t n, enum ct_merge);
 void ct_routes_mark(struct ct_table *, enum ct_source);
 size_t ct_routes_sweep(struct ct_table *, enum ct_source);
 

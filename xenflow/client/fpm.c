@@ -187,15 +187,16 @@ fpm_handle_msg(struct fpm *fpm, struct nlmsghdr *nlh)
     }
 
     COVERAGE_INC(fpm_route);
-    bool deleted = nlh->nlmsg_type == RTM_DELROUTE;
-    if (!deleted && !rtnl_route_get_nnexthops(route) && !fpm->warned_nhg
+    if (nlh->nlmsg_type == RTM_NEWROUTE && !rtnl_route_get_nnexthops(route)
+        && !fpm->warned_nhg
         && nlmsg_find_attr(nlh, sizeof(struct rtmsg), RTA_NH_ID)) {
         VLOG_WARN("zebra sends routes with next-hop group ids over FPM, "
                   "which xenflow-client does not resolve: configure "
                   "\"no fpm use-next-hop-groups\" in zebra");
         fpm->warned_nhg = true;
     }
-    switch (kernel_watch_route_apply(fpm->kw, route, CT_SRC_FPM, deleted)) {
+    switch (kernel_watch_route_apply(fpm->kw, route, CT_SRC_FPM,
+                                     nlh->nlmsg_type, nlh->nlmsg_flags)) {
     case KW_ROUTE_SET:
         fpm->n_set++;
         break;

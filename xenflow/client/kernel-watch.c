@@ -26,8 +26,10 @@
 
 #include <netlink/cache.h>
 #include <netlink/errno.h>
+#include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
+#include <netlink/route/rtnl.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/neighbour.h>
@@ -73,10 +75,13 @@ COVERAGE_DEFINE(kw_resync);
 #define KW_NUD_VALID (NUD_REACHABLE | NUD_STALE | NUD_PERMANENT \
                       | NUD_DELAY | NUD_PROBE)
 
-/* Kernel event socket receive buffer: large, so that a burst of route
+/* Kernel event sockets' receive buffer: large, so that a burst of route
  * changes (a routing daemon installing a full table) does not overflow it.
- * An overflow costs a full re-dump. */
+ * An overflow costs a re-dump. */
 #define KW_RCVBUF (32 * 1024 * 1024)
+
+/* After a failed re-dump, try again this much later. */
+#define KW_RETRY_MS 1000
 
 struct kw_link {
     struct hmap_node node;      /* In kernel_watch's 'links', by ifindex. */
@@ -85,24 +90,33 @@ struct kw_link {
     unsigned int flags;         /* IFF_*. */
 };
 
+/* Links, addresses and neighbours are mirrored by libnl's cache manager.
+ * Routes are not: libnl 3.7's route cache hashes into a fixed 1024 buckets
+ * (every event costs a walk of a long chain with a large table), spends
+ * ~700 bytes per route, and merges IPv6 multipath notifications as older
+ * kernels sent them (a "replace" keeps the old next hop, a next hop's
+ * deletion is ignored).  The client table already is a route cache, keyed
+ * by prefix, so route messages are parsed with rtnl_route_parse() and
+ * applied to it directly, with kernel semantics (see
+ * kernel_watch_route_apply()). */
 struct kernel_watch {
     struct ct_table *table;
     uint32_t table_id;
     enum kw_route_mode mode;
 
     struct nl_sock *event_sock; /* The cache manager's. */
-    struct nl_sock *sync_sock;  /* For re-dumps. */
+    struct nl_sock *route_sock; /* Route events (KW_ROUTES_KERNEL only). */
+    struct nl_sock *sync_sock;  /* For dumps. */
     struct nl_cache_mngr *mngr;
     struct nl_cache *link_cache;
     struct nl_cache *addr_cache;
     struct nl_cache *neigh_cache;
-    struct nl_cache *route_cache; /* NULL in KW_ROUTES_CONNECTED mode. */
 
     struct hmap links;          /* Contains "struct kw_link"s. */
 
     bool ifaces_dirty;          /* A link or address changed. */
-    bool full_resync;           /* Events were lost: re-dump everything. */
-    bool rescan_needed;         /* Interface renamed: re-read the caches. */
+    bool full_resync;           /* Events were lost: re-read everything. */
+    bool rescan_needed;         /* Interface renamed: re-read neighbours. */
     long long int route_resync_at; /* LLONG_MAX if none scheduled. */
 
     /* Statistics. */
@@ -259,79 +273,190 @@ kw_links_clear(struct hmap *links)
 
 /* Routes. */
 
-/* Applies route 'r' (from the kernel or, with 'source' CT_SRC_FPM, from FRR)
- * to the client table, as a deletion if 'deleted'.  The filtering rules are
- * documented in xenflow-client(8), "ROUTE FILTERING". */
+/* Applies rtnetlink route message 'r' (of 'type' RTM_NEWROUTE or
+ * RTM_DELROUTE, with netlink 'flags') from the kernel or, with 'source'
+ * CT_SRC_FPM, from FRR, to the client table.  The filtering rules are those
+ * of xenflow-client(8), "ROUTE FILTERING".
+ *
+ * How a message combines with what the table holds follows the kernel:
+ *
+ *   - A new route replaces the candidate of its (prefix, metric) -- an
+ *     IPv6 notification carries all the route's next hops -- except with
+ *     NLM_F_APPEND: IPv6 next hops are added (older kernels notify only
+ *     the appended one), and an IPv4 route appended behind an existing one
+ *     is a backup the kernel does not use.
+ *
+ *   - In a dump (NLM_F_MULTI), the first IPv4 route of a (prefix, metric)
+ *     is the one in use, and older kernels list IPv6 next hops one route
+ *     each.
+ *
+ *   - A deletion removes the next hops it names: deleting one next hop of
+ *     an IPv6 multipath route is notified with that next hop only.  FRR
+ *     deletes whole routes. */
 enum kw_route_verdict
 kernel_watch_route_apply(struct kernel_watch *kw, struct rtnl_route *r,
-                         enum ct_source source, bool deleted)
+                         enum ct_source source, int type, int flags)
 {
     int family = rtnl_route_get_family(r);
     struct nl_addr *src = rtnl_route_get_src(r);
+    struct nl_addr *dst = rtnl_route_get_dst(r);
     struct xf_prefix prefix;
 
     if ((family != AF_INET && family != AF_INET6)
+        || (type != RTM_NEWROUTE && type != RTM_DELROUTE)
         || rtnl_route_get_table(r) != kw->table_id
         || rtnl_route_get_tos(r)
         || rtnl_route_get_flags(r) & RTM_F_CLONED
         || (src && nl_addr_get_prefixlen(src) > 0)
-        || !nl_addr_to_in6(rtnl_route_get_dst(r), family, &prefix.addr)) {
+        || !nl_addr_to_in6(dst, family, &prefix.addr)
+        || (dst ? nl_addr_get_prefixlen(dst) : 0) > (family == AF_INET
+                                                     ? 32 : 128)) {
         kw->n_routes_ignored++;
         return KW_ROUTE_IGNORE;
     }
-    struct nl_addr *dst = rtnl_route_get_dst(r);
     prefix.plen = dst ? nl_addr_get_prefixlen(dst) : 0;
-    if (prefix.plen > (family == AF_INET ? 32 : 128)) {
-        kw->n_routes_ignored++;
-        return KW_ROUTE_IGNORE;
-    }
     prefix_mask(&prefix);
 
     /* FRR sends one route per prefix and deletes without a metric. */
     uint32_t metric = source == CT_SRC_FPM ? 0 : rtnl_route_get_priority(r);
+    bool deleted = type == RTM_DELROUTE;
 
     struct ct_nexthop nhs[CT_MAX_NEXTHOPS * 2];
     size_t n = 0;
-    if (!deleted
-        && rtnl_route_get_type(r) == RTN_UNICAST
-        && !prefix_is_unroutable(&prefix)) {
-        int n_nh = rtnl_route_get_nnexthops(r);
-        for (int i = 0; i < n_nh && n < ARRAY_SIZE(nhs); i++) {
-            struct rtnl_nexthop *nh = rtnl_route_nexthop_n(r, i);
-            if (rtnl_route_nh_get_flags(nh) & RTNH_F_DEAD) {
+    int n_nh = rtnl_route_get_nnexthops(r);
+    for (int i = 0; i < n_nh && n < ARRAY_SIZE(nhs); i++) {
+        struct rtnl_nexthop *nh = rtnl_route_nexthop_n(r, i);
+        if (!deleted && rtnl_route_nh_get_flags(nh) & RTNH_F_DEAD) {
+            continue;
+        }
+
+        struct ct_nexthop *out = &nhs[n];
+        memset(out, 0, sizeof *out);
+        out->dev = kernel_watch_ifname(kw, rtnl_route_nh_get_ifindex(nh));
+
+        /* A gateway of the other family (RFC 5549 "via inet6") cannot be
+         * expressed in the protocol: such next hops are left out. */
+        struct nl_addr *gw = rtnl_route_nh_get_gateway(nh);
+        if (gw && nl_addr_get_len(gw)) {
+            if (nl_addr_get_family(gw) != family
+                || !nl_addr_to_in6(gw, family, &out->gw)) {
                 continue;
             }
-
-            struct ct_nexthop *out = &nhs[n];
-            memset(out, 0, sizeof *out);
-            out->dev = kernel_watch_ifname(kw, rtnl_route_nh_get_ifindex(nh));
-
-            /* A gateway of the other family (RFC 5549 "via inet6") cannot
-             * be expressed in the protocol: such next hops are left out. */
-            struct nl_addr *gw = rtnl_route_nh_get_gateway(nh);
-            if (gw && nl_addr_get_len(gw)) {
-                if (nl_addr_get_family(gw) != family
-                    || !nl_addr_to_in6(gw, family, &out->gw)) {
-                    continue;
-                }
-                out->has_gw = true;
-            } else if (rtnl_route_nh_get_via(nh)) {
-                continue;
-            }
-            if (out->has_gw || out->dev) {
-                n++;
-            }
+            out->has_gw = true;
+        } else if (rtnl_route_nh_get_via(nh)) {
+            continue;
+        }
+        if (out->has_gw || out->dev) {
+            n++;
         }
     }
 
-    if (n) {
-        ct_route_set(kw->table, &prefix, source, metric, nhs, n);
-        kw->n_routes_set++;
-        return KW_ROUTE_SET;
-    } else {
-        ct_route_unset(kw->table, &prefix, source, metric);
+    if (deleted) {
+        ct_route_update(kw->table, &prefix, source, metric, nhs,
+                        source == CT_SRC_FPM ? 0 : n, CT_MERGE_REMOVE);
         kw->n_routes_unset++;
         return KW_ROUTE_UNSET;
+    }
+
+    enum ct_merge merge = CT_MERGE_REPLACE;
+    if (source != CT_SRC_FPM && flags & (NLM_F_APPEND | NLM_F_MULTI)) {
+        merge = family == AF_INET6 ? CT_MERGE_ADD : CT_MERGE_KEEP;
+    }
+    if (!n || rtnl_route_get_type(r) != RTN_UNICAST
+        || prefix_is_unroutable(&prefix)) {
+        /* Not forwardable: it withdraws what it replaces. */
+        if (merge == CT_MERGE_REPLACE) {
+            ct_route_unset(kw->table, &prefix, source, metric);
+        }
+        kw->n_routes_unset++;
+        return KW_ROUTE_UNSET;
+    }
+    ct_route_update(kw->table, &prefix, source, metric, nhs, n, merge);
+    kw->n_routes_set++;
+    return KW_ROUTE_SET;
+}
+
+/* Netlink callback for route messages, from events or dumps. */
+static int
+kw_route_msg_cb(struct nl_msg *msg, void *kw_)
+{
+    struct kernel_watch *kw = kw_;
+    struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+    if (nlh->nlmsg_type == RTM_NEWROUTE || nlh->nlmsg_type == RTM_DELROUTE) {
+        struct rtnl_route *route;
+        int error = rtnl_route_parse(nlh, &route);
+
+        COVERAGE_INC(kw_route_event);
+        kw->n_events[0]++;
+        if (error < 0) {
+            kw_set_error(kw, "route message", error);
+        } else {
+            kernel_watch_route_apply(kw, route, CT_SRC_KERNEL,
+                                     nlh->nlmsg_type, nlh->nlmsg_flags);
+            rtnl_route_put(route);
+        }
+    }
+    return NL_OK;
+}
+
+/* Discards what is queued on 'sk' (events older than the dump about to
+ * follow).  This also ends the socket's "congested" state, in which Linux
+ * drops further events without reporting ENOBUFS again. */
+static void
+kw_drain(struct nl_sock *sk)
+{
+    int fd = nl_socket_get_fd(sk);
+    char buf[16384];
+
+    for (;;) {
+        ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+        if (n < 0 && (errno == EINTR || errno == ENOBUFS)) {
+            continue;
+        } else if (n <= 0) {
+            break;
+        }
+    }
+}
+
+/* Re-reads the kernel's routes: a dump, applied over the current kernel
+ * candidates with mark and sweep, so that routes that did not change cause
+ * no update. */
+static void
+kw_route_resync(struct kernel_watch *kw)
+{
+    int error;
+
+    COVERAGE_INC(kw_resync);
+    kw->n_resyncs++;
+    kw_drain(kw->route_sock);
+    ct_routes_mark(kw->table, CT_SRC_KERNEL);
+    do {
+        error = nl_rtgen_request(kw->sync_sock, RTM_GETROUTE, AF_UNSPEC,
+                                 NLM_F_DUMP);
+        if (!error) {
+            struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+            nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, kw_route_msg_cb, kw);
+            error = nl_recvmsgs(kw->sync_sock, cb);
+            nl_cb_put(cb);
+        }
+    } while (error == -NLE_DUMP_INTR);
+
+    if (error < 0) {
+        /* Keep what we have (nothing is swept) and try again. */
+        kw_set_error(kw, "reading routes", error);
+        kw->route_resync_at = time_msec() + KW_RETRY_MS;
+    } else {
+        ct_routes_sweep(kw->table, CT_SRC_KERNEL);
+        kw->route_resync_at = LLONG_MAX;
+    }
+}
+
+static void
+kw_schedule_route_resync(struct kernel_watch *kw, long long int delay)
+{
+    if (kw->route_sock) {
+        kw->route_resync_at = MIN(kw->route_resync_at, time_msec() + delay);
     }
 }
 
@@ -461,8 +586,13 @@ kw_update_ifaces(struct kernel_watch *kw)
         if (kw->mode == KW_ROUTES_CONNECTED && link->flags & IFF_UP) {
             kw_add_connected_route(kw, link->name, a);
         }
+        /* Left out of hello: addresses still in duplicate address
+         * detection or that failed it, and IPv6 link-local addresses (never
+         * routed, and they come and go with the link: announcing them
+         * would cost a new hello each time). */
         if (rtnl_addr_get_flags(a) & (IFA_F_TENTATIVE | IFA_F_DADFAILED)
-            || !nl_addr_to_in6(rtnl_addr_get_local(a), family, &ip)) {
+            || !nl_addr_to_in6(rtnl_addr_get_local(a), family, &ip)
+            || IN6_IS_ADDR_LINKLOCAL(&ip)) {
             continue;
         }
         if (simap_increase(&n_addrs, link->name, 1) <= KW_MAX_ADDRS) {
@@ -483,13 +613,13 @@ kw_update_ifaces(struct kernel_watch *kw)
         VLOG_INFO("an interface was renamed: re-reading routes and "
                   "neighbours");
         kw->rescan_needed = true;
-    } else if (state_changed && kw->route_cache
-               && kw->route_resync_at == LLONG_MAX) {
-        kw->route_resync_at = time_msec() + KW_ROUTE_RESYNC_DELAY_MS;
+        kw_schedule_route_resync(kw, 0);
+    } else if (state_changed) {
+        kw_schedule_route_resync(kw, KW_ROUTE_RESYNC_DELAY_MS);
     }
 }
 
-/* Change callback of every cache, from the cache manager or a resync. */
+/* Change callback of the cache manager's caches, for events and resyncs. */
 static void
 kw_change_cb(struct nl_cache *cache, struct nl_object *obj, int action,
              void *kw_)
@@ -497,12 +627,7 @@ kw_change_cb(struct nl_cache *cache, struct nl_object *obj, int action,
     struct kernel_watch *kw = kw_;
     bool deleted = action == NL_ACT_DEL;
 
-    if (cache == kw->route_cache) {
-        COVERAGE_INC(kw_route_event);
-        kw->n_events[0]++;
-        kernel_watch_route_apply(kw, (struct rtnl_route *) obj,
-                                 CT_SRC_KERNEL, deleted);
-    } else if (cache == kw->neigh_cache) {
+    if (cache == kw->neigh_cache) {
         COVERAGE_INC(kw_neigh_event);
         kw->n_events[1]++;
         kw_neigh_apply(kw, (struct rtnl_neigh *) obj, deleted);
@@ -514,29 +639,18 @@ kw_change_cb(struct nl_cache *cache, struct nl_object *obj, int action,
         COVERAGE_INC(kw_addr_event);
         kw->n_events[3]++;
         kw->ifaces_dirty = true;
-        if (deleted && kw->route_cache
-            && kw->route_resync_at == LLONG_MAX) {
-            kw->route_resync_at = time_msec() + KW_ROUTE_RESYNC_DELAY_MS;
+        if (deleted) {
+            kw_schedule_route_resync(kw, KW_ROUTE_RESYNC_DELAY_MS);
         }
     }
 }
 
-/* Mirrors the whole content of the route and neighbour caches into the
- * table, withdrawing what they no longer hold (mark and sweep). */
+/* Mirrors the whole neighbour cache into the table, withdrawing what it no
+ * longer holds (mark and sweep). */
 static void
-kw_rescan(struct kernel_watch *kw)
+kw_rescan_neighs(struct kernel_watch *kw)
 {
     struct nl_object *obj;
-
-    if (kw->route_cache) {
-        ct_routes_mark(kw->table, CT_SRC_KERNEL);
-        for (obj = nl_cache_get_first(kw->route_cache); obj;
-             obj = nl_cache_get_next(obj)) {
-            kernel_watch_route_apply(kw, (struct rtnl_route *) obj,
-                                     CT_SRC_KERNEL, false);
-        }
-        ct_routes_sweep(kw->table, CT_SRC_KERNEL);
-    }
 
     ct_neighs_mark(kw->table);
     for (obj = nl_cache_get_first(kw->neigh_cache); obj;
@@ -556,21 +670,21 @@ kw_resync_cache(struct kernel_watch *kw, struct nl_cache *cache,
     }
 }
 
-/* Re-dumps every cache from the kernel (events were lost), then mirrors them
- * again. */
+/* Re-reads everything from the kernel (events were lost). */
 static void
 kw_full_resync(struct kernel_watch *kw)
 {
     COVERAGE_INC(kw_resync);
     kw->n_resyncs++;
+    kw_drain(kw->event_sock);
     kw_resync_cache(kw, kw->link_cache, "re-reading links");
     kw_resync_cache(kw, kw->addr_cache, "re-reading addresses");
     kw_update_ifaces(kw);
     kw_resync_cache(kw, kw->neigh_cache, "re-reading neighbours");
-    if (kw->route_cache) {
-        kw_resync_cache(kw, kw->route_cache, "re-reading routes");
+    kw_rescan_neighs(kw);
+    if (kw->route_sock) {
+        kw_route_resync(kw);
     }
-    kw_rescan(kw);
     kw->full_resync = false;
     kw->ifaces_dirty = false;
     kw->rescan_needed = false;
@@ -585,6 +699,19 @@ kw_add_cache(struct kernel_watch *kw, const char *name,
         *errorp = xasprintf("watching %s: %s", name, nl_geterror(error));
     }
     return error;
+}
+
+/* Grows 'sk''s receive buffer beyond net.core.rmem_max if we may, otherwise
+ * as far as that allows. */
+static void
+kw_grow_rcvbuf(struct nl_sock *sk)
+{
+    int size = KW_RCVBUF;
+
+    if (setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_RCVBUFFORCE,
+                   &size, sizeof size)) {
+        nl_socket_set_buffer_size(sk, KW_RCVBUF, 0);
+    }
 }
 
 /* Starts watching the kernel, filling 'table' with its current content.
@@ -622,27 +749,52 @@ kernel_watch_create(struct ct_table *table, uint32_t table_id,
         *errorp = xasprintf("netlink cache manager: %s", nl_geterror(error));
         goto error;
     }
-
-    /* Grow the event socket's buffer beyond net.core.rmem_max if we may,
-     * otherwise as far as it allows. */
-    int fd = nl_socket_get_fd(kw->event_sock);
-    int size = KW_RCVBUF;
-    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size)) {
-        nl_socket_set_buffer_size(kw->event_sock, KW_RCVBUF, 0);
-    }
+    kw_grow_rcvbuf(kw->event_sock);
 
     /* Links first: everything else names its interface. */
     if (kw_add_cache(kw, "route/link", &kw->link_cache, errorp) < 0
         || kw_add_cache(kw, "route/addr", &kw->addr_cache, errorp) < 0
-        || kw_add_cache(kw, "route/neigh", &kw->neigh_cache, errorp) < 0
-        || (mode == KW_ROUTES_KERNEL
-            && kw_add_cache(kw, "route/route", &kw->route_cache,
-                            errorp) < 0)) {
+        || kw_add_cache(kw, "route/neigh", &kw->neigh_cache, errorp) < 0) {
         goto error;
     }
-
     kw_update_ifaces(kw);
-    kw_rescan(kw);
+    kw_rescan_neighs(kw);
+
+    if (mode == KW_ROUTES_KERNEL) {
+        /* Subscribe before the dump, so that no change falls in between
+         * (one that is in both is applied twice, harmlessly). */
+        kw->route_sock = nl_socket_alloc();
+        if (!kw->route_sock) {
+            *errorp = xstrdup("cannot allocate netlink sockets");
+            goto error;
+        }
+        nl_socket_disable_seq_check(kw->route_sock);
+        nl_socket_modify_cb(kw->route_sock, NL_CB_VALID, NL_CB_CUSTOM,
+                            kw_route_msg_cb, kw);
+        error = nl_connect(kw->route_sock, NETLINK_ROUTE);
+        if (!error) {
+            error = nl_socket_add_memberships(kw->route_sock,
+                                              RTNLGRP_IPV4_ROUTE,
+                                              RTNLGRP_IPV6_ROUTE, 0);
+        }
+        if (!error) {
+            error = nl_socket_set_nonblocking(kw->route_sock);
+        }
+        if (error < 0) {
+            *errorp = xasprintf("netlink route events: %s",
+                                nl_geterror(error));
+            goto error;
+        }
+        kw_grow_rcvbuf(kw->route_sock);
+        kw_route_resync(kw);
+        kw->n_resyncs = 0;
+        if (kw->route_resync_at != LLONG_MAX) {
+            *errorp = xasprintf("cannot read the kernel's routes: %s",
+                                kw->last_error);
+            goto error;
+        }
+    }
+
     kw->full_resync = false;
     kw->ifaces_dirty = false;
     kw->rescan_needed = false;
@@ -670,6 +822,7 @@ kernel_watch_destroy(struct kernel_watch *kw)
             nl_cache_mngr_free(kw->mngr);   /* Frees its caches. */
         }
         nl_socket_free(kw->event_sock);
+        nl_socket_free(kw->route_sock);
         nl_socket_free(kw->sync_sock);
         kw_links_clear(&kw->links);
         hmap_destroy(&kw->links);
@@ -688,11 +841,23 @@ kernel_watch_run(struct kernel_watch *kw)
         kw->full_resync = true;
     }
 
+    if (kw->route_sock) {
+        for (;;) {
+            error = nl_recvmsgs_default(kw->route_sock);
+            if (error == -NLE_AGAIN) {
+                break;
+            } else if (error < 0) {
+                kw_set_error(kw, "route events", error);
+                kw_schedule_route_resync(kw, 0);
+                break;
+            }
+        }
+    }
+
     if (kw->full_resync) {
         VLOG_INFO("re-reading links, addresses, neighbours%s from the kernel",
-                  kw->route_cache ? " and routes" : "");
+                  kw->route_sock ? " and routes" : "");
         kw_full_resync(kw);
-        kw->route_resync_at = LLONG_MAX;
     }
     if (kw->ifaces_dirty) {
         kw->ifaces_dirty = false;
@@ -700,20 +865,28 @@ kernel_watch_run(struct kernel_watch *kw)
     }
     if (kw->rescan_needed) {
         kw->rescan_needed = false;
-        kw_rescan(kw);
+        kw_rescan_neighs(kw);
     }
     if (time_msec() >= kw->route_resync_at) {
-        kw->route_resync_at = LLONG_MAX;
-        COVERAGE_INC(kw_resync);
-        kw->n_resyncs++;
-        kw_resync_cache(kw, kw->route_cache, "re-reading routes");
+        kw_route_resync(kw);
     }
+}
+
+/* Re-reads every table from the kernel at the next kernel_watch_run(), as
+ * after lost events. */
+void
+kernel_watch_resync(struct kernel_watch *kw)
+{
+    kw->full_resync = true;
 }
 
 void
 kernel_watch_wait(struct kernel_watch *kw)
 {
     poll_fd_wait(nl_cache_mngr_get_fd(kw->mngr), POLLIN);
+    if (kw->route_sock) {
+        poll_fd_wait(nl_socket_get_fd(kw->route_sock), POLLIN);
+    }
     if (kw->route_resync_at != LLONG_MAX) {
         poll_timer_wait_until(kw->route_resync_at);
     }
@@ -725,17 +898,14 @@ kernel_watch_wait(struct kernel_watch *kw)
 void
 kernel_watch_format(const struct kernel_watch *kw, struct ds *s)
 {
-    ds_put_format(s, "kernel: routes %s table %"PRIu32", cached: %d links, "
-                  "%d addresses, %d neighbours",
-                  kw->mode == KW_ROUTES_KERNEL ? "from" : "(connected only) of",
+    ds_put_format(s, "kernel: routes %s table %"PRIu32"; cached: %d links, "
+                  "%d addresses, %d neighbours (all families)\n",
+                  (kw->mode == KW_ROUTES_KERNEL ? "from"
+                   : "(connected only) of"),
                   kw->table_id, nl_cache_nitems(kw->link_cache),
                   nl_cache_nitems(kw->addr_cache),
                   nl_cache_nitems(kw->neigh_cache));
-    if (kw->route_cache) {
-        ds_put_format(s, ", %d routes (all tables)",
-                      nl_cache_nitems(kw->route_cache));
-    }
-    ds_put_format(s, "\n  events: %llu route, %llu neighbour, %llu link, "
+    ds_put_format(s, "  events: %llu route, %llu neighbour, %llu link, "
                   "%llu address; routes set %llu, unset %llu, ignored %llu; "
                   "re-reads %u\n",
                   kw->n_events[0], kw->n_events[1], kw->n_events[2],

@@ -17,8 +17,9 @@
 #ifndef XENFLOW_CLIENT_KERNEL_WATCH_H
 #define XENFLOW_CLIENT_KERNEL_WATCH_H 1
 
-/* Mirrors the kernel's links, addresses, neighbours and (unless routes come
- * from FPM) routes into a client table, through libnl-3's cache manager.
+/* Mirrors the kernel's links, addresses, neighbours (through libnl-3's
+ * cache manager) and, unless routes come from FPM, routes (rtnetlink
+ * messages parsed with libnl-route-3) into a client table.
  *
  * The kernel_watch_route_*() helpers hold the route filtering rules, shared
  * with fpm.c, which receives the same rtnetlink route messages from FRR. */
@@ -42,6 +43,7 @@ struct kernel_watch *kernel_watch_create(struct ct_table *, uint32_t table_id,
 void kernel_watch_destroy(struct kernel_watch *);
 void kernel_watch_run(struct kernel_watch *);
 void kernel_watch_wait(struct kernel_watch *);
+void kernel_watch_resync(struct kernel_watch *);
 void kernel_watch_format(const struct kernel_watch *, struct ds *);
 
 /* Name of the interface with 'ifindex', or NULL if unknown. */
@@ -57,6 +59,7 @@ enum kw_route_verdict {
 
 enum kw_route_verdict kernel_watch_route_apply(struct kernel_watch *,
                                                struct rtnl_route *,
-                                               enum ct_source, bool deleted);
+                                               enum ct_source, int type,
+                                               int flags);
 
 #endif /* xenflow/client/kernel-watch.h */

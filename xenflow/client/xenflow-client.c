@@ -973,6 +973,10 @@ xfc_resync(struct unixctl_conn *conn, int argc OVS_UNUSED,
 {
     struct client *c = c_;
 
+    /* Re-read the kernel's tables first, in case they were missed. */
+    kernel_watch_resync(c->kw);
+    kernel_watch_run(c->kw);
+
     if (c->state == S_SYNCING || c->state == S_ACTIVE
         || c->state == S_RESYNC_WAIT) {
         VLOG_INFO("%s: full snapshot requested", c->remote);
