@@ -348,8 +348,8 @@ fpm_wait(struct fpm *fpm)
 {
     pstream_wait(fpm->pstream);
     if (fpm->conn) {
+        /* (While connecting, this waits for the connection.) */
         stream_run_wait(fpm->conn);
-        stream_connect_wait(fpm->conn);
         stream_recv_wait(fpm->conn);
         if (fpm->sweep_pending) {
             poll_timer_wait_until(fpm->last_rx + FPM_SETTLE_MS);

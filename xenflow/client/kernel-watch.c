@@ -117,6 +117,7 @@ struct kernel_watch {
     bool ifaces_dirty;          /* A link or address changed. */
     bool full_resync;           /* Events were lost: re-read everything. */
     bool rescan_needed;         /* Interface renamed: re-read neighbours. */
+    bool mngr_ready;            /* Initial read done. */
     long long int route_resync_at; /* LLONG_MAX if none scheduled. */
 
     /* Statistics. */
@@ -583,7 +584,9 @@ kw_update_ifaces(struct kernel_watch *kw)
         if (!link || (family != AF_INET && family != AF_INET6)) {
             continue;
         }
-        if (kw->mode == KW_ROUTES_CONNECTED && link->flags & IFF_UP) {
+        if (kw->mode == KW_ROUTES_CONNECTED && link->flags & IFF_UP
+            && !(link->flags & IFF_LOOPBACK)
+            && rtnl_addr_get_scope(a) < RT_SCOPE_HOST) {
             kw_add_connected_route(kw, link->name, a);
         }
         /* Left out of hello: addresses still in duplicate address
@@ -605,7 +608,7 @@ kw_update_ifaces(struct kernel_watch *kw)
         ct_routes_sweep(kw->table, CT_SRC_CONNECTED);
     }
 
-    if (ct_ifaces_commit(kw->table)) {
+    if (ct_ifaces_commit(kw->table) && kw->mngr_ready) {
         VLOG_INFO("interface set changed");
     }
     if (renamed) {
@@ -799,6 +802,7 @@ kernel_watch_create(struct ct_table *table, uint32_t table_id,
     kw->ifaces_dirty = false;
     kw->rescan_needed = false;
     kw->route_resync_at = LLONG_MAX;
+    kw->mngr_ready = true;
 
     struct ct_stats stats;
     ct_get_stats(table, &stats);
