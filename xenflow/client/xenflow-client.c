@@ -259,6 +259,7 @@ send_request(struct client *c, enum request_type type, struct json *params)
 
     struct request *req = xmalloc(sizeof *req);
     req->id = json_integer(id);
+    json_destroy(id);           /* A copy of the message's. */
     req->type = type;
     req->epoch = c->epoch;
     hmap_insert(&c->requests, &req->node, hash_uint64(req->id));
