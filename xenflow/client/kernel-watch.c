@@ -58,7 +58,8 @@ COVERAGE_DEFINE(kw_link_event);
 COVERAGE_DEFINE(kw_addr_event);
 COVERAGE_DEFINE(kw_resync);
 
-#ifndef IFF_LOWER_UP             /* <linux/if.h>, which clashes with <net/if.h>. */
+/* From <linux/if.h>, which clashes with <net/if.h>. */
+#ifndef IFF_LOWER_UP
 #define IFF_LOWER_UP 0x10000
 #endif
 

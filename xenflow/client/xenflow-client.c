@@ -1109,7 +1109,7 @@ parse_options(int argc, char *argv[], char **remotep)
             exit(EXIT_FAILURE);
 
         default:
-            abort();
+            OVS_NOT_REACHED();
         }
     }
     free(short_options);
