@@ -104,6 +104,11 @@ xf_pipeline_bridge(const struct xf_bridge *br, struct xf_flowsync *fs)
         "table=200,priority=0 actions="LEARN_SOURCE","SWITCH_IN_NETWORK,
         learn_cookie);
 
+    /* Routed frames whose next hop is not another router of this bridge:
+     * switched within the egress network. */
+    put(fs, xf_cookie(XF_FLOW_EGRESS, 0),
+        "table=206,priority=0 actions="SWITCH_IN_NETWORK);
+
     /* Trunks: anything tagged with a VLAN we do not own is dropped;
      * untagged frames are not ours and keep ordinary switching. */
     for (size_t i = 0; i < br->n_trunks; i++) {
@@ -190,6 +195,15 @@ xf_pipeline_router(const struct xf_router *r, struct xf_flowsync *fs)
             " actions="LEARN_SOURCE",load:%"PRIu32"->OXM_OF_METADATA[],"
             "load:%"PRIu32"->NXM_NX_REG5[0..15],goto_table:201",
             iface->vlan, ETH_ADDR_ARGS(iface->mac), learn_cookie, r->id,
+            ofp_to_u16(iface->ofport));
+        /* A frame another router of this bridge routed to this one enters
+         * it here, so that the switch routes it again instead of handing
+         * it to this router's VM (no learning: its in_port is cleared). */
+        put(fs, xf_cookie(XF_FLOW_INGRESS, r->id),
+            "table=206,priority=100,dl_vlan=%"PRIu16",dl_dst="ETH_ADDR_FMT
+            " actions=load:%"PRIu32"->OXM_OF_METADATA[],"
+            "load:%"PRIu32"->NXM_NX_REG5[0..15],resubmit(,201)",
+            iface->vlan, ETH_ADDR_ARGS(iface->mac), r->id,
             ofp_to_u16(iface->ofport));
 
         for (size_t j = 0; j < iface->n_addrs; j++) {
@@ -439,7 +453,7 @@ xf_pipeline_neigh_put(const struct xf_router *r, const struct xf_neigh *neigh,
      * (e.g. a trunk carrying both networks). */
     ds_put_format(&s, " actions=mod_dl_src:"ETH_ADDR_FMT","
                   "mod_dl_dst:"ETH_ADDR_FMT",mod_vlan_vid:%"PRIu16","
-                  "dec_ttl,load:0->NXM_OF_IN_PORT[],"SWITCH_IN_NETWORK,
+                  "dec_ttl,load:0->NXM_OF_IN_PORT[],resubmit(,206)",
                   ETH_ADDR_ARGS(iface->mac), ETH_ADDR_ARGS(neigh->mac),
                   iface->vlan);
     put(fs, xf_cookie(XF_FLOW_NEIGH, r->id), "%s", ds_cstr(&s));

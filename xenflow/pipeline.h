@@ -36,10 +36,14 @@
  *                   reg6.  ECMP routes go to a select group with one bucket
  *                   per next hop.  No route: delivered to the VM.
  *   203  neighbour  one flow per resolved neighbour: MAC rewrite, egress
- *                   VLAN, TTL decrement.  Unresolved: delivered to the VM.
+ *                   VLAN, TTL decrement, then 206.  Unresolved: delivered
+ *                   to the VM.
  *   204  l2-learned learned MAC locations: reg4 = port.
  *   205  egress     reg4 -> output (untagged to VM ports), or flood within
  *                   the network when reg4 is unknown.
+ *   206  next router a routed frame whose new destination MAC is another
+ *                   router interface of this bridge enters that router (201)
+ *                   and is routed again in the switch; else 204, 205.
  *
  * A route change touches one flow in 202, a neighbour change one flow in
  * 203, whatever the number of routes that use the neighbour. */
@@ -60,6 +64,7 @@ struct xf_router;
 #define XF_TABLE_NEIGH 203
 #define XF_TABLE_L2 204
 #define XF_TABLE_EGRESS 205
+#define XF_TABLE_NEXT_ROUTER 206
 
 void xf_pipeline_bridge(const struct xf_bridge *, struct xf_flowsync *);
 void xf_pipeline_router(const struct xf_router *, struct xf_flowsync *);
