@@ -168,6 +168,7 @@ struct client {
     long long int snapshot_started_at;
     int64_t session_id;         /* From hello's result, or -1. */
     size_t max_batch;
+    size_t max_update_bytes;    /* Rough cap on an "update" message. */
     int probe_interval;
     struct svec iface_map;      /* "eth0 -> vr1" from hello's result. */
     struct svec unmapped;
@@ -382,6 +383,13 @@ handle_hello_reply(struct client *c, const struct json *result)
     c->max_batch = max_batch >= 1 && max_batch <= INT_MAX
                    ? max_batch : XFC_DEFAULT_MAX_BATCH;
 
+    /* A server that says how large a message may be (an optional member,
+     * not in protocol 1's hello result yet) gets updates of half that. */
+    int64_t max_message = get_int(result, "max-message", 0);
+    if (max_message >= 4096 && max_message / 2 < c->max_update_bytes) {
+        c->max_update_bytes = max_message / 2;
+    }
+
     /* Probe at the server's interval: it drops sessions silent for three
      * of them. */
     int64_t probe = get_int(result, "probe-interval", 0);
@@ -539,6 +547,27 @@ handle_reply(struct client *c, const struct jsonrpc_msg *msg)
     free(req);
 }
 
+/* The server closes a session whose message was too large, after an
+ * "error" notification that says "message exceeds N bytes": later updates
+ * are kept to half that. */
+static void
+handle_size_error(struct client *c, const struct json *params)
+{
+    if (params && params->type == JSON_ARRAY && json_array(params)->n
+        && json_array(params)->elems[0]->type == JSON_STRING) {
+        const char *reason = json_string(json_array(params)->elems[0]);
+        const char *p = strstr(reason, "exceeds ");
+        unsigned int limit;
+
+        if (p && sscanf(p, "exceeds %u", &limit) == 1 && limit >= 2048
+            && limit / 2 < c->max_update_bytes) {
+            c->max_update_bytes = limit / 2;
+            VLOG_INFO("%s: updates now kept under %"PRIuSIZE" bytes",
+                      c->remote, c->max_update_bytes);
+        }
+    }
+}
+
 static void
 handle_msg(struct client *c, const struct jsonrpc_msg *msg)
 {
@@ -555,6 +584,7 @@ handle_msg(struct client *c, const struct jsonrpc_msg *msg)
             char *params = json_to_string(msg->params, 0);
             VLOG_WARN_RL(&rl, "%s: server says: %s", c->remote, params);
             client_set_error(c, xasprintf("server: %s", params));
+            handle_size_error(c, msg->params);
             free(params);
         }
         break;
@@ -609,7 +639,7 @@ send_updates(struct client *c)
 
         struct ct_update_counts counts = { 0, 0, 0, 0 };
         struct json *params = ct_next_update(c->table, c->max_batch,
-                                             XFC_MAX_UPDATE_BYTES, &counts);
+                                             c->max_update_bytes, &counts);
         if (!params) {
             break;
         }
@@ -879,6 +909,7 @@ main(int argc, char *argv[])
     c.hello_retry_delay = XFC_HELLO_RETRY_MS;
     c.resync_delay = XFC_RESYNC_DELAY_MS;
     c.probe_interval = 5000;
+    c.max_update_bytes = XFC_MAX_UPDATE_BYTES;
     connection_reset(&c);
 
     c.kw = kernel_watch_create(c.table, table_id,
