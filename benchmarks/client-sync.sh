@@ -37,7 +37,7 @@ cleanup() {
     [ -f "$work/client.pid" ] && kill "$(cat "$work/client.pid")" 2>/dev/null
     xf_stop_switch
     ip netns del $ns 2>/dev/null || true
-    rm -rf "$work"
+    [ -n "${KEEP:-}" ] && echo "logs kept in $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
 

@@ -30,6 +30,7 @@
  *                     prints any notification received meanwhile
  *         !raw TEXT   TEXT is sent as is (e.g. broken JSON), no wait
  *         !big N      sends the start of a JSON string of N bytes, no wait
+ *         !bigecho N  sends a whole "echo" request of about N bytes, no wait
  *         !wait       waits until the server closes the connection, printing
  *                     what it sends meanwhile
  *         !sleep MS   pauses
@@ -259,6 +260,16 @@ do_session(int argc, char *argv[])
             big[0] = '"';
             send_raw(stream, big, n);
             free(big);
+        } else if (!strncmp(line, "!bigecho ", 9)) {
+            /* A complete, valid request of about N bytes. */
+            size_t n = atoi(line + 9);
+            char *big = xmalloc(n + 1);
+            memset(big, 'x', n);
+            big[n] = '\0';
+            struct json *params = json_array_create_1(
+                json_string_create_nocopy(big));
+            jsonrpc_send_block(rpc, jsonrpc_create_request("echo", params,
+                                                           NULL));
         } else if (!strcmp(line, "!wait")) {
             open = wait_reply(rpc, NULL);
         } else if (!strncmp(line, "!sleep ", 7)) {

@@ -65,9 +65,17 @@ COVERAGE_DEFINE(xenflow_client_withdraw);
 #define DEFAULT_RATE 2000                /* Requests per second. */
 #define DEFAULT_PROBE 5000               /* Milliseconds. */
 
-/* Most requests handled per session per main-loop iteration, so that one
- * busy client cannot stall the switch. */
+/* Most requests handled per session, and most route and neighbour entries
+ * over all sessions, per main-loop iteration, so that a client's snapshot
+ * (a million routes) never stalls the switch: the rest waits for the next
+ * iteration, in the socket. */
 #define MAX_REQUESTS_PER_RUN 10
+#define MAX_ENTRIES_PER_RUN 20000
+static size_t run_entries;      /* Entries handled in this iteration. */
+
+/* OVS's jsonrpc reads 4096 bytes at a time, so the bytes received while a
+ * message completes may include that much of the next one. */
+#define RX_SLACK 4096
 
 /* Most per-entry errors quoted back in one reply. */
 #define MAX_ERRORS_QUOTED 10
@@ -528,6 +536,7 @@ handle_hello(struct session *s, const struct jsonrpc_msg *req)
     json_object_put(result, "max-batch",
                     json_integer_create(XF_PROTO_MAX_BATCH));
     json_object_put(result, "probe-interval", json_integer_create(probe_ms));
+    json_object_put(result, "max-message", json_integer_create(max_message));
     json_object_put(result, "interfaces", mapped);
     json_object_put(result, "unmapped", unmapped);
     jsonrpc_send(s->rpc, jsonrpc_create_reply(result, req->id));
@@ -611,6 +620,7 @@ handle_update(struct session *s, const struct jsonrpc_msg *req)
     }
 
     size_t n_rejected = u.errors.n;
+    run_entries += n_applied + n_rejected;
     s->n_applied += n_applied;
     s->n_rejected += n_rejected;
     r->n_rejected += n_rejected - n_parse_errors;
@@ -714,6 +724,19 @@ handle_message(struct session *s, struct jsonrpc_msg *msg)
     /* Replies (to our echo requests, if any) need no handling. */
 }
 
+static void
+session_close_oversized(struct session *s)
+{
+    char *why = xasprintf("message exceeds %u bytes (other_config:%s)",
+                          max_message, KEY_MAX_MESSAGE);
+    s->n_errors++;
+    COVERAGE_INC(xenflow_client_error);
+    session_set_error(s, why);
+    struct json *params = json_array_create_1(json_string_create(why));
+    session_close_after(s, jsonrpc_create_notify("error", params));
+    free(why);
+}
+
 /* Returns false if 's' was closed. */
 static bool
 session_run(struct session *s)
@@ -735,7 +758,8 @@ session_run(struct session *s)
         return true;
     }
 
-    for (int i = 0; i < MAX_REQUESTS_PER_RUN; i++) {
+    for (int i = 0; i < MAX_REQUESTS_PER_RUN
+                    && run_entries < MAX_ENTRIES_PER_RUN; i++) {
         struct jsonrpc_msg *msg;
 
         error = jsonrpc_recv(s->rpc, &msg);
@@ -743,7 +767,15 @@ session_run(struct session *s)
             break;
         }
         s->last_rx = now;
-        s->rx_mark = jsonrpc_get_received_bytes(s->rpc);
+        unsigned int received = jsonrpc_get_received_bytes(s->rpc);
+        unsigned int size = received - s->rx_mark;
+        s->rx_mark = received;
+        if (size > max_message + RX_SLACK) {
+            /* It arrived whole, within one iteration: refuse it anyway. */
+            jsonrpc_msg_destroy(msg);
+            session_close_oversized(s);
+            return true;
+        }
         handle_message(s, msg);
         jsonrpc_msg_destroy(msg);
         if (s->state == S_CLOSING) {
@@ -768,16 +800,9 @@ session_run(struct session *s)
     }
 
     unsigned int pending = jsonrpc_get_received_bytes(s->rpc) - s->rx_mark;
-    if (pending > max_message) {
-        char *why = xasprintf("message exceeds %u bytes "
-                              "(other_config:%s)", max_message,
-                              KEY_MAX_MESSAGE);
-        s->n_errors++;
-        COVERAGE_INC(xenflow_client_error);
-        session_set_error(s, why);
-        struct json *params = json_array_create_1(json_string_create(why));
-        session_close_after(s, jsonrpc_create_notify("error", params));
-        free(why);
+    if (pending > max_message + RX_SLACK) {
+        /* Still incomplete, and already too big: stop reading it. */
+        session_close_oversized(s);
         return true;
     }
     if (now - s->last_rx > 3LL * probe_ms) {
@@ -853,8 +878,13 @@ xf_server_run(void)
     accept_sessions();
 
     struct session *s;
+    run_entries = 0;
     LIST_FOR_EACH_SAFE (s, node, &sessions) {
         session_run(s);
+    }
+    if (run_entries >= MAX_ENTRIES_PER_RUN && !ovs_list_is_empty(&sessions)) {
+        /* The budget ran out: next time, start with another session. */
+        ovs_list_push_back(&sessions, ovs_list_pop_front(&sessions));
     }
     expire_links();
 }
@@ -865,6 +895,10 @@ xf_server_wait(void)
     struct shash_node *node;
     SHASH_FOR_EACH (node, &listeners) {
         pstream_wait(node->data);
+    }
+
+    if (run_entries >= MAX_ENTRIES_PER_RUN) {
+        poll_immediate_wake();  /* Sessions were left with work. */
     }
 
     struct session *s;
