@@ -1285,18 +1285,42 @@ cmd_neigh_del(struct unixctl_conn *conn, int argc, const char *argv[],
     free(spec.dev);
 }
 
-/* One parsed line of a file for xenflow/load. */
+/* One parsed line of a file for xenflow/load.  Compact (a route's next hops
+ * are copied out of the parser's fixed-size spec): a million of them are
+ * held until the whole file has been checked. */
 struct load_entry {
     bool is_route;
-    struct xf_route_spec route;
-    struct xf_neigh_spec neigh;
+    struct xf_prefix prefix;            /* Route. */
+    size_t n_nexthops;                  /* Route. */
+    struct xf_nexthop_spec *nexthops;   /* Route, malloc()'d. */
+    struct xf_neigh_spec neigh;         /* Neighbour. */
 };
+
+static void
+load_entry_destroy(struct load_entry *e)
+{
+    for (size_t i = 0; i < e->n_nexthops; i++) {
+        free(e->nexthops[i].dev);
+    }
+    free(e->nexthops);
+    free(e->neigh.dev);
+}
+
+static void
+load_entry_to_route_spec(const struct load_entry *e,
+                         struct xf_route_spec *spec)
+{
+    spec->prefix = e->prefix;
+    spec->n_nexthops = e->n_nexthops;
+    memcpy(spec->nexthops, e->nexthops,
+           e->n_nexthops * sizeof *e->nexthops);
+}
 
 static char *
 parse_load_line(const struct xf_router *r, char *line,
                 struct load_entry *e)
 {
-    const char *words[16];
+    const char *words[2 + 4 * XF_MAX_NEXTHOPS + 1];
     int n = 0;
     char *save_ptr = NULL;
 
@@ -1311,11 +1335,18 @@ parse_load_line(const struct xf_router *r, char *line,
     char *error;
     memset(e, 0, sizeof *e);
     if (!strcmp(words[0], "route")) {
+        struct xf_route_spec spec;
+
         e->is_route = true;
-        error = xf_route_spec_parse(n - 1, words + 1, &e->route);
+        error = xf_route_spec_parse(n - 1, words + 1, &spec);
         if (!error) {
-            error = xf_router_check_route(r, &e->route);
+            error = xf_router_check_route(r, &spec);
         }
+        /* The entry takes over the next hops' 'dev' strings. */
+        e->prefix = spec.prefix;
+        e->n_nexthops = spec.n_nexthops;
+        e->nexthops = xmemdup(spec.nexthops,
+                              spec.n_nexthops * sizeof *spec.nexthops);
     } else if (!strcmp(words[0], "neigh")) {
         error = xf_neigh_spec_parse(n - 1, words + 1, true, &e->neigh);
         if (!error) {
@@ -1352,8 +1383,7 @@ static void
 load_job_destroy(struct load_job *job)
 {
     for (size_t i = 0; i < job->n; i++) {
-        xf_route_spec_destroy(&job->entries[i].route);
-        free(job->entries[i].neigh.dev);
+        load_entry_destroy(&job->entries[i]);
     }
     if (job->file) {
         fclose(job->file);
@@ -1431,7 +1461,11 @@ load_job_run(void)
         size_t end = MIN(job->n, job->next + XF_LOAD_BATCH);
         for (; job->next < end; job->next++) {
             struct load_entry *e = &job->entries[job->next];
-            if (e->is_route ? !xf_router_set_route(r, &e->route)
+            struct xf_route_spec spec;
+            if (e->is_route) {
+                load_entry_to_route_spec(e, &spec);
+            }
+            if (e->is_route ? !xf_router_set_route(r, &spec)
                 : !xf_router_set_neigh(r, &e->neigh)) {
                 job->n_skipped++;
             } else if (e->is_route) {
