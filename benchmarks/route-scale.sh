@@ -29,34 +29,9 @@ done
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000)
 
 work=$(mktemp -d /tmp/xenflow-bench.XXXXXX)
-trap 'stop_switch; ip netns del xfbench 2>/dev/null || true; rm -rf "$work"' EXIT
-export OVS_RUNDIR=$work OVS_LOGDIR=$work OVS_DBDIR=$work OVS_SYSCONFDIR=$work
-export PATH=$builddir/utilities:$builddir/vswitchd:$builddir/ovsdb:$PATH
-schema=$(sed -n 's/^abs_top_srcdir = //p' "$builddir/Makefile")/vswitchd/vswitch.ovsschema
-
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { print b - a }'; }
-rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$(cat "$work/ovs-vswitchd.pid")/status"; }
-
-start_switch() {
-    rm -f "$work"/conf.db
-    ovsdb-tool create "$work/conf.db" "$schema"
-    ovsdb-server --detach --no-chdir --pidfile --log-file -vconsole:off \
-                 --remote="punix:$work/db.sock"
-    ovs-vsctl --no-wait init
-    ovs-vswitchd --enable-dummy=override --disable-system \
-                 --disable-system-route --detach --no-chdir --pidfile \
-                 --log-file -vconsole:off
-}
-
-stop_switch() {
-    local pid
-    for daemon in ovs-vswitchd ovsdb-server; do
-        pid=$(cat "$work/$daemon.pid" 2>/dev/null) || continue
-        ovs-appctl -t $daemon exit 2>/dev/null || true
-        while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-    done
-}
+trap 'xf_stop_switch; ip netns del xfbench 2>/dev/null || true; rm -rf "$work"' EXIT
+. "$top/benchmarks/lib.sh"
+xf_bench_env
 
 # N distinct prefixes: IPv4 /24s from 11.0.0.0, or IPv6 /64s in 2001:db8::/32,
 # all via one gateway.
@@ -85,7 +60,7 @@ for n in "${sizes[@]}"; do
     gen_prefixes "$n" > "$work/prefixes"
 
     # XenFlow: one router with one interface in one network.
-    start_switch
+    xf_start_switch
     ovs-vsctl add-br br0 -- set Bridge br0 datapath_type=dummy \
         other_config:xenflow-enable=true other_config:xenflow-network-n=100 \
         -- add-port br0 p1 -- set Interface p1 type=dummy \
@@ -94,36 +69,36 @@ for n in "${sizes[@]}"; do
            other_config:xenflow-addresses=$iface_addr
     sed "s/^/route /; s/\$/ via $gw/" "$work/prefixes" > "$work/routes"
     ovs-appctl xenflow/show > /dev/null
-    rss0=$(rss_kb)
-    t0=$(now)
+    rss0=$(xf_rss_kb)
+    t0=$(xf_now)
     ovs-appctl -T 600 xenflow/load r1 "$work/routes" > /dev/null
     while [ "$(ovs-appctl xenflow/show --json | sed -n 's/.*"pending": \([0-9]*\).*/\1/p')" != 0 ]; do
         sleep 0.05
     done
-    t1=$(now)
-    rss1=$(rss_kb)
+    t1=$(xf_now)
+    rss1=$(xf_rss_kb)
     installed=$(ovs-ofctl dump-flows br0 table=202 | grep -c _dst=)
     [ "$installed" = "$n" ] || { echo "only $installed of $n route flows" >&2; exit 1; }
-    printf '%-8s %-8s %10.2f %12d\n' "$n" xenflow "$(elapsed "$t0" "$t1")" \
+    printf '%-8s %-8s %10.2f %12d\n' "$n" xenflow "$(xf_elapsed "$t0" "$t1")" \
            $(( (rss1 - rss0) * 1024 / n ))
-    stop_switch
+    xf_stop_switch
 
     # Stock OVS, flows from outside in one bundle.
-    start_switch
+    xf_start_switch
     ovs-vsctl add-br br0 -- set Bridge br0 datapath_type=dummy
     awk -v m=$match -v load=$gw_load -v reg=$nh_reg '{
         printf "table=202,priority=1024,%s,metadata=0x1,%s=%s actions=load:%s->%s[],load:0x1->NXM_NX_REG6[0..15],goto_table:203\n", substr(m, 1, index(m, ",") - 1), substr(m, index(m, ",") + 1), $1, load, reg
     }' "$work/prefixes" > "$work/flows"
-    rss0=$(rss_kb)
-    t0=$(now)
+    rss0=$(xf_rss_kb)
+    t0=$(xf_now)
     ovs-ofctl --bundle add-flows br0 "$work/flows"
-    t1=$(now)
-    rss1=$(rss_kb)
+    t1=$(xf_now)
+    rss1=$(xf_rss_kb)
     installed=$(ovs-ofctl dump-flows br0 table=202 | grep -c _dst=)
     [ "$installed" = "$n" ] || { echo "only $installed of $n bundle flows" >&2; exit 1; }
-    printf '%-8s %-8s %10.2f %12d\n' "$n" bundle "$(elapsed "$t0" "$t1")" \
+    printf '%-8s %-8s %10.2f %12d\n' "$n" bundle "$(xf_elapsed "$t0" "$t1")" \
            $(( (rss1 - rss0) * 1024 / n ))
-    stop_switch
+    xf_stop_switch
 
     # Linux kernel, in a namespace.
     if [ "$(id -u)" = 0 ]; then
@@ -132,10 +107,10 @@ for n in "${sizes[@]}"; do
         ip -n xfbench link set d0 up
         ip -n xfbench addr add $iface_addr dev d0 $([ $family = 6 ] && echo nodad)
         sed "s/^/route add /; s/\$/ via $gw/" "$work/prefixes" > "$work/ip"
-        t0=$(now)
+        t0=$(xf_now)
         $ip -n xfbench -batch "$work/ip"
-        t1=$(now)
-        printf '%-8s %-8s %10.2f %12s\n' "$n" kernel "$(elapsed "$t0" "$t1")" -
+        t1=$(xf_now)
+        printf '%-8s %-8s %10.2f %12s\n' "$n" kernel "$(xf_elapsed "$t0" "$t1")" -
         ip netns del xfbench
     fi
 done

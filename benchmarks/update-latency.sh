@@ -23,29 +23,15 @@ n=${1:-1000000}
 changes=${2:-200}
 
 work=$(mktemp -d /tmp/xenflow-latency.XXXXXX)
-export OVS_RUNDIR=$work OVS_LOGDIR=$work OVS_DBDIR=$work OVS_SYSCONFDIR=$work
-export PATH=$builddir/utilities:$builddir/vswitchd:$builddir/ovsdb:$PATH
-schema=$(sed -n 's/^abs_top_srcdir = //p' "$builddir/Makefile")/vswitchd/vswitch.ovsschema
+. "$(dirname "$0")/lib.sh"
+xf_bench_env
 cleanup() {
-    ovs-appctl -t ovs-vswitchd exit 2>/dev/null || true
-    ovs-appctl -t ovsdb-server exit 2>/dev/null || true
+    xf_stop_switch
     rm -rf "$work"
 }
 trap cleanup EXIT
 
-pending() {
-    ovs-appctl xenflow/show --json | sed -n 's/.*"pending": \([0-9]*\).*/\1/p'
-}
-wait_synced() {
-    while [ "$(pending)" != 0 ]; do sleep 0.05; done
-}
-
-ovsdb-tool create "$work/conf.db" "$schema"
-ovsdb-server --detach --no-chdir --pidfile --log-file -vconsole:off \
-             --remote="punix:$work/db.sock"
-ovs-vsctl --no-wait init
-ovs-vswitchd --enable-dummy=override --disable-system --disable-system-route \
-             --detach --no-chdir --pidfile --log-file -vconsole:off
+xf_start_switch
 ovs-vsctl add-br br0 -- set Bridge br0 datapath_type=dummy \
     other_config:xenflow-enable=true other_config:xenflow-network-n=100 \
     -- add-port br0 p1 -- set Interface p1 type=dummy \
@@ -63,7 +49,7 @@ awk -v n="$n" 'BEGIN {
 }' > "$work/routes"
 start=$(date +%s.%N)
 ovs-appctl -T 900 xenflow/load r1 "$work/routes" > /dev/null
-wait_synced
+xf_wait_drained
 end=$(date +%s.%N)
 echo "loaded $n routes in $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }') s"
 
@@ -80,11 +66,11 @@ for i in $(seq "$changes"); do
     ovs-appctl xenflow/route-add r1 11.$((i / 256 % 256)).$((i % 256)).0/24 \
         via 10.2.0.8
 done
-wait_synced
+xf_wait_drained
 latency_row route-replace
 ovs-appctl xenflow/latency --clear > /dev/null
 for i in $(seq "$changes"); do
     ovs-appctl xenflow/neigh-add r1 10.2.0.9 50:54:00:00:01:$(printf %02x $((i % 256)))
 done
-wait_synced
+xf_wait_drained
 latency_row neighbour-change
