@@ -295,7 +295,9 @@ parse_route(const struct json *json, struct xf_route_spec *spec)
     const struct json *nhs = shash_find_data(json_object(json), "nexthops");
     char *error;
 
-    memset(spec, 0, sizeof *spec);
+    /* Not the whole spec: its 16 next-hop slots are most of it, and a
+     * snapshot parses a million of them. */
+    spec->n_nexthops = 0;
     error = xf_prefix_parse(dst, false, &spec->prefix);
     if (error) {
         goto error;
@@ -308,6 +310,7 @@ parse_route(const struct json *json, struct xf_route_spec *spec)
         const struct json *gw = shash_find_data(nh, "gw");
         const struct json *dev = shash_find_data(nh, "dev");
         struct xf_nexthop_spec *nhs_i = &spec->nexthops[i];
+        *nhs_i = (struct xf_nexthop_spec) { .has_gw = false };
 
         if (!gw && !dev) {
             error = xstrdup("a next hop needs \"gw\", \"dev\" or both");
@@ -451,7 +454,7 @@ xf_proto_parse_update(const struct json *params, size_t max_entries,
     }
 
     /* Then the values, entry by entry. */
-    u->routes = xcalloc(n_routes, sizeof *u->routes);
+    u->routes = xmalloc(MAX(n_routes, 1) * sizeof *u->routes);
     for (size_t i = 0; i < n_routes; i++) {
         char *e = parse_route(routes->array.elems[i],
                               &u->routes[u->n_routes]);
