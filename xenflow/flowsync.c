@@ -53,6 +53,8 @@ struct xf_flow {
     size_t ofpacts_len;
     uint64_t cookie;
     bool installed;             /* Present in ofproto as we last set it. */
+    bool fresh;                 /* Never sent: an add needs no lookup of
+                                 * an existing rule first. */
     bool removing;              /* Wanted gone. */
     bool pending;               /* Needs a flow_mod. */
     bool stale;                 /* For mark-and-sweep. */
@@ -128,6 +130,13 @@ xf_flowsync_destroy(struct xf_flowsync *fs)
     }
 }
 
+/* Prepares 'fs' for 'n' more flows (see xf_rib_reserve_routes()). */
+void
+xf_flowsync_reserve(struct xf_flowsync *fs, size_t n)
+{
+    hmap_reserve(&fs->flows, 4 * (hmap_count(&fs->flows) + n));
+}
+
 static uint32_t
 xf_flow_hash(uint8_t table_id, uint16_t priority, const struct minimatch *match)
 {
@@ -195,6 +204,7 @@ put__(struct xf_flowsync *fs, uint64_t cookie, uint8_t table_id,
         flow->table_id = table_id;
         flow->priority = priority;
         flow->match = *match;
+        flow->fresh = true;
         hmap_insert(&fs->flows, &flow->node, hash);
     }
     flow->ofpacts = ofpacts;
@@ -546,7 +556,9 @@ xf_flowsync_run(struct xf_flowsync *fs)
             }
             init_flow_mod(&fms[n_fms++], flow, (flow->removing
                                                 ? OFPFC_DELETE_STRICT
+                                                : flow->fresh ? OFPFC_ADD
                                                 : OFPFC_MODIFY_STRICT));
+            flow->fresh = false;
         }
 
         COVERAGE_ADD(xenflow_flow_mod, n_fms);

@@ -110,6 +110,7 @@ void xf_flowsync_mark_stale(struct xf_flowsync *,
 size_t xf_flowsync_sweep(struct xf_flowsync *);
 void xf_flowsync_clear(struct xf_flowsync *);
 
+void xf_flowsync_reserve(struct xf_flowsync *, size_t n);
 void xf_flowsync_run(struct xf_flowsync *);
 void xf_flowsync_wait(struct xf_flowsync *);
 void xf_flowsync_resync(struct xf_flowsync *);

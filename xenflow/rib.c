@@ -63,6 +63,16 @@ intern_dev(struct xf_rib *rib, const char *dev)
     return node->name;
 }
 
+/* Prepares 'rib' for 'n' more routes: a bulk load sizes the hash table once
+ * and at a quarter of the usual load, so that looking up each new prefix
+ * (a cache miss per node visited, with a million routes) visits fewer
+ * nodes. */
+void
+xf_rib_reserve_routes(struct xf_rib *rib, size_t n)
+{
+    hmap_reserve(&rib->routes, 4 * (hmap_count(&rib->routes) + n));
+}
+
 struct xf_route *
 xf_rib_route_find(const struct xf_rib *rib, const struct xf_prefix *prefix)
 {

@@ -72,6 +72,7 @@ struct xf_rib {
 void xf_rib_init(struct xf_rib *);
 void xf_rib_destroy(struct xf_rib *);
 
+void xf_rib_reserve_routes(struct xf_rib *, size_t n);
 struct xf_route *xf_rib_route_find(const struct xf_rib *,
                                    const struct xf_prefix *);
 struct xf_route *xf_rib_route_set(struct xf_rib *, const struct xf_prefix *,

@@ -1449,8 +1449,16 @@ load_job_run(void)
     } else if (job->file) {
         char *error = load_job_read(job, r);
         if (!error) {
-            if (!job->file && job->replace) {
-                xf_rib_mark_stale(&r->rib);
+            if (!job->file) {
+                /* Read and checked: size the tables once for all of it. */
+                struct xf_flowsync *fs = router_flows(r);
+                xf_rib_reserve_routes(&r->rib, job->n);
+                if (fs) {
+                    xf_flowsync_reserve(fs, job->n);
+                }
+                if (job->replace) {
+                    xf_rib_mark_stale(&r->rib);
+                }
             }
             return;
         }
