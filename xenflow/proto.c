@@ -345,6 +345,41 @@ error:;
     return e;
 }
 
+/* Parses route 'text', in the syntax of "ovs-appctl xenflow/route-add"
+ * after the router ("PREFIX [via GATEWAY] [dev INTERFACE]..."), into
+ * 'spec'.  One JSON string per route instead of three objects: the compact
+ * form a client uses for large snapshots when the server offers it. */
+static char *
+parse_route_text(const char *text, struct xf_route_spec *spec)
+{
+    const char *words[2 + 4 * XF_MAX_NEXTHOPS + 1];
+    char *copy = xstrdup(text);
+    char *save_ptr = NULL;
+    char *error = NULL;
+    int n = 0;
+
+    spec->n_nexthops = 0;
+    for (char *w = strtok_r(copy, " ", &save_ptr); w;
+         w = strtok_r(NULL, " ", &save_ptr)) {
+        if (n >= ARRAY_SIZE(words)) {
+            error = xstrdup("too many words");
+            break;
+        }
+        words[n++] = w;
+    }
+    if (!error) {
+        error = xf_route_spec_parse(n, words, spec);
+    }
+    if (error) {
+        char *e = xasprintf("route \"%s\": %s", text, error);
+        free(error);
+        xf_route_spec_destroy(spec);
+        error = e;
+    }
+    free(copy);
+    return error;
+}
+
 /* Checks the types of neighbour 'json'. */
 static char *
 check_neigh(const struct json *json, const char *member, size_t idx,
@@ -413,6 +448,8 @@ xf_proto_parse_update(const struct json *params, size_t max_entries,
     }
     const struct json *routes = get_member(obj, "update", "routes",
                                            JSON_ARRAY, false, &error);
+    const struct json *rt = get_member(obj, "update", "routes-text",
+                                       JSON_ARRAY, false, &error);
     const struct json *rw = get_member(obj, "update", "routes-withdrawn",
                                        JSON_ARRAY, false, &error);
     const struct json *neighs = get_member(obj, "update", "neighbors",
@@ -423,7 +460,9 @@ xf_proto_parse_update(const struct json *params, size_t max_entries,
         return error;
     }
 
-    size_t n_routes = routes ? routes->array.n : 0;
+    size_t n_json_routes = routes ? routes->array.n : 0;
+    size_t n_text_routes = rt ? rt->array.n : 0;
+    size_t n_routes = n_json_routes + n_text_routes;
     size_t n_rw = rw ? rw->array.n : 0;
     size_t n_neighs = neighs ? neighs->array.n : 0;
     size_t n_nw = nw ? nw->array.n : 0;
@@ -436,8 +475,11 @@ xf_proto_parse_update(const struct json *params, size_t max_entries,
 
     /* First the structure of every entry, so that a request with a type
      * error changes nothing. */
-    for (size_t i = 0; !error && i < n_routes; i++) {
+    for (size_t i = 0; !error && i < n_json_routes; i++) {
         error = check_route(routes->array.elems[i], i);
+    }
+    if (!error && rt) {
+        error = check_elements(rt, "routes-text", JSON_STRING);
     }
     if (!error && rw) {
         error = check_elements(rw, "routes-withdrawn", JSON_STRING);
@@ -455,9 +497,18 @@ xf_proto_parse_update(const struct json *params, size_t max_entries,
 
     /* Then the values, entry by entry. */
     u->routes = xmalloc(MAX(n_routes, 1) * sizeof *u->routes);
-    for (size_t i = 0; i < n_routes; i++) {
+    for (size_t i = 0; i < n_json_routes; i++) {
         char *e = parse_route(routes->array.elems[i],
                               &u->routes[u->n_routes]);
+        if (e) {
+            svec_add_nocopy(&u->errors, e);
+        } else {
+            u->n_routes++;
+        }
+    }
+    for (size_t i = 0; i < n_text_routes; i++) {
+        char *e = parse_route_text(json_string(rt->array.elems[i]),
+                                   &u->routes[u->n_routes]);
         if (e) {
             svec_add_nocopy(&u->errors, e);
         } else {

@@ -537,6 +537,7 @@ handle_hello(struct session *s, const struct jsonrpc_msg *req)
                     json_integer_create(XF_PROTO_MAX_BATCH));
     json_object_put(result, "probe-interval", json_integer_create(probe_ms));
     json_object_put(result, "max-message", json_integer_create(max_message));
+    json_object_put(result, "routes-text", json_boolean_create(true));
     json_object_put(result, "interfaces", mapped);
     json_object_put(result, "unmapped", unmapped);
     jsonrpc_send(s->rpc, jsonrpc_create_reply(result, req->id));

@@ -94,6 +94,7 @@ struct ct_table {
     size_t n_cands[CT_N_SOURCES];
     size_t n_neighs;            /* Present neighbours. */
     uint64_t n_nexthops_dropped;
+    bool text_routes;           /* Server takes "routes-text". */
 };
 
 static const char *const source_names[CT_N_SOURCES] = {
@@ -895,6 +896,41 @@ route_to_json(const struct ct_route *route, size_t *bytes)
     return obj;
 }
 
+/* Returns 'route' as one "routes-text" string ("PREFIX via GW dev DEV..."),
+ * or NULL if its next hops cannot be written that way unambiguously (a
+ * next hop without an interface). */
+static struct json *
+route_to_text(const struct ct_route *route, size_t *bytes)
+{
+    const struct ct_cand *best = route_best(route);
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    xf_prefix_format(&route->prefix, &s);
+    for (size_t i = 0; i < best->n_nexthops; i++) {
+        const struct ct_nexthop *nh = &best->nexthops[i];
+        if (!nh->dev) {
+            ds_destroy(&s);
+            return NULL;
+        }
+        if (nh->has_gw) {
+            ds_put_cstr(&s, " via ");
+            xf_addr_format(&nh->gw, &s);
+        }
+        ds_put_format(&s, " dev %s", nh->dev);
+    }
+    *bytes += s.length + 8;
+    return json_string_create_nocopy(ds_steal_cstr(&s));
+}
+
+/* Whether updates may carry routes as "routes-text" strings (the server
+ * said so in its hello result): a third of the JSON objects for the server
+ * to decode. */
+void
+ct_set_text_routes(struct ct_table *t, bool text_routes)
+{
+    t->text_routes = text_routes;
+}
+
 static struct json *
 neigh_to_json(const struct ct_neigh *neigh, bool withdrawn, size_t *bytes)
 {
@@ -929,6 +965,7 @@ ct_next_update(struct ct_table *t, size_t max_entries, size_t max_bytes,
                struct ct_update_counts *counts)
 {
     struct json *routes = json_array_create_empty();
+    struct json *routes_text = json_array_create_empty();
     struct json *routes_withdrawn = json_array_create_empty();
     struct json *neighs = json_array_create_empty();
     struct json *neighs_withdrawn = json_array_create_empty();
@@ -944,7 +981,13 @@ ct_next_update(struct ct_table *t, size_t max_entries, size_t max_bytes,
         if (e->type == CT_ROUTE) {
             struct ct_route *route = CONTAINER_OF(e, struct ct_route, e);
             if (route_best(route)) {
-                json_array_add(routes, route_to_json(route, &bytes));
+                struct json *text = (t->text_routes
+                                     ? route_to_text(route, &bytes) : NULL);
+                if (text) {
+                    json_array_add(routes_text, text);
+                } else {
+                    json_array_add(routes, route_to_json(route, &bytes));
+                }
                 route->e.announced = true;
                 counts->routes++;
             } else {
@@ -974,6 +1017,7 @@ ct_next_update(struct ct_table *t, size_t max_entries, size_t max_bytes,
 
     struct json *params = json_object_create();
     add_member(params, "routes", routes);
+    add_member(params, "routes-text", routes_text);
     add_member(params, "routes-withdrawn", routes_withdrawn);
     add_member(params, "neighbors", neighs);
     add_member(params, "neighbors-withdrawn", neighs_withdrawn);

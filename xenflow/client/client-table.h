@@ -145,6 +145,7 @@ struct ct_update_counts {
 
 void ct_snapshot_start(struct ct_table *);
 enum ct_pending ct_pending(const struct ct_table *);
+void ct_set_text_routes(struct ct_table *, bool);
 struct json *ct_next_update(struct ct_table *, size_t max_entries,
                             size_t max_bytes, struct ct_update_counts *);
 void ct_snapshot_finish(struct ct_table *);

@@ -390,6 +390,13 @@ handle_hello_reply(struct client *c, const struct json *result)
         c->max_update_bytes = max_message / 2;
     }
 
+    /* A server that offers it gets routes as compact "routes-text". */
+    const struct json *text = (result && result->type == JSON_OBJECT
+                               ? shash_find_data(json_object(result),
+                                                 "routes-text")
+                               : NULL);
+    ct_set_text_routes(c->table, text && text->type == JSON_TRUE);
+
     /* Probe at the server's interval: it drops sessions silent for three
      * of them. */
     int64_t probe = get_int(result, "probe-interval", 0);
