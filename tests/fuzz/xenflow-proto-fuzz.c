@@ -173,6 +173,7 @@ fuzz_update(const struct json *params, size_t max_entries,
     } else {
         const struct json *obj = params->array.elems[0];
         size_t total = (array_n(obj, "routes")
+                        + array_n(obj, "routes-text")
                         + array_n(obj, "routes-withdrawn")
                         + array_n(obj, "neighbors")
                         + array_n(obj, "neighbors-withdrawn"));
