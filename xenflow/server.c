@@ -120,7 +120,10 @@ struct session {
     struct ovs_list node;       /* In 'sessions'. */
     unsigned int id;
     struct jsonrpc *rpc;
-    struct stream *stream;      /* Owned by 'rpc'; for the peer identity. */
+    struct stream *stream;      /* Owned by 'rpc', which closes it on any
+                                 * error: only read while 'rpc' is known
+                                 * healthy (in handle_hello()). */
+    char *peer_id;              /* Certificate CN, copied at hello. */
     char *name;                 /* Remote, for logs. */
     bool is_ssl;
     enum session_state state;
@@ -330,6 +333,7 @@ session_close(struct session *s, const char *why)
     free(s->router);
     free(s->client);
     free(s->name);
+    free(s->peer_id);
     free(s->last_error);
     free(s);
 }
@@ -470,6 +474,8 @@ handle_hello(struct session *s, const struct jsonrpc_msg *req)
 
     struct xf_router *r = xf_router_find(hello.router);
     const char *peer = stream_get_peer_id(s->stream);
+    free(s->peer_id);
+    s->peer_id = nullable_xstrdup(peer);
     if (!r) {
         send_error(s, req->id, "unknown router", "no XenFlow router is "
                    "named %s here", hello.router);
@@ -994,7 +1000,7 @@ cmd_clients(struct unixctl_conn *conn, int argc, const char *argv[],
     long long int now = time_msec();
     const struct session *s;
     LIST_FOR_EACH (s, node, &sessions) {
-        const char *peer = stream_get_peer_id(s->stream);
+        const char *peer = s->peer_id;
 
         table_add_row(&t);
         xf_table_add_int(&t, s->id);
