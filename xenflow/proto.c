@@ -352,21 +352,12 @@ error:;
 static char *
 parse_route_text(const char *text, struct xf_route_spec *spec)
 {
-    const char *words[2 + 4 * XF_MAX_NEXTHOPS + 1];
+    const char *words[XF_MAX_WORDS];
     char *copy = xstrdup(text);
-    char *save_ptr = NULL;
-    char *error = NULL;
-    int n = 0;
+    int n = xf_split_words(copy, words);
+    char *error = n < 0 ? xstrdup("too many words") : NULL;
 
     spec->n_nexthops = 0;
-    for (char *w = strtok_r(copy, " ", &save_ptr); w;
-         w = strtok_r(NULL, " ", &save_ptr)) {
-        if (n >= ARRAY_SIZE(words)) {
-            error = xstrdup("too many words");
-            break;
-        }
-        words[n++] = w;
-    }
     if (!error) {
         error = xf_route_spec_parse(n, words, spec);
     }

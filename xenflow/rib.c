@@ -238,6 +238,25 @@ is_valid_dev(const char *s)
     return len > 0 && len < 64 && !strpbrk(s, " \t\n,=/\"'");
 }
 
+/* Splits 's' in place at white space into 'words'.  Returns the number of
+ * words, or -1 if there are more than XF_MAX_WORDS (then no route or
+ * neighbour spec can be right). */
+int
+xf_split_words(char *s, const char *words[XF_MAX_WORDS])
+{
+    char *save_ptr = NULL;
+    int n = 0;
+
+    for (char *w = strtok_r(s, " \t\r\n", &save_ptr); w;
+         w = strtok_r(NULL, " \t\r\n", &save_ptr)) {
+        if (n >= XF_MAX_WORDS) {
+            return -1;
+        }
+        words[n++] = w;
+    }
+    return n;
+}
+
 /* Parses "PREFIX NEXTHOP..." from 'argv' (with 'argc' words), where each
  * NEXTHOP is "via GATEWAY [dev INTERFACE]" or, for a directly connected
  * prefix, "dev INTERFACE".  Several next hops make an ECMP route.  Returns

@@ -106,6 +106,11 @@ struct xf_route_spec {
     size_t n_nexthops;
 };
 
+/* Most words in one route or neighbour line: a keyword, the prefix, and
+ * "via GATEWAY dev INTERFACE" per next hop. */
+#define XF_MAX_WORDS (2 + 4 * XF_MAX_NEXTHOPS)
+int xf_split_words(char *s, const char *words[XF_MAX_WORDS]);
+
 char *xf_route_spec_parse(int argc, const char *argv[],
                           struct xf_route_spec *) OVS_WARN_UNUSED_RESULT;
 void xf_route_spec_destroy(struct xf_route_spec *);

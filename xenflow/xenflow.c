@@ -1320,16 +1320,10 @@ static char *
 parse_load_line(const struct xf_router *r, char *line,
                 struct load_entry *e)
 {
-    const char *words[2 + 4 * XF_MAX_NEXTHOPS + 1];
-    int n = 0;
-    char *save_ptr = NULL;
-
-    for (char *w = strtok_r(line, " \t\r\n", &save_ptr); w;
-         w = strtok_r(NULL, " \t\r\n", &save_ptr)) {
-        if (n >= ARRAY_SIZE(words)) {
-            return xstrdup("too many words");
-        }
-        words[n++] = w;
+    const char *words[XF_MAX_WORDS];
+    int n = xf_split_words(line, words);
+    if (n < 0) {
+        return xstrdup("too many words");
     }
 
     char *error;
