@@ -405,3 +405,70 @@ xf_iface_conf_destroy(struct xf_iface_conf *ic)
     free(ic->router);
     free(ic->addrs);
 }
+
+/* The client channel: other_config of the Open_vSwitch table. */
+
+/* Returns the value of 'key' in 'cfg' if it is an integer from 'min' to
+ * 'max', otherwise reports the problem (if the key is there) and returns
+ * 'dflt'. */
+static unsigned int
+get_uint_key(const struct smap *cfg, const char *key, unsigned int min,
+             unsigned int max, unsigned int dflt, struct svec *errors)
+{
+    const char *s = smap_get(cfg, key);
+    unsigned int value;
+
+    if (!s) {
+        return dflt;
+    } else if (!parse_uint(s, min, max, &value)) {
+        add_error(errors, "Open_vSwitch: other_config:%s=\"%s\" is not an "
+                  "integer from %u to %u; using the default, %u",
+                  key, s, min, max, dflt);
+        return dflt;
+    }
+    return value;
+}
+
+/* Parses the client channel's keys into 'conf', which the caller must free
+ * with xf_server_conf_destroy().  A bad value takes its default; a listener
+ * that is not a passive remote is left out.  Each problem goes to
+ * 'errors'. */
+void
+xf_server_conf_parse(const struct smap *cfg, struct xf_server_conf *conf,
+                     struct svec *errors)
+{
+    conf->grace = get_uint_key(cfg, XF_KEY_CLIENT_GRACE, 0, 86400, 30,
+                               errors);
+    conf->max_message = get_uint_key(cfg, XF_KEY_CLIENT_MAX_MESSAGE, 4096,
+                                     1 << 30, 16 << 20, errors);
+    conf->rate = get_uint_key(cfg, XF_KEY_CLIENT_RATE, 1, 1000000, 2000,
+                              errors);
+    conf->probe = get_uint_key(cfg, XF_KEY_CLIENT_PROBE, 1000, 3600000,
+                               5000, errors);
+
+    /* Listeners, separated by spaces or commas. */
+    sset_init(&conf->listen);
+    const char *listen = smap_get(cfg, XF_KEY_LISTEN);
+    if (listen) {
+        char *copy = xstrdup(listen);
+        char *save_ptr = NULL;
+        for (char *name = strtok_r(copy, " ,", &save_ptr); name;
+             name = strtok_r(NULL, " ,", &save_ptr)) {
+            if (strncmp(name, "pssl:", 5) && strncmp(name, "ptcp:", 5)
+                && strncmp(name, "punix:", 6)) {
+                add_error(errors, "Open_vSwitch: other_config:%s: \"%s\" "
+                          "is not a passive remote (pssl:, ptcp: or "
+                          "punix:); ignored", XF_KEY_LISTEN, name);
+            } else {
+                sset_add(&conf->listen, name);
+            }
+        }
+        free(copy);
+    }
+}
+
+void
+xf_server_conf_destroy(struct xf_server_conf *conf)
+{
+    sset_destroy(&conf->listen);
+}

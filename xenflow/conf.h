@@ -31,6 +31,7 @@
 
 #include "openvswitch/shash.h"
 #include "openvswitch/types.h"
+#include "sset.h"
 #include "xenflow/addr.h"
 
 struct smap;
@@ -50,6 +51,13 @@ struct svec;
 #define XF_IFACE_ROUTER "xenflow-router"        /* Router of a VM port. */
 #define XF_IFACE_MAC "xenflow-mac"              /* Router interface MAC. */
 #define XF_IFACE_ADDRESSES "xenflow-addresses"  /* Router iface addresses. */
+
+/* Open_vSwitch other_config keys: the xenflow-client channel. */
+#define XF_KEY_LISTEN "xenflow-listen"          /* Passive remotes. */
+#define XF_KEY_CLIENT_GRACE "xenflow-client-grace"      /* Seconds. */
+#define XF_KEY_CLIENT_MAX_MESSAGE "xenflow-client-max-message" /* Bytes. */
+#define XF_KEY_CLIENT_RATE "xenflow-client-rate"        /* Requests/s. */
+#define XF_KEY_CLIENT_PROBE "xenflow-client-probe"      /* Milliseconds. */
 
 /* Defaults for a router's limits. */
 #define XF_DEFAULT_MAX_ROUTES 2000000
@@ -100,6 +108,19 @@ bool xf_iface_conf_parse(const char *br_name, const char *iface_name,
                          const struct smap *other_config,
                          struct xf_iface_conf *, struct svec *errors);
 void xf_iface_conf_destroy(struct xf_iface_conf *);
+
+/* The client channel's configuration. */
+struct xf_server_conf {
+    struct sset listen;         /* "pssl:...", "ptcp:..." or "punix:...". */
+    unsigned int grace;         /* Seconds. */
+    unsigned int max_message;   /* Bytes. */
+    unsigned int rate;          /* Requests per second per session. */
+    unsigned int probe;         /* Milliseconds. */
+};
+
+void xf_server_conf_parse(const struct smap *ovs_other_config,
+                          struct xf_server_conf *, struct svec *errors);
+void xf_server_conf_destroy(struct xf_server_conf *);
 
 bool xf_parse_bool(const char *s, bool *value);
 

@@ -41,6 +41,7 @@
 #include "unixctl.h"
 #include "util.h"
 #include "xenflow/appctl.h"
+#include "xenflow/conf.h"
 #include "xenflow/model.h"
 #include "xenflow/proto.h"
 #include "xenflow/rib.h"
@@ -53,17 +54,10 @@ COVERAGE_DEFINE(xenflow_client_request);
 COVERAGE_DEFINE(xenflow_client_error);
 COVERAGE_DEFINE(xenflow_client_withdraw);
 
-/* Configuration (other_config of the Open_vSwitch table). */
-#define KEY_LISTEN "xenflow-listen"
-#define KEY_GRACE "xenflow-client-grace"
-#define KEY_MAX_MESSAGE "xenflow-client-max-message"
-#define KEY_RATE "xenflow-client-rate"
-#define KEY_PROBE "xenflow-client-probe"
-
-#define DEFAULT_GRACE 30                 /* Seconds. */
-#define DEFAULT_MAX_MESSAGE (16 << 20)   /* Bytes. */
-#define DEFAULT_RATE 2000                /* Requests per second. */
-#define DEFAULT_PROBE 5000               /* Milliseconds. */
+static long long int grace_ms;
+static unsigned int max_message;
+static unsigned int rate_limit;
+static unsigned int probe_ms;
 
 /* Most requests handled per session, and most route and neighbour entries
  * over all sessions, per main-loop iteration, so that a client's snapshot
@@ -80,10 +74,6 @@ static size_t run_entries;      /* Entries handled in this iteration. */
 /* Most per-entry errors quoted back in one reply. */
 #define MAX_ERRORS_QUOTED 10
 
-static long long int grace_ms = DEFAULT_GRACE * 1000LL;
-static unsigned int max_message = DEFAULT_MAX_MESSAGE;
-static unsigned int rate_limit = DEFAULT_RATE;
-static unsigned int probe_ms = DEFAULT_PROBE;
 
 /* Passive remotes, by name ("pssl:6653"). */
 static struct shash listeners = SHASH_INITIALIZER(&listeners);
@@ -191,83 +181,28 @@ link_get(const char *router)
 
 /* Configuration. */
 
-static void
-add_conf_error(struct svec *errors, const char *format, ...)
-    OVS_PRINTF_FORMAT(2, 3);
-
-static void
-add_conf_error(struct svec *errors, const char *format, ...)
-{
-    va_list args;
-
-    va_start(args, format);
-    svec_add_nocopy(errors, xvasprintf(format, args));
-    va_end(args);
-}
-
-static unsigned int
-get_uint_key(const struct smap *cfg, const char *key, unsigned int min,
-             unsigned int max, unsigned int dflt, struct svec *errors)
-{
-    const char *s = smap_get(cfg, key);
-    unsigned int value;
-
-    if (!s) {
-        return dflt;
-    } else if (!str_to_uint(s, 10, &value) || value < min || value > max) {
-        add_conf_error(errors, "Open_vSwitch: other_config:%s=\"%s\" is not "
-                       "an integer from %u to %u; using the default, %u",
-                       key, s, min, max, dflt);
-        return dflt;
-    }
-    return value;
-}
-
-/* Applies the server's keys from the Open_vSwitch table's 'other_config'.
- * Problems go to 'errors'; a bad key takes its default, a bad listener is
- * left out (and retried at the next reconfiguration). */
+/* Applies the server's keys from the Open_vSwitch table's 'other_config'
+ * (parsed by conf.c).  Problems go to 'errors'; a listener that cannot be
+ * opened is reported and retried at the next reconfiguration. */
 void
 xf_server_reconfigure(const struct smap *cfg, struct svec *errors)
 {
-    grace_ms = get_uint_key(cfg, KEY_GRACE, 0, 86400, DEFAULT_GRACE,
-                            errors) * 1000LL;
-    max_message = get_uint_key(cfg, KEY_MAX_MESSAGE, 4096, 1 << 30,
-                               DEFAULT_MAX_MESSAGE, errors);
-    rate_limit = get_uint_key(cfg, KEY_RATE, 1, 1000000, DEFAULT_RATE,
-                              errors);
-    probe_ms = get_uint_key(cfg, KEY_PROBE, 1000, 3600000, DEFAULT_PROBE,
-                            errors);
+    struct xf_server_conf conf;
+
+    xf_server_conf_parse(cfg, &conf, errors);
+    grace_ms = conf.grace * 1000LL;
+    max_message = conf.max_message;
+    rate_limit = conf.rate;
+    probe_ms = conf.probe;
 
     struct session *s;
     LIST_FOR_EACH (s, node, &sessions) {
         token_bucket_set(&s->bucket, rate_limit, rate_limit * 1000);
     }
 
-    /* Listeners: "pssl:PORT[:IP]", "ptcp:..." or "punix:PATH", separated by
-     * spaces or commas. */
-    struct sset wanted = SSET_INITIALIZER(&wanted);
-    const char *listen = smap_get(cfg, KEY_LISTEN);
-    if (listen) {
-        char *copy = xstrdup(listen);
-        char *save_ptr = NULL;
-        for (char *name = strtok_r(copy, " ,", &save_ptr); name;
-             name = strtok_r(NULL, " ,", &save_ptr)) {
-            if (strncmp(name, "pssl:", 5) && strncmp(name, "ptcp:", 5)
-                && strncmp(name, "punix:", 6)) {
-                add_conf_error(errors, "Open_vSwitch: other_config:%s: "
-                               "\"%s\" is not a passive remote (pssl:, "
-                               "ptcp: or punix:); ignored", KEY_LISTEN,
-                               name);
-            } else {
-                sset_add(&wanted, name);
-            }
-        }
-        free(copy);
-    }
-
     struct shash_node *node;
     SHASH_FOR_EACH_SAFE (node, &listeners) {
-        if (!sset_contains(&wanted, node->name)) {
+        if (!sset_contains(&conf.listen, node->name)) {
             VLOG_INFO("%s: no longer listening for xenflow clients",
                       node->name);
             pstream_close(node->data);
@@ -275,29 +210,31 @@ xf_server_reconfigure(const struct smap *cfg, struct svec *errors)
         }
     }
     const char *name;
-    SSET_FOR_EACH (name, &wanted) {
+    SSET_FOR_EACH (name, &conf.listen) {
         if (shash_find(&listeners, name)) {
             continue;
         }
         if (!strncmp(name, "pssl:", 5) && !stream_ssl_is_configured()) {
-            add_conf_error(errors, "Open_vSwitch: other_config:%s: %s: "
-                           "SSL is not configured (ovs-vsctl set-ssl "
-                           "PRIVATE-KEY CERTIFICATE CA-CERT); not "
-                           "listening", KEY_LISTEN, name);
+            svec_add_nocopy(errors, xasprintf(
+                                "Open_vSwitch: other_config:%s: %s: SSL is "
+                                "not configured (ovs-vsctl set-ssl "
+                                "PRIVATE-KEY CERTIFICATE CA-CERT); not "
+                                "listening", XF_KEY_LISTEN, name));
             continue;
         }
         struct pstream *pstream;
         int error = pstream_open(name, &pstream, DSCP_DEFAULT);
         if (error) {
-            add_conf_error(errors, "Open_vSwitch: other_config:%s: %s: "
-                           "cannot listen (%s)", KEY_LISTEN, name,
-                           ovs_strerror(error));
+            svec_add_nocopy(errors, xasprintf(
+                                "Open_vSwitch: other_config:%s: %s: cannot "
+                                "listen (%s)", XF_KEY_LISTEN, name,
+                                ovs_strerror(error)));
         } else {
             VLOG_INFO("%s: listening for xenflow clients", name);
             shash_add(&listeners, name, pstream);
         }
     }
-    sset_destroy(&wanted);
+    xf_server_conf_destroy(&conf);
 }
 
 /* Sessions. */
@@ -735,7 +672,7 @@ static void
 session_close_oversized(struct session *s)
 {
     char *why = xasprintf("message exceeds %u bytes (other_config:%s)",
-                          max_message, KEY_MAX_MESSAGE);
+                          max_message, XF_KEY_CLIENT_MAX_MESSAGE);
     s->n_errors++;
     COVERAGE_INC(xenflow_client_error);
     session_set_error(s, why);
@@ -1025,7 +962,7 @@ cmd_clients(struct unixctl_conn *conn, int argc, const char *argv[],
     struct ds out = DS_EMPTY_INITIALIZER;
     ds_put_cstr(&out, "Listeners:");
     if (shash_is_empty(&listeners)) {
-        ds_put_format(&out, " none (set other_config:%s)", KEY_LISTEN);
+        ds_put_format(&out, " none (set other_config:%s)", XF_KEY_LISTEN);
     }
     const struct shash_node **nodes = shash_sort(&listeners);
     for (size_t i = 0; i < shash_count(&listeners); i++) {
