@@ -392,14 +392,24 @@ router_promote(struct xf_router *r)
     if (!router_over_limit(r)) {
         return;
     }
+    /* Stop as soon as the router is full again, rather than walk every
+     * route after every removal. */
     HMAP_FOR_EACH (route, node, &r->rib.routes) {
         if (!route->installed) {
             router_install_route(r, route);
+            if (r->n_routes_installed >= r->limits.max_routes
+                || !router_has_flow_room(r)) {
+                break;
+            }
         }
     }
     HMAP_FOR_EACH (neigh, node, &r->rib.neighs) {
         if (!neigh->installed) {
             router_install_neigh(r, neigh);
+            if (r->n_neighs_installed >= r->limits.max_neighbors
+                || !router_has_flow_room(r)) {
+                break;
+            }
         }
     }
 }
