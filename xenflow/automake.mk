@@ -103,6 +103,13 @@ check-upstream-subset: all $(check_DATA) tests/atconfig tests/atlocal \
 check-upstream: all
 	$(MAKE) check
 
+# What the packages ship (debian/rules, rhel/*.spec): ovs-vswitchd and
+# xenflow-client, not the rest of upstream's programs.  Generated headers
+# first, as "all" would make them.
+xenflow-programs: $(BUILT_SOURCES)
+	$(MAKE) $(AM_MAKEFLAGS) vswitchd/ovs-vswitchd \
+		$(filter xenflow/%,$(bin_PROGRAMS))
+
 .PHONY: check-xenflow check-xenflow-system check-upstream-subset \
-	check-upstream
+	check-upstream xenflow-programs
 include xenflow/client/automake.mk
