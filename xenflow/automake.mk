@@ -53,7 +53,8 @@ XENFLOW_SYSTEM_TESTSUITE_AT = \
 	tests/xenflow/xenflow-macros.at \
 	tests/xenflow/xenflow-system.at \
 	tests/xenflow/xenflow-system-client.at \
-	tests/xenflow/xenflow-system-frr.at
+	tests/xenflow/xenflow-system-frr.at \
+	tests/xenflow/xenflow-system-dpdk.at
 XENFLOW_TESTSUITE = $(srcdir)/tests/xenflow-testsuite
 XENFLOW_SYSTEM_TESTSUITE = $(srcdir)/tests/xenflow-system-testsuite
 EXTRA_DIST += $(XENFLOW_TESTSUITE_AT) $(XENFLOW_SYSTEM_TESTSUITE_AT)
