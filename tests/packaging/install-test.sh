@@ -78,24 +78,26 @@ for p in xenflow-switch xenflow-switch-dpdk xenflow-client; do
 done
 
 # Runs a command in the chroot, with /proc, /sys and /dev, and the host's
-# network (apt).  Mounts live in a private mount namespace: they go away
-# with it.
+# network (apt; downloaded packages are kept in $pkgdir/apt-cache for the
+# next run).  Mounts live in a private mount namespace: they go away with it.
 in_root() {
-    unshare --mount --fork -- sh -c '
+    unshare --mount --fork 9>&- -- sh -c '
         r=$1; shift
         mount -t proc proc "$r/proc"
         mount -t sysfs sysfs "$r/sys"
         mount --rbind /dev "$r/dev"
+        mount --bind "$0" "$r/var/cache/apt/archives"
         exec chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
             HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"' \
-        sh "$root" "$@"
+        "$pkgdir/apt-cache" "$root" "$@"
 }
 
 # Runs a shell script in the chroot inside fresh network and PID namespaces:
 # the daemons it starts see only a loopback device and their own tap
-# devices, and die with the namespace when the script ends.
+# devices, and die with the namespace when the script ends.  They do not
+# inherit the lock (fd 9).
 in_ns() {
-    flock "$lock" unshare --mount --net --pid --fork --kill-child -- sh -c '
+    unshare --mount --net --pid --fork --kill-child 9>&- -- sh -c '
         r=$1; shift
         mount -t proc proc "$r/proc"
         mount -t sysfs sysfs "$r/sys"
@@ -143,7 +145,7 @@ cp /etc/resolv.conf "$root/etc/resolv.conf"
 # Package scripts must not start daemons outside the namespaces.
 printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
 chmod 755 "$root/usr/sbin/policy-rc.d"
-mkdir -p "$root/debs"
+mkdir -p "$root/debs" "$pkgdir/apt-cache/partial"
 cp "$debs"/xenflow-*.deb "$root/debs/"
 
 apt_in_root update
@@ -165,8 +167,13 @@ for t in Open_vSwitch:external_ids,other_config \
         | sort
 done'
 start_ovs='/etc/init.d/openvswitch-switch start >/dev/null
-ovs-vsctl --timeout=30 wait-until Open_vSwitch . cur_cfg{>=}1'
+ovs-vsctl --timeout=30 sync'
 stop_ovs='/etc/init.d/openvswitch-switch stop >/dev/null'
+
+# From here on daemons run: take the machine's system-test lock (once, so
+# that our steps do not queue behind other runs one by one).
+exec 9> "$lock"
+flock 9
 
 # 2. The stock switch and an existing database.
 log "stock daemon: start (distro init script), configure, record"

@@ -1,0 +1,167 @@
+# Helpers for the forwarding benchmarks (sourced, not run): a private
+# ovsdb-server and ovs-vswitchd whose userspace datapath lives in its own
+# network namespace, namespaces and veths for hosts and router VMs, and the
+# measurements (ping RTT, iperf3 TCP and 64-byte UDP) with their table.
+#
+# The caller sets 'work' (a scratch directory, OVS_RUNDIR etc. point there),
+# 'schema' and PATH, 'have_iperf' (yes/no), and removes what it made with
+# netns_cleanup (e.g. from an EXIT trap).
+
+# bench_options DEFAULT-BUILDDIR "$@": the one option, --builddir DIR
+# (upstream's build tree; else DEFAULT-BUILDDIR), and root.
+bench_options() {
+    builddir=$1
+    shift
+    while [ $# -gt 0 ]; do
+        case $1 in
+            --builddir) builddir=$(cd "$2" && pwd); shift 2 ;;
+            *) echo "usage: $0 [--builddir DIR]" >&2; exit 1 ;;
+        esac
+    done
+    [ "$(id -u)" = 0 ] || { echo "$0: needs root" >&2; exit 1; }
+}
+
+namespaces=()
+netns_cleanup() {
+    set +e
+    [ ! -f "$work/bg.pids" ] || kill $(cat "$work/bg.pids") 2>/dev/null
+    stop_switch
+    for ns in "${namespaces[@]}"; do ip netns del "$ns" 2>/dev/null; done
+    rm -rf "$work"
+}
+
+# start_switch NS [OVS-VSCTL-ARGS...]: ovsdb-server, and ovs-vswitchd in
+# its own namespace NS, so that the userspace datapath's tap devices
+# (ovs-netdev, br0) stay private to this run.  OVS-VSCTL-ARGS go to the
+# database before the daemon starts (e.g. "-- set Open_vSwitch . ...").
+swns=
+start_switch() {
+    swns=$1
+    shift
+    [ -e "/run/netns/$swns" ] || add_ns "$swns"
+    rm -f "$work"/conf.db
+    ovsdb-tool create "$work/conf.db" "$schema"
+    quiet ovsdb-server --detach --no-chdir --pidfile --log-file -vconsole:off \
+                       --remote="punix:$work/db.sock"
+    ovs-vsctl --no-wait init "$@"
+    quiet ip netns exec "$swns" ovs-vswitchd --disable-system --detach \
+                       --no-chdir --pidfile --log-file -vconsole:off
+}
+
+# quiet COMMAND...: hides a daemon's "opened log file" chatter on success.
+quiet() {
+    "$@" 2> "$work/stderr" || { cat "$work/stderr" >&2; return 1; }
+}
+
+stop_daemon() {
+    local pidfile=$work/$1.pid pid
+    [ -f "$pidfile" ] || return 0
+    pid=$(cat "$pidfile")
+    ovs-appctl -t "$1" exit 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill "$pid" 2>/dev/null || true
+    rm -f "$pidfile"
+}
+
+stop_switch() {
+    stop_daemon ovs-vswitchd
+    stop_daemon ovsdb-server
+}
+
+add_ns() {
+    ip netns add "$1"
+    namespaces+=("$1")
+    ip -n "$1" link set lo up
+    ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+                                   net.ipv6.conf.default.disable_ipv6=1
+}
+
+# add_veth NAME NS PEERNS ADDR [MAC [GATEWAY]]: veth NAME in NS, its peer
+# "xfb-NAME" in PEERNS (the switch's or the router's namespace).
+add_veth() {
+    local name=$1 ns=$2 peerns=$3 addr=$4 mac=${5-} gw=${6-}
+    ip -n "$ns" link add "$name" type veth peer name "xfb-$name" netns "$peerns"
+    ip netns exec "$ns" ethtool -K "$name" tx off > /dev/null 2>&1 || true
+    [ -z "$mac" ] || ip -n "$ns" link set "$name" address "$mac"
+    ip -n "$ns" addr add "$addr" dev "$name"
+    ip -n "$ns" link set "$name" up
+    ip -n "$peerns" link set "xfb-$name" up
+    [ -z "$gw" ] || ip -n "$ns" route add default via "$gw"
+}
+
+add_bridge() {
+    ovs-vsctl add-br br0 -- set Bridge br0 datapath_type=netdev \
+        protocols=OpenFlow10,OpenFlow11,OpenFlow12,OpenFlow13,OpenFlow14,OpenFlow15 \
+        fail-mode=secure "$@"
+}
+
+# wait_until SECONDS COMMAND...
+wait_until() {
+    local n=$(( $1 * 20 )); shift
+    for _ in $(seq "$n"); do "$@" && return 0; sleep 0.05; done
+    echo "timed out waiting for: $*" >&2
+    return 1
+}
+xenflow_synced() {
+    [ "$(ovs-appctl xenflow/show --json | sed -n 's/.*"pending": \([0-9]*\).*/\1/p')" = 0 ]
+}
+router_present() { ovs-appctl xenflow/show | grep -q '^r1 '; }
+listening() { ip netns exec "$1" ss -Hltn 'sport = :5201' | grep -q .; }
+
+# rtt_ms NS IP COUNT: one RTT per line, in ms.
+rtt_ms() {
+    ip netns exec "$1" ping -n -c "$3" -i 0.05 -W 2 "$2" 2>/dev/null \
+        | sed -n 's/.* time=\([0-9.]*\) ms.*/\1/p' || true
+}
+median() {
+    sort -n | awk '{ v[NR] = $1 }
+        END { if (!NR) print "n/a";
+              else if (NR % 2) printf "%.3f\n", v[(NR + 1) / 2];
+              else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# iperf NS-CLIENT NS-SERVER SERVER-IP tcp|udp: prints Mbit/s (tcp) or kpps
+# received by the server (udp), or n/a.
+iperf() {
+    local cns=$1 sns=$2 ip=$3 mode=$4 spid
+    local sout=$work/iperf-$mode-server.json cout=$work/iperf-$mode-client.json
+    [ $have_iperf = yes ] || { echo n/a; return; }
+    timeout 60 ip netns exec "$sns" iperf3 -s -1 -J -B "$ip" > "$sout" 2>&1 &
+    spid=$!
+    echo "$spid" >> "$work/bg.pids"    # for cleanup: we run in a subshell
+    wait_until 5 listening "$sns" >&2 || { echo n/a; return; }
+    if [ "$mode" = tcp ]; then
+        timeout 30 ip netns exec "$cns" iperf3 -c "$ip" -t 5 -J > "$cout" 2>&1 || true
+    else
+        timeout 30 ip netns exec "$cns" iperf3 -c "$ip" -t 5 -u -b 0 -l 64 -J \
+            > "$cout" 2>&1 || true
+    fi
+    wait "$spid" 2>/dev/null || true
+    if [ "$mode" = tcp ]; then
+        jq -r '.end.sum_received.bits_per_second // empty
+               | . / 1e6 | . * 10 | round / 10' "$cout" 2>/dev/null | grep . \
+            || echo n/a
+    else
+        jq -r '.end.sum | select(.seconds > 0)
+               | (.packets - .lost_packets) / .seconds / 1e3 | . * 10 | round / 10' \
+            "$sout" 2>/dev/null | grep . || echo n/a
+    fi
+}
+
+# measure METHOD NS-CLIENT NS-SERVER SERVER-IP [ovs]: one table row.
+declare -A tcp udp first steady
+measure() {
+    local m=$1 cns=$2 sns=$3 ip=$4
+    [ "${5-}" != ovs ] || ovs-appctl dpctl/del-flows > /dev/null
+    first[$m]=$(rtt_ms "$cns" "$ip" 1 | median)
+    steady[$m]=$(rtt_ms "$cns" "$ip" 20 | median)
+    tcp[$m]=$(iperf "$cns" "$sns" "$ip" tcp)
+    udp[$m]=$(iperf "$cns" "$sns" "$ip" udp)
+}
+
+ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN {
+        if (a == "n/a" || b == "n/a" || b + 0 == 0) print "n/a";
+        else printf "%.2f\n", a / b }'
+}
+row() { printf '%-20s %12s %12s %14s %14s\n' "$@"; }
