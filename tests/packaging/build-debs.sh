@@ -77,5 +77,5 @@ ls -l "$out"/*.deb
 
 log "lintian"
 # Errors fail the build; warnings and informational tags are printed.
-lintian --fail-on error --info "$out"/*.changes
+lintian --fail-on error --display-info "$out"/*.changes
 echo "build-debs: lintian: no errors"
