@@ -146,7 +146,10 @@ cp /etc/resolv.conf "$root/etc/resolv.conf"
 printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
 chmod 755 "$root/usr/sbin/policy-rc.d"
 mkdir -p "$root/debs" "$pkgdir/apt-cache/partial"
-cp "$debs"/xenflow-*.deb "$root/debs/"
+# Fixed names: apt-get inside the chroot gets no shell to expand globs.
+for p in xenflow-switch xenflow-switch-dpdk xenflow-client; do
+    cp "$debs"/${p}_*.deb "$root/debs/$p.deb"
+done
 
 apt_in_root update
 apt_in_root install openvswitch-switch
@@ -166,8 +169,7 @@ for t in Open_vSwitch:external_ids,other_config \
     ovs-vsctl --format=csv --data=json --columns="${t#*:}" list "${t%%:*}" \
         | sort
 done'
-start_ovs='/etc/init.d/openvswitch-switch start >/dev/null
-ovs-vsctl --timeout=30 sync'
+start_ovs='/etc/init.d/openvswitch-switch start >/dev/null'
 stop_ovs='/etc/init.d/openvswitch-switch stop >/dev/null'
 
 # From here on daemons run: take the machine's system-test lock (once, so
@@ -191,7 +193,7 @@ ovs-vsctl add-br br0 -- set Bridge br0 datapath_type=netdev \
         external_ids:site=lab \
     -- set Port p1 qos=@q -- --id=@q create QoS type=linux-htb \
         other_config:max-rate=100000000 queues:0=@q0 \
-    -- --id=@q0 create Queue other_config:min-rate=1000000
+    -- --id=@q0 create Queue other_config:min-rate=1000000 >/dev/null
 ovs-vsctl show
 $snapshot > /tmp/db-stock
 cp /tmp/db-stock /var/lib/db-stock
@@ -202,11 +204,12 @@ pass "stock database created with the stock daemon"
 
 # 3. XenFlow's switch package over it.
 log "install xenflow-switch"
-apt_in_root install /debs/xenflow-switch_*.deb
+apt_in_root install /debs/xenflow-switch.deb
 in_root update-alternatives --display ovs-vswitchd
 daemon_is /usr/lib/xenflow-switch/ovs-vswitchd "xenflow-switch installed"
-in_root ovs-vswitchd --version | head -1 | tee /dev/stderr \
-    | grep -q '+xenflow' || fail "ovs-vswitchd --version: no XenFlow suffix"
+version=$(in_root ovs-vswitchd --version)
+echo "$version"
+grep -q '+xenflow' <<< "$version" || fail "ovs-vswitchd --version: no XenFlow suffix"
 pass "/usr/sbin/ovs-vswitchd -> XenFlow's (update-alternatives)"
 
 log "XenFlow daemon: restart with the distro init script, check, route"
@@ -247,10 +250,11 @@ pass "XenFlow routes a packet in the packaged daemon (ofproto/trace)"
 
 # 4. The DPDK build.
 log "install xenflow-switch-dpdk"
-apt_in_root install /debs/xenflow-switch-dpdk_*.deb
+apt_in_root install /debs/xenflow-switch-dpdk.deb
 daemon_is /usr/lib/xenflow-switch-dpdk/ovs-vswitchd-dpdk "xenflow-switch-dpdk installed"
-in_root ovs-vswitchd --version | tee /dev/stderr | grep -q '^DPDK ' \
-    || fail "the DPDK build does not report DPDK"
+version=$(in_root ovs-vswitchd --version)
+echo "$version"
+grep -q '^DPDK ' <<< "$version" || fail "the DPDK build does not report DPDK"
 in_ns "$start_ovs
 ovs-appctl version | grep -q '+xenflow'
 ovs-appctl xenflow/version
@@ -265,7 +269,7 @@ pass "xenflow-switch-dpdk removed: back to xenflow-switch"
 
 # 5. The client package.
 log "install xenflow-client"
-apt_in_root install /debs/xenflow-client_*.deb
+apt_in_root install /debs/xenflow-client.deb
 in_root xenflow-client --version | head -1
 for f in /lib/systemd/system/xenflow-client.service \
          /etc/default/xenflow-client /usr/share/man/man8/xenflow-client.8.gz; do
@@ -282,8 +286,9 @@ in_root test ! -e /etc/default/xenflow-client \
 log "remove xenflow-switch"
 apt_in_root remove xenflow-switch
 daemon_is /usr/lib/openvswitch-switch/ovs-vswitchd "xenflow-switch removed"
-in_root ovs-vswitchd --version | head -1 | tee /dev/stderr \
-    | grep -vq '+xenflow' || fail "ovs-vswitchd --version still XenFlow's"
+version=$(in_root ovs-vswitchd --version)
+echo "$version"
+! grep -q '+xenflow' <<< "$version" || fail "ovs-vswitchd --version still XenFlow's"
 in_ns "$start_ovs
 ovs-appctl version | head -1
 ! ovs-appctl version | grep -q '+xenflow'
