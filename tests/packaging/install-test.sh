@@ -28,8 +28,8 @@
 #
 # Daemons run in their own network, mount and PID namespaces (unshare), so
 # nothing outside the chroot sees their devices and none survives the step
-# that started it; those steps hold /run/xenflow-system.lock like every
-# system test on the machine.
+# that started it.  From step 2 on the test holds /run/xenflow-system.lock
+# (taken once), like every system test on the machine.
 #
 # Environment:
 #   XENFLOW_PKG_DIR      where packages are built (default /var/tmp/xenflow-pkg)
