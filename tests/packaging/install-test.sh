@@ -20,8 +20,8 @@
 #      (update-alternatives), restart with the init script, the running
 #      daemon is XenFlow (ovs-appctl version, xenflow/version), the database
 #      configuration is unchanged, and XenFlow routes a packet (ofproto/trace)
-#   4. xenflow-switch-dpdk installed: the DPDK build takes over and runs;
-#      removed: back to xenflow-switch
+#   4. xenflow-switch-dpdk installed: the DPDK build takes over, runs, and
+#      initializes DPDK (no hugepages); removed: back to xenflow-switch
 #   5. xenflow-client installed: binary, unit, default file, man page
 #   6. xenflow-switch removed: the stock daemon is back, runs, keeps the
 #      database
@@ -261,8 +261,18 @@ ovs-appctl xenflow/version
 test \"\$(ovs-vsctl get Open_vSwitch . dpdk_initialized)\" = false
 $snapshot > /tmp/db-dpdk
 diff -u /var/lib/db-xenflow /tmp/db-dpdk
+# DPDK on, with Debian's DPDK libraries, no hugepages or PCI devices.
+ovs-vsctl set Open_vSwitch . other_config:dpdk-init=true \
+    'other_config:dpdk-extra=\"--no-huge --legacy-mem -m 1024 --no-pci --no-telemetry\"'
+for i in \$(seq 100); do
+    test \"\$(ovs-vsctl get Open_vSwitch . dpdk_initialized)\" = true && break
+    sleep 0.2
+done
+ovs-vsctl get Open_vSwitch . dpdk_initialized dpdk_version
+test \"\$(ovs-vsctl get Open_vSwitch . dpdk_initialized)\" = true
+ovs-vsctl remove Open_vSwitch . other_config dpdk-init dpdk-extra
 $stop_ovs"
-pass "xenflow-switch-dpdk takes over and runs (DPDK off until dpdk-init)"
+pass "xenflow-switch-dpdk takes over, runs, and initializes DPDK (dpdk-init)"
 apt_in_root remove xenflow-switch-dpdk
 daemon_is /usr/lib/xenflow-switch/ovs-vswitchd "xenflow-switch-dpdk removed"
 pass "xenflow-switch-dpdk removed: back to xenflow-switch"
