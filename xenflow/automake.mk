@@ -12,6 +12,8 @@ XENFLOW_CORE_SOURCES = \
 	xenflow/conf.h \
 	xenflow/proto.c \
 	xenflow/proto.h \
+	xenflow/qos-calc.c \
+	xenflow/qos-calc.h \
 	xenflow/rib.c \
 	xenflow/rib.h
 
@@ -34,7 +36,8 @@ vswitchd_ovs_vswitchd_SOURCES += \
 tests_ovstest_SOURCES += \
 	$(XENFLOW_CORE_SOURCES) \
 	tests/xenflow/test-xenflow-conf.c \
-	tests/xenflow/test-xenflow-proto.c
+	tests/xenflow/test-xenflow-proto.c \
+	tests/xenflow/test-xenflow-qos.c
 
 EXTRA_DIST += xenflow/automake.mk xenflow/VERSION
 
