@@ -26,6 +26,8 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/model.h \
 	xenflow/pipeline.c \
 	xenflow/pipeline.h \
+	xenflow/qos.c \
+	xenflow/qos.h \
 	xenflow/router.h \
 	xenflow/server.c \
 	xenflow/server.h \
@@ -56,7 +58,8 @@ XENFLOW_SYSTEM_TESTSUITE_AT = \
 	tests/xenflow/xenflow-macros.at \
 	tests/xenflow/xenflow-system.at \
 	tests/xenflow/xenflow-system-client.at \
-	tests/xenflow/xenflow-system-frr.at
+	tests/xenflow/xenflow-system-frr.at \
+	tests/xenflow/xenflow-system-qos.at
 XENFLOW_TESTSUITE = $(srcdir)/tests/xenflow-testsuite
 XENFLOW_SYSTEM_TESTSUITE = $(srcdir)/tests/xenflow-system-testsuite
 EXTRA_DIST += $(XENFLOW_TESTSUITE_AT) $(XENFLOW_SYSTEM_TESTSUITE_AT)
