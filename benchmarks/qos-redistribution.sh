@@ -119,51 +119,6 @@ veth() {
     ovs-vsctl add-port br0 "ovs-$1"
 }
 
-# Announces a MAC per network from the far end in tagged frames, so that
-# the switch learns where they live (the far end has no 802.1Q devices).
-announce() {
-    ip netns exec xfq_far python3 - up1 "$@" <<'EOF'
-import socket, struct, sys
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind((sys.argv[1], 0))
-for arg in sys.argv[2:]:
-    vlan, mac = arg.split("/")
-    s.send(b"\xff" * 6 + bytes.fromhex(mac.replace(":", ""))
-           + struct.pack("!HHH", 0x8100, int(vlan), 0x88b5)
-           + b"xenflow qos benchmark".ljust(46, b"\0"))
-EOF
-}
-
-# sample FILE: every second, the bytes HTB sent in classes 1:2 (queue 1,
-# vn1) and 1:3 (queue 2, vn2) of ovs-up1, as "time,bytes1,bytes2".
-sampler() {
-    ip netns exec xfq_sw python3 - "$1" "$duration" <<'EOF'
-import subprocess, sys, time
-out, duration = sys.argv[1], float(sys.argv[2])
-def read():
-    text = subprocess.run(["tc", "-s", "class", "show", "dev", "ovs-up1"],
-                          capture_output=True, text=True).stdout
-    sent, cur = {}, None
-    for line in text.splitlines():
-        w = line.split()
-        if w[:1] == ["class"]:
-            cur = w[2]
-        elif w[:1] == ["Sent"] and cur:
-            sent[cur], cur = int(w[1]), None
-    return sent
-start = time.time()
-with open(out, "w") as f:
-    tick = start
-    while tick - start <= duration + 0.01:
-        s = read()
-        f.write("%.3f,%d,%d\n" % (time.time() - start, s.get("1:2", 0),
-                                  s.get("1:3", 0)))
-        f.flush()
-        tick += 1
-        time.sleep(max(0, tick - time.time()))
-EOF
-}
-
 # run MODE: one experiment; leaves "$work/MODE.csv".
 run() {
     local mode=$1
@@ -190,7 +145,8 @@ run() {
         --id=@q2 create Queue other_config:xenflow-network=vn2 > /dev/null
     local i=0
     until [ "$(ovs-ofctl dump-flows br0 table=204 | grep -c 'dl_dst=02:00:00:00:0[12]:02')" = 2 ]; do
-        announce 101/02:00:00:00:01:02 102/02:00:00:00:02:02
+        ip netns exec xfq_far python3 "$top/tests/xenflow-qos.py" announce \
+            up1 101/02:00:00:00:01:02 102/02:00:00:00:02:02
         sleep 0.2
         i=$((i + 1))
         [ $i -lt 50 ] || { echo "$0: the switch did not learn the far end" >&2; exit 1; }
@@ -202,7 +158,10 @@ run() {
             -t "$duration" > "$work/iperf-$mode-$n.log" 2>&1 &
         echo $! >> "$work/bg.pids"
     done
-    sampler "$work/$mode.csv" &
+    # Every second, the bytes HTB sent in classes 1:2 (queue 1, vn1) and
+    # 1:3 (queue 2, vn2) of the link.
+    ip netns exec xfq_sw python3 "$top/tests/xenflow-qos.py" sample ovs-up1 \
+        "$duration" "$work/$mode.csv" 1:2 1:3 &
     local sampler_pid=$!
 
     sleep "$engage"
