@@ -128,17 +128,17 @@ run() {
         other_config:xenflow-network-vn1=101 \
         other_config:xenflow-network-vn2=102
     add_ns xfq_s1; add_ns xfq_s2; add_ns xfq_far
-    veth s1 xfq_s1; veth s2 xfq_s2; veth up1 xfq_far
-    ip -n xfq_s1 addr add 10.1.0.1/24 dev s1
-    ip -n xfq_s2 addr add 10.2.0.1/24 dev s2
-    ip -n xfq_s1 neigh add 10.1.0.2 lladdr 02:00:00:00:01:02 dev s1 nud permanent
-    ip -n xfq_s2 neigh add 10.2.0.2 lladdr 02:00:00:00:02:02 dev s2 nud permanent
+    veth xqs1 xfq_s1; veth xqs2 xfq_s2; veth xqup xfq_far
+    ip -n xfq_s1 addr add 10.1.0.1/24 dev xqs1
+    ip -n xfq_s2 addr add 10.2.0.1/24 dev xqs2
+    ip -n xfq_s1 neigh add 10.1.0.2 lladdr 02:00:00:00:01:02 dev xqs1 nud permanent
+    ip -n xfq_s2 neigh add 10.2.0.2 lladdr 02:00:00:00:02:02 dev xqs2 nud permanent
     # Before ENGAGE: no contract, the link fully shared.
     ovs-vsctl \
-        set Interface ovs-s1 other_config:xenflow-network=vn1 -- \
-        set Interface ovs-s2 other_config:xenflow-network=vn2 -- \
-        set Interface ovs-up1 other_config:xenflow-trunk=true -- \
-        set Port ovs-up1 qos=@q -- \
+        set Interface ovs-xqs1 other_config:xenflow-network=vn1 -- \
+        set Interface ovs-xqs2 other_config:xenflow-network=vn2 -- \
+        set Interface ovs-xqup other_config:xenflow-trunk=true -- \
+        set Port ovs-xqup qos=@q -- \
         --id=@q create QoS type=linux-htb other_config:max-rate=$link \
             queues:1=@q1 queues:2=@q2 -- \
         --id=@q1 create Queue other_config:xenflow-network=vn1 -- \
@@ -146,7 +146,7 @@ run() {
     local i=0
     until [ "$(ovs-ofctl dump-flows br0 table=204 | grep -c 'dl_dst=02:00:00:00:0[12]:02')" = 2 ]; do
         ip netns exec xfq_far python3 "$top/tests/xenflow-qos.py" announce \
-            up1 101/02:00:00:00:01:02 102/02:00:00:00:02:02
+            xqup 101/02:00:00:00:01:02 102/02:00:00:00:02:02
         sleep 0.2
         i=$((i + 1))
         [ $i -lt 50 ] || { echo "$0: the switch did not learn the far end" >&2; exit 1; }
@@ -160,13 +160,13 @@ run() {
     done
     # Every second, the bytes HTB sent in classes 1:2 (queue 1, vn1) and
     # 1:3 (queue 2, vn2) of the link.
-    ip netns exec xfq_sw python3 "$top/tests/xenflow-qos.py" sample ovs-up1 \
+    ip netns exec xfq_sw python3 "$top/tests/xenflow-qos.py" sample ovs-xqup \
         "$duration" "$work/$mode.csv" 1:2 1:3 &
     local sampler_pid=$!
 
     sleep "$engage"
     local qos q1 q2
-    qos=$(ovs-vsctl get Port ovs-up1 qos)
+    qos=$(ovs-vsctl get Port ovs-xqup qos)
     q1=$(ovs-vsctl get QoS "$qos" queues:1)
     q2=$(ovs-vsctl get QoS "$qos" queues:2)
     if [ "$mode" = xenflow ]; then
