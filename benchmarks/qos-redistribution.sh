@@ -155,7 +155,7 @@ run() {
     rm -f "$work/bg.pids"
     for n in 1 2; do
         ip netns exec xfq_s$n iperf -u -c 10.$n.0.2 -b 120M -l 1472 \
-            -t "$duration" > "$work/iperf-$mode-$n.log" 2>&1 &
+            -t $((duration + 5)) > "$work/iperf-$mode-$n.log" 2>&1 &
         echo $! >> "$work/bg.pids"
     done
     # Every second, the bytes HTB sent in classes 1:2 (queue 1, vn1) and
@@ -248,7 +248,7 @@ EOF
 gnuplot <<EOF
 set terminal png size 900,500
 set output "$out/qos-redistribution.png"
-set title "XenFlow redistributor vs static OVS queues (100 Mb/s link; contracts 20 and 40 Mb/s at ${engage} s)"
+set title "100 Mb/s link, contracts 20 and 40 Mb/s from ${engage} s"
 set xlabel "time (s)"
 set ylabel "goodput (Mbit/s)"
 set yrange [0:110]

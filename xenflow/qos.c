@@ -117,6 +117,8 @@ struct port_queues {
 };
 static struct shash port_queues = SHASH_INITIALIZER(&port_queues);
 
+static void link_redistribute(struct qos_link *);
+
 static char *
 state_file_name(void)
 {
@@ -624,8 +626,8 @@ xf_qos_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg,
             bool was_applied = (old ? old->applied && old_l->redistribute
                                 : saved != NULL);
 
-            if (old && queue_carries_over(q, old, link, old_l)
-                && !samples_changed) {
+            /* What was measured stays true whatever the contract. */
+            if (old && !samples_changed) {
                 q->have_last = old->have_last;
                 q->last_bytes = old->last_bytes;
                 q->last_drops = old->last_drops;
@@ -669,6 +671,20 @@ xf_qos_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg,
     }
     hmap_swap(&links, &new_links);
     hmap_destroy(&new_links);
+
+    /* A link whose redistribution just started (or whose contracts just
+     * changed) gets its rates now, from what was already measured, instead
+     * of running on the configured values for another period. */
+    HMAP_FOR_EACH (link, node, &links) {
+        if (link->redistribute) {
+            for (size_t i = 0; i < link->n_queues; i++) {
+                if (!link->queues[i].applied) {
+                    link_redistribute(link);
+                    break;
+                }
+            }
+        }
+    }
 
     if (!hmap_is_empty(&links) && next_sample == LLONG_MAX) {
         next_sample = time_msec() + timing.interval;
