@@ -12,6 +12,8 @@ XENFLOW_CORE_SOURCES = \
 	xenflow/conf.h \
 	xenflow/proto.c \
 	xenflow/proto.h \
+	xenflow/qos-calc.c \
+	xenflow/qos-calc.h \
 	xenflow/rib.c \
 	xenflow/rib.h
 
@@ -24,6 +26,8 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/model.h \
 	xenflow/pipeline.c \
 	xenflow/pipeline.h \
+	xenflow/qos.c \
+	xenflow/qos.h \
 	xenflow/router.h \
 	xenflow/server.c \
 	xenflow/server.h \
@@ -34,7 +38,8 @@ vswitchd_ovs_vswitchd_SOURCES += \
 tests_ovstest_SOURCES += \
 	$(XENFLOW_CORE_SOURCES) \
 	tests/xenflow/test-xenflow-conf.c \
-	tests/xenflow/test-xenflow-proto.c
+	tests/xenflow/test-xenflow-proto.c \
+	tests/xenflow/test-xenflow-qos.c
 
 EXTRA_DIST += xenflow/automake.mk xenflow/VERSION
 
@@ -47,13 +52,15 @@ XENFLOW_TESTSUITE_AT = \
 	tests/xenflow/xenflow-basic.at \
 	tests/xenflow/xenflow-routing.at \
 	tests/xenflow/xenflow-badinput.at \
-	tests/xenflow/xenflow-client.at
+	tests/xenflow/xenflow-client.at \
+	tests/xenflow/xenflow-qos.at
 XENFLOW_SYSTEM_TESTSUITE_AT = \
 	tests/xenflow/xenflow-system-testsuite.at \
 	tests/xenflow/xenflow-macros.at \
 	tests/xenflow/xenflow-system.at \
 	tests/xenflow/xenflow-system-client.at \
 	tests/xenflow/xenflow-system-frr.at \
+	tests/xenflow/xenflow-system-qos.at \
 	tests/xenflow/xenflow-system-dpdk.at
 XENFLOW_TESTSUITE = $(srcdir)/tests/xenflow-testsuite
 XENFLOW_SYSTEM_TESTSUITE = $(srcdir)/tests/xenflow-system-testsuite

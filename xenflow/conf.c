@@ -20,8 +20,10 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <netinet/in.h>
 #include <string.h>
 
+#include "openvswitch/dynamic-string.h"
 #include "packets.h"
 #include "smap.h"
 #include "svec.h"
@@ -471,4 +473,273 @@ void
 xf_server_conf_destroy(struct xf_server_conf *conf)
 {
     sset_destroy(&conf->listen);
+}
+
+/* QoS. */
+
+static const struct {
+    const char *name;
+    uint8_t proto;
+} qos_protos[] = {
+    { "tcp", IPPROTO_TCP }, { "udp", IPPROTO_UDP }, { "sctp", IPPROTO_SCTP },
+    { "icmp", IPPROTO_ICMP }, { "icmp6", IPPROTO_ICMPV6 },
+};
+
+static bool
+proto_has_ports(uint8_t proto)
+{
+    return proto == IPPROTO_TCP || proto == IPPROTO_UDP
+           || proto == IPPROTO_SCTP;
+}
+
+/* Parses a class of flows, e.g. "dscp=46" or "udp,tp_dst=5001": words
+ * separated by commas or spaces, each "dscp=N", "proto=N", "tp_src=N",
+ * "tp_dst=N" or a protocol name (tcp, udp, sctp, icmp, icmp6), each at most
+ * once.  Returns NULL or a malloc()'d error. */
+char *
+xf_qos_class_parse(const char *s, struct xf_qos_class *c)
+{
+    char *copy = xstrdup(s);
+    char *save_ptr = NULL;
+    char *error = NULL;
+    bool any = false;
+
+    memset(c, 0, sizeof *c);
+    for (char *word = strtok_r(copy, ", ", &save_ptr); word && !error;
+         word = strtok_r(NULL, ", ", &save_ptr)) {
+        char *value = strchr(word, '=');
+        unsigned int v;
+
+        any = true;
+        if (value) {
+            *value++ = '\0';
+        }
+        if (!value) {
+            size_t i;
+            for (i = 0; i < ARRAY_SIZE(qos_protos); i++) {
+                if (!strcmp(word, qos_protos[i].name)) {
+                    break;
+                }
+            }
+            if (i == ARRAY_SIZE(qos_protos)) {
+                error = xasprintf("\"%s\" is not a protocol (tcp, udp, sctp, "
+                                  "icmp, icmp6) or KEY=VALUE", word);
+            } else if (c->proto) {
+                error = xasprintf("more than one protocol");
+            } else {
+                c->proto = qos_protos[i].proto;
+            }
+        } else if (!strcmp(word, "dscp")) {
+            if (c->has_dscp || !parse_uint(value, 0, 63, &v)) {
+                error = xasprintf("dscp must be given once, from 0 to 63");
+            } else {
+                c->has_dscp = true;
+                c->dscp = v;
+            }
+        } else if (!strcmp(word, "proto")) {
+            if (c->proto || !parse_uint(value, 1, 255, &v)) {
+                error = xasprintf("proto must be given once, from 1 to 255");
+            } else {
+                c->proto = v;
+            }
+        } else if (!strcmp(word, "tp_src") || !strcmp(word, "tp_dst")) {
+            uint16_t *port = word[3] == 's' ? &c->tp_src : &c->tp_dst;
+            if (*port || !parse_uint(value, 1, 65535, &v)) {
+                error = xasprintf("%s must be given once, from 1 to 65535",
+                                  word);
+            } else {
+                *port = v;
+            }
+        } else {
+            error = xasprintf("unknown key \"%s\" (dscp, proto, tp_src, "
+                              "tp_dst)", word);
+        }
+    }
+    free(copy);
+
+    if (!error && !any) {
+        error = xstrdup("empty class");
+    } else if (!error && (c->tp_src || c->tp_dst)
+               && !proto_has_ports(c->proto)) {
+        error = xstrdup("tp_src and tp_dst need tcp, udp or sctp");
+    }
+    return error;
+}
+
+/* Appends to 's' the OpenFlow match of class 'c' for IPv4 or, if 'ipv6',
+ * IPv6 packets.  Returns false, appending nothing, if the class cannot
+ * match that family (icmp is IPv4's, icmp6 IPv6's). */
+bool
+xf_qos_class_format_match(const struct xf_qos_class *c, bool ipv6,
+                          struct ds *s)
+{
+    if ((c->proto == IPPROTO_ICMP && ipv6)
+        || (c->proto == IPPROTO_ICMPV6 && !ipv6)) {
+        return false;
+    }
+    ds_put_format(s, "%s", ipv6 ? "ipv6" : "ip");
+    if (c->proto) {
+        ds_put_format(s, ",nw_proto=%"PRIu8, c->proto);
+    }
+    if (c->has_dscp) {
+        ds_put_format(s, ",ip_dscp=%"PRIu8, c->dscp);
+    }
+    if (c->tp_src) {
+        ds_put_format(s, ",tp_src=%"PRIu16, c->tp_src);
+    }
+    if (c->tp_dst) {
+        ds_put_format(s, ",tp_dst=%"PRIu16, c->tp_dst);
+    }
+    return true;
+}
+
+/* Appends class 'c' to 's' in the syntax xf_qos_class_parse() reads. */
+void
+xf_qos_class_format(const struct xf_qos_class *c, struct ds *s)
+{
+    size_t start = s->length;
+
+    if (c->proto) {
+        size_t i;
+        for (i = 0; i < ARRAY_SIZE(qos_protos); i++) {
+            if (qos_protos[i].proto == c->proto) {
+                ds_put_format(s, "%s,", qos_protos[i].name);
+                break;
+            }
+        }
+        if (i == ARRAY_SIZE(qos_protos)) {
+            ds_put_format(s, "proto=%"PRIu8",", c->proto);
+        }
+    }
+    if (c->has_dscp) {
+        ds_put_format(s, "dscp=%"PRIu8",", c->dscp);
+    }
+    if (c->tp_src) {
+        ds_put_format(s, "tp_src=%"PRIu16",", c->tp_src);
+    }
+    if (c->tp_dst) {
+        ds_put_format(s, "tp_dst=%"PRIu16",", c->tp_dst);
+    }
+    if (s->length > start) {
+        ds_chomp(s, ',');
+    }
+}
+
+/* Parses the rate in bit/s of 'key' in 'cfg' into '*rate' (0 if absent).
+ * Returns false if it is not a number. */
+static bool
+parse_rate(const struct smap *cfg, const char *key, unsigned long long *rate)
+{
+    const char *s = smap_get(cfg, key);
+
+    *rate = 0;
+    if (!s) {
+        return true;
+    }
+    if (!s[0] || strlen(s) > 15 || strspn(s, "0123456789") != strlen(s)) {
+        return false;
+    }
+    *rate = strtoull(s, NULL, 10);
+    return true;
+}
+
+/* Parses the other_config of the Queue with id 'queue_id' of port
+ * 'port_name'.  Returns true if XenFlow uses the queue (it names a network).
+ * Each problem goes to 'errors', and then the queue is not XenFlow's. */
+bool
+xf_queue_conf_parse(const char *port_name, unsigned int queue_id,
+                    const struct smap *cfg, struct xf_queue_conf *qc,
+                    struct svec *errors)
+{
+    static const char *const queue_keys[] = {
+        XF_QUEUE_NETWORK, XF_QUEUE_CLASS,
+    };
+    const char *network = smap_get(cfg, XF_QUEUE_NETWORK);
+    const char *class = smap_get(cfg, XF_QUEUE_CLASS);
+    const struct smap_node *node;
+    size_t n_errors = errors->n;
+
+    memset(qc, 0, sizeof *qc);
+    SMAP_FOR_EACH (node, cfg) {
+        if (!strncmp(node->key, XF_KEY_PREFIX, strlen(XF_KEY_PREFIX))
+            && !is_known_key(node->key, queue_keys,
+                             ARRAY_SIZE(queue_keys))) {
+            add_error(errors, "port %s: queue %u: unknown key "
+                      "other_config:%s", port_name, queue_id, node->key);
+        }
+    }
+    if (network && !is_valid_name(network)) {
+        add_error(errors, "port %s: queue %u: other_config:%s=\"%s\" is not "
+                  "a network name", port_name, queue_id, XF_QUEUE_NETWORK,
+                  network);
+    }
+    if (class) {
+        char *error = xf_qos_class_parse(class, &qc->class);
+        if (error) {
+            add_error(errors, "port %s: queue %u: other_config:%s=\"%s\": %s",
+                      port_name, queue_id, XF_QUEUE_CLASS, class, error);
+            free(error);
+        } else if (!network) {
+            add_error(errors, "port %s: queue %u: other_config:%s needs "
+                      "other_config:%s (the class's network)", port_name,
+                      queue_id, XF_QUEUE_CLASS, XF_QUEUE_NETWORK);
+        }
+        qc->has_class = true;
+    }
+    if (!parse_rate(cfg, "min-rate", &qc->min_rate)
+        || !parse_rate(cfg, "max-rate", &qc->max_rate)) {
+        add_error(errors, "port %s: queue %u: min-rate and max-rate must be "
+                  "integers (bit/s)", port_name, queue_id);
+    }
+
+    if (errors->n > n_errors) {
+        char *last = errors->names[errors->n - 1];
+        errors->names[errors->n - 1] = xasprintf(
+            "%s; XenFlow does not use this queue", last);
+        free(last);
+        memset(qc, 0, sizeof *qc);
+        return false;
+    }
+    qc->network = nullable_xstrdup(network);
+    return qc->network != NULL;
+}
+
+void
+xf_queue_conf_destroy(struct xf_queue_conf *qc)
+{
+    free(qc->network);
+}
+
+/* Whether the QoS row of port 'port_name' asks for the redistributor. */
+bool
+xf_qos_conf_redistribute(const char *port_name, const struct smap *cfg,
+                         struct svec *errors)
+{
+    const char *s = smap_get(cfg, XF_QOS_REDISTRIBUTE);
+    const struct smap_node *node;
+    bool on = false;
+
+    SMAP_FOR_EACH (node, cfg) {
+        if (!strncmp(node->key, XF_KEY_PREFIX, strlen(XF_KEY_PREFIX))
+            && strcmp(node->key, XF_QOS_REDISTRIBUTE)) {
+            add_error(errors, "port %s: QoS: unknown key other_config:%s",
+                      port_name, node->key);
+        }
+    }
+    if (s && !xf_parse_bool(s, &on)) {
+        add_error(errors, "port %s: QoS: other_config:%s=\"%s\" is not true "
+                  "or false; redistribution stays off", port_name,
+                  XF_QOS_REDISTRIBUTE, s);
+    }
+    return on;
+}
+
+void
+xf_qos_timing_parse(const struct smap *cfg, struct xf_qos_timing *timing,
+                    struct svec *errors)
+{
+    timing->interval = get_uint_key(cfg, XF_KEY_QOS_INTERVAL, 100, 60000,
+                                    1000, errors);
+    timing->samples = get_uint_key(cfg, XF_KEY_QOS_SAMPLES, 1, 60, 3,
+                                   errors);
 }

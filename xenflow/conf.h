@@ -34,6 +34,7 @@
 #include "sset.h"
 #include "xenflow/addr.h"
 
+struct ds;
 struct smap;
 struct svec;
 
@@ -60,6 +61,15 @@ struct svec;
 #define XF_KEY_CLIENT_PROBE "xenflow-client-probe"      /* Milliseconds. */
 
 /* Defaults for a router's limits. */
+/* QoS (see xenflow/qos.c).  On a Queue row: */
+#define XF_QUEUE_NETWORK "xenflow-network"      /* Network it carries. */
+#define XF_QUEUE_CLASS "xenflow-class"          /* Flows of that network. */
+/* On a QoS row: */
+#define XF_QOS_REDISTRIBUTE "xenflow-redistribute"      /* true|false. */
+/* On the Open_vSwitch row: */
+#define XF_KEY_QOS_INTERVAL "xenflow-qos-interval"      /* t_med, ms. */
+#define XF_KEY_QOS_SAMPLES "xenflow-qos-samples"        /* k_med. */
+
 #define XF_DEFAULT_MAX_ROUTES 2000000
 #define XF_DEFAULT_MAX_NEIGHBORS 65536
 #define XF_DEFAULT_MAX_FLOWS 4000000
@@ -121,6 +131,48 @@ struct xf_server_conf {
 void xf_server_conf_parse(const struct smap *ovs_other_config,
                           struct xf_server_conf *, struct svec *errors);
 void xf_server_conf_destroy(struct xf_server_conf *);
+
+/* Intra-network QoS: a class of a network's flows, which gets its own
+ * queue.  Zero fields match anything. */
+struct xf_qos_class {
+    bool has_dscp;
+    uint8_t dscp;               /* 0...63. */
+    uint8_t proto;              /* IP protocol; 0: any. */
+    uint16_t tp_src;            /* TCP/UDP/SCTP source port; 0: any. */
+    uint16_t tp_dst;            /* TCP/UDP/SCTP destination port; 0: any. */
+};
+
+char *xf_qos_class_parse(const char *, struct xf_qos_class *)
+    OVS_WARN_UNUSED_RESULT;
+bool xf_qos_class_format_match(const struct xf_qos_class *, bool ipv6,
+                               struct ds *);
+void xf_qos_class_format(const struct xf_qos_class *, struct ds *);
+
+/* A Queue row as XenFlow sees it. */
+struct xf_queue_conf {
+    char *network;              /* Network whose queue it is, or NULL. */
+    bool has_class;             /* Only 'class' of that network's flows. */
+    struct xf_qos_class class;
+    unsigned long long min_rate;        /* other_config:min-rate, bit/s. */
+    unsigned long long max_rate;        /* other_config:max-rate; 0: none. */
+};
+
+bool xf_queue_conf_parse(const char *port_name, unsigned int queue_id,
+                         const struct smap *other_config,
+                         struct xf_queue_conf *, struct svec *errors);
+void xf_queue_conf_destroy(struct xf_queue_conf *);
+bool xf_qos_conf_redistribute(const char *port_name,
+                              const struct smap *qos_other_config,
+                              struct svec *errors);
+
+/* The redistributor's timing: other_config of the Open_vSwitch table. */
+struct xf_qos_timing {
+    unsigned int interval;      /* t_med, milliseconds. */
+    unsigned int samples;       /* k_med. */
+};
+
+void xf_qos_timing_parse(const struct smap *ovs_other_config,
+                         struct xf_qos_timing *, struct svec *errors);
 
 bool xf_parse_bool(const char *s, bool *value);
 

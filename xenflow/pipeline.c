@@ -33,6 +33,7 @@
 #include "util.h"
 #include "xenflow/flowsync.h"
 #include "xenflow/model.h"
+#include "xenflow/qos.h"
 
 VLOG_DEFINE_THIS_MODULE(xenflow_pipeline);
 
@@ -87,6 +88,76 @@ port_ok(ofp_port_t port)
     return port != OFPP_NONE;
 }
 
+/* Appends to 's' the action that selects the queue of network 'net' on port
+ * 'port' ("set_queue:N,") and returns true, or, if the port has no queue for
+ * it, returns false after appending the action that drops an earlier
+ * selection ("pop_queue,") if 'pop'.  Classes of the network's flows get
+ * their own flows (put_class_queues()). */
+static bool
+put_queue_action(const struct xf_port *port, const struct xf_network *net,
+                 bool pop, struct ds *s)
+{
+    size_t n;
+    const struct xf_queue_sel *sels = xf_qos_port_queues(port->name, &n);
+
+    for (size_t i = 0; i < n; i++) {
+        if (!sels[i].has_class && !strcmp(sels[i].network, net->name)) {
+            ds_put_format(s, "set_queue:%"PRIu32",", sels[i].queue_id);
+            return true;
+        }
+    }
+    if (pop) {
+        ds_put_cstr(s, "pop_queue,");
+    }
+    return false;
+}
+
+/* Intra-network QoS: frames of a class of network 'net''s flows leaving
+ * through 'port' go to the class's queue.  'untag' if the port is a VM
+ * port. */
+static void
+put_class_queues(struct xf_flowsync *fs, const struct xf_port *port,
+                 const struct xf_network *net, bool untag)
+{
+    size_t n;
+    const struct xf_queue_sel *sels = xf_qos_port_queues(port->name, &n);
+
+    for (size_t i = 0; i < n; i++) {
+        if (!sels[i].has_class || strcmp(sels[i].network, net->name)) {
+            continue;
+        }
+        for (int v6 = 0; v6 < 2; v6++) {
+            struct ds match = DS_EMPTY_INITIALIZER;
+            if (xf_qos_class_format_match(&sels[i].class, v6, &match)) {
+                put(fs, xf_cookie(XF_FLOW_EGRESS, net->vlan),
+                    "table=205,priority=110,dl_vlan=%"PRIu16",reg4=%"PRIu32
+                    ",%s actions=set_queue:%"PRIu32",%soutput:%"PRIu32,
+                    net->vlan, ofp_to_u16(port->ofport), ds_cstr(&match),
+                    sels[i].queue_id, untag ? "strip_vlan," : "",
+                    ofp_to_u16(port->ofport));
+            }
+            ds_destroy(&match);
+        }
+    }
+}
+
+/* The flow that delivers network 'net''s frames for 'port' (reg4) there. */
+static void
+put_delivery(struct xf_flowsync *fs, const struct xf_port *port,
+             const struct xf_network *net, bool untag)
+{
+    struct ds actions = DS_EMPTY_INITIALIZER;
+
+    put_queue_action(port, net, false, &actions);
+    put(fs, xf_cookie(XF_FLOW_EGRESS, net->vlan),
+        "table=205,priority=100,dl_vlan=%"PRIu16",reg4=%"PRIu32
+        " actions=%s%soutput:%"PRIu32, net->vlan, ofp_to_u16(port->ofport),
+        ds_cstr(&actions), untag ? "strip_vlan," : "",
+        ofp_to_u16(port->ofport));
+    put_class_queues(fs, port, net, untag);
+    ds_destroy(&actions);
+}
+
 /* Flows that depend only on the bridge's networks and trunks. */
 void
 xf_pipeline_bridge(const struct xf_bridge *br, struct xf_flowsync *fs)
@@ -123,6 +194,7 @@ xf_pipeline_bridge(const struct xf_bridge *br, struct xf_flowsync *fs)
     HMAP_FOR_EACH (net, node, &br->networks) {
         uint64_t cookie = xf_cookie(XF_FLOW_CLASSIFY, net->vlan);
         struct ds flood = DS_EMPTY_INITIALIZER;
+        bool queued = false;    /* 'flood' has selected a queue. */
 
         for (size_t i = 0; i < br->n_trunks; i++) {
             ofp_port_t port = br->trunks[i].ofport;
@@ -132,10 +204,8 @@ xf_pipeline_bridge(const struct xf_bridge *br, struct xf_flowsync *fs)
             put(fs, cookie, "table=0,priority=%d,in_port=%"PRIu32","
                 "dl_vlan=%"PRIu16" actions=goto_table:200",
                 PRIO_CLASSIFY_ACCEPT, ofp_to_u16(port), net->vlan);
-            put(fs, xf_cookie(XF_FLOW_EGRESS, net->vlan),
-                "table=205,priority=100,dl_vlan=%"PRIu16",reg4=%"PRIu32
-                " actions=output:%"PRIu32, net->vlan, ofp_to_u16(port),
-                ofp_to_u16(port));
+            put_delivery(fs, &br->trunks[i], net, false);
+            queued = put_queue_action(&br->trunks[i], net, queued, &flood);
             ds_put_format(&flood, "output:%"PRIu32",", ofp_to_u16(port));
         }
         ds_put_cstr(&flood, "strip_vlan,");
@@ -157,10 +227,9 @@ xf_pipeline_bridge(const struct xf_bridge *br, struct xf_flowsync *fs)
                 PRIO_CLASSIFY_ACCEPT, ofp_to_u16(port), net->vlan);
             put(fs, cookie, "table=0,priority=%d,in_port=%"PRIu32
                 " actions=drop", PRIO_CLASSIFY_DROP, ofp_to_u16(port));
-            put(fs, xf_cookie(XF_FLOW_EGRESS, net->vlan),
-                "table=205,priority=100,dl_vlan=%"PRIu16",reg4=%"PRIu32
-                " actions=strip_vlan,output:%"PRIu32, net->vlan,
-                ofp_to_u16(port), ofp_to_u16(port));
+            put_delivery(fs, &net->vm_ports[i], net, true);
+            queued = put_queue_action(&net->vm_ports[i], net, queued,
+                                      &flood);
             ds_put_format(&flood, "output:%"PRIu32",", ofp_to_u16(port));
         }
 

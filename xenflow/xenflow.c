@@ -54,6 +54,7 @@
 #include "xenflow/pipeline.h"
 #include "xenflow/rib.h"
 #include "xenflow/router.h"
+#include "xenflow/qos.h"
 #include "xenflow/server.h"
 
 VLOG_DEFINE_THIS_MODULE(xenflow);
@@ -104,12 +105,20 @@ xenflow_version(void)
     return VERSION;
 }
 
+const struct smap *
+xenflow_queue_details(const char *iface, unsigned int queue_id,
+                      const struct smap *configured)
+{
+    return xf_qos_queue_details(iface, queue_id, configured);
+}
+
 void
 xenflow_init(void)
 {
     if (!initialized) {
         initialized = true;
         register_commands();
+        xf_qos_init();
     }
 }
 
@@ -862,13 +871,21 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
     }
     hmap_destroy(&builds);
 
-    /* 4. Bridge-level flows, then drop what is no longer wanted. */
+    /* 4. Queues, which bridge-level flows select. */
+    struct sset enabled = SSET_INITIALIZER(&enabled);
+    HMAP_FOR_EACH (br, node, &xf_bridges) {
+        sset_add(&enabled, br->name);
+    }
+    xf_qos_reconfigure(ovs_cfg, &enabled, &errors);
+    sset_destroy(&enabled);
+
+    /* 5. Bridge-level flows, then drop what is no longer wanted. */
     HMAP_FOR_EACH (br, node, &xf_bridges) {
         xf_pipeline_bridge(br, br->flows);
         xf_flowsync_sweep(br->flows);
     }
 
-    /* 5. The client channel. */
+    /* 6. The client channel. */
     xf_server_reconfigure(&ovs_cfg->other_config, &errors);
 
     /* Log configuration problems that are new since the last time. */
@@ -896,6 +913,7 @@ xenflow_run(void)
         load_job_run();
     }
     xf_server_run();
+    xf_qos_run();
 
     HMAP_FOR_EACH (br, node, &xf_bridges) {
         xf_flowsync_run(br->flows);
@@ -920,6 +938,7 @@ xenflow_wait(void)
         poll_immediate_wake();
     }
     xf_server_wait();
+    xf_qos_wait();
 
     HMAP_FOR_EACH (br, node, &xf_bridges) {
         xf_flowsync_wait(br->flows);
@@ -936,6 +955,7 @@ xenflow_destroy(void)
     struct xf_router *r;
 
     xf_server_destroy();
+    xf_qos_destroy();
     HMAP_FOR_EACH_POP (r, node, &xf_routers) {
         xf_router_destroy(r);
     }
@@ -2200,4 +2220,5 @@ register_commands(void)
     unixctl_command_register("xenflow/resync", "[BRIDGE]", 0, 1,
                              cmd_resync, NULL);
     xf_server_register_commands();
+    xf_qos_register_commands();
 }

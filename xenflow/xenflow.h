@@ -24,6 +24,7 @@
  * database they do nothing, so the daemon behaves exactly like upstream. */
 
 struct ovsrec_open_vswitch;
+struct smap;
 
 void xenflow_init(void);
 void xenflow_reconfigure(const struct ovsrec_open_vswitch *);
@@ -32,5 +33,12 @@ void xenflow_wait(void);
 void xenflow_destroy(void);
 
 const char *xenflow_version(void);
+
+/* Bridge reconfiguration hook: the details to apply to queue 'queue_id' of
+ * interface 'iface', 'configured' unless XenFlow's redistributor manages
+ * the queue. */
+const struct smap *xenflow_queue_details(const char *iface,
+                                         unsigned int queue_id,
+                                         const struct smap *configured);
 
 #endif /* xenflow/xenflow.h */
