@@ -21,10 +21,16 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/appctl.h \
 	xenflow/flowsync.c \
 	xenflow/flowsync.h \
+	xenflow/migrate.c \
+	xenflow/migrate.h \
 	xenflow/model.h \
+	xenflow/mover.c \
+	xenflow/mover.h \
 	xenflow/pipeline.c \
 	xenflow/pipeline.h \
 	xenflow/router.h \
+	xenflow/rpc.c \
+	xenflow/rpc.h \
 	xenflow/server.c \
 	xenflow/server.h \
 	xenflow/xenflow.c \

@@ -98,10 +98,13 @@ struct xf_bridge {
     struct hmap networks;       /* Contains "struct xf_network"s. */
     struct xf_port *trunks;
     size_t n_trunks;
+    struct xf_port *trusted;    /* Trunks to other XenFlow nodes. */
+    size_t n_trusted;
     struct xf_flowsync *flows;
 };
 
 const struct xf_iface *xf_router_find_iface(const struct xf_router *,
                                             const char *name);
+const struct xf_bridge *xf_router_get_bridge(const struct xf_router *);
 
 #endif /* xenflow/model.h */

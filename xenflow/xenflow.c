@@ -50,6 +50,7 @@
 #include "xenflow/appctl.h"
 #include "xenflow/conf.h"
 #include "xenflow/flowsync.h"
+#include "xenflow/migrate.h"
 #include "xenflow/model.h"
 #include "xenflow/pipeline.h"
 #include "xenflow/rib.h"
@@ -152,10 +153,16 @@ xf_router_find_iface(const struct xf_router *r, const char *name)
     return NULL;
 }
 
+const struct xf_bridge *
+xf_router_get_bridge(const struct xf_router *r)
+{
+    return xf_bridge_find(&xf_bridges, r->bridge);
+}
+
 static struct xf_flowsync *
 router_flows(const struct xf_router *r)
 {
-    struct xf_bridge *br = xf_bridge_find(&xf_bridges, r->bridge);
+    const struct xf_bridge *br = xf_router_get_bridge(r);
     return br ? br->flows : NULL;
 }
 
@@ -198,6 +205,7 @@ xf_bridge_free(struct xf_bridge *br)
     }
     hmap_destroy(&br->networks);
     xf_ports_destroy(br->trunks, br->n_trunks);
+    xf_ports_destroy(br->trusted, br->n_trusted);
     free(br->name);
     free(br->datapath_type);
     free(br);
@@ -626,6 +634,10 @@ build_bridge(const struct ovsrec_bridge *br_cfg,
 
             if (ic.trunk) {
                 add_port(&br->trunks, &br->n_trunks, if_cfg->name, ofport);
+                if (ic.trusted) {
+                    add_port(&br->trusted, &br->n_trusted, if_cfg->name,
+                             ofport);
+                }
             } else {
                 add_port(&net->vm_ports, &net->n_vm_ports, if_cfg->name,
                          ofport);
@@ -689,6 +701,7 @@ build_bridge(const struct ovsrec_bridge *br_cfg,
               compare_ports);
     }
     qsort(br->trunks, br->n_trunks, sizeof *br->trunks, compare_ports);
+    qsort(br->trusted, br->n_trusted, sizeof *br->trusted, compare_ports);
     return br;
 }
 
@@ -870,6 +883,7 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
 
     /* 5. The client channel. */
     xf_server_reconfigure(&ovs_cfg->other_config, &errors);
+    xf_migrate_reconfigure(&ovs_cfg->other_config, &errors);
 
     /* Log configuration problems that are new since the last time. */
     struct sset new_errors = SSET_INITIALIZER(&new_errors);
@@ -896,6 +910,7 @@ xenflow_run(void)
         load_job_run();
     }
     xf_server_run();
+    xf_migrate_run();
 
     HMAP_FOR_EACH (br, node, &xf_bridges) {
         xf_flowsync_run(br->flows);
@@ -920,6 +935,7 @@ xenflow_wait(void)
         poll_immediate_wake();
     }
     xf_server_wait();
+    xf_migrate_wait();
 
     HMAP_FOR_EACH (br, node, &xf_bridges) {
         xf_flowsync_wait(br->flows);
@@ -935,6 +951,7 @@ xenflow_destroy(void)
     struct xf_bridge *br;
     struct xf_router *r;
 
+    xf_migrate_destroy();
     xf_server_destroy();
     HMAP_FOR_EACH_POP (r, node, &xf_routers) {
         xf_router_destroy(r);
@@ -2200,4 +2217,5 @@ register_commands(void)
     unixctl_command_register("xenflow/resync", "[BRIDGE]", 0, 1,
                              cmd_resync, NULL);
     xf_server_register_commands();
+    xf_migrate_register_commands();
 }
