@@ -53,7 +53,8 @@ XENFLOW_TESTSUITE_AT = \
 	tests/xenflow/xenflow-basic.at \
 	tests/xenflow/xenflow-routing.at \
 	tests/xenflow/xenflow-badinput.at \
-	tests/xenflow/xenflow-client.at
+	tests/xenflow/xenflow-client.at \
+	tests/xenflow/xenflow-migrate.at
 XENFLOW_SYSTEM_TESTSUITE_AT = \
 	tests/xenflow/xenflow-system-testsuite.at \
 	tests/xenflow/xenflow-macros.at \

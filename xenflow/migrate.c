@@ -210,6 +210,21 @@ struct peer_session {
 static struct ovs_list peer_sessions = OVS_LIST_INITIALIZER(&peer_sessions);
 static unsigned int next_session_id = 1;
 
+/* A finished incoming migration, for xenflow/migrate/show. */
+struct arrival {
+    struct ovs_list node;       /* In 'arrivals', newest last. */
+    unsigned int session_id;
+    char *router;
+    char *peer;
+    bool arrived;               /* Else abandoned. */
+    long long int elapsed;
+    size_t n_routes, n_neighs;
+    unsigned long long n_applied, n_rejected;
+    char *result;
+};
+
+static struct ovs_list arrivals = OVS_LIST_INITIALIZER(&arrivals);
+
 static bool
 port_ok(ofp_port_t port)
 {
@@ -741,10 +756,47 @@ session_abandon(struct peer_session *s, const char *why)
 }
 
 static void
+arrival_destroy(struct arrival *a)
+{
+    ovs_list_remove(&a->node);
+    free(a->router);
+    free(a->peer);
+    free(a->result);
+    free(a);
+}
+
+/* Remembers how the migration that 's' carried ended. */
+static void
+arrival_record(const struct peer_session *s, const char *why)
+{
+    const struct xf_router *r = xf_router_find(s->router);
+    struct arrival *a = xzalloc(sizeof *a);
+
+    a->session_id = s->id;
+    a->router = xstrdup(s->router);
+    a->peer = xstrdup(s->peer_id ? s->peer_id : s->name);
+    a->arrived = s->state == P_ARRIVED;
+    a->elapsed = time_msec() - s->connected;
+    a->n_routes = r ? hmap_count(&r->rib.routes) : 0;
+    a->n_neighs = r ? hmap_count(&r->rib.neighs) : 0;
+    a->n_applied = s->n_applied;
+    a->n_rejected = s->n_rejected;
+    a->result = xstrdup(a->arrived ? "arrived" : why);
+    ovs_list_push_back(&arrivals, &a->node);
+    if (ovs_list_size(&arrivals) > MAX_FINISHED) {
+        arrival_destroy(CONTAINER_OF(ovs_list_front(&arrivals),
+                                     struct arrival, node));
+    }
+}
+
+static void
 session_close(struct peer_session *s, const char *why)
 {
     VLOG_INFO("%s: XenFlow node session %u closed (%s)", s->name, s->id,
               why);
+    if (s->router) {
+        arrival_record(s, s->last_error ? s->last_error : why);
+    }
     session_abandon(s, why);
     ovs_list_remove(&s->node);
     jsonrpc_close(s->rpc);
@@ -1274,6 +1326,11 @@ xf_migrate_destroy(void)
         session_close(s, "ovs-vswitchd exiting");
     }
 
+    struct arrival *a;
+    LIST_FOR_EACH_SAFE (a, node, &arrivals) {
+        arrival_destroy(a);
+    }
+
     xf_rpc_listeners_close(&listeners, "XenFlow nodes");
     sset_clear(&peers);
     free(mover_spec);
@@ -1442,6 +1499,23 @@ cmd_show(struct unixctl_conn *conn, int argc, const char *argv[],
                                : m->phase == MIG_FAILED ? m->error
                                : "running"));
     }
+    const struct arrival *a;
+    LIST_FOR_EACH (a, node, &arrivals) {
+        table_add_row(&t);
+        xf_table_add_int(&t, a->session_id);
+        xf_table_add_text(&t, a->router);
+        xf_table_add_text(&t, "in");
+        xf_table_add_text(&t, a->peer);
+        xf_table_add_text(&t, a->arrived ? "arrived" : "abandoned");
+        xf_table_add_int(&t, a->elapsed);
+        xf_table_add_int(&t, a->n_routes);
+        xf_table_add_int(&t, a->n_neighs);
+        xf_table_add_int(&t, a->n_applied);
+        xf_table_add_int(&t, a->n_rejected);
+        xf_table_add_text(&t, "-");
+        xf_table_add_text(&t, "-");
+        xf_table_add_text(&t, a->result);
+    }
     const struct peer_session *s;
     LIST_FOR_EACH (s, node, &peer_sessions) {
         const struct xf_router *r = s->router ? xf_router_find(s->router)
@@ -1484,7 +1558,7 @@ cmd_show(struct unixctl_conn *conn, int argc, const char *argv[],
                   timeout_ms / 1000);
 
     struct sset bridges = SSET_INITIALIZER(&bridges);
-    ofproto_enumerate_names("", &bridges);
+    xf_get_bridge_names(&bridges);
     const char *name;
     SSET_FOR_EACH (name, &bridges) {
         unsigned long long accepted, dropped;
@@ -1498,7 +1572,8 @@ cmd_show(struct unixctl_conn *conn, int argc, const char *argv[],
     sset_destroy(&bridges);
     ds_put_char(&out, '\n');
 
-    if (ovs_list_is_empty(&migrations) && ovs_list_is_empty(&peer_sessions)) {
+    if (ovs_list_is_empty(&migrations) && ovs_list_is_empty(&peer_sessions)
+        && ovs_list_is_empty(&arrivals)) {
         ds_put_cstr(&out, "No migrations.\n");
         table_destroy(&t);
     } else {

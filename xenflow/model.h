@@ -30,6 +30,7 @@
 #include "xenflow/conf.h"
 #include "xenflow/rib.h"
 
+struct sset;
 struct xf_flowsync;
 
 /* A port of the bridge that XenFlow uses. */
@@ -106,5 +107,6 @@ struct xf_bridge {
 const struct xf_iface *xf_router_find_iface(const struct xf_router *,
                                             const char *name);
 const struct xf_bridge *xf_router_get_bridge(const struct xf_router *);
+void xf_get_bridge_names(struct sset *);
 
 #endif /* xenflow/model.h */

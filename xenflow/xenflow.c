@@ -159,6 +159,17 @@ xf_router_get_bridge(const struct xf_router *r)
     return xf_bridge_find(&xf_bridges, r->bridge);
 }
 
+/* Adds the name of every bridge with XenFlow enabled to 'names'. */
+void
+xf_get_bridge_names(struct sset *names)
+{
+    const struct xf_bridge *br;
+
+    HMAP_FOR_EACH (br, node, &xf_bridges) {
+        sset_add(names, br->name);
+    }
+}
+
 static struct xf_flowsync *
 router_flows(const struct xf_router *r)
 {
