@@ -240,7 +240,8 @@ exec_poll(struct xf_mover *m_, char **errorp)
     ds_chomp(&m->output, '\n');
     const char *last = strrchr(ds_cstr(&m->output), '\n');
     last = last ? last + 1 : ds_cstr(&m->output);
-    *errorp = xasprintf("mover %s%s%s", status, *last ? ": " : "", last);
+    *errorp = xasprintf("mover failed (%s)%s%s", status, *last ? ": " : "",
+                        last);
     free(status);
     return ECHILD;
 }
