@@ -60,6 +60,7 @@ XENFLOW_SYSTEM_TESTSUITE_AT = \
 	tests/xenflow/xenflow-macros.at \
 	tests/xenflow/xenflow-system.at \
 	tests/xenflow/xenflow-system-client.at \
+	tests/xenflow/xenflow-system-migrate.at \
 	tests/xenflow/xenflow-system-frr.at
 XENFLOW_TESTSUITE = $(srcdir)/tests/xenflow-testsuite
 XENFLOW_SYSTEM_TESTSUITE = $(srcdir)/tests/xenflow-system-testsuite
