@@ -314,6 +314,8 @@ xf_migrate_reconfigure(const struct smap *cfg, struct svec *errors)
 
 /* Source side. */
 
+static size_t announce(const struct xf_router *);
+
 static void
 migration_set_phase(struct migration *m, enum mig_phase phase)
 {
@@ -524,6 +526,15 @@ migration_handle_reply(struct migration *m, const struct jsonrpc_msg *reply)
                            ? json_string(first) : "?");
             return;
         }
+        /* Pin the router's MACs here, on the nodes next to this one,
+         * before its VM moves: otherwise the first frames the VM sends
+         * from the destination (after the move, before the destination
+         * forwards for it) would teach them the new location too early. */
+        const struct xf_router *r = xf_router_find(m->router);
+        size_t n = r ? announce(r) : 0;
+        VLOG_INFO("migration %u: %"PRIuSIZE" announcements pin router %s "
+                  "here until the destination takes over", m->id, n,
+                  m->router);
         migration_set_phase(m, MIG_PRECOPY);
         break;
     }
