@@ -36,6 +36,14 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/xenflow.c \
 	xenflow/xenflow.h
 
+# The libvirt control-plane mover, when configure found libvirt
+# (xenflow/xenflow.m4); it registers itself with mover.c.
+if HAVE_LIBVIRT
+vswitchd_ovs_vswitchd_SOURCES += xenflow/mover-libvirt.c
+vswitchd_ovs_vswitchd_LDADD += $(LIBVIRT_LIBS)
+endif
+EXTRA_DIST += xenflow/mover-libvirt.c
+
 # Unit tests run as "ovstest test-xenflow-*", the OVS convention.
 tests_ovstest_SOURCES += \
 	$(XENFLOW_CORE_SOURCES) \

@@ -38,12 +38,18 @@ VLOG_DEFINE_THIS_MODULE(xenflow_mover);
 
 extern char **environ;
 
-static const struct xf_mover_class *const classes[] = {
+#define MAX_CLASSES 8
+static const struct xf_mover_class *classes[MAX_CLASSES] = {
     &xf_mover_exec_class,
-#ifdef HAVE_LIBVIRT
-    &xf_mover_libvirt_class,
-#endif
 };
+static size_t n_classes = 1;
+
+void
+xf_mover_register(const struct xf_mover_class *class)
+{
+    ovs_assert(n_classes < MAX_CLASSES);
+    classes[n_classes++] = class;
+}
 
 /* Finds the class of 'spec' ("TYPE:ARG") and sets '*argp' to ARG.  Returns
  * NULL or a malloc()'d error. */
@@ -58,7 +64,7 @@ lookup_class(const char *spec, const struct xf_mover_class **classp,
         return xasprintf("\"%s\" is not TYPE:ARGUMENT (exec:PROGRAM or "
                          "libvirt:URI)", spec ? spec : "");
     }
-    for (size_t i = 0; i < ARRAY_SIZE(classes); i++) {
+    for (size_t i = 0; i < n_classes; i++) {
         if (strlen(classes[i]->type) == colon - spec
             && !strncmp(spec, classes[i]->type, colon - spec)) {
             *classp = classes[i];
@@ -263,9 +269,21 @@ exec_destroy(struct xf_mover *m_)
     struct exec_mover *m = exec_mover_cast(m_);
 
     if (m->pid) {
+        /* SIGTERM, a second to clean up, then SIGKILL. */
         VLOG_WARN("mover (pid %ld) cancelled", (long int) m->pid);
         kill(m->pid, SIGTERM);
-        waitpid(m->pid, NULL, 0);
+        pid_t reaped = 0;
+        for (int i = 0; i < 100; i++) {
+            reaped = waitpid(m->pid, NULL, WNOHANG);
+            if (reaped) {
+                break;
+            }
+            xnanosleep(10 * 1000 * 1000);
+        }
+        if (!reaped) {
+            kill(m->pid, SIGKILL);
+            waitpid(m->pid, NULL, 0);
+        }
     }
     if (m->fd >= 0) {
         close(m->fd);

@@ -30,7 +30,7 @@
  *   libvirt:URI            live, peer-to-peer libvirt migration of domain
  *                          ROUTER from hypervisor URI to hypervisor DEST
  *                          (virDomainMigrateToURI3()), in a thread.  Only
- *                          when built with libvirt (HAVE_LIBVIRT).
+ *                          when built with libvirt (mover-libvirt.c).
  *
  * A mover never blocks the main loop: start, then poll from a run function
  * and wait from a wait function until it is done. */
@@ -62,9 +62,11 @@ struct xf_mover {
 };
 
 extern const struct xf_mover_class xf_mover_exec_class;
-#ifdef HAVE_LIBVIRT
 extern const struct xf_mover_class xf_mover_libvirt_class;
-#endif
+
+/* Makes 'class' available.  The exec mover always is; mover-libvirt.c,
+ * linked in only when configure found libvirt, registers itself. */
+void xf_mover_register(const struct xf_mover_class *);
 
 char *xf_mover_check_spec(const char *spec) OVS_WARN_UNUSED_RESULT;
 char *xf_mover_start(const char *spec, const char *router, const char *dest,
