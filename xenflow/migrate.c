@@ -68,12 +68,15 @@ COVERAGE_DEFINE(xenflow_peer_error);
 /* The node-to-node protocol's version. */
 #define PEER_PROTOCOL 1
 
-/* Pre-copy: entries per "update" and "update"s in flight. */
-#define PRECOPY_BATCH XF_PROTO_MAX_BATCH
+/* Pre-copy: entries per "update", "update"s in flight, and one built per
+ * main-loop iteration: the source forwards for the router meanwhile, and
+ * with the userspace datapath its ports are polled from the main loop, so
+ * an iteration that took a million routes' time would drop packets. */
+#define PRECOPY_BATCH 2000
 #define PRECOPY_WINDOW 4
 
 /* Requests a destination session handles per main-loop iteration. */
-#define MAX_PEER_REQUESTS_PER_RUN 4
+#define MAX_PEER_REQUESTS_PER_RUN 2
 
 /* How long the destination waits for the router's ports to appear and its
  * flows to be installed before it refuses to announce. */
@@ -273,6 +276,12 @@ incoming_session(const char *router)
         }
     }
     return NULL;
+}
+
+bool
+xf_migrate_holds(const char *router)
+{
+    return migration_running(router) != NULL;
 }
 
 /* Configuration. */
@@ -652,7 +661,7 @@ migration_run(struct migration *m)
                            m->router);
             return;
         }
-        while (!m->routes_sent && m->n_outstanding < PRECOPY_WINDOW) {
+        if (!m->routes_sent && m->n_outstanding < PRECOPY_WINDOW) {
             migration_send_batch(m, r);
         }
         if (m->routes_sent && !m->n_outstanding) {
@@ -684,6 +693,9 @@ migration_run(struct migration *m)
                   m->peer, n);
         COVERAGE_INC(xenflow_migrate_done);
         migration_set_phase(m, MIG_DONE);
+        if (r && r->unconfigured) {
+            xf_router_remove(r);
+        }
         return;
     }
 
@@ -701,6 +713,10 @@ migration_wait(const struct migration *m)
         return;
     }
     poll_timer_wait_until(m->deadline);
+    if (m->phase == MIG_PRECOPY && !m->routes_sent
+        && m->n_outstanding < PRECOPY_WINDOW) {
+        poll_immediate_wake();  /* Next batch. */
+    }
     if (m->stream) {
         stream_run_wait(m->stream);
         stream_connect_wait(m->stream);

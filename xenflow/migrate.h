@@ -36,6 +36,8 @@
  * Documentation/xenflow-protocol.md describes the node-to-node protocol;
  * xenflow(7) the commands and keys. */
 
+#include <stdbool.h>
+
 struct smap;
 struct svec;
 
@@ -45,5 +47,9 @@ void xf_migrate_run(void);
 void xf_migrate_wait(void);
 void xf_migrate_destroy(void);
 void xf_migrate_register_commands(void);
+
+/* Whether 'router' is migrating out of this node: it keeps forwarding even
+ * if its interfaces leave the configuration meanwhile. */
+bool xf_migrate_holds(const char *router);
 
 #endif /* xenflow/migrate.h */

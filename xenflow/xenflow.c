@@ -763,6 +763,22 @@ reclaim_draining(const char *bridge)
     return NULL;
 }
 
+/* Removes router 'r' and its flows at once (for a router whose interfaces
+ * left the configuration while a migration held it). */
+void
+xf_router_remove(struct xf_router *r)
+{
+    struct xf_flowsync *fs = router_flows(r);
+
+    VLOG_INFO("router %s removed", r->name);
+    if (fs) {
+        xf_flowsync_mark_stale(fs, cookie_is_router, r);
+        xf_flowsync_sweep(fs);
+    }
+    hmap_remove(&xf_routers, &r->node);
+    xf_router_destroy(r);
+}
+
 /* Applies database snapshot 'ovs_cfg', which the bridge layer has just
  * applied too: every bridge named there exists as an ofproto now. */
 void
@@ -820,7 +836,16 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
     struct xf_router *r;
     HMAP_FOR_EACH_SAFE (r, node, &xf_routers) {
         struct router_build *rb = router_build_find(&builds, r->name);
-        if (!rb) {
+        if (!rb && xf_migrate_holds(r->name)) {
+            /* Its VM left (e.g. libvirt removed its ports): it keeps
+             * forwarding until its migration released it. */
+            if (!r->unconfigured) {
+                VLOG_INFO("router %s: interfaces gone, kept until its "
+                          "migration ends", r->name);
+            }
+            r->unconfigured = true;
+            xf_pipeline_router(r, router_flows(r));
+        } else if (!rb) {
             VLOG_INFO("router %s removed", r->name);
             struct xf_flowsync *fs = router_flows(r);
             if (fs) {
@@ -867,6 +892,7 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
                 router_clear_groups(r);
             }
         }
+        r->unconfigured = false;
         xf_ifaces_destroy(r->ifaces, r->n_ifaces);
         r->ifaces = rb->ifaces;
         r->n_ifaces = rb->n_ifaces;
