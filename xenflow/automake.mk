@@ -23,16 +23,30 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/appctl.h \
 	xenflow/flowsync.c \
 	xenflow/flowsync.h \
+	xenflow/migrate.c \
+	xenflow/migrate.h \
 	xenflow/model.h \
+	xenflow/mover.c \
+	xenflow/mover.h \
 	xenflow/pipeline.c \
 	xenflow/pipeline.h \
 	xenflow/qos.c \
 	xenflow/qos.h \
 	xenflow/router.h \
+	xenflow/rpc.c \
+	xenflow/rpc.h \
 	xenflow/server.c \
 	xenflow/server.h \
 	xenflow/xenflow.c \
 	xenflow/xenflow.h
+
+# The libvirt control-plane mover, when configure found libvirt
+# (xenflow/xenflow.m4); it registers itself with mover.c.
+if HAVE_LIBVIRT
+vswitchd_ovs_vswitchd_SOURCES += xenflow/mover-libvirt.c
+vswitchd_ovs_vswitchd_LDADD += $(LIBVIRT_LIBS)
+endif
+EXTRA_DIST += xenflow/mover-libvirt.c
 
 # Unit tests run as "ovstest test-xenflow-*", the OVS convention.
 tests_ovstest_SOURCES += \
@@ -53,12 +67,14 @@ XENFLOW_TESTSUITE_AT = \
 	tests/xenflow/xenflow-routing.at \
 	tests/xenflow/xenflow-badinput.at \
 	tests/xenflow/xenflow-client.at \
-	tests/xenflow/xenflow-qos.at
+	tests/xenflow/xenflow-qos.at \
+	tests/xenflow/xenflow-migrate.at
 XENFLOW_SYSTEM_TESTSUITE_AT = \
 	tests/xenflow/xenflow-system-testsuite.at \
 	tests/xenflow/xenflow-macros.at \
 	tests/xenflow/xenflow-system.at \
 	tests/xenflow/xenflow-system-client.at \
+	tests/xenflow/xenflow-system-migrate.at \
 	tests/xenflow/xenflow-system-frr.at \
 	tests/xenflow/xenflow-system-qos.at \
 	tests/xenflow/xenflow-system-dpdk.at

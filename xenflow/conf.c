@@ -33,7 +33,7 @@
  * reported, because a typo in a key would otherwise fail silently. */
 static const char *const iface_keys[] = {
     XF_IFACE_NETWORK, XF_IFACE_TRUNK, XF_IFACE_ROUTER, XF_IFACE_MAC,
-    XF_IFACE_ADDRESSES,
+    XF_IFACE_ADDRESSES, XF_IFACE_TRUSTED,
 };
 
 /* Parses 's' as a boolean.  Only "true" and "false" are accepted, the same
@@ -331,6 +331,7 @@ xf_iface_conf_parse(const char *br_name, const char *iface_name,
     const char *router = smap_get(other_config, XF_IFACE_ROUTER);
     const char *mac = smap_get(other_config, XF_IFACE_MAC);
     const char *addrs = smap_get(other_config, XF_IFACE_ADDRESSES);
+    const char *trusted = smap_get(other_config, XF_IFACE_TRUSTED);
 
     if (network && !is_valid_name(network)) {
         add_error(errors, "bridge %s: interface %s: other_config:%s=\"%s\" "
@@ -341,6 +342,16 @@ xf_iface_conf_parse(const char *br_name, const char *iface_name,
         add_error(errors, "bridge %s: interface %s: other_config:%s=\"%s\" "
                   "is not a boolean (use \"true\" or \"false\")",
                   br_name, iface_name, XF_IFACE_TRUNK, trunk);
+    }
+    if (trusted && !xf_parse_bool(trusted, &ic->trusted)) {
+        add_error(errors, "bridge %s: interface %s: other_config:%s=\"%s\" "
+                  "is not a boolean (use \"true\" or \"false\")",
+                  br_name, iface_name, XF_IFACE_TRUSTED, trusted);
+    } else if (ic->trusted && !ic->trunk) {
+        add_error(errors, "bridge %s: interface %s: other_config:%s=true "
+                  "needs other_config:%s=true (only links between XenFlow "
+                  "nodes are trusted)", br_name, iface_name,
+                  XF_IFACE_TRUSTED, XF_IFACE_TRUNK);
     }
     if (ic->trunk && network) {
         add_error(errors, "bridge %s: interface %s: a trunk carries every "
@@ -431,6 +442,33 @@ get_uint_key(const struct smap *cfg, const char *key, unsigned int min,
     return value;
 }
 
+/* Parses the passive remotes in 'key' of 'cfg', separated by spaces or
+ * commas, into 'listen'.  "ptcp:" is accepted only if 'allow_tcp'. */
+static void
+parse_listeners(const struct smap *cfg, const char *key, bool allow_tcp,
+                struct sset *listen, struct svec *errors)
+{
+    sset_init(listen);
+    const char *value = smap_get(cfg, key);
+    if (value) {
+        char *copy = xstrdup(value);
+        char *save_ptr = NULL;
+        for (char *name = strtok_r(copy, " ,", &save_ptr); name;
+             name = strtok_r(NULL, " ,", &save_ptr)) {
+            if (strncmp(name, "pssl:", 5) && strncmp(name, "punix:", 6)
+                && (!allow_tcp || strncmp(name, "ptcp:", 5))) {
+                add_error(errors, "Open_vSwitch: other_config:%s: \"%s\" "
+                          "is not a passive remote (%s); ignored", key, name,
+                          allow_tcp ? "pssl:, ptcp: or punix:"
+                          : "pssl: or punix:, which authenticate the peer");
+            } else {
+                sset_add(listen, name);
+            }
+        }
+        free(copy);
+    }
+}
+
 /* Parses the client channel's keys into 'conf', which the caller must free
  * with xf_server_conf_destroy().  A bad value takes its default; a listener
  * that is not a passive remote is left out.  Each problem goes to
@@ -448,25 +486,7 @@ xf_server_conf_parse(const struct smap *cfg, struct xf_server_conf *conf,
     conf->probe = get_uint_key(cfg, XF_KEY_CLIENT_PROBE, 1000, 3600000,
                                5000, errors);
 
-    /* Listeners, separated by spaces or commas. */
-    sset_init(&conf->listen);
-    const char *listen = smap_get(cfg, XF_KEY_LISTEN);
-    if (listen) {
-        char *copy = xstrdup(listen);
-        char *save_ptr = NULL;
-        for (char *name = strtok_r(copy, " ,", &save_ptr); name;
-             name = strtok_r(NULL, " ,", &save_ptr)) {
-            if (strncmp(name, "pssl:", 5) && strncmp(name, "ptcp:", 5)
-                && strncmp(name, "punix:", 6)) {
-                add_error(errors, "Open_vSwitch: other_config:%s: \"%s\" "
-                          "is not a passive remote (pssl:, ptcp: or "
-                          "punix:); ignored", XF_KEY_LISTEN, name);
-            } else {
-                sset_add(&conf->listen, name);
-            }
-        }
-        free(copy);
-    }
+    parse_listeners(cfg, XF_KEY_LISTEN, true, &conf->listen, errors);
 }
 
 void
@@ -742,4 +762,38 @@ xf_qos_timing_parse(const struct smap *cfg, struct xf_qos_timing *timing,
                                     1000, errors);
     timing->samples = get_uint_key(cfg, XF_KEY_QOS_SAMPLES, 1, 60, 3,
                                    errors);
+}
+
+/* Parses the migration keys into 'conf', which the caller must free with
+ * xf_migrate_conf_destroy().  Bad values take their defaults. */
+void
+xf_migrate_conf_parse(const struct smap *cfg, struct xf_migrate_conf *conf,
+                      struct svec *errors)
+{
+    parse_listeners(cfg, XF_KEY_PEER_LISTEN, false, &conf->listen, errors);
+
+    sset_init(&conf->peers);
+    const char *peers = smap_get(cfg, XF_KEY_PEERS);
+    if (peers) {
+        char *copy = xstrdup(peers);
+        char *save_ptr = NULL;
+        for (char *name = strtok_r(copy, " ,", &save_ptr); name;
+             name = strtok_r(NULL, " ,", &save_ptr)) {
+            sset_add(&conf->peers, name);
+        }
+        free(copy);
+    }
+    conf->mover = nullable_xstrdup(smap_get(cfg, XF_KEY_MOVER));
+    conf->drain = get_uint_key(cfg, XF_KEY_MIGRATE_DRAIN, 0, 600000, 1000,
+                               errors);
+    conf->timeout = get_uint_key(cfg, XF_KEY_MIGRATE_TIMEOUT, 1, 86400, 300,
+                                 errors);
+}
+
+void
+xf_migrate_conf_destroy(struct xf_migrate_conf *conf)
+{
+    sset_destroy(&conf->listen);
+    sset_destroy(&conf->peers);
+    free(conf->mover);
 }

@@ -52,6 +52,8 @@ struct svec;
 #define XF_IFACE_ROUTER "xenflow-router"        /* Router of a VM port. */
 #define XF_IFACE_MAC "xenflow-mac"              /* Router interface MAC. */
 #define XF_IFACE_ADDRESSES "xenflow-addresses"  /* Router iface addresses. */
+#define XF_IFACE_TRUSTED "xenflow-trusted"      /* true: link to a XenFlow
+                                                 * node (migration ARP). */
 
 /* Open_vSwitch other_config keys: the xenflow-client channel. */
 #define XF_KEY_LISTEN "xenflow-listen"          /* Passive remotes. */
@@ -59,6 +61,13 @@ struct svec;
 #define XF_KEY_CLIENT_MAX_MESSAGE "xenflow-client-max-message" /* Bytes. */
 #define XF_KEY_CLIENT_RATE "xenflow-client-rate"        /* Requests/s. */
 #define XF_KEY_CLIENT_PROBE "xenflow-client-probe"      /* Milliseconds. */
+
+/* Open_vSwitch other_config keys: migration between XenFlow nodes. */
+#define XF_KEY_PEER_LISTEN "xenflow-peer-listen"        /* Passive remotes. */
+#define XF_KEY_PEERS "xenflow-peers"                    /* Node identities. */
+#define XF_KEY_MOVER "xenflow-mover"                    /* TYPE:ARGUMENT. */
+#define XF_KEY_MIGRATE_DRAIN "xenflow-migrate-drain"    /* Milliseconds. */
+#define XF_KEY_MIGRATE_TIMEOUT "xenflow-migrate-timeout" /* Seconds. */
 
 /* Defaults for a router's limits. */
 /* QoS (see xenflow/qos.c).  On a Queue row: */
@@ -107,6 +116,7 @@ struct xf_iface_conf {
     struct eth_addr mac;        /* Router interface MAC. */
     struct xf_prefix *addrs;    /* Router interface addresses. */
     size_t n_addrs;
+    bool trusted;               /* Trunk to another XenFlow node. */
 };
 
 void xf_bridge_conf_parse(const char *br_name, const struct smap *other_config,
@@ -173,6 +183,19 @@ struct xf_qos_timing {
 
 void xf_qos_timing_parse(const struct smap *ovs_other_config,
                          struct xf_qos_timing *, struct svec *errors);
+
+/* Migration between XenFlow nodes (migrate.c). */
+struct xf_migrate_conf {
+    struct sset listen;         /* "pssl:..." or "punix:..." for peers. */
+    struct sset peers;          /* Certificate names of XenFlow nodes. */
+    char *mover;                /* "exec:..." or "libvirt:...", or NULL. */
+    unsigned int drain;         /* Milliseconds. */
+    unsigned int timeout;       /* Seconds. */
+};
+
+void xf_migrate_conf_parse(const struct smap *ovs_other_config,
+                           struct xf_migrate_conf *, struct svec *errors);
+void xf_migrate_conf_destroy(struct xf_migrate_conf *);
 
 bool xf_parse_bool(const char *s, bool *value);
 

@@ -30,6 +30,7 @@
 #include "xenflow/conf.h"
 #include "xenflow/rib.h"
 
+struct sset;
 struct xf_flowsync;
 
 /* A port of the bridge that XenFlow uses. */
@@ -88,6 +89,8 @@ struct xf_router {
     unsigned long long n_route_updates;  /* Route changes applied. */
     unsigned long long n_neigh_updates;  /* Neighbour changes applied. */
     unsigned long long n_rejected;       /* Bad commands/entries refused. */
+    bool unconfigured;          /* Its interfaces left the configuration
+                                 * while a migration held it (migrate.c). */
 };
 
 /* A bridge with XenFlow enabled. */
@@ -98,10 +101,15 @@ struct xf_bridge {
     struct hmap networks;       /* Contains "struct xf_network"s. */
     struct xf_port *trunks;
     size_t n_trunks;
+    struct xf_port *trusted;    /* Trunks to other XenFlow nodes. */
+    size_t n_trusted;
     struct xf_flowsync *flows;
 };
 
 const struct xf_iface *xf_router_find_iface(const struct xf_router *,
                                             const char *name);
+const struct xf_bridge *xf_router_get_bridge(const struct xf_router *);
+void xf_get_bridge_names(struct sset *);
+void xf_router_remove(struct xf_router *);
 
 #endif /* xenflow/model.h */

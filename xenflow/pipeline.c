@@ -38,6 +38,7 @@
 VLOG_DEFINE_THIS_MODULE(xenflow_pipeline);
 
 /* Priorities. */
+#define PRIO_CLASSIFY_ANNOUNCE 40110  /* Same, from a trusted trunk. */
 #define PRIO_CLASSIFY_RESERVED 40100  /* Reserved link-migration ARP. */
 #define PRIO_CLASSIFY_ACCEPT 40010
 #define PRIO_CLASSIFY_DROP 40000
@@ -53,6 +54,13 @@ VLOG_DEFINE_THIS_MODULE(xenflow_pipeline);
  * 204 gets "VLAN, dl_dst=SRC -> reg4=in_port". */
 #define LEARN_SOURCE \
     "learn(table=204,idle_timeout=300,priority=10,cookie=%#"PRIx64"," \
+    "NXM_OF_VLAN_TCI[0..11],NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[]," \
+    "load:NXM_OF_IN_PORT[]->NXM_NX_REG4[0..15])"
+
+/* Pins the frame's source MAC (a migrated router's) behind its ingress
+ * port, above LEARN_SOURCE's entries. */
+#define PIN_SOURCE \
+    "learn(table=204,idle_timeout=300,priority=20,cookie=%#"PRIx64"," \
     "NXM_OF_VLAN_TCI[0..11],NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[]," \
     "load:NXM_OF_IN_PORT[]->NXM_NX_REG4[0..15])"
 
@@ -165,10 +173,23 @@ xf_pipeline_bridge(const struct xf_bridge *br, struct xf_flowsync *fs)
     const uint64_t learn_cookie = xf_cookie(XF_FLOW_LEARNED, 0);
     const struct xf_network *net;
 
-    /* Link-migration announcements are never forwarded. */
-    put(fs, xf_cookie(XF_FLOW_CLASSIFY, 0),
+    /* Link-migration announcements are never forwarded.  From a trusted
+     * trunk (another XenFlow node), an announcement first pins the
+     * announced router MAC behind that trunk, above what this switch
+     * learns from traffic, so that the source's last packets cannot move
+     * it back. */
+    put(fs, xf_cookie(XF_FLOW_CLASSIFY, XF_OWNER_ANNOUNCE_DROPPED),
         "table=0,priority=%d,dl_dst="XF_RESERVED_MAC" actions=drop",
         PRIO_CLASSIFY_RESERVED);
+    for (size_t i = 0; i < br->n_trusted; i++) {
+        if (port_ok(br->trusted[i].ofport)) {
+            put(fs, xf_cookie(XF_FLOW_CLASSIFY, XF_OWNER_ANNOUNCE_ACCEPTED),
+                "table=0,priority=%d,in_port=%"PRIu32",arp,arp_op=2,"
+                "dl_dst="XF_RESERVED_MAC" actions="PIN_SOURCE,
+                PRIO_CLASSIFY_ANNOUNCE, ofp_to_u16(br->trusted[i].ofport),
+                learn_cookie);
+        }
+    }
 
     /* Frames that are not for a router: switched within their network. */
     put(fs, xf_cookie(XF_FLOW_EGRESS, 0),

@@ -23,7 +23,9 @@
  *
  *   0    classify   VM port: tag with its network's VLAN, drop foreign tags.
  *                   Trunk: accept known network VLANs, drop other tags.
- *                   Reserved link-migration ARP (aa:aa:aa:aa:aa:aa): consumed.
+ *                   Reserved link-migration ARP (aa:aa:aa:aa:aa:aa): consumed;
+ *                   from a trusted trunk it first pins the router MAC it
+ *                   announces behind that trunk (table 204, priority 20).
  *                   Anything else falls through to the operator's flows.
  *   200  ingress    learn the source MAC's port in its network; a frame for
  *                   a router interface MAC enters that router (metadata =
@@ -65,6 +67,11 @@ struct xf_router;
 #define XF_TABLE_L2 204
 #define XF_TABLE_EGRESS 205
 #define XF_TABLE_NEXT_ROUTER 206
+
+/* Cookie owners of table 0's link-migration announcement flows (above any
+ * VLAN), whose packet counts xenflow/migrate/show reports. */
+#define XF_OWNER_ANNOUNCE_ACCEPTED 0x10000
+#define XF_OWNER_ANNOUNCE_DROPPED 0x10001
 
 void xf_pipeline_bridge(const struct xf_bridge *, struct xf_flowsync *);
 void xf_pipeline_router(const struct xf_router *, struct xf_flowsync *);

@@ -46,6 +46,7 @@
 #include "xenflow/proto.h"
 #include "xenflow/rib.h"
 #include "xenflow/router.h"
+#include "xenflow/rpc.h"
 
 VLOG_DEFINE_THIS_MODULE(xenflow_server);
 
@@ -70,9 +71,6 @@ static size_t run_entries;      /* Entries handled in this iteration. */
 /* OVS's jsonrpc reads 4096 bytes at a time, so the bytes received while a
  * message completes may include that much of the next one. */
 #define RX_SLACK 4096
-
-/* Most per-entry errors quoted back in one reply. */
-#define MAX_ERRORS_QUOTED 10
 
 
 /* Passive remotes, by name ("pssl:6653"). */
@@ -200,40 +198,8 @@ xf_server_reconfigure(const struct smap *cfg, struct svec *errors)
         token_bucket_set(&s->bucket, rate_limit, rate_limit * 1000);
     }
 
-    struct shash_node *node;
-    SHASH_FOR_EACH_SAFE (node, &listeners) {
-        if (!sset_contains(&conf.listen, node->name)) {
-            VLOG_INFO("%s: no longer listening for xenflow clients",
-                      node->name);
-            pstream_close(node->data);
-            shash_delete(&listeners, node);
-        }
-    }
-    const char *name;
-    SSET_FOR_EACH (name, &conf.listen) {
-        if (shash_find(&listeners, name)) {
-            continue;
-        }
-        if (!strncmp(name, "pssl:", 5) && !stream_ssl_is_configured()) {
-            svec_add_nocopy(errors, xasprintf(
-                                "Open_vSwitch: other_config:%s: %s: SSL is "
-                                "not configured (ovs-vsctl set-ssl "
-                                "PRIVATE-KEY CERTIFICATE CA-CERT); not "
-                                "listening", XF_KEY_LISTEN, name));
-            continue;
-        }
-        struct pstream *pstream;
-        int error = pstream_open(name, &pstream, DSCP_DEFAULT);
-        if (error) {
-            svec_add_nocopy(errors, xasprintf(
-                                "Open_vSwitch: other_config:%s: %s: cannot "
-                                "listen (%s)", XF_KEY_LISTEN, name,
-                                ovs_strerror(error)));
-        } else {
-            VLOG_INFO("%s: listening for xenflow clients", name);
-            shash_add(&listeners, name, pstream);
-        }
-    }
+    xf_rpc_listeners_reconfigure(&listeners, &conf.listen, XF_KEY_LISTEN,
+                                 "xenflow clients", errors);
     xf_server_conf_destroy(&conf);
 }
 
@@ -310,11 +276,8 @@ send_error(struct session *s, const struct json *id, const char *code,
     session_set_error(s, text);
     free(text);
 
-    struct json *error = json_object_create();
-    json_object_put_string(error, "error", code);
-    json_object_put_string(error, "details", details);
+    jsonrpc_send(s->rpc, xf_rpc_error(id, code, details));
     free(details);
-    jsonrpc_send(s->rpc, jsonrpc_create_error(error, id));
 }
 
 /* Returns the switch-side interface of router 'r' that VM interface
@@ -339,9 +302,10 @@ map_dev(const struct session *s, const struct xf_router *r,
 /* Translates VM interface name '*devp' (may be NULL) to the switch's.
  * Returns NULL or an error. */
 static char *
-translate_dev(const struct session *s, const struct xf_router *r,
-              char **devp)
+translate_dev(const void *s_, const struct xf_router *r, char **devp)
 {
+    const struct session *s = s_;
+
     if (*devp) {
         const char *port = map_dev(s, r, *devp);
         if (!port) {
@@ -375,8 +339,8 @@ session_router(struct session *s, const struct json *id)
 /* Whether certificate common name 'cn' is identity 'id'.  "ovs-pki
  * req+sign NAME" without --unique makes "NAME id:UUID", which counts as
  * NAME. */
-static bool
-identity_matches(const char *cn, const char *id)
+bool
+xf_server_identity_matches(const char *cn, const char *id)
 {
     size_t len = strlen(id);
 
@@ -416,7 +380,9 @@ handle_hello(struct session *s, const struct jsonrpc_msg *req)
     if (!r) {
         send_error(s, req->id, "unknown router", "no XenFlow router is "
                    "named %s here", hello.router);
-    } else if (s->is_ssl && !identity_matches(peer, xf_router_client_id(r))) {
+    } else if (s->is_ssl
+               && !xf_server_identity_matches(peer,
+                                              xf_router_client_id(r))) {
         send_error(s, req->id, "not authorized", "certificate \"%s\" may "
                    "not program router %s (it accepts \"%s\")",
                    peer ? peer : "(no CN)", r->name, xf_router_client_id(r));
@@ -506,62 +472,8 @@ handle_update(struct session *s, const struct jsonrpc_msg *req)
         return;
     }
 
-    size_t n_applied = 0;
     size_t n_parse_errors = u.errors.n;
-    for (size_t i = 0; i < u.n_routes; i++) {
-        struct xf_route_spec *spec = &u.routes[i];
-        char *e = NULL;
-        for (size_t j = 0; !e && j < spec->n_nexthops; j++) {
-            e = translate_dev(s, r, &spec->nexthops[j].dev);
-        }
-        if (!e) {
-            e = xf_router_check_route(r, spec);
-        }
-        if (!e && !xf_router_set_route(r, spec)) {
-            e = xstrdup("router's interfaces changed");
-        }
-        if (e) {
-            struct ds d = DS_EMPTY_INITIALIZER;
-            xf_prefix_format(&spec->prefix, &d);
-            svec_add_nocopy(&u.errors, xasprintf("route %s: %s",
-                                                 ds_cstr(&d), e));
-            ds_destroy(&d);
-            free(e);
-        } else {
-            n_applied++;
-        }
-    }
-    for (size_t i = 0; i < u.n_routes_withdrawn; i++) {
-        xf_router_del_route(r, &u.routes_withdrawn[i]);
-        n_applied++;
-    }
-    for (size_t i = 0; i < u.n_neighs; i++) {
-        struct xf_neigh_spec *spec = &u.neighs[i];
-        char *e = translate_dev(s, r, &spec->dev);
-        if (!e) {
-            e = xf_router_check_neigh(r, spec);
-        }
-        if (!e && !xf_router_set_neigh(r, spec)) {
-            e = xstrdup("router's interfaces changed");
-        }
-        if (e) {
-            struct ds d = DS_EMPTY_INITIALIZER;
-            xf_addr_format(&spec->ip, &d);
-            svec_add_nocopy(&u.errors, xasprintf("neighbour %s: %s",
-                                                 ds_cstr(&d), e));
-            ds_destroy(&d);
-            free(e);
-        } else {
-            n_applied++;
-        }
-    }
-    for (size_t i = 0; i < u.n_neighs_withdrawn; i++) {
-        struct xf_neigh_spec *spec = &u.neighs_withdrawn[i];
-        if (!translate_dev(s, r, &spec->dev)) {
-            xf_router_del_neigh(r, spec->dev, &spec->ip);
-        }
-        n_applied++;
-    }
+    size_t n_applied = xf_rpc_apply_update(r, &u, translate_dev, s);
 
     size_t n_rejected = u.errors.n;
     run_entries += n_applied + n_rejected;
@@ -576,15 +488,8 @@ handle_update(struct session *s, const struct jsonrpc_msg *req)
         session_set_error(s, u.errors.names[0]);
     }
 
-    struct json *errors = json_array_create_empty();
-    for (size_t i = 0; i < MIN(n_rejected, MAX_ERRORS_QUOTED); i++) {
-        json_array_add(errors, json_string_create(u.errors.names[i]));
-    }
-    struct json *result = json_object_create();
-    json_object_put(result, "applied", json_integer_create(n_applied));
-    json_object_put(result, "rejected", json_integer_create(n_rejected));
-    json_object_put(result, "errors", errors);
-    jsonrpc_send(s->rpc, jsonrpc_create_reply(result, req->id));
+    jsonrpc_send(s->rpc, jsonrpc_create_reply(
+                     xf_rpc_update_result(n_applied, &u.errors), req->id));
     xf_proto_update_destroy(&u);
 }
 
@@ -757,38 +662,21 @@ session_run(struct session *s)
 }
 
 static void
-accept_sessions(void)
+accept_session(struct stream *stream, const char *listener)
 {
-    struct shash_node *node;
-
-    SHASH_FOR_EACH (node, &listeners) {
-        for (int i = 0; i < 10; i++) {
-            struct stream *stream;
-            int error = pstream_accept(node->data, &stream);
-            if (error) {
-                if (error != EAGAIN) {
-                    static struct vlog_rate_limit rl
-                        = VLOG_RATE_LIMIT_INIT(1, 5);
-                    VLOG_WARN_RL(&rl, "%s: accept failed: %s", node->name,
-                                 ovs_strerror(error));
-                }
-                break;
-            }
-            struct session *s = xzalloc(sizeof *s);
-            s->id = next_session_id++;
-            s->stream = stream;
-            s->rpc = jsonrpc_open(stream);
-            s->name = xstrdup(stream_get_name(stream));
-            s->is_ssl = !strncmp(node->name, "pssl:", 5);
-            s->state = S_NEW;
-            s->connected = s->last_rx = time_msec();
-            token_bucket_init(&s->bucket, rate_limit, rate_limit * 1000);
-            ovs_list_push_back(&sessions, &s->node);
-            COVERAGE_INC(xenflow_client_connect);
-            VLOG_INFO("%s: xenflow client session %u connected via %s",
-                      s->name, s->id, node->name);
-        }
-    }
+    struct session *s = xzalloc(sizeof *s);
+    s->id = next_session_id++;
+    s->stream = stream;
+    s->rpc = jsonrpc_open(stream);
+    s->name = xstrdup(stream_get_name(stream));
+    s->is_ssl = !strncmp(listener, "pssl:", 5);
+    s->state = S_NEW;
+    s->connected = s->last_rx = time_msec();
+    token_bucket_init(&s->bucket, rate_limit, rate_limit * 1000);
+    ovs_list_push_back(&sessions, &s->node);
+    COVERAGE_INC(xenflow_client_connect);
+    VLOG_INFO("%s: xenflow client session %u connected via %s",
+              s->name, s->id, listener);
 }
 
 /* Withdraws the tables of routers whose client went away more than the
@@ -819,7 +707,7 @@ expire_links(void)
 void
 xf_server_run(void)
 {
-    accept_sessions();
+    xf_rpc_listeners_accept(&listeners, accept_session);
 
     struct session *s;
     run_entries = 0;
@@ -836,10 +724,7 @@ xf_server_run(void)
 void
 xf_server_wait(void)
 {
-    struct shash_node *node;
-    SHASH_FOR_EACH (node, &listeners) {
-        pstream_wait(node->data);
-    }
+    xf_rpc_listeners_wait(&listeners);
 
     if (run_entries >= MAX_ENTRIES_PER_RUN) {
         poll_immediate_wake();  /* Sessions were left with work. */
@@ -872,11 +757,7 @@ xf_server_destroy(void)
         session_close(s, "ovs-vswitchd exiting");
     }
 
-    struct shash_node *node;
-    SHASH_FOR_EACH_SAFE (node, &listeners) {
-        pstream_close(node->data);
-        shash_delete(&listeners, node);
-    }
+    xf_rpc_listeners_close(&listeners, "xenflow clients");
 
     struct router_link *link;
     HMAP_FOR_EACH_POP (link, node, &links) {

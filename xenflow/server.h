@@ -43,4 +43,8 @@ void xf_server_register_commands(void);
  * programmed it. */
 char *xf_server_router_state(const char *name);
 
+/* Whether certificate common name 'cn' names identity 'id' (also "ID
+ * id:UUID", what "ovs-pki req+sign ID" makes). */
+bool xf_server_identity_matches(const char *cn, const char *id);
+
 #endif /* xenflow/server.h */

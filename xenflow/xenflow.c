@@ -50,6 +50,7 @@
 #include "xenflow/appctl.h"
 #include "xenflow/conf.h"
 #include "xenflow/flowsync.h"
+#include "xenflow/migrate.h"
 #include "xenflow/model.h"
 #include "xenflow/pipeline.h"
 #include "xenflow/rib.h"
@@ -161,10 +162,27 @@ xf_router_find_iface(const struct xf_router *r, const char *name)
     return NULL;
 }
 
+const struct xf_bridge *
+xf_router_get_bridge(const struct xf_router *r)
+{
+    return xf_bridge_find(&xf_bridges, r->bridge);
+}
+
+/* Adds the name of every bridge with XenFlow enabled to 'names'. */
+void
+xf_get_bridge_names(struct sset *names)
+{
+    const struct xf_bridge *br;
+
+    HMAP_FOR_EACH (br, node, &xf_bridges) {
+        sset_add(names, br->name);
+    }
+}
+
 static struct xf_flowsync *
 router_flows(const struct xf_router *r)
 {
-    struct xf_bridge *br = xf_bridge_find(&xf_bridges, r->bridge);
+    const struct xf_bridge *br = xf_router_get_bridge(r);
     return br ? br->flows : NULL;
 }
 
@@ -207,6 +225,7 @@ xf_bridge_free(struct xf_bridge *br)
     }
     hmap_destroy(&br->networks);
     xf_ports_destroy(br->trunks, br->n_trunks);
+    xf_ports_destroy(br->trusted, br->n_trusted);
     free(br->name);
     free(br->datapath_type);
     free(br);
@@ -635,6 +654,10 @@ build_bridge(const struct ovsrec_bridge *br_cfg,
 
             if (ic.trunk) {
                 add_port(&br->trunks, &br->n_trunks, if_cfg->name, ofport);
+                if (ic.trusted) {
+                    add_port(&br->trusted, &br->n_trusted, if_cfg->name,
+                             ofport);
+                }
             } else {
                 add_port(&net->vm_ports, &net->n_vm_ports, if_cfg->name,
                          ofport);
@@ -698,6 +721,7 @@ build_bridge(const struct ovsrec_bridge *br_cfg,
               compare_ports);
     }
     qsort(br->trunks, br->n_trunks, sizeof *br->trunks, compare_ports);
+    qsort(br->trusted, br->n_trusted, sizeof *br->trusted, compare_ports);
     return br;
 }
 
@@ -746,6 +770,22 @@ reclaim_draining(const char *bridge)
         }
     }
     return NULL;
+}
+
+/* Removes router 'r' and its flows at once (for a router whose interfaces
+ * left the configuration while a migration held it). */
+void
+xf_router_remove(struct xf_router *r)
+{
+    struct xf_flowsync *fs = router_flows(r);
+
+    VLOG_INFO("router %s removed", r->name);
+    if (fs) {
+        xf_flowsync_mark_stale(fs, cookie_is_router, r);
+        xf_flowsync_sweep(fs);
+    }
+    hmap_remove(&xf_routers, &r->node);
+    xf_router_destroy(r);
 }
 
 /* Applies database snapshot 'ovs_cfg', which the bridge layer has just
@@ -805,7 +845,16 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
     struct xf_router *r;
     HMAP_FOR_EACH_SAFE (r, node, &xf_routers) {
         struct router_build *rb = router_build_find(&builds, r->name);
-        if (!rb) {
+        if (!rb && xf_migrate_holds(r->name)) {
+            /* Its VM left (e.g. libvirt removed its ports): it keeps
+             * forwarding until its migration released it. */
+            if (!r->unconfigured) {
+                VLOG_INFO("router %s: interfaces gone, kept until its "
+                          "migration ends", r->name);
+            }
+            r->unconfigured = true;
+            xf_pipeline_router(r, router_flows(r));
+        } else if (!rb) {
             VLOG_INFO("router %s removed", r->name);
             struct xf_flowsync *fs = router_flows(r);
             if (fs) {
@@ -852,6 +901,7 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
                 router_clear_groups(r);
             }
         }
+        r->unconfigured = false;
         xf_ifaces_destroy(r->ifaces, r->n_ifaces);
         r->ifaces = rb->ifaces;
         r->n_ifaces = rb->n_ifaces;
@@ -887,6 +937,7 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
 
     /* 6. The client channel. */
     xf_server_reconfigure(&ovs_cfg->other_config, &errors);
+    xf_migrate_reconfigure(&ovs_cfg->other_config, &errors);
 
     /* Log configuration problems that are new since the last time. */
     struct sset new_errors = SSET_INITIALIZER(&new_errors);
@@ -914,6 +965,7 @@ xenflow_run(void)
     }
     xf_server_run();
     xf_qos_run();
+    xf_migrate_run();
 
     HMAP_FOR_EACH (br, node, &xf_bridges) {
         xf_flowsync_run(br->flows);
@@ -939,6 +991,7 @@ xenflow_wait(void)
     }
     xf_server_wait();
     xf_qos_wait();
+    xf_migrate_wait();
 
     HMAP_FOR_EACH (br, node, &xf_bridges) {
         xf_flowsync_wait(br->flows);
@@ -954,6 +1007,7 @@ xenflow_destroy(void)
     struct xf_bridge *br;
     struct xf_router *r;
 
+    xf_migrate_destroy();
     xf_server_destroy();
     xf_qos_destroy();
     HMAP_FOR_EACH_POP (r, node, &xf_routers) {
@@ -2221,4 +2275,5 @@ register_commands(void)
                              cmd_resync, NULL);
     xf_server_register_commands();
     xf_qos_register_commands();
+    xf_migrate_register_commands();
 }

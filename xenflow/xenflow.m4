@@ -9,6 +9,33 @@
 #
 #     http://www.apache.org/licenses/LICENSE-2.0
 
+dnl XENFLOW_CHECK_LIBVIRT
+dnl
+dnl ovs-vswitchd's libvirt control-plane mover (xenflow/mover-libvirt.c,
+dnl "other_config:xenflow-mover=libvirt:URI") uses libvirt's C API (Debian:
+dnl libvirt-dev).  Without it the fork still builds, with the exec mover
+dnl only.  Sets LIBVIRT_CFLAGS, LIBVIRT_LIBS and the HAVE_LIBVIRT
+dnl conditional; --without-libvirt skips the check.  XENFLOW_CHECK_LIBNL,
+dnl the macro patches/0006 calls, requires it.
+AC_DEFUN([XENFLOW_CHECK_LIBVIRT],
+  [AC_ARG_WITH([libvirt],
+     [AS_HELP_STRING([--without-libvirt],
+        [build ovs-vswitchd without the libvirt migration mover])],
+     [], [with_libvirt=check])
+   PKG_PROG_PKG_CONFIG
+   xenflow_have_libvirt=no
+   if test "$with_libvirt" != no; then
+     PKG_CHECK_MODULES([LIBVIRT], [libvirt],
+       [xenflow_have_libvirt=yes],
+       [if test "$with_libvirt" = yes; then
+          AC_MSG_ERROR([--with-libvirt given but libvirt not found: $LIBVIRT_PKG_ERRORS])
+        fi
+        AC_MSG_WARN([libvirt not found (apt-get install libvirt-dev): ovs-vswitchd will migrate router VMs with the exec mover only])])
+   fi
+   AC_MSG_CHECKING([whether to build the libvirt mover])
+   AC_MSG_RESULT([$xenflow_have_libvirt])
+   AM_CONDITIONAL([HAVE_LIBVIRT], [test "$xenflow_have_libvirt" = yes])])
+
 dnl XENFLOW_CHECK_LIBNL
 dnl
 dnl xenflow-client, the daemon that runs inside a virtual router, watches the
@@ -18,7 +45,8 @@ dnl fork still builds; only xenflow-client is left out, with a warning.
 dnl Sets LIBNL_CFLAGS, LIBNL_LIBS and the HAVE_LIBNL conditional;
 dnl --without-libnl skips the check.
 AC_DEFUN([XENFLOW_CHECK_LIBNL],
-  [AC_ARG_WITH([libnl],
+  [AC_REQUIRE([XENFLOW_CHECK_LIBVIRT])
+   AC_ARG_WITH([libnl],
      [AS_HELP_STRING([--without-libnl],
         [do not build xenflow-client (it needs libnl-3 and libnl-route-3)])],
      [], [with_libnl=check])
