@@ -58,6 +58,9 @@ struct xf_flow {
     bool removing;              /* Wanted gone. */
     bool pending;               /* Needs a flow_mod. */
     bool stale;                 /* For mark-and-sweep. */
+    struct ovs_list stale_node; /* In 'stale' if 'stale'. */
+    struct ovs_list small_node; /* In 'small' unless a route or neighbour
+                                 * flow (then a list of its own). */
     long long int queued;       /* time_usec() when it became pending. */
 };
 
@@ -78,6 +81,11 @@ struct xf_flowsync {
     const struct ofproto *ofproto; /* The ofproto our flows went into. */
     struct hmap flows;          /* Contains "struct xf_flow"s. */
     struct ovs_list pending;    /* "struct xf_flow"s that need a flow_mod. */
+    struct ovs_list stale;      /* "struct xf_flow"s marked stale. */
+    struct ovs_list small;      /* "struct xf_flow"s other than routes and
+                                 * neighbours: the few that configuration
+                                 * changes touch, so that reconfiguring a
+                                 * bridge does not walk a million routes. */
     size_t n_pending;
     unsigned long long n_errors;
 
@@ -96,7 +104,26 @@ xf_flowsync_create(const char *bridge)
     hmap_init(&fs->flows);
     hmap_init(&fs->groups);
     ovs_list_init(&fs->pending);
+    ovs_list_init(&fs->stale);
+    ovs_list_init(&fs->small);
     return fs;
+}
+
+/* Takes 'flow' off the stale and small lists, before it is freed. */
+static void
+xf_flow_unlink(struct xf_flow *flow)
+{
+    ovs_list_remove(&flow->stale_node);
+    ovs_list_init(&flow->stale_node);
+    ovs_list_remove(&flow->small_node);
+    ovs_list_init(&flow->small_node);
+}
+
+static bool
+cookie_is_small(uint64_t cookie)
+{
+    enum xf_flow_kind kind = xf_cookie_kind(cookie);
+    return kind != XF_FLOW_ROUTE && kind != XF_FLOW_NEIGH;
 }
 
 static void
@@ -190,7 +217,11 @@ put__(struct xf_flowsync *fs, uint64_t cookie, uint8_t table_id,
     uint32_t hash = xf_flow_hash(table_id, priority, match);
     struct xf_flow *flow = flow_find(fs, table_id, priority, match, hash);
     if (flow) {
-        flow->stale = false;
+        if (flow->stale) {
+            flow->stale = false;
+            ovs_list_remove(&flow->stale_node);
+            ovs_list_init(&flow->stale_node);
+        }
         minimatch_destroy(match);
         if (!flow->removing && flow->cookie == cookie
             && ofpacts_equal(flow->ofpacts, flow->ofpacts_len,
@@ -205,6 +236,12 @@ put__(struct xf_flowsync *fs, uint64_t cookie, uint8_t table_id,
         flow->priority = priority;
         flow->match = *match;
         flow->fresh = true;
+        ovs_list_init(&flow->stale_node);
+        if (cookie_is_small(cookie)) {
+            ovs_list_push_back(&fs->small, &flow->small_node);
+        } else {
+            ovs_list_init(&flow->small_node);
+        }
         hmap_insert(&fs->flows, &flow->node, hash);
     }
     flow->ofpacts = ofpacts;
@@ -289,6 +326,16 @@ xf_flowsync_remove_match(struct xf_flowsync *fs, uint8_t table_id,
     minimatch_destroy(&mm);
 }
 
+static void
+mark_stale(struct xf_flowsync *fs, struct xf_flow *flow,
+           bool (*is_stale)(uint64_t cookie, void *aux), void *aux)
+{
+    if (!flow->removing && !flow->stale && is_stale(flow->cookie, aux)) {
+        flow->stale = true;
+        ovs_list_push_back(&fs->stale, &flow->stale_node);
+    }
+}
+
 /* Marks stale every flow whose cookie 'is_stale' selects.  Flows put again
  * before xf_flowsync_sweep() lose the mark. */
 void
@@ -299,9 +346,22 @@ xf_flowsync_mark_stale(struct xf_flowsync *fs,
     struct xf_flow *flow;
 
     HMAP_FOR_EACH (flow, node, &fs->flows) {
-        if (!flow->removing && is_stale(flow->cookie, aux)) {
-            flow->stale = true;
-        }
+        mark_stale(fs, flow, is_stale, aux);
+    }
+}
+
+/* Like xf_flowsync_mark_stale(), for a selection that never includes route
+ * or neighbour flows: it looks at the other flows only, so its cost does not
+ * grow with the routing tables. */
+void
+xf_flowsync_mark_stale_small(struct xf_flowsync *fs,
+                             bool (*is_stale)(uint64_t cookie, void *aux),
+                             void *aux)
+{
+    struct xf_flow *flow;
+
+    LIST_FOR_EACH (flow, small_node, &fs->small) {
+        mark_stale(fs, flow, is_stale, aux);
     }
 }
 
@@ -312,12 +372,11 @@ xf_flowsync_sweep(struct xf_flowsync *fs)
     struct xf_flow *flow;
     size_t n = 0;
 
-    HMAP_FOR_EACH (flow, node, &fs->flows) {
-        if (flow->stale) {
-            flow->stale = false;
-            flow_remove(fs, flow);
-            n++;
-        }
+    LIST_FOR_EACH_POP (flow, stale_node, &fs->stale) {
+        ovs_list_init(&flow->stale_node);
+        flow->stale = false;
+        flow_remove(fs, flow);
+        n++;
     }
     return n;
 }
@@ -550,6 +609,7 @@ xf_flowsync_run(struct xf_flowsync *fs)
             flows[i] = flow;
             if (flow->removing) {
                 hmap_remove(&fs->flows, &flow->node);
+                xf_flow_unlink(flow);
                 if (!flow->installed) {
                     continue;   /* Never reached the switch. */
                 }

@@ -828,7 +828,7 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
                 br->flows = xf_flowsync_create(br->name);
             }
         }
-        xf_flowsync_mark_stale(br->flows, cookie_is_config, NULL);
+        xf_flowsync_mark_stale_small(br->flows, cookie_is_config, NULL);
     }
     HMAP_FOR_EACH_POP (br, node, &xf_bridges) {
         if (br->flows) {
