@@ -59,8 +59,8 @@ struct xf_flow {
     bool pending;               /* Needs a flow_mod. */
     bool stale;                 /* For mark-and-sweep. */
     struct ovs_list stale_node; /* In 'stale' if 'stale'. */
-    struct ovs_list small_node; /* In 'small' unless a route or neighbour
-                                 * flow (then a list of its own). */
+    struct ovs_list config_node; /* In 'config_flows' unless a route or
+                                  * neighbour flow (then on its own). */
     long long int queued;       /* time_usec() when it became pending. */
 };
 
@@ -82,10 +82,10 @@ struct xf_flowsync {
     struct hmap flows;          /* Contains "struct xf_flow"s. */
     struct ovs_list pending;    /* "struct xf_flow"s that need a flow_mod. */
     struct ovs_list stale;      /* "struct xf_flow"s marked stale. */
-    struct ovs_list small;      /* "struct xf_flow"s other than routes and
-                                 * neighbours: the few that configuration
-                                 * changes touch, so that reconfiguring a
-                                 * bridge does not walk a million routes. */
+    struct ovs_list config_flows; /* "struct xf_flow"s other than routes
+                                   * and neighbours: the few configuration
+                                   * decides, so that reconfiguring a bridge
+                                   * does not walk a million routes. */
     size_t n_pending;
     unsigned long long n_errors;
 
@@ -105,22 +105,22 @@ xf_flowsync_create(const char *bridge)
     hmap_init(&fs->groups);
     ovs_list_init(&fs->pending);
     ovs_list_init(&fs->stale);
-    ovs_list_init(&fs->small);
+    ovs_list_init(&fs->config_flows);
     return fs;
 }
 
-/* Takes 'flow' off the stale and small lists, before it is freed. */
+/* Takes 'flow' off the stale and configuration lists, before it is freed. */
 static void
 xf_flow_unlink(struct xf_flow *flow)
 {
     ovs_list_remove(&flow->stale_node);
     ovs_list_init(&flow->stale_node);
-    ovs_list_remove(&flow->small_node);
-    ovs_list_init(&flow->small_node);
+    ovs_list_remove(&flow->config_node);
+    ovs_list_init(&flow->config_node);
 }
 
 static bool
-cookie_is_small(uint64_t cookie)
+cookie_is_config(uint64_t cookie)
 {
     enum xf_flow_kind kind = xf_cookie_kind(cookie);
     return kind != XF_FLOW_ROUTE && kind != XF_FLOW_NEIGH;
@@ -237,10 +237,10 @@ put__(struct xf_flowsync *fs, uint64_t cookie, uint8_t table_id,
         flow->match = *match;
         flow->fresh = true;
         ovs_list_init(&flow->stale_node);
-        if (cookie_is_small(cookie)) {
-            ovs_list_push_back(&fs->small, &flow->small_node);
+        if (cookie_is_config(cookie)) {
+            ovs_list_push_back(&fs->config_flows, &flow->config_node);
         } else {
-            ovs_list_init(&flow->small_node);
+            ovs_list_init(&flow->config_node);
         }
         hmap_insert(&fs->flows, &flow->node, hash);
     }
@@ -326,16 +326,6 @@ xf_flowsync_remove_match(struct xf_flowsync *fs, uint8_t table_id,
     minimatch_destroy(&mm);
 }
 
-static void
-mark_stale(struct xf_flowsync *fs, struct xf_flow *flow,
-           bool (*is_stale)(uint64_t cookie, void *aux), void *aux)
-{
-    if (!flow->removing && !flow->stale && is_stale(flow->cookie, aux)) {
-        flow->stale = true;
-        ovs_list_push_back(&fs->stale, &flow->stale_node);
-    }
-}
-
 /* Marks stale every flow whose cookie 'is_stale' selects.  Flows put again
  * before xf_flowsync_sweep() lose the mark. */
 void
@@ -346,22 +336,26 @@ xf_flowsync_mark_stale(struct xf_flowsync *fs,
     struct xf_flow *flow;
 
     HMAP_FOR_EACH (flow, node, &fs->flows) {
-        mark_stale(fs, flow, is_stale, aux);
+        if (!flow->removing && !flow->stale && is_stale(flow->cookie, aux)) {
+            flow->stale = true;
+            ovs_list_push_back(&fs->stale, &flow->stale_node);
+        }
     }
 }
 
-/* Like xf_flowsync_mark_stale(), for a selection that never includes route
- * or neighbour flows: it looks at the other flows only, so its cost does not
- * grow with the routing tables. */
+/* Marks stale every flow other than route and neighbour flows: the flows
+ * that configuration decides, which a reconfiguration puts again.  Looks at
+ * those flows only, so its cost does not grow with the routing tables. */
 void
-xf_flowsync_mark_stale_small(struct xf_flowsync *fs,
-                             bool (*is_stale)(uint64_t cookie, void *aux),
-                             void *aux)
+xf_flowsync_mark_config_stale(struct xf_flowsync *fs)
 {
     struct xf_flow *flow;
 
-    LIST_FOR_EACH (flow, small_node, &fs->small) {
-        mark_stale(fs, flow, is_stale, aux);
+    LIST_FOR_EACH (flow, config_node, &fs->config_flows) {
+        if (!flow->removing && !flow->stale) {
+            flow->stale = true;
+            ovs_list_push_back(&fs->stale, &flow->stale_node);
+        }
     }
 }
 

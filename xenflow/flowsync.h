@@ -107,10 +107,7 @@ void xf_flowsync_remove_group(struct xf_flowsync *, uint32_t group_id);
 void xf_flowsync_mark_stale(struct xf_flowsync *,
                             bool (*is_stale)(uint64_t cookie, void *aux),
                             void *aux);
-void xf_flowsync_mark_stale_small(struct xf_flowsync *,
-                                  bool (*is_stale)(uint64_t cookie,
-                                                   void *aux),
-                                  void *aux);
+void xf_flowsync_mark_config_stale(struct xf_flowsync *);
 size_t xf_flowsync_sweep(struct xf_flowsync *);
 void xf_flowsync_clear(struct xf_flowsync *);
 

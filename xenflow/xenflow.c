@@ -518,13 +518,6 @@ xf_router_destroy(struct xf_router *r)
 /* Configuration. */
 
 static bool
-cookie_is_config(uint64_t cookie, void *aux OVS_UNUSED)
-{
-    enum xf_flow_kind kind = xf_cookie_kind(cookie);
-    return kind != XF_FLOW_ROUTE && kind != XF_FLOW_NEIGH;
-}
-
-static bool
 cookie_is_router(uint64_t cookie, void *router_)
 {
     const struct xf_router *r = router_;
@@ -828,7 +821,7 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
                 br->flows = xf_flowsync_create(br->name);
             }
         }
-        xf_flowsync_mark_stale_small(br->flows, cookie_is_config, NULL);
+        xf_flowsync_mark_config_stale(br->flows);
     }
     HMAP_FOR_EACH_POP (br, node, &xf_bridges) {
         if (br->flows) {
