@@ -22,20 +22,6 @@
 
 #include "util.h"
 
-/* Queue 'i''s contract, scaled down with all the others if together they
- * promise more than 'link'. */
-uint64_t
-xf_qos_scaled_contract(uint64_t link, const struct xf_qos_queue_in *in,
-                       size_t n, size_t i)
-{
-    double sum = 0;
-
-    for (size_t j = 0; j < n; j++) {
-        sum += in[j].contract;
-    }
-    return sum > link ? in[i].contract * (link / sum) : in[i].contract;
-}
-
 static double
 ceiling_of(uint64_t link, const struct xf_qos_queue_in *q)
 {
@@ -61,11 +47,16 @@ xf_qos_compute(uint64_t link, const struct xf_qos_queue_in *in,
     double sum_contracts = 0, sum_rates = 0;
 
     for (size_t i = 0; i < n; i++) {
-        contract[i] = xf_qos_scaled_contract(link, in, n, i);
-        sum_contracts += contract[i];
+        sum_contracts += in[i].contract;
         sum_rates += in[i].rate;
         satisfied[i] = false;
     }
+    /* Contracts that promise more than the link are scaled down to fit. */
+    double scale = sum_contracts > link ? link / sum_contracts : 1.0;
+    for (size_t i = 0; i < n; i++) {
+        contract[i] = in[i].contract * scale;
+    }
+    sum_contracts *= scale;
 
     /* Expected shares: Eq. 1 over the queues that want their share, again
      * and again as queues that want less (or cannot take more) drop out.

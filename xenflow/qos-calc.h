@@ -67,9 +67,6 @@ struct xf_qos_queue_out {
 
 void xf_qos_compute(uint64_t link, const struct xf_qos_queue_in *,
                     struct xf_qos_queue_out *, size_t n);
-uint64_t xf_qos_scaled_contract(uint64_t link,
-                                const struct xf_qos_queue_in *, size_t n,
-                                size_t i);
 double xf_qos_fitness(double obtained, double expected);
 
 #endif /* xenflow/qos-calc.h */

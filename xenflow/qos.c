@@ -91,7 +91,7 @@ struct qos_link {
     struct qos_queue *queues;   /* Sorted by id. */
     size_t n_queues;
     struct netdev *netdev;
-    char *error;                /* Last problem reading statistics. */
+    char *error;                /* Problem reading statistics, or NULL. */
 };
 
 /* A saved rate, from the state file, waiting for the configuration that
@@ -694,46 +694,70 @@ xf_qos_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg,
     state_dirty = true;
 }
 
-/* Reads the statistics of every queue of 'link' and updates its rates. */
+/* Records queue 'q''s counters 'stats', read at 'now'. */
+static void
+queue_sample(struct qos_queue *q, const struct netdev_queue_stats *stats,
+             long long int now)
+{
+    if (q->have_last && now > q->last_time
+        && stats->tx_bytes >= q->last_bytes) {
+        double rate = (stats->tx_bytes - q->last_bytes) * 8000.0
+                      / (now - q->last_time);
+        q->rates[q->next_rate] = rate;
+        q->next_rate = (q->next_rate + 1) % timing.samples;
+        q->n_rates = MIN(q->n_rates + 1, timing.samples);
+        q->dropped = stats->tx_errors > q->last_drops;
+
+        double sum = 0;
+        for (size_t j = 0; j < q->n_rates; j++) {
+            sum += q->rates[j];
+        }
+        q->rate = sum / q->n_rates;
+    }
+    q->have_last = true;
+    q->last_bytes = stats->tx_bytes;
+    q->last_drops = stats->tx_errors;
+    q->last_time = now;
+}
+
+struct sample_aux {
+    struct qos_link *link;
+    long long int now;
+};
+
+static void
+sample_cb(unsigned int queue_id, struct netdev_queue_stats *stats,
+          void *aux_)
+{
+    struct sample_aux *aux = aux_;
+    struct qos_queue *q = link_find_queue(aux->link, queue_id);
+
+    if (q) {
+        queue_sample(q, stats, aux->now);
+    }
+}
+
+/* Reads the statistics of every queue of 'link' (one dump for them all)
+ * and updates their rates. */
 static void
 link_sample(struct qos_link *link, long long int now)
 {
     if (!link->netdev) {
         return;
     }
-    for (size_t i = 0; i < link->n_queues; i++) {
-        struct qos_queue *q = &link->queues[i];
-        struct netdev_queue_stats stats;
-        int error = netdev_get_queue_stats(link->netdev, q->id, &stats);
 
-        if (error) {
-            COVERAGE_INC(xenflow_qos_stats_error);
-            free(link->error);
-            link->error = xasprintf("queue %u statistics: %s", q->id,
-                                    ovs_strerror(error));
-            VLOG_WARN_RL(&rl, "%s: %s", link->iface, link->error);
-            q->have_last = false;
-            continue;
+    struct sample_aux aux = { .link = link, .now = now };
+    int error = netdev_dump_queue_stats(link->netdev, sample_cb, &aux);
+    free(link->error);
+    link->error = NULL;
+    if (error) {
+        COVERAGE_INC(xenflow_qos_stats_error);
+        link->error = xasprintf("queue statistics: %s", ovs_strerror(error));
+        VLOG_WARN_RL(&rl, "%s: %s", link->iface, link->error);
+        for (size_t i = 0; i < link->n_queues; i++) {
+            link->queues[i].have_last = false;
         }
-        if (q->have_last && now > q->last_time
-            && stats.tx_bytes >= q->last_bytes) {
-            double rate = (stats.tx_bytes - q->last_bytes) * 8000.0
-                          / (now - q->last_time);
-            q->rates[q->next_rate] = rate;
-            q->next_rate = (q->next_rate + 1) % timing.samples;
-            q->n_rates = MIN(q->n_rates + 1, timing.samples);
-            q->dropped = stats.tx_errors > q->last_drops;
-
-            double sum = 0;
-            for (size_t j = 0; j < q->n_rates; j++) {
-                sum += q->rates[j];
-            }
-            q->rate = sum / q->n_rates;
-        }
-        q->have_last = true;
-        q->last_bytes = stats.tx_bytes;
-        q->last_drops = stats.tx_errors;
-        q->last_time = now;
+        return;
     }
     COVERAGE_INC(xenflow_qos_sample);
 }
@@ -881,6 +905,7 @@ cmd_qos_show(struct unixctl_conn *conn, int argc, const char *argv[],
     table_add_column(&t, "rate");
     table_add_column(&t, "expected");
     table_add_column(&t, "fitness");
+    table_add_column(&t, "error");
 
     struct sset names = SSET_INITIALIZER(&names);
     const struct qos_link *link;
@@ -918,6 +943,7 @@ cmd_qos_show(struct unixctl_conn *conn, int argc, const char *argv[],
             snprintf(fitness, sizeof fitness, "%.3f",
                      q->n_rates ? xf_qos_fitness(q->rate, q->expected) : 0);
             xf_table_add_text(&t, q->n_rates ? fitness : "-");
+            xf_table_add_text(&t, link->error ? link->error : "-");
             ds_destroy(&class);
         }
     }
