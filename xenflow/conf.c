@@ -448,24 +448,19 @@ static void
 parse_listeners(const struct smap *cfg, const char *key, bool allow_tcp,
                 struct sset *listen, struct svec *errors)
 {
+    const char *name, *next;
+
     sset_init(listen);
-    const char *value = smap_get(cfg, key);
-    if (value) {
-        char *copy = xstrdup(value);
-        char *save_ptr = NULL;
-        for (char *name = strtok_r(copy, " ,", &save_ptr); name;
-             name = strtok_r(NULL, " ,", &save_ptr)) {
-            if (strncmp(name, "pssl:", 5) && strncmp(name, "punix:", 6)
-                && (!allow_tcp || strncmp(name, "ptcp:", 5))) {
-                add_error(errors, "Open_vSwitch: other_config:%s: \"%s\" "
-                          "is not a passive remote (%s); ignored", key, name,
-                          allow_tcp ? "pssl:, ptcp: or punix:"
-                          : "pssl: or punix:, which authenticate the peer");
-            } else {
-                sset_add(listen, name);
-            }
+    sset_from_delimited_string(listen, smap_get_def(cfg, key, ""), " ,");
+    SSET_FOR_EACH_SAFE (name, next, listen) {
+        if (strncmp(name, "pssl:", 5) && strncmp(name, "punix:", 6)
+            && (!allow_tcp || strncmp(name, "ptcp:", 5))) {
+            add_error(errors, "Open_vSwitch: other_config:%s: \"%s\" "
+                      "is not a passive remote (%s); ignored", key, name,
+                      allow_tcp ? "pssl:, ptcp: or punix:"
+                      : "pssl: or punix:, which authenticate the peer");
+            sset_delete(listen, SSET_NODE_FROM_NAME(name));
         }
-        free(copy);
     }
 }
 
@@ -773,16 +768,8 @@ xf_migrate_conf_parse(const struct smap *cfg, struct xf_migrate_conf *conf,
     parse_listeners(cfg, XF_KEY_PEER_LISTEN, false, &conf->listen, errors);
 
     sset_init(&conf->peers);
-    const char *peers = smap_get(cfg, XF_KEY_PEERS);
-    if (peers) {
-        char *copy = xstrdup(peers);
-        char *save_ptr = NULL;
-        for (char *name = strtok_r(copy, " ,", &save_ptr); name;
-             name = strtok_r(NULL, " ,", &save_ptr)) {
-            sset_add(&conf->peers, name);
-        }
-        free(copy);
-    }
+    sset_from_delimited_string(&conf->peers,
+                               smap_get_def(cfg, XF_KEY_PEERS, ""), " ,");
     conf->mover = nullable_xstrdup(smap_get(cfg, XF_KEY_MOVER));
     conf->drain = get_uint_key(cfg, XF_KEY_MIGRATE_DRAIN, 0, 600000, 1000,
                                errors);
