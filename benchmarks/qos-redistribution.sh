@@ -57,15 +57,8 @@ done
 mkdir -p "$out"
 
 work=$(mktemp -d /tmp/xenflow-qos.XXXXXX)
-namespaces=()
-cleanup() {
-    set +e
-    [ ! -f "$work/bg.pids" ] || kill $(cat "$work/bg.pids") 2>/dev/null
-    stop_switch
-    for ns in "${namespaces[@]}"; do ip netns del "$ns" 2>/dev/null; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
+. "$top/benchmarks/netns-lib.sh"
+trap netns_cleanup EXIT
 trap 'exit 1' INT TERM HUP
 export OVS_RUNDIR=$work OVS_LOGDIR=$work OVS_DBDIR=$work OVS_SYSCONFDIR=$work
 export PATH=$builddir/utilities:$builddir/vswitchd:$builddir/ovsdb:$PATH
@@ -75,70 +68,32 @@ link=100000000
 contract1=20000000
 contract2=40000000
 
-add_ns() { ip netns add "$1"; namespaces+=("$1"); ip -n "$1" link set lo up; }
-
-quiet() {
-    "$@" 2> "$work/stderr" || { cat "$work/stderr" >&2; return 1; }
-}
-
-# ovs-vswitchd runs in namespace xfq_sw, so its tap devices and the switch
-# side of every veth stay private to this run.
-start_switch() {
-    add_ns xfq_sw
-    rm -f "$work"/conf.db "$work"/xenflow-qos.state
-    ovsdb-tool create "$work/conf.db" "$schema"
-    quiet ovsdb-server --detach --no-chdir --pidfile --log-file -vconsole:off \
-                       --remote="punix:$work/db.sock"
-    ovs-vsctl --no-wait init -- set Open_vSwitch . \
-        other_config:xenflow-qos-interval=1000 \
-        other_config:xenflow-qos-samples=2
-    quiet ip netns exec xfq_sw ovs-vswitchd --disable-system --detach \
-                       --no-chdir --pidfile --log-file -vconsole:off
-}
-
-stop_switch() {
-    local pid daemon
-    for daemon in ovs-vswitchd ovsdb-server; do
-        pid=$(cat "$work/$daemon.pid" 2>/dev/null) || continue
-        ovs-appctl -t "$daemon" exit 2>/dev/null || kill "$pid" 2>/dev/null
-        while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-        rm -f "$work/$daemon.pid"
-    done
-    for ns in "${namespaces[@]}"; do ip netns del "$ns" 2>/dev/null; done
-    namespaces=()
-}
-
-# veth NAME NS: veth NAME in namespace NS, its peer ovs-NAME on br0.
-veth() {
-    ip link add "$1" type veth peer name "ovs-$1"
-    ip link set "$1" netns "$2"
-    ip link set "ovs-$1" netns xfq_sw
-    ip -n "$2" link set "$1" up
-    ip netns exec "$2" ethtool -K "$1" tx off > /dev/null 2>&1 || true
-    ip -n xfq_sw link set "ovs-$1" up
-    ovs-vsctl add-port br0 "ovs-$1"
-}
-
 # run MODE: one experiment; leaves "$work/MODE.csv".
 run() {
     local mode=$1
-    start_switch
+    # ovs-vswitchd runs in namespace xfq_sw, so its tap devices and the
+    # switch side of every veth ("xfb-NAME") stay private to this run.
+    rm -f "$work/xenflow-qos.state"
+    start_switch xfq_sw -- set Open_vSwitch . \
+        other_config:xenflow-qos-interval=1000 \
+        other_config:xenflow-qos-samples=2
     ovs-vsctl add-br br0 -- set Bridge br0 datapath_type=netdev \
         other_config:xenflow-enable=true \
         other_config:xenflow-network-vn1=101 \
         other_config:xenflow-network-vn2=102
     add_ns xfq_s1; add_ns xfq_s2; add_ns xfq_far
-    veth xqs1 xfq_s1; veth xqs2 xfq_s2; veth xqup xfq_far
-    ip -n xfq_s1 addr add 10.1.0.1/24 dev xqs1
-    ip -n xfq_s2 addr add 10.2.0.1/24 dev xqs2
+    add_veth xqs1 xfq_s1 xfq_sw 10.1.0.1/24
+    add_veth xqs2 xfq_s2 xfq_sw 10.2.0.1/24
+    add_veth xqup xfq_far xfq_sw 192.0.2.1/24
+    for port in xqs1 xqs2 xqup; do ovs-vsctl add-port br0 xfb-$port; done
     ip -n xfq_s1 neigh add 10.1.0.2 lladdr 02:00:00:00:01:02 dev xqs1 nud permanent
     ip -n xfq_s2 neigh add 10.2.0.2 lladdr 02:00:00:00:02:02 dev xqs2 nud permanent
     # Before ENGAGE: no contract, the link fully shared.
     ovs-vsctl \
-        set Interface ovs-xqs1 other_config:xenflow-network=vn1 -- \
-        set Interface ovs-xqs2 other_config:xenflow-network=vn2 -- \
-        set Interface ovs-xqup other_config:xenflow-trunk=true -- \
-        set Port ovs-xqup qos=@q -- \
+        set Interface xfb-xqs1 other_config:xenflow-network=vn1 -- \
+        set Interface xfb-xqs2 other_config:xenflow-network=vn2 -- \
+        set Interface xfb-xqup other_config:xenflow-trunk=true -- \
+        set Port xfb-xqup qos=@q -- \
         --id=@q create QoS type=linux-htb other_config:max-rate=$link \
             queues:1=@q1 queues:2=@q2 -- \
         --id=@q1 create Queue other_config:xenflow-network=vn1 -- \
@@ -160,13 +115,13 @@ run() {
     done
     # Every second, the bytes HTB sent in classes 1:2 (queue 1, vn1) and
     # 1:3 (queue 2, vn2) of the link.
-    ip netns exec xfq_sw python3 "$top/tests/xenflow-qos.py" sample ovs-xqup \
+    ip netns exec xfq_sw python3 "$top/tests/xenflow-qos.py" sample xfb-xqup \
         "$duration" "$work/$mode.csv" 1:2 1:3 &
     local sampler_pid=$!
 
     sleep "$engage"
     local qos q1 q2
-    qos=$(ovs-vsctl get Port ovs-xqup qos)
+    qos=$(ovs-vsctl get Port xfb-xqup qos)
     q1=$(ovs-vsctl get QoS "$qos" queues:1)
     q2=$(ovs-vsctl get QoS "$qos" queues:2)
     if [ "$mode" = xenflow ]; then
@@ -188,6 +143,8 @@ run() {
     fi
     cp "$work/ovs-vswitchd.log" "$out/ovs-vswitchd-$mode.log"
     stop_switch
+    for ns in "${namespaces[@]}"; do ip netns del "$ns"; done
+    namespaces=()
 }
 
 echo "qos-redistribution: ${duration} s per run, contracts engaged at ${engage} s"
