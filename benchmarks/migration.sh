@@ -74,7 +74,9 @@ teardown() {
         ip netns del $ns 2>/dev/null || true
     done
     if [ -n "${XF_KEEP:-}" ] && [ -n "${tag:-}" ]; then
-        for h in a b c; do mv "$work/$h" "$work/$tag-$h"; done
+        for h in a b c; do
+            [ ! -d "$work/$h" ] || mv "$work/$h" "$work/$tag-$h"
+        done
         cp "$work/recv" "$work/$tag-recv" 2>/dev/null || true
     fi
     rm -rf "${work:?}"/[abc]
