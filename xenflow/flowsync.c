@@ -39,9 +39,16 @@ VLOG_DEFINE_THIS_MODULE(xenflow_flowsync);
 COVERAGE_DEFINE(xenflow_flow_mod);
 COVERAGE_DEFINE(xenflow_flow_mod_error);
 
-/* How many flow_mods one xf_flowsync_run() may apply before yielding to the
- * rest of the main loop. */
-#define XF_FLOWSYNC_BATCH 20000
+/* How many flow_mods one xf_flowsync_run() applies, as one batch, before
+ * yielding to the rest of the main loop.  A batch cannot be split once
+ * started (it is one tables version), so its size adapts to the cost per
+ * flow_mod measured on the previous batch, aiming at XF_FLOWSYNC_TARGET_US
+ * of work: with the userspace datapath the main thread also polls ports,
+ * and a longer iteration delays every router's packets on the bridge.
+ * Bigger batches are cheaper per flow, hence the floor. */
+#define XF_FLOWSYNC_TARGET_US 10000
+#define XF_FLOWSYNC_MIN_BATCH 500
+#define XF_FLOWSYNC_MAX_BATCH 20000
 
 struct xf_flow {
     struct hmap_node node;      /* In 'flows', by table, priority, match. */
@@ -87,6 +94,7 @@ struct xf_flowsync {
                                    * decides, so that reconfiguring a bridge
                                    * does not walk a million routes. */
     size_t n_pending;
+    size_t batch;               /* flow_mods in the next batch. */
     unsigned long long n_errors;
 
     /* Latency from "put" to "in ofproto" of the last XF_LATENCY_SAMPLES
@@ -101,6 +109,7 @@ xf_flowsync_create(const char *bridge)
 {
     struct xf_flowsync *fs = xzalloc(sizeof *fs);
     fs->bridge = xstrdup(bridge);
+    fs->batch = XF_FLOWSYNC_MIN_BATCH;
     hmap_init(&fs->flows);
     hmap_init(&fs->groups);
     ovs_list_init(&fs->pending);
@@ -563,7 +572,7 @@ log_flow_error(const struct xf_flowsync *fs, const struct xf_flow *flow,
     ds_destroy(&s);
 }
 
-/* Applies up to XF_FLOWSYNC_BATCH pending flow changes to the bridge's
+/* Applies up to 'fs->batch' pending flow changes to the bridge's
  * ofproto as one batch (one classifier publication, one tables version),
  * plus the group changes that must come before or after them. */
 void
@@ -586,8 +595,9 @@ xf_flowsync_run(struct xf_flowsync *fs)
         run_groups(fs, ofproto, true);
     }
 
-    size_t n = MIN(fs->n_pending, XF_FLOWSYNC_BATCH);
+    size_t n = MIN(fs->n_pending, fs->batch);
     if (n) {
+        long long int start = time_usec();
         struct xf_flow **flows = xmalloc(n * sizeof *flows);
         struct ofputil_flow_mod *fms = xmalloc(n * sizeof *fms);
         enum ofperr *errors = xmalloc(n * sizeof *errors);
@@ -646,6 +656,13 @@ xf_flowsync_run(struct xf_flowsync *fs)
         free(errors);
         free(fms);
         free(flows);
+
+        if (n >= XF_FLOWSYNC_MIN_BATCH) {
+            long long int elapsed = MAX(time_usec() - start, 1);
+            fs->batch = MIN(MAX(n * XF_FLOWSYNC_TARGET_US / elapsed,
+                                XF_FLOWSYNC_MIN_BATCH),
+                            XF_FLOWSYNC_MAX_BATCH);
+        }
     }
 
     if (fs->n_pending_groups && ovs_list_is_empty(&fs->pending)) {

@@ -26,6 +26,7 @@
 
 #include "openvswitch/hmap.h"
 #include "openvswitch/types.h"
+#include "simap.h"
 #include "xenflow/addr.h"
 #include "xenflow/conf.h"
 #include "xenflow/rib.h"
@@ -52,6 +53,12 @@ struct xf_network {
 struct xf_iface {
     char *name;                 /* OVS interface name. */
     ofp_port_t ofport;
+    uint32_t id;                /* Its router's number for it, kept while
+                                 * the router lives: route and neighbour
+                                 * flows select the egress interface by
+                                 * this, not by its port, so that a port
+                                 * coming or going (a VM re-plugged on
+                                 * migration) rewrites none of them. */
     struct eth_addr mac;        /* The VM interface's MAC. */
     char *network;
     uint16_t vlan;              /* The network's VLAN. */
@@ -82,6 +89,7 @@ struct xf_router {
     struct xf_router_conf limits;
     struct xf_iface *ifaces;
     size_t n_ifaces;
+    struct simap iface_ids;     /* Interface name -> xf_iface's 'id'. */
     struct xf_rib rib;
     struct hmap groups;         /* Contains "struct xf_ecmp_group"s. */
     size_t n_routes_installed;

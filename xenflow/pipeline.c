@@ -383,14 +383,17 @@ route_match(const struct xf_router *r, const struct xf_route *route,
 
 /* Appends to 'ofpacts' the actions that select next hop 'nh' of a route of
  * address family 'v4': its address into reg0 (IPv4) or xxreg0 (IPv6), its
- * egress interface's port into reg6.  Returns false if the interface is not
- * one of the router's, or not in the datapath. */
+ * egress interface's number (not its port, which the packet does not leave
+ * by: the neighbour flow rewrites it for L2 delivery) into reg6.  Returns
+ * false if the interface is not one of the router's.  An interface without
+ * a port here (its VM not plugged in, or being moved here) still routes: the
+ * switch forwards for the router without its VM. */
 static bool
 put_nexthop_actions(const struct xf_router *r, const struct xf_nexthop *nh,
                     bool v4, struct ofpbuf *ofpacts)
 {
     const struct xf_iface *iface = xf_router_find_iface(r, nh->dev);
-    if (!iface || !port_ok(iface->ofport)) {
+    if (!iface) {
         return false;
     }
 
@@ -418,7 +421,7 @@ put_nexthop_actions(const struct xf_router *r, const struct xf_nexthop *nh,
     union mf_value port, mask;
     memset(&port, 0, sizeof port);
     memset(&mask, 0, sizeof mask);
-    port.be32 = htonl(ofp_to_u16(iface->ofport));
+    port.be32 = htonl(iface->id);
     mask.be32 = htonl(0xffff);
     ofpact_put_reg_load(ofpacts, mf_from_id(MFF_REG6), &port, &mask);
     return true;
@@ -427,8 +430,7 @@ put_nexthop_actions(const struct xf_router *r, const struct xf_nexthop *nh,
 /* Puts the flow for 'route'.  An ECMP route (several next hops) sends its
  * packets to select group 'route->group_id', which the caller put first
  * with xf_pipeline_group_put().  Returns false if the route cannot be
- * installed (an interface is not one of the router's, or not in the
- * datapath). */
+ * installed (an interface is not one of the router's). */
 bool
 xf_pipeline_route_put(const struct xf_router *r, const struct xf_route *route,
                       struct xf_flowsync *fs)
@@ -516,29 +518,29 @@ xf_pipeline_route_remove(const struct xf_router *r,
 
 static void
 neigh_match(const struct xf_router *r, const struct xf_neigh *neigh,
-            ofp_port_t port, struct ds *s)
+            const struct xf_iface *iface, struct ds *s)
 {
     bool v4 = xf_addr_is_ipv4(&neigh->ip);
 
     ds_put_format(s, "table=203,priority=100,metadata=%"PRIu32","
-                  "reg6=%"PRIu32",%s=", r->id, ofp_to_u16(port),
+                  "reg6=%"PRIu32",%s=", r->id, iface->id,
                   v4 ? "ip,reg0" : "ipv6,xxreg0");
     format_addr_hex(&neigh->ip, s);
 }
 
 /* Puts the rewrite flow for 'neigh'.  Returns false if its interface is not
- * one of the router's, or not in the datapath. */
+ * one of the router's. */
 bool
 xf_pipeline_neigh_put(const struct xf_router *r, const struct xf_neigh *neigh,
                       struct xf_flowsync *fs)
 {
     const struct xf_iface *iface = xf_router_find_iface(r, neigh->dev);
-    if (!iface || !port_ok(iface->ofport)) {
+    if (!iface) {
         return false;
     }
 
     struct ds s = DS_EMPTY_INITIALIZER;
-    neigh_match(r, neigh, iface->ofport, &s);
+    neigh_match(r, neigh, iface, &s);
     /* in_port is cleared so that a packet may leave by the port it came in
      * (e.g. a trunk carrying both networks). */
     ds_put_format(&s, " actions=mod_dl_src:"ETH_ADDR_FMT","
@@ -556,9 +558,9 @@ xf_pipeline_neigh_remove(const struct xf_router *r,
                          const struct xf_neigh *neigh, struct xf_flowsync *fs)
 {
     const struct xf_iface *iface = xf_router_find_iface(r, neigh->dev);
-    if (iface && port_ok(iface->ofport)) {
+    if (iface) {
         struct ds s = DS_EMPTY_INITIALIZER;
-        neigh_match(r, neigh, iface->ofport, &s);
+        neigh_match(r, neigh, iface, &s);
         xf_flowsync_remove(fs, ds_cstr(&s));
         ds_destroy(&s);
     }

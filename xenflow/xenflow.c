@@ -508,6 +508,7 @@ xf_router_destroy(struct xf_router *r)
     hmap_destroy(&r->groups);
     xf_rib_destroy(&r->rib);
     xf_ifaces_destroy(r->ifaces, r->n_ifaces);
+    simap_destroy(&r->iface_ids);
     free(r->limits.name);
     free(r->limits.client_id);
     free(r->bridge);
@@ -718,7 +719,10 @@ build_bridge(const struct ovsrec_bridge *br_cfg,
     return br;
 }
 
-/* Whether two interface lists differ in anything the flows depend on. */
+/* Whether two interface lists differ in anything route and neighbour flows
+ * depend on.  Ports do not count: those flows name interfaces by their 'id'
+ * (see assign_iface_ids()), and only the router's fixed flows, which
+ * xf_pipeline_router() puts at every reconfiguration, use ports. */
 static bool
 ifaces_differ(const struct xf_iface *a, size_t n_a,
               const struct xf_iface *b, size_t n_b)
@@ -727,7 +731,7 @@ ifaces_differ(const struct xf_iface *a, size_t n_a,
         return true;
     }
     for (size_t i = 0; i < n_a; i++) {
-        if (strcmp(a[i].name, b[i].name) || a[i].ofport != b[i].ofport
+        if (strcmp(a[i].name, b[i].name)
             || !eth_addr_equals(a[i].mac, b[i].mac) || a[i].vlan != b[i].vlan
             || a[i].n_addrs != b[i].n_addrs
             || memcmp(a[i].addrs, b[i].addrs,
@@ -736,6 +740,24 @@ ifaces_differ(const struct xf_iface *a, size_t n_a,
         }
     }
     return false;
+}
+
+/* Numbers router 'r''s interfaces: an interface keeps its number for the
+ * router's lifetime, even while it has no port (e.g. while its VM is moved
+ * here), so that the router's route and neighbour flows, which select the
+ * egress interface by number, stay valid whatever happens to ports. */
+static void
+assign_iface_ids(struct xf_router *r)
+{
+    for (size_t i = 0; i < r->n_ifaces; i++) {
+        struct xf_iface *iface = &r->ifaces[i];
+        iface->id = simap_get(&r->iface_ids, iface->name);
+        if (!iface->id) {
+            /* Never reused while the router lives. */
+            iface->id = simap_count(&r->iface_ids) + 1;
+            simap_put(&r->iface_ids, iface->name, iface->id);
+        }
+    }
 }
 
 static void
@@ -869,6 +891,7 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
             r->id = next_router_id++;
             r->bridge = xstrdup(rb->bridge);
             xf_rib_init(&r->rib);
+            simap_init(&r->iface_ids);
             hmap_init(&r->groups);
             hmap_insert(&xf_routers, &r->node, hash_string(r->name, 0));
             VLOG_INFO("router %s created on bridge %s (id %"PRIu32")",
@@ -898,6 +921,7 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
         xf_ifaces_destroy(r->ifaces, r->n_ifaces);
         r->ifaces = rb->ifaces;
         r->n_ifaces = rb->n_ifaces;
+        assign_iface_ids(r);
         free(r->limits.name);
         free(r->limits.client_id);
         r->limits = rb->limits;
@@ -1219,13 +1243,42 @@ xf_router_begin_sync(struct xf_router *r)
     xf_rib_mark_stale(&r->rib);
 }
 
+static bool
+cookie_is_router_table(uint64_t cookie, void *router_)
+{
+    const struct xf_router *r = router_;
+    enum xf_flow_kind kind = xf_cookie_kind(cookie);
+
+    return (xf_cookie_owner(cookie) == r->id
+            && (kind == XF_FLOW_ROUTE || kind == XF_FLOW_NEIGH));
+}
+
 /* Withdraws every route and neighbour of 'r' (its traffic goes to the VM
- * again).  Returns how many entries were removed. */
+ * again).  Returns how many entries were removed.
+ *
+ * This runs in one main-loop iteration (e.g. when a migrated router's copy
+ * is released), so it does not remove entries one by one, which costs a
+ * flow lookup each (seconds for a million routes): it selects the router's
+ * route and neighbour flows by cookie in one pass over the bridge's flows,
+ * whose removal flowsync then applies in batches, and frees the tables. */
 size_t
 xf_router_withdraw_all(struct xf_router *r)
 {
-    xf_rib_mark_stale(&r->rib);
-    return xf_router_sweep(r);
+    size_t n_routes = hmap_count(&r->rib.routes);
+    size_t n_neighs = hmap_count(&r->rib.neighs);
+    struct xf_flowsync *fs = router_flows(r);
+
+    if (fs) {
+        xf_flowsync_mark_stale(fs, cookie_is_router_table, r);
+        xf_flowsync_sweep(fs);
+    }
+    router_clear_groups(r);
+    xf_rib_destroy(&r->rib);
+    xf_rib_init(&r->rib);
+    r->n_routes_installed = r->n_neighs_installed = 0;
+    r->n_route_updates += n_routes;
+    r->n_neigh_updates += n_neighs;
+    return n_routes + n_neighs;
 }
 
 /* The identity a xenflow-client must present to program 'r'. */
@@ -1448,7 +1501,9 @@ struct load_job {
     size_t n_routes, n_neighs, n_skipped;
 };
 
-#define XF_LOAD_BATCH 20000
+/* About 10 ms of work per main-loop iteration at ~2 us per route: the main
+ * thread also polls the userspace datapath's ports. */
+#define XF_LOAD_BATCH 5000
 
 static void
 load_job_destroy(struct load_job *job)
