@@ -28,12 +28,20 @@ xf_start_switch() {
                  --log-file -vconsole:off
 }
 
+# Whether process PID still runs: a daemon that exited stays a zombie until
+# init reaps it, which some sandboxes' init does only after seconds.
+xf_running() {
+    local state
+    state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)
+    [ -n "$state" ] && [ "$state" != Z ]
+}
+
 xf_stop_switch() {
     local pid daemon
     for daemon in ovs-vswitchd ovsdb-server; do
         pid=$(cat "$work/$daemon.pid" 2>/dev/null) || continue
         ovs-appctl -t $daemon exit 2>/dev/null || true
-        while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+        while xf_running "$pid"; do sleep 0.1; done
         rm -f "$work/$daemon.pid"
     done
 }

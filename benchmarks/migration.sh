@@ -66,7 +66,7 @@ teardown() {
         for d in ovs-vswitchd ovsdb-server; do
             pid=$(cat "$work/$h/$d.pid" 2>/dev/null) || continue
             kill "$pid" 2>/dev/null || true
-            while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+            while xf_running "$pid"; do sleep 0.05; done
         done
     done
     for ns in $namespaces; do
