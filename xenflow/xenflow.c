@@ -733,10 +733,13 @@ ifaces_differ(const struct xf_iface *a, size_t n_a,
     for (size_t i = 0; i < n_a; i++) {
         if (strcmp(a[i].name, b[i].name)
             || !eth_addr_equals(a[i].mac, b[i].mac) || a[i].vlan != b[i].vlan
-            || a[i].n_addrs != b[i].n_addrs
-            || memcmp(a[i].addrs, b[i].addrs,
-                      a[i].n_addrs * sizeof *a[i].addrs)) {
+            || a[i].n_addrs != b[i].n_addrs) {
             return true;
+        }
+        for (size_t j = 0; j < a[i].n_addrs; j++) {
+            if (!xf_prefix_equals(&a[i].addrs[j], &b[i].addrs[j])) {
+                return true;
+            }
         }
     }
     return false;
@@ -906,6 +909,13 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
                          || ifaces_differ(r->ifaces, r->n_ifaces,
                                           rb->ifaces, rb->n_ifaces));
             if (reinstall) {
+                VLOG_INFO("router %s: %s changed; reinstalling its %"PRIuSIZE
+                          " routes and %"PRIuSIZE" neighbours", r->name,
+                          strcmp(r->bridge, rb->bridge) ? "bridge"
+                          : ifaces_differ(r->ifaces, r->n_ifaces, rb->ifaces,
+                                          rb->n_ifaces) ? "interfaces"
+                          : "limits", hmap_count(&r->rib.routes),
+                          hmap_count(&r->rib.neighs));
                 struct xf_flowsync *fs = router_flows(r);
                 if (fs) {
                     /* Everything of the old incarnation goes; what is
