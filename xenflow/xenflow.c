@@ -529,6 +529,17 @@ cookie_is_router(uint64_t cookie, void *router_)
             && kind != XF_FLOW_LEARNED);
 }
 
+/* Only the flows of 'router_''s routes and neighbours. */
+static bool
+cookie_is_router_table(uint64_t cookie, void *router_)
+{
+    const struct xf_router *r = router_;
+    enum xf_flow_kind kind = xf_cookie_kind(cookie);
+
+    return (xf_cookie_owner(cookie) == r->id
+            && (kind == XF_FLOW_ROUTE || kind == XF_FLOW_NEIGH));
+}
+
 static ofp_port_t
 query_ofport(const struct ofproto *ofproto, const char *name)
 {
@@ -901,20 +912,19 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
                       r->name, r->bridge, r->id);
             reinstall = true;
         } else {
-            reinstall = (strcmp(r->bridge, rb->bridge)
-                         || r->limits.max_routes != rb->limits.max_routes
-                         || r->limits.max_neighbors
-                            != rb->limits.max_neighbors
-                         || r->limits.max_flows != rb->limits.max_flows
-                         || ifaces_differ(r->ifaces, r->n_ifaces,
-                                          rb->ifaces, rb->n_ifaces));
+            const char *changed
+                = (strcmp(r->bridge, rb->bridge) ? "bridge"
+                   : ifaces_differ(r->ifaces, r->n_ifaces,
+                                   rb->ifaces, rb->n_ifaces) ? "interfaces"
+                   : (r->limits.max_routes != rb->limits.max_routes
+                      || r->limits.max_neighbors != rb->limits.max_neighbors
+                      || r->limits.max_flows != rb->limits.max_flows)
+                   ? "limits" : NULL);
+            reinstall = changed != NULL;
             if (reinstall) {
                 VLOG_INFO("router %s: %s changed; reinstalling its %"PRIuSIZE
                           " routes and %"PRIuSIZE" neighbours", r->name,
-                          strcmp(r->bridge, rb->bridge) ? "bridge"
-                          : ifaces_differ(r->ifaces, r->n_ifaces, rb->ifaces,
-                                          rb->n_ifaces) ? "interfaces"
-                          : "limits", hmap_count(&r->rib.routes),
+                          changed, hmap_count(&r->rib.routes),
                           hmap_count(&r->rib.neighs));
                 struct xf_flowsync *fs = router_flows(r);
                 if (fs) {
@@ -1251,16 +1261,6 @@ void
 xf_router_begin_sync(struct xf_router *r)
 {
     xf_rib_mark_stale(&r->rib);
-}
-
-static bool
-cookie_is_router_table(uint64_t cookie, void *router_)
-{
-    const struct xf_router *r = router_;
-    enum xf_flow_kind kind = xf_cookie_kind(cookie);
-
-    return (xf_cookie_owner(cookie) == r->id
-            && (kind == XF_FLOW_ROUTE || kind == XF_FLOW_NEIGH));
 }
 
 /* Withdraws every route and neighbour of 'r' (its traffic goes to the VM
