@@ -687,15 +687,20 @@ migration_run(struct migration *m)
     } else if (m->phase == MIG_DRAIN && now >= m->deadline) {
         /* Links moved and in-flight packets drained: release this node's
          * copy.  The router may be gone already (its ports removed). */
-        size_t n = r ? xf_router_withdraw_all(r) : 0;
+        size_t n = 0;
+        if (r && r->unconfigured) {
+            /* Its interfaces left the configuration: the router goes, and
+             * its flows with it (one pass, not a withdrawal first). */
+            n = hmap_count(&r->rib.routes) + hmap_count(&r->rib.neighs);
+            xf_router_remove(r);
+        } else if (r) {
+            n = xf_router_withdraw_all(r);
+        }
         VLOG_INFO("migration %u: router %s now lives at %s; %"PRIuSIZE
                   " routes and neighbours released here", m->id, m->router,
                   m->peer, n);
         COVERAGE_INC(xenflow_migrate_done);
         migration_set_phase(m, MIG_DONE);
-        if (r && r->unconfigured) {
-            xf_router_remove(r);
-        }
         return;
     }
 
