@@ -9,19 +9,30 @@
 # paper's 6 Mb/s of 1472-byte datagrams by default) crosses it from a
 # sender to a receiver on B.  The mover is utilities/xenflow-mover-netns
 # with an emulated stop-and-copy (--downtime, default 0.3 s: the VM's
-# interfaces are down that long while they move).
+# processes are stopped and its links lose their carrier that long while
+# they move).
 #
-#   xenflow   r1 has N routes in the switch; the VM does not forward.
+#   xenflow   r1 has N routes in its kernel, which its xenflow-client
+#             streams to the switch of the host it runs on; the VM does not
+#             forward.
 #   vm-fwd    the switch has no route for r1 (everything goes to the VM,
 #             which forwards: ip_forward=1), the same migration.
+#
+# The client reaches "its host's switch" over SSL at 169.254.100.1, the
+# address of every host's VM-management bridge; the VM's management
+# interface moves with it.  When the VM resumes on C, its client finds its
+# session gone and reconnects to C's switch, whose pre-copied tables its
+# snapshot reconciles.
 #
 # Usage: sudo benchmarks/migration.sh [--builddir DIR] [--rate PPS]
 #            [--size BYTES] [--downtime S] [--dest-nice N] [N]...
 #            (default N: 1000 100000 1000000)
 # Prints per row: total migration time, data-plane pre-copy time (connect
-# to commit), the VM's interruption (its control plane's, as the mover
-# measured it), and the stream: sent, lost, reordered, duplicated, longest
-# gap.  Takes /run/xenflow-system.lock like the system tests.  XF_KEEP=1
+# to commit), the VM's stop-and-copy pause (as the mover measured it), the
+# control-plane interruption its client saw after it resumed (disconnected
+# until the destination's switch accepted its hello, then its snapshot),
+# and the stream: sent, lost, reordered, duplicated, longest gap.  Takes
+# /run/xenflow-system.lock like the system tests.  XF_KEEP=1
 # keeps the logs and the receiver's report in the scratch directory.
 set -euo pipefail
 
@@ -78,8 +89,9 @@ teardown() {
             [ ! -d "$work/$h" ] || mv "$work/$h" "$work/$tag-$h"
         done
         cp "$work/recv" "$work/$tag-recv" 2>/dev/null || true
+        cp "$work/client.log" "$work/$tag-client.log" 2>/dev/null || true
     fi
-    rm -rf "${work:?}"/[abc]
+    rm -rf "${work:?}"/[abc] "$work"/client.*
 }
 trap 'teardown; [ -n "${XF_KEEP:-}" ] || rm -rf "$work"' EXIT
 
@@ -101,12 +113,19 @@ trunk() {
 setup() {
     local h l ns
     for ns in $namespaces; do ip netns add $ns; done
+    if [ ! -d "$work/pki" ]; then
+        ovs-pki --dir="$work/pki" init >/dev/null 2>&1
+        (cd "$work/pki" && ovs-pki --dir="$work/pki" -u req+sign host switch \
+             && ovs-pki --dir="$work/pki" req+sign r1 switch) >/dev/null 2>&1
+    fi
     for h in a b c; do
         mkdir "$work/$h"
         ovsdb-tool create "$work/$h/conf.db" "$schema"
         on_host $h ovsdb-server --detach --no-chdir --pidfile --log-file \
             -vconsole:off --remote="punix:$work/$h/db.sock" 2>/dev/null
-        on_host $h ovs-vsctl --no-wait init
+        on_host $h ovs-vsctl --no-wait init -- set-ssl \
+            "$work/pki/host-privkey.pem" "$work/pki/host-cert.pem" \
+            "$work/pki/switchca/cacert.pem"
         # The destination's work (installing up to a million flows) must
         # not starve the source: here they share two cores, on real hosts
         # they would not.  See the note printed with the table.
@@ -121,10 +140,21 @@ setup() {
             set Open_vSwitch . other_config:xenflow-migrate-drain=500 \
             other_config:xenflow-migrate-timeout=600 \
             other_config:xenflow-peer-listen="punix:$work/$h/peer.sock" \
+            other_config:xenflow-listen="pssl:6640:169.254.100.1" \
             other_config:xenflow-mover="exec:$mover --from=xfb_$h --db=unix:$work/$h/db.sock --vm=xfb_vm --downtime=$downtime --report=$work/vm-down"
     done
     ip link add name ab netns xfb_a type veth peer name ba netns xfb_b
     ip link add name bc netns xfb_b type veth peer name cb netns xfb_c
+    # Every host's VM-management bridge: one address and MAC everywhere.
+    for h in a c; do
+        ip -n xfb_$h link add xfvm address 02:00:00:fe:00:01 type bridge
+        ip -n xfb_$h addr add 169.254.100.1/24 dev xfvm
+        ip -n xfb_$h link set xfvm up
+    done
+    ip link add name r1mgmt netns xfb_a type veth peer name mgmt netns xfb_vm
+    ip -n xfb_a link set r1mgmt master xfvm up
+    ip -n xfb_vm addr add 169.254.100.2/24 dev mgmt
+    ip -n xfb_vm link set mgmt up
     ip link add name r1red netns xfb_a type veth peer name eth0 netns xfb_vm
     ip link add name r1blue netns xfb_a type veth peer name eth1 netns xfb_vm
     ip link add name snd netns xfb_b type veth peer name eth0 netns xfb_snd
@@ -136,6 +166,7 @@ setup() {
     ip -n xfb_vm link set dev eth1 address 02:00:00:00:02:01 up
     ip -n xfb_vm addr add 10.1.0.1/24 dev eth0
     ip -n xfb_vm addr add 10.2.0.1/24 dev eth1
+    ip -n xfb_vm link set lo up
     ip -n xfb_vm neigh replace 10.1.0.3 lladdr 50:54:00:00:00:03 dev eth0 nud permanent
     ip -n xfb_vm neigh replace 10.2.0.4 lladdr 50:54:00:00:00:04 dev eth1 nud permanent
     ip -n xfb_snd link set dev eth0 address 50:54:00:00:00:03 up
@@ -160,22 +191,26 @@ setup() {
     done
 }
 
-# N routes 11.0.0.0/24, 11.0.1.0/24... via the receiver, plus the two
-# connected subnets and the two hosts as neighbours.
+client_status() { ovs-appctl -t "$work/client.ctl" status; }
+
+# N routes 11.0.0.0/24, 11.0.1.0/24... via the receiver in the VM's kernel
+# (with the two connected subnets and the two hosts as neighbours); its
+# client streams them to A's switch.
 load_routes() {
-    local n=$1
-    {
-        echo "route 10.1.0.0/24 dev r1red"
-        echo "route 10.2.0.0/24 dev r1blue"
-        echo "neigh 10.1.0.3 50:54:00:00:00:03"
-        echo "neigh 10.2.0.4 50:54:00:00:00:04"
-        awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++)
-            printf "route %d.%d.%d.0/24 via 10.2.0.4\n", 11 + int(i / 65536),
-                   int(i / 256) % 256, i % 256 }'
-    } > "$work/routes"
-    on_host a ovs-appctl -T 600 xenflow/load r1 "$work/routes" > /dev/null
-    while [ "$(on_host a ovs-appctl xenflow/show --json | sed -n 's/.*"pending": \([0-9]*\).*/\1/p')" != 0 ]; do
-        sleep 0.1
+    local n=$1 want=$(($1 + 2))
+    awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++)
+        printf "route add %d.%d.%d.0/24 via 10.2.0.4\n", 11 + int(i / 65536),
+               int(i / 256) % 256, i % 256 }' > "$work/routes"
+    ip -n xfb_vm -batch "$work/routes"
+    ip netns exec xfb_vm xenflow-client --detach --no-chdir -vconsole:off \
+        --pidfile="$work/client.pid" --log-file="$work/client.log" \
+        --unixctl="$work/client.ctl" --router=r1 \
+        -p "$work/pki/r1-privkey.pem" -c "$work/pki/r1-cert.pem" \
+        -C "$work/pki/switchca/cacert.pem" ssl:169.254.100.1:6640
+    until client_status | grep -q '^state: active' \
+          && [ "$(on_host a ovs-appctl xenflow/show --json | sed -n 's/.*"routes_installed": \([0-9]*\).*/\1/p')" = $want ] \
+          && [ "$(on_host a ovs-appctl xenflow/show --json | sed -n 's/.*"pending": \([0-9]*\).*/\1/p')" = 0 ]; do
+        sleep 0.2
     done
 }
 
@@ -206,6 +241,18 @@ run() {
     until on_host a ovs-appctl xenflow/migrate/show | grep -q '^1 .* \(done\|failed\) '; do
         sleep 0.1
     done
+    # The client's interruption: it reconnects to C and resends its tables.
+    local clientdown=- resync=- i
+    if [ $mode = xenflow ]; then
+        for i in $(seq 600); do
+            client_status | grep -q '^interruptions: [1-9]' && break
+            sleep 0.1
+        done
+        read -r clientdown resync < <(client_status | sed -n \
+            's/^interruptions: [0-9]*, last: disconnected \([0-9]*\) ms, snapshot \([0-9]*\) ms.*/\1 \2/p') \
+            || true
+        : "${clientdown:=none}" "${resync:=-}"
+    fi
     sleep 2
     kill -TERM $spid; wait $spid || true
     wait $rpid || true
@@ -223,17 +270,17 @@ run() {
     result=$(echo "$row" | awk '{print $5}')
     vmdown=$(awk '{print $4}' "$work/vm-down" 2>/dev/null || echo -)
     stream=$($probe report "$work/sent" "$work/recv")
-    printf '%-8s %-8s %-6s %9s %10s %9s %s\n' "$n" "$mode" "$result" \
-        "$total" "$precopy" "$vmdown" \
+    printf '%-8s %-8s %-6s %9s %10s %9s %10s %9s %s\n' "$n" "$mode" \
+        "$result" "$total" "$precopy" "$vmdown" "$clientdown" "$resync" \
         "$(echo "$stream" | awk '{printf "%8s %6s %9s %10s %10s", $2, $6, $8, $10, $12}')"
     teardown
 }
 
 printf 'stream: %s datagrams/s of %s bytes; emulated VM stop-and-copy %s s\n' \
     "$rate" "$size" "$downtime"
-printf '%-8s %-8s %-6s %9s %10s %9s %8s %6s %9s %10s %10s\n' routes method \
-    result total-ms precopy-ms vm-down-ms sent lost reordered duplicated \
-    max-gap-ms
+printf '%-8s %-8s %-6s %9s %10s %9s %10s %9s %8s %6s %9s %10s %10s\n' \
+    routes method result total-ms precopy-ms vm-down-ms client-down resync-ms \
+    sent lost reordered duplicated max-gap-ms
 for n in "${sizes[@]}"; do
     run "$n" xenflow
     run "$n" vm-fwd

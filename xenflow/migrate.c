@@ -699,6 +699,7 @@ migration_run(struct migration *m)
         VLOG_INFO("migration %u: router %s now lives at %s; %"PRIuSIZE
                   " routes and neighbours released here", m->id, m->router,
                   m->peer, n);
+        xf_server_router_moved(m->router, m->peer);
         COVERAGE_INC(xenflow_migrate_done);
         migration_set_phase(m, MIG_DONE);
         return;

@@ -147,6 +147,9 @@ struct router_link {
     bool orphaned;              /* Its tables came from a session that
                                  * ended and no snapshot completed since. */
     long long int orphaned_at;  /* When that session ended. */
+    char *moved_to;             /* The node the router migrated to, until
+                                 * a client says hello for it here again;
+                                 * else NULL. */
     unsigned long long n_sessions;
 };
 
@@ -248,6 +251,18 @@ session_close_after(struct session *s, struct jsonrpc_msg *msg)
     jsonrpc_send(s->rpc, msg);
     s->state = S_CLOSING;
     s->close_at = time_msec() + 1000;
+}
+
+/* Tells the client of 's' why, and closes 's' from its own session_run(),
+ * not here: the caller may be iterating over 'sessions'. */
+static void
+session_close_soon(struct session *s, const char *why)
+{
+    session_set_error(s, why);
+    session_close_after(s, jsonrpc_create_notify(
+                            "error", json_array_create_1(
+                                json_string_create(why))));
+    s->close_at = time_msec();
 }
 
 static void
@@ -397,20 +412,15 @@ handle_hello(struct session *s, const struct jsonrpc_msg *req)
      * that restarted, or one left behind on a host the router moved from. */
     struct router_link *link = link_get(r->name);
     if (link->session) {
-        /* Closed from its own session_run(), not here: the caller may be
-         * iterating over 'sessions'. */
-        struct session *old = link->session;
         char *why = xasprintf("replaced by session %u for router %s", s->id,
                               r->name);
-        session_set_error(old, why);
-        session_close_after(old, jsonrpc_create_notify(
-                                "error", json_array_create_1(
-                                    json_string_create(why))));
-        old->close_at = time_msec();
+        session_close_soon(link->session, why);
         free(why);
     }
     link->session = s;
     link->n_sessions++;
+    free(link->moved_to);
+    link->moved_to = NULL;
 
     s->state = S_READY;
     s->router = xstrdup(r->name);
@@ -762,8 +772,31 @@ xf_server_destroy(void)
     struct router_link *link;
     HMAP_FOR_EACH_POP (link, node, &links) {
         free(link->router);
+        free(link->moved_to);
         free(link);
     }
+}
+
+/* Router 'router' migrated to node 'peer', and this node released its copy.
+ * Its client's session here, if any, is one the VM left behind: closed now
+ * (the client reconnects to the switch on its new host), without leaving
+ * the router's tables here to a withdrawal after the grace period (they
+ * are released already). */
+void
+xf_server_router_moved(const char *router, const char *peer)
+{
+    struct router_link *link = link_get(router);
+    struct session *s = link->session;
+
+    if (s && s->state != S_CLOSING) {
+        char *why = xasprintf("router %s migrated to %s", router, peer);
+        session_close_soon(s, why);
+        free(why);
+    }
+    link->session = NULL;
+    link->orphaned = false;
+    free(link->moved_to);
+    link->moved_to = xstrdup(peer);
 }
 
 char *
@@ -781,6 +814,8 @@ xf_server_router_state(const char *name)
         long long int left = link->orphaned_at + grace_ms - time_msec();
         return xasprintf("stale (withdrawn in %lld s)",
                          MAX(0, (left + 999) / 1000));
+    } else if (link->moved_to) {
+        return xasprintf("moved to %s", link->moved_to);
     } else {
         return xstrdup("disconnected");
     }

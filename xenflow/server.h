@@ -43,6 +43,10 @@ void xf_server_register_commands(void);
  * programmed it. */
 char *xf_server_router_state(const char *name);
 
+/* Router 'router' migrated to node 'peer': closes its client's session
+ * here. */
+void xf_server_router_moved(const char *router, const char *peer);
+
 /* Whether certificate common name 'cn' names identity 'id' (also "ID
  * id:UUID", what "ovs-pki req+sign ID" makes). */
 bool xf_server_identity_matches(const char *cn, const char *id);

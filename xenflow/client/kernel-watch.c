@@ -89,6 +89,8 @@ struct kw_link {
     int ifindex;
     char *name;
     unsigned int flags;         /* IFF_*. */
+    bool running;               /* Up, and its carrier too, as of the last
+                                 * event (see kw_note_link_event()). */
 };
 
 /* Links, addresses and neighbours are mirrored by libnl's cache manager.
@@ -120,6 +122,10 @@ struct kernel_watch {
     bool rescan_needed;         /* Interface renamed: re-read neighbours. */
     bool mngr_ready;            /* Initial read done. */
     long long int route_resync_at; /* LLONG_MAX if none scheduled. */
+
+    /* Links going down and coming back up (see kernel_watch_get_links()). */
+    unsigned int n_links_lost, n_links_regained;
+    long long int link_lost_at; /* LLONG_MIN if no link was ever lost. */
 
     /* Statistics. */
     unsigned long long int n_events[4]; /* Routes, neighs, links, addrs. */
@@ -219,6 +225,13 @@ kw_link_find(const struct kernel_watch *kw, int ifindex)
     return NULL;
 }
 
+static bool
+kw_flags_running(unsigned int flags)
+{
+    return (flags & (IFF_UP | IFF_RUNNING)) == (IFF_UP | IFF_RUNNING)
+           && !(flags & IFF_LOOPBACK);
+}
+
 static struct kw_link *
 kw_link_add(struct hmap *links, struct rtnl_link *l)
 {
@@ -226,6 +239,7 @@ kw_link_add(struct hmap *links, struct rtnl_link *l)
     link->ifindex = rtnl_link_get_ifindex(l);
     link->name = xstrdup(rtnl_link_get_name(l));
     link->flags = rtnl_link_get_flags(l);
+    link->running = kw_flags_running(link->flags);
     hmap_insert(links, &link->node, hash_int(link->ifindex, 0));
     return link;
 }
@@ -540,7 +554,7 @@ kw_update_ifaces(struct kernel_watch *kw)
             continue;
         }
 
-        const struct kw_link *link = kw_link_add(&new_links, l);
+        struct kw_link *link = kw_link_add(&new_links, l);
         const struct kw_link *old = kw_link_find(kw, link->ifindex);
         const char *name = link->name;
         if (!old) {
@@ -549,6 +563,7 @@ kw_update_ifaces(struct kernel_watch *kw)
             renamed |= strcmp(old->name, name) != 0;
             state_changed |= ((old->flags ^ link->flags)
                               & (IFF_UP | IFF_RUNNING | IFF_LOWER_UP)) != 0;
+            link->running = old->running;
         }
 
         struct eth_addr mac;
@@ -623,6 +638,34 @@ kw_update_ifaces(struct kernel_watch *kw)
     }
 }
 
+/* Counts a link that stopped running (administratively down, or its
+ * carrier lost: the other end of a VM's virtual interface went away) and
+ * one that runs again.  A VM that resumes on another host after a live
+ * migration sees its links come back: Xen's netfront drops the carrier
+ * while it reconnects to the new host's backend, and so does a veth whose
+ * host end is re-plugged.  This looks at each event, not at the interface
+ * set rebuilt after a batch of them: a paused VM reads "down" and "up"
+ * together when it resumes. */
+static void
+kw_note_link_event(struct kernel_watch *kw, struct rtnl_link *l)
+{
+    struct kw_link *link = kw_link_find(kw, rtnl_link_get_ifindex(l));
+    bool running = kw_flags_running(rtnl_link_get_flags(l));
+
+    if (!link || link->running == running) {
+        return;
+    }
+    link->running = running;
+    if (!running) {
+        kw->n_links_lost++;
+        kw->link_lost_at = time_msec();
+        VLOG_INFO("link %s stopped running", link->name);
+    } else {
+        kw->n_links_regained++;
+        VLOG_INFO("link %s runs again", link->name);
+    }
+}
+
 /* Change callback of the cache manager's caches, for events and resyncs. */
 static void
 kw_change_cb(struct nl_cache *cache, struct nl_object *obj, int action,
@@ -639,6 +682,9 @@ kw_change_cb(struct nl_cache *cache, struct nl_object *obj, int action,
         COVERAGE_INC(kw_link_event);
         kw->n_events[2]++;
         kw->ifaces_dirty = true;
+        if (!deleted) {
+            kw_note_link_event(kw, (struct rtnl_link *) obj);
+        }
     } else if (cache == kw->addr_cache) {
         COVERAGE_INC(kw_addr_event);
         kw->n_events[3]++;
@@ -735,6 +781,7 @@ kernel_watch_create(struct ct_table *table, uint32_t table_id,
     kw->table_id = table_id;
     kw->mode = mode;
     kw->route_resync_at = LLONG_MAX;
+    kw->link_lost_at = LLONG_MIN;
     hmap_init(&kw->links);
 
     kw->event_sock = nl_socket_alloc();
@@ -877,6 +924,17 @@ kernel_watch_run(struct kernel_watch *kw)
     }
 }
 
+/* Reports how many times a link started running again since 'kw' was
+ * created (a counter: a change means "some link came back"), and in
+ * '*lost_at' the time_msec() at which a link last stopped running (LLONG_MIN
+ * if none ever did). */
+unsigned int
+kernel_watch_get_links(const struct kernel_watch *kw, long long int *lost_at)
+{
+    *lost_at = kw->link_lost_at;
+    return kw->n_links_regained;
+}
+
 /* Re-reads every table from the kernel at the next kernel_watch_run(), as
  * after lost events. */
 void
@@ -916,6 +974,8 @@ kernel_watch_format(const struct kernel_watch *kw, struct ds *s)
                   kw->n_events[0], kw->n_events[1], kw->n_events[2],
                   kw->n_events[3], kw->n_routes_set, kw->n_routes_unset,
                   kw->n_routes_ignored, kw->n_resyncs);
+    ds_put_format(s, "  links: stopped running %u times, running again %u "
+                  "times\n", kw->n_links_lost, kw->n_links_regained);
     if (kw->n_errors) {
         ds_put_format(s, "  netlink errors: %u, last: %s\n",
                       kw->n_errors, kw->last_error);

@@ -48,6 +48,8 @@ void kernel_watch_format(const struct kernel_watch *, struct ds *);
 
 /* Name of the interface with 'ifindex', or NULL if unknown. */
 const char *kernel_watch_ifname(struct kernel_watch *, int ifindex);
+unsigned int kernel_watch_get_links(const struct kernel_watch *,
+                                    long long int *lost_at);
 
 /* What to do with an rtnetlink route from the kernel or FPM. */
 enum kw_route_verdict {

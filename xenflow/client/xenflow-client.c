@@ -92,6 +92,10 @@ COVERAGE_DEFINE(xfc_error_reply);
  * (interfaces coming up produce bursts of link and address changes). */
 #define XFC_IFACE_SETTLE_MS 1000
 
+/* After a link comes back (see check_links()), the server must answer an
+ * echo within this long, or the client reconnects. */
+#define XFC_LINK_CHECK_MS 2000
+
 /* Rejection reasons kept for "status". */
 #define XFC_MAX_REJECTIONS 10
 
@@ -128,7 +132,8 @@ enum request_type {
     REQ_HELLO,
     REQ_SYNC_BEGIN,
     REQ_UPDATE,
-    REQ_SYNC_END
+    REQ_SYNC_END,
+    REQ_ECHO                    /* Link check (see check_links()). */
 };
 
 static const char *const request_methods[] = {
@@ -136,6 +141,7 @@ static const char *const request_methods[] = {
     [REQ_SYNC_BEGIN] = "sync-begin",
     [REQ_UPDATE] = "update",
     [REQ_SYNC_END] = "sync-end",
+    [REQ_ECHO] = "echo",
 };
 
 /* A request awaiting its reply. */
@@ -174,6 +180,21 @@ struct client {
     struct svec unmapped;
     unsigned int epoch;         /* Of the current snapshot. */
     struct ct_update_counts snapshot_counts;
+
+    /* Control-plane interruptions: from losing a session the server knew
+     * the router by (a live migration to another host, a server restart)
+     * until the next session's snapshot is complete. */
+    unsigned int links_seqno;   /* kernel_watch_get_links() seen. */
+    long long int links_lost_seen; /* Its 'lost_at' seen. */
+    long long int link_lost_at; /* A link loss that no check has shown to
+                                 * be harmless, or LLONG_MIN. */
+    long long int link_check_deadline; /* LLONG_MAX if none pending. */
+    long long int lost_at;      /* Session lost at, or LLONG_MIN. */
+    long long int hello_ok_at;  /* Last hello accepted at. */
+    long long int last_down_ms; /* Last interruption: until hello. */
+    long long int last_resync_ms; /* Last interruption: its snapshot. */
+    unsigned long long int n_interruptions, n_link_checks;
+    unsigned long long int n_link_check_failures;
 
     /* Delays, doubled after each failure. */
     int hello_retry_delay;
@@ -273,6 +294,15 @@ send_request(struct client *c, enum request_type type, struct json *params)
 static void
 connection_reset(struct client *c)
 {
+    /* Losing a session that said hello interrupts the control plane.  It
+     * was lost when a link went down, if that is what led here (the VM left
+     * its host then), or else now, when it is noticed. */
+    if ((c->state == S_SYNCING || c->state == S_RESYNC_WAIT
+         || c->state == S_ACTIVE) && c->lost_at == LLONG_MIN) {
+        c->lost_at = (c->link_lost_at != LLONG_MIN ? c->link_lost_at
+                                                   : time_msec());
+    }
+    c->link_check_deadline = LLONG_MAX;
     requests_clear(c);
     free(c->hello_ifaces);
     c->hello_ifaces = NULL;
@@ -457,6 +487,7 @@ handle_hello_reply(struct client *c, const struct json *result)
     ds_destroy(&s);
 
     c->hello_retry_delay = XFC_HELLO_RETRY_MS;
+    c->hello_ok_at = time_msec();
     start_snapshot(c);
 }
 
@@ -497,6 +528,30 @@ handle_sync_end_reply(struct client *c, const struct request *req,
                   " stale entries", c->remote,
                   time_msec() - c->snapshot_started_at, n->routes, n->neighs,
                   removed);
+        if (c->lost_at != LLONG_MIN) {
+            long long int now = time_msec();
+            c->last_down_ms = MAX(c->hello_ok_at - c->lost_at, 0);
+            c->last_resync_ms = now - MAX(c->hello_ok_at, c->lost_at);
+            c->n_interruptions++;
+            c->lost_at = c->link_lost_at = LLONG_MIN;
+            VLOG_INFO("%s: control plane back after %lld ms: disconnected "
+                      "%lld ms, snapshot %lld ms", c->remote,
+                      c->last_down_ms + c->last_resync_ms, c->last_down_ms,
+                      c->last_resync_ms);
+        }
+    }
+}
+
+/* The server answered the echo sent when a link came back: the session
+ * survived whatever took the link down. */
+static void
+handle_echo_reply(struct client *c)
+{
+    if (c->link_check_deadline != LLONG_MAX) {
+        VLOG_INFO("%s: the server still answers: the session survived the "
+                  "link going down", c->remote);
+        c->link_check_deadline = LLONG_MAX;
+        c->link_lost_at = LLONG_MIN;
     }
 }
 
@@ -521,7 +576,10 @@ handle_reply(struct client *c, const struct jsonrpc_msg *msg)
 
         COVERAGE_INC(xfc_error_reply);
         c->n_error_replies++;
-        if (req->type == REQ_HELLO) {
+        if (req->type == REQ_ECHO) {
+            /* Whatever it says, the server is there. */
+            handle_echo_reply(c);
+        } else if (req->type == REQ_HELLO) {
             client_set_error(c, xasprintf("hello: %s", error));
             VLOG_WARN("%s: server refused hello as router %s (%s); "
                       "reconnecting in %d s", c->remote, c->router, error,
@@ -548,6 +606,9 @@ handle_reply(struct client *c, const struct jsonrpc_msg *msg)
             break;
         case REQ_SYNC_END:
             handle_sync_end_reply(c, req, msg->result);
+            break;
+        case REQ_ECHO:
+            handle_echo_reply(c);
             break;
         }
     }
@@ -693,9 +754,52 @@ check_ifaces(struct client *c)
     free(s);
 }
 
+/* A link that stops running and comes back may mean that the VM was live
+ * migrated: it now runs on another host, whose switch has the same address
+ * but not this connection.  Nothing tells TCP so until it sends, so check
+ * now, instead of at the next probe (seconds later): an echo that the old
+ * connection cannot carry meets a reset from the new host, or no answer at
+ * all, and the client reconnects at once, to the switch the router lives
+ * on now.  A link that merely flapped costs an echo. */
+static void
+check_links(struct client *c)
+{
+    long long int lost_at;
+    unsigned int seqno = kernel_watch_get_links(c->kw, &lost_at);
+
+    if (lost_at != c->links_lost_seen) {
+        c->links_lost_seen = lost_at;
+        c->link_lost_at = lost_at;
+    }
+    if (seqno != c->links_seqno) {
+        c->links_seqno = seqno;
+        if (c->state != S_DISCONNECTED
+            && c->link_check_deadline == LLONG_MAX) {
+            VLOG_INFO("%s: a link runs again: checking that the server "
+                      "still answers", c->remote);
+            c->n_link_checks++;
+            c->link_check_deadline = time_msec() + XFC_LINK_CHECK_MS;
+            /* If the connection is gone, reconnect without backoff. */
+            jsonrpc_session_reset_backoff(c->session);
+            send_request(c, REQ_ECHO, json_object_create());
+        }
+    }
+    if (time_msec() >= c->link_check_deadline) {
+        VLOG_INFO("%s: no answer %d ms after a link came back: reconnecting",
+                  c->remote, XFC_LINK_CHECK_MS);
+        c->n_link_check_failures++;
+        c->link_check_deadline = LLONG_MAX;
+        jsonrpc_session_reset_backoff(c->session);
+        jsonrpc_session_force_reconnect(c->session);
+    }
+}
+
 static void
 client_run(struct client *c)
 {
+    /* Before the session runs: a reset that the links' return explains
+     * must not cost a backoff. */
+    check_links(c);
     jsonrpc_session_run(c->session);
 
     unsigned int seqno = jsonrpc_session_get_seqno(c->session);
@@ -780,6 +884,9 @@ client_wait(struct client *c)
     case S_HELLO:
         break;
     }
+    if (c->link_check_deadline != LLONG_MAX) {
+        poll_timer_wait_until(c->link_check_deadline);
+    }
     if (c->ifaces_changed_at != LLONG_MIN) {
         poll_timer_wait_until(c->ifaces_changed_at + XFC_IFACE_SETTLE_MS);
     } else if (c->hello_ifaces
@@ -859,6 +966,16 @@ client_format_status(const struct client *c, struct ds *s)
     ds_put_format(s, "server: applied %llu, rejected %llu, withdrew %llu "
                   "stale entries at sync-end\n",
                   c->n_applied, c->n_rejected, c->n_removed);
+    ds_put_format(s, "interruptions: %llu", c->n_interruptions);
+    if (c->n_interruptions) {
+        ds_put_format(s, ", last: disconnected %lld ms, snapshot %lld ms",
+                      c->last_down_ms, c->last_resync_ms);
+    }
+    if (c->lost_at != LLONG_MIN) {
+        ds_put_format(s, ", one in progress for %lld ms", now - c->lost_at);
+    }
+    ds_put_format(s, "\nlink checks: %llu, without answer %llu\n",
+                  c->n_link_checks, c->n_link_check_failures);
     ds_put_format(s, "errors received: %llu\n", c->n_error_replies);
     ds_put_format(s, "last error: %s\n",
                   c->last_error ? c->last_error : "none");
@@ -917,6 +1034,8 @@ main(int argc, char *argv[])
     c.resync_delay = XFC_RESYNC_DELAY_MS;
     c.probe_interval = 5000;
     c.max_update_bytes = XFC_MAX_UPDATE_BYTES;
+    c.lost_at = c.link_lost_at = LLONG_MIN;
+    c.last_down_ms = c.last_resync_ms = -1;
     connection_reset(&c);
 
     c.kw = kernel_watch_create(c.table, table_id,
@@ -932,6 +1051,7 @@ main(int argc, char *argv[])
         }
     }
 
+    c.links_seqno = kernel_watch_get_links(c.kw, &c.links_lost_seen);
     c.session = jsonrpc_session_open(remote, true);
     c.seqno = jsonrpc_session_get_seqno(c.session);
 
