@@ -533,12 +533,14 @@ handle_sync_end_reply(struct client *c, const struct request *req,
             c->last_down_ms = MAX(c->hello_ok_at - c->lost_at, 0);
             c->last_resync_ms = now - MAX(c->hello_ok_at, c->lost_at);
             c->n_interruptions++;
-            c->lost_at = c->link_lost_at = LLONG_MIN;
+            c->lost_at = LLONG_MIN;
             VLOG_INFO("%s: control plane back after %lld ms: disconnected "
                       "%lld ms, snapshot %lld ms", c->remote,
                       c->last_down_ms + c->last_resync_ms, c->last_down_ms,
                       c->last_resync_ms);
         }
+        /* In sync: a link loss from before cannot date a later loss. */
+        c->link_lost_at = LLONG_MIN;
     }
 }
 
