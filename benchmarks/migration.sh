@@ -25,20 +25,23 @@
 # snapshot reconciles.
 #
 # Usage: sudo benchmarks/migration.sh [--builddir DIR] [--rate PPS]
-#            [--size BYTES] [--downtime S] [--dest-nice N] [N]...
+#            [--size BYTES] [--downtime S] [--dest-nice N]
+#            [--bulk-share PCT] [N]...
 #            (default N: 1000 100000 1000000)
 # Prints per row: total migration time, data-plane pre-copy time (connect
 # to commit), the VM's stop-and-copy pause (as the mover measured it), the
 # control-plane interruption its client saw after it resumed (disconnected
 # until the destination's switch accepted its hello, then its snapshot),
 # and the stream: sent, lost, reordered, duplicated, longest gap.  Takes
-# /run/xenflow-system.lock like the system tests.  XF_KEEP=1
+# /run/xenflow-system.lock like the system tests.  --bulk-share sets
+# other_config:xenflow-bulk-share on every host (default: the switch's,
+# 50 on the userspace datapath).  XF_KEEP=1
 # keeps the logs and the receiver's report in the scratch directory.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 builddir=$top/_build/ovs-build
-rate=510 size=1472 downtime=0.3 dest_nice=0
+rate=510 size=1472 downtime=0.3 dest_nice=0 bulk_share=
 sizes=()
 while [ $# -gt 0 ]; do
     case $1 in
@@ -47,6 +50,7 @@ while [ $# -gt 0 ]; do
         --size) size=$2; shift 2 ;;
         --downtime) downtime=$2; shift 2 ;;
         --dest-nice) dest_nice=$2; shift 2 ;;
+        --bulk-share) bulk_share=$2; shift 2 ;;
         -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'
                    exit 0 ;;
         *) sizes+=("$1"); shift ;;
@@ -141,6 +145,7 @@ setup() {
             other_config:xenflow-migrate-timeout=600 \
             other_config:xenflow-peer-listen="punix:$work/$h/peer.sock" \
             other_config:xenflow-listen="pssl:6640:169.254.100.1" \
+            ${bulk_share:+other_config:xenflow-bulk-share=$bulk_share} \
             other_config:xenflow-mover="exec:$mover --from=xfb_$h --db=unix:$work/$h/db.sock --vm=xfb_vm --downtime=$downtime --report=$work/vm-down"
     done
     ip link add name ab netns xfb_a type veth peer name ba netns xfb_b

@@ -10,6 +10,8 @@ XENFLOW_CORE_SOURCES = \
 	xenflow/addr.h \
 	xenflow/conf.c \
 	xenflow/conf.h \
+	xenflow/pace.c \
+	xenflow/pace.h \
 	xenflow/proto.c \
 	xenflow/proto.h \
 	xenflow/qos-calc.c \
@@ -52,6 +54,7 @@ EXTRA_DIST += xenflow/mover-libvirt.c
 tests_ovstest_SOURCES += \
 	$(XENFLOW_CORE_SOURCES) \
 	tests/xenflow/test-xenflow-conf.c \
+	tests/xenflow/test-xenflow-pace.c \
 	tests/xenflow/test-xenflow-proto.c \
 	tests/xenflow/test-xenflow-qos.c
 

@@ -759,6 +759,13 @@ xf_qos_timing_parse(const struct smap *cfg, struct xf_qos_timing *timing,
                                    errors);
 }
 
+unsigned int
+xf_bulk_share_parse(const struct smap *cfg, unsigned int dflt,
+                    struct svec *errors)
+{
+    return get_uint_key(cfg, XF_KEY_BULK_SHARE, 1, 100, dflt, errors);
+}
+
 /* Parses the migration keys into 'conf', which the caller must free with
  * xf_migrate_conf_destroy().  Bad values take their defaults. */
 void

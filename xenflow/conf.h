@@ -62,6 +62,10 @@ struct svec;
 #define XF_KEY_CLIENT_RATE "xenflow-client-rate"        /* Requests/s. */
 #define XF_KEY_CLIENT_PROBE "xenflow-client-probe"      /* Milliseconds. */
 
+/* Open_vSwitch other_config key: the percentage of the main thread that
+ * bulk work may take (xenflow/pace.h). */
+#define XF_KEY_BULK_SHARE "xenflow-bulk-share"
+
 /* Open_vSwitch other_config keys: migration between XenFlow nodes. */
 #define XF_KEY_PEER_LISTEN "xenflow-peer-listen"        /* Passive remotes. */
 #define XF_KEY_PEERS "xenflow-peers"                    /* Node identities. */
@@ -196,6 +200,11 @@ struct xf_migrate_conf {
 void xf_migrate_conf_parse(const struct smap *ovs_other_config,
                            struct xf_migrate_conf *, struct svec *errors);
 void xf_migrate_conf_destroy(struct xf_migrate_conf *);
+
+/* other_config:xenflow-bulk-share of the Open_vSwitch table: 1 to 100,
+ * 'dflt' if absent or bad (reported in 'errors'). */
+unsigned int xf_bulk_share_parse(const struct smap *ovs_other_config,
+                                 unsigned int dflt, struct svec *errors);
 
 bool xf_parse_bool(const char *s, bool *value);
 

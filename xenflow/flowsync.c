@@ -33,6 +33,7 @@
 #include "openvswitch/poll-loop.h"
 #include "timeval.h"
 #include "util.h"
+#include "xenflow/pace.h"
 
 VLOG_DEFINE_THIS_MODULE(xenflow_flowsync);
 
@@ -45,7 +46,8 @@ COVERAGE_DEFINE(xenflow_flow_mod_error);
  * flow_mod measured on the previous batch, aiming at XF_FLOWSYNC_TARGET_US
  * of work: with the userspace datapath the main thread also polls ports,
  * and a longer iteration delays every router's packets on the bridge.
- * Bigger batches are cheaper per flow, hence the floor. */
+ * Bigger batches are cheaper per flow, hence the floor.  Batches are bulk
+ * work: xenflow/pace.h spaces them out. */
 #define XF_FLOWSYNC_TARGET_US 10000
 #define XF_FLOWSYNC_MIN_BATCH 500
 #define XF_FLOWSYNC_MAX_BATCH 20000
@@ -596,7 +598,7 @@ xf_flowsync_run(struct xf_flowsync *fs)
     }
 
     size_t n = MIN(fs->n_pending, fs->batch);
-    if (n) {
+    if (n && xf_bulk_allows()) {
         long long int start = time_usec();
         struct xf_flow **flows = xmalloc(n * sizeof *flows);
         struct ofputil_flow_mod *fms = xmalloc(n * sizeof *fms);
@@ -674,7 +676,7 @@ void
 xf_flowsync_wait(struct xf_flowsync *fs)
 {
     if (xf_flowsync_pending(fs) && ofproto_lookup(fs->bridge)) {
-        poll_immediate_wake();
+        xf_bulk_wait();
     }
 }
 

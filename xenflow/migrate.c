@@ -49,6 +49,7 @@
 #include "xenflow/flowsync.h"
 #include "xenflow/model.h"
 #include "xenflow/mover.h"
+#include "xenflow/pace.h"
 #include "xenflow/pipeline.h"
 #include "xenflow/proto.h"
 #include "xenflow/rib.h"
@@ -68,10 +69,10 @@ COVERAGE_DEFINE(xenflow_peer_error);
 /* The node-to-node protocol's version. */
 #define PEER_PROTOCOL 1
 
-/* Pre-copy: entries per "update", "update"s in flight, and one built per
- * main-loop iteration: the source forwards for the router meanwhile, and
- * with the userspace datapath its ports are polled from the main loop, so
- * an iteration that took a million routes' time would drop packets. */
+/* Pre-copy: entries per "update", "update"s in flight, and at most one
+ * built per main-loop iteration, as bulk work (xenflow/pace.h): the source
+ * forwards for the router meanwhile, and with the userspace datapath its
+ * ports are polled from the main loop. */
 #define PRECOPY_BATCH 2000
 #define PRECOPY_WINDOW 4
 
@@ -661,7 +662,8 @@ migration_run(struct migration *m)
                            m->router);
             return;
         }
-        if (!m->routes_sent && m->n_outstanding < PRECOPY_WINDOW) {
+        if (!m->routes_sent && m->n_outstanding < PRECOPY_WINDOW
+            && xf_bulk_allows()) {
             migration_send_batch(m, r);
         }
         if (m->routes_sent && !m->n_outstanding) {
@@ -721,7 +723,7 @@ migration_wait(const struct migration *m)
     poll_timer_wait_until(m->deadline);
     if (m->phase == MIG_PRECOPY && !m->routes_sent
         && m->n_outstanding < PRECOPY_WINDOW) {
-        poll_immediate_wake();  /* Next batch. */
+        xf_bulk_wait();         /* Next batch. */
     }
     if (m->stream) {
         stream_run_wait(m->stream);
@@ -1255,6 +1257,9 @@ session_run(struct peer_session *s)
 
     for (int i = 0; i < MAX_PEER_REQUESTS_PER_RUN; i++) {
         struct jsonrpc_msg *msg;
+        if (s->state == P_COPYING && !xf_bulk_allows()) {
+            break;              /* The copy is bulk work (xenflow/pace.h). */
+        }
         error = jsonrpc_recv(s->rpc, &msg);
         if (error) {
             break;
@@ -1327,6 +1332,8 @@ xf_migrate_wait(void)
         jsonrpc_wait(s->rpc);
         if (s->state == P_CLOSING) {
             poll_timer_wait_until(s->close_at);
+        } else if (s->state == P_COPYING && xf_bulk_resting()) {
+            xf_bulk_wait();     /* Its socket stays readable meanwhile. */
         } else {
             jsonrpc_recv_wait(s->rpc);
         }

@@ -43,6 +43,7 @@
 #include "xenflow/appctl.h"
 #include "xenflow/conf.h"
 #include "xenflow/model.h"
+#include "xenflow/pace.h"
 #include "xenflow/proto.h"
 #include "xenflow/rib.h"
 #include "xenflow/router.h"
@@ -60,13 +61,11 @@ static unsigned int max_message;
 static unsigned int rate_limit;
 static unsigned int probe_ms;
 
-/* Most requests handled per session, and most route and neighbour entries
- * over all sessions, per main-loop iteration, so that a client's snapshot
- * (a million routes) never stalls the switch: the rest waits for the next
- * iteration, in the socket. */
+/* Most requests handled per session per main-loop iteration.  A client's
+ * snapshot (a million routes) is bulk work: xenflow/pace.h decides how much
+ * of the main thread it gets, and the rest waits in the socket. */
 #define MAX_REQUESTS_PER_RUN 10
-#define MAX_ENTRIES_PER_RUN 20000
-static size_t run_entries;      /* Entries handled in this iteration. */
+static bool paced;              /* Bulk work was left for later. */
 
 /* OVS's jsonrpc reads 4096 bytes at a time, so the bytes received while a
  * message completes may include that much of the next one. */
@@ -486,7 +485,6 @@ handle_update(struct session *s, const struct jsonrpc_msg *req)
     size_t n_applied = xf_rpc_apply_update(r, &u, translate_dev, s);
 
     size_t n_rejected = u.errors.n;
-    run_entries += n_applied + n_rejected;
     s->n_applied += n_applied;
     s->n_rejected += n_rejected;
     r->n_rejected += n_rejected - n_parse_errors;
@@ -617,9 +615,13 @@ session_run(struct session *s)
         return true;
     }
 
-    for (int i = 0; i < MAX_REQUESTS_PER_RUN
-                    && run_entries < MAX_ENTRIES_PER_RUN; i++) {
+    for (int i = 0; i < MAX_REQUESTS_PER_RUN; i++) {
         struct jsonrpc_msg *msg;
+
+        if (!xf_bulk_allows()) {
+            paced = true;
+            break;
+        }
 
         error = jsonrpc_recv(s->rpc, &msg);
         if (error) {
@@ -720,12 +722,12 @@ xf_server_run(void)
     xf_rpc_listeners_accept(&listeners, accept_session);
 
     struct session *s;
-    run_entries = 0;
+    paced = false;
     LIST_FOR_EACH_SAFE (s, node, &sessions) {
         session_run(s);
     }
-    if (run_entries >= MAX_ENTRIES_PER_RUN && !ovs_list_is_empty(&sessions)) {
-        /* The budget ran out: next time, start with another session. */
+    if (paced && !ovs_list_is_empty(&sessions)) {
+        /* Bulk work stopped: next time, start with another session. */
         ovs_list_push_back(&sessions, ovs_list_pop_front(&sessions));
     }
     expire_links();
@@ -736,8 +738,11 @@ xf_server_wait(void)
 {
     xf_rpc_listeners_wait(&listeners);
 
-    if (run_entries >= MAX_ENTRIES_PER_RUN) {
-        poll_immediate_wake();  /* Sessions were left with work. */
+    /* While bulk work rests, the sessions' input waits for the end of the
+     * rest: their sockets stay readable, and waiting on them would spin. */
+    bool resting = xf_bulk_resting();
+    if (paced || resting) {
+        xf_bulk_wait();
     }
 
     struct session *s;
@@ -746,7 +751,9 @@ xf_server_wait(void)
         if (s->state == S_CLOSING) {
             poll_timer_wait_until(s->close_at);
         } else {
-            jsonrpc_recv_wait(s->rpc);
+            if (!resting) {
+                jsonrpc_recv_wait(s->rpc);
+            }
             poll_timer_wait_until(s->last_rx + 3LL * probe_ms);
         }
     }

@@ -52,6 +52,7 @@
 #include "xenflow/flowsync.h"
 #include "xenflow/migrate.h"
 #include "xenflow/model.h"
+#include "xenflow/pace.h"
 #include "xenflow/pipeline.h"
 #include "xenflow/rib.h"
 #include "xenflow/router.h"
@@ -976,6 +977,18 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
     xf_server_reconfigure(&ovs_cfg->other_config, &errors);
     xf_migrate_reconfigure(&ovs_cfg->other_config, &errors);
 
+    /* 7. Bulk work rests only if it would starve ports that the main
+     * thread polls: those of the userspace datapath (dpif-netdev, whose
+     * types are "netdev" and, in tests, "dummy"). */
+    bool userspace = false;
+    HMAP_FOR_EACH (br, node, &xf_bridges) {
+        userspace |= (!strcmp(br->datapath_type, "netdev")
+                      || !strcmp(br->datapath_type, "dummy"));
+    }
+    xf_bulk_set_share(xf_bulk_share_parse(
+                          &ovs_cfg->other_config,
+                          userspace ? XF_PACE_DEFAULT_SHARE : 100, &errors));
+
     /* Log configuration problems that are new since the last time. */
     struct sset new_errors = SSET_INITIALIZER(&new_errors);
     const char *error;
@@ -997,7 +1010,8 @@ xenflow_run(void)
 {
     struct xf_bridge *br;
 
-    if (load_job) {
+    xf_bulk_run();
+    if (load_job && xf_bulk_allows()) {
         load_job_run();
     }
     xf_server_run();
@@ -1024,7 +1038,7 @@ xenflow_wait(void)
     struct xf_bridge *br;
 
     if (load_job) {
-        poll_immediate_wake();
+        xf_bulk_wait();
     }
     xf_server_wait();
     xf_qos_wait();
@@ -1495,8 +1509,8 @@ parse_load_line(const struct xf_router *r, char *line,
 
 /* A xenflow/load in progress.  Nothing is applied until every line has been
  * read and checked, so a bad file changes nothing; both the reading and the
- * applying proceed XF_LOAD_BATCH lines per main-loop iteration, so that a
- * million routes do not stall the switch.  The command replies when the last
+ * applying proceed XF_LOAD_BATCH lines at a time, as bulk work
+ * (xenflow/pace.h), so that a million routes do not stall the switch.  The command replies when the last
  * entry is in.  (A deferred unixctl reply is safe: unixctl does not read from,
  * and so does not close, a connection with a request outstanding.) */
 struct load_job {
@@ -2273,6 +2287,39 @@ cmd_latency(struct unixctl_conn *conn, int argc, const char *argv[],
     xf_appctl_reply_table(conn, &t, json);
 }
 
+/* xenflow/bulk [--json]: how bulk work shares the main thread
+ * (xenflow/pace.h). */
+static void
+cmd_bulk(struct unixctl_conn *conn, int argc, const char *argv[],
+         void *aux OVS_UNUSED)
+{
+    bool json = xf_appctl_take_json(&argc, argv);
+
+    if (argc > 1) {
+        xf_appctl_reply_error(conn, "%s: unknown argument \"%s\" (usage: %s "
+                              "[--json])", argv[0], argv[1], argv[0]);
+        return;
+    }
+
+    const struct xf_pace *pace = xf_bulk_pace();
+    struct table t;
+    table_init(&t);
+    table_add_column(&t, "share-%%");
+    table_add_column(&t, "slice-ms");
+    table_add_column(&t, "slices");
+    table_add_column(&t, "rests");
+    table_add_column(&t, "rested-ms");
+    table_add_column(&t, "state");
+    table_add_row(&t);
+    xf_table_add_int(&t, pace->share);
+    xf_table_add_int(&t, XF_PACE_SLICE_MS);
+    xf_table_add_int(&t, pace->n_slices);
+    xf_table_add_int(&t, pace->n_rests);
+    xf_table_add_int(&t, pace->rested_ms);
+    xf_table_add_text(&t, xf_bulk_resting() ? "resting" : "free");
+    xf_appctl_reply_table(conn, &t, json);
+}
+
 /* xenflow/resync [BRIDGE]: pushes every XenFlow flow and group of BRIDGE
  * (default: all) to the switch again, e.g. after someone deleted them with
  * "ovs-ofctl del-flows".  Unchanged flows are rewritten in place, so
@@ -2306,6 +2353,8 @@ register_commands(void)
 {
     unixctl_command_register("xenflow/latency", "[--clear] [--json]", 0, 2,
                              cmd_latency, NULL);
+    unixctl_command_register("xenflow/bulk", "[--json]", 0, 1, cmd_bulk,
+                             NULL);
     unixctl_command_register("xenflow/version", "[--json]", 0, 1,
                              cmd_version, NULL);
     unixctl_command_register("xenflow/show", "[--json]", 0, 1,

@@ -1,0 +1,138 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include "xenflow/pace.h"
+
+#include <limits.h>
+
+#include "coverage.h"
+#include "openvswitch/poll-loop.h"
+#include "timeval.h"
+#include "util.h"
+
+COVERAGE_DEFINE(xenflow_bulk_rest);
+
+void
+xf_pace_init(struct xf_pace *pace, unsigned int share)
+{
+    *pace = (struct xf_pace) {
+        .slice_start = LLONG_MIN,
+        .resume_at = LLONG_MIN,
+    };
+    xf_pace_set_share(pace, share);
+}
+
+void
+xf_pace_set_share(struct xf_pace *pace, unsigned int share)
+{
+    pace->share = MIN(MAX(share, 1), 100);
+}
+
+/* Called once per main-loop iteration, before any bulk work. */
+void
+xf_pace_start_iteration(struct xf_pace *pace)
+{
+    if (!pace->worked) {
+        /* Nothing was left to do: the main loop ran free since. */
+        pace->slice_start = LLONG_MIN;
+    }
+    pace->worked = false;
+}
+
+/* Returns true if a piece of bulk work may start at 'now'. */
+bool
+xf_pace_allows(struct xf_pace *pace, long long int now)
+{
+    if (now < pace->resume_at) {
+        return false;
+    }
+    if (pace->slice_start == LLONG_MIN) {
+        pace->slice_start = now;
+        pace->n_slices++;
+    } else if (now - pace->slice_start >= XF_PACE_SLICE_MS) {
+        long long int worked = now - pace->slice_start;
+        long long int rest = worked * (100 - pace->share) / pace->share;
+
+        /* Even without a rest the iteration ends here, so that the rest of
+         * the main loop (OpenFlow, the database, the ports) runs. */
+        pace->slice_start = LLONG_MIN;
+        pace->resume_at = now + rest;
+        if (rest) {
+            pace->n_rests++;
+            pace->rested_ms += rest;
+            COVERAGE_INC(xenflow_bulk_rest);
+        }
+        return false;
+    }
+    pace->worked = true;
+    return true;
+}
+
+bool
+xf_pace_resting(const struct xf_pace *pace, long long int now)
+{
+    return now < pace->resume_at;
+}
+
+static struct xf_pace bulk = {
+    .share = XF_PACE_DEFAULT_SHARE,
+    .slice_start = LLONG_MIN,
+    .resume_at = LLONG_MIN,
+};
+
+void
+xf_bulk_set_share(unsigned int share)
+{
+    xf_pace_set_share(&bulk, share);
+}
+
+void
+xf_bulk_run(void)
+{
+    xf_pace_start_iteration(&bulk);
+}
+
+bool
+xf_bulk_allows(void)
+{
+    return xf_pace_allows(&bulk, time_msec());
+}
+
+bool
+xf_bulk_resting(void)
+{
+    return xf_pace_resting(&bulk, time_msec());
+}
+
+/* For a caller that has bulk work left: wakes the main loop when it may go
+ * on (at once, or when the rest ends). */
+void
+xf_bulk_wait(void)
+{
+    if (xf_bulk_resting()) {
+        poll_timer_wait_until(bulk.resume_at);
+    } else {
+        poll_immediate_wake();
+    }
+}
+
+const struct xf_pace *
+xf_bulk_pace(void)
+{
+    return &bulk;
+}
