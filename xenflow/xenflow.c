@@ -978,12 +978,11 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
     xf_migrate_reconfigure(&ovs_cfg->other_config, &errors);
 
     /* 7. Bulk work rests only if it would starve ports that the main
-     * thread polls: those of the userspace datapath (dpif-netdev, whose
-     * types are "netdev" and, in tests, "dummy"). */
+     * thread polls: those of the userspace datapath.  (The dummy datapath,
+     * for tests and benchmarks, has no real ports to starve.) */
     bool userspace = false;
     HMAP_FOR_EACH (br, node, &xf_bridges) {
-        userspace |= (!strcmp(br->datapath_type, "netdev")
-                      || !strcmp(br->datapath_type, "dummy"));
+        userspace |= !strcmp(br->datapath_type, "netdev");
     }
     xf_bulk_set_share(xf_bulk_share_parse(
                           &ovs_cfg->other_config,
