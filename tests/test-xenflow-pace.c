@@ -17,10 +17,11 @@
 /* Unit tests for xenflow/pace.c, driven by tests/xenflow-unit.at.
  *
  *   ovstest test-xenflow-pace SHARE STEP...
- *       Runs a pacer with 'share' percent through the steps: "-" starts a
- *       main-loop iteration, a number MS asks at that time (milliseconds)
- *       whether bulk work may start.  Prints one line per question: "work",
- *       or "no" and the time bulk work may resume; then the statistics. */
+ *       Runs a pacer with 'share' percent through the steps, times in
+ *       milliseconds: "[T" starts XenFlow's part of a main-loop iteration at
+ *       T, "]T" ends it, a plain T asks at that time whether bulk work may
+ *       start.  Prints one line per question: "work", or "no" and the time
+ *       bulk work may resume; then the statistics. */
 
 #include <config.h>
 #undef NDEBUG
@@ -44,21 +45,23 @@ test_xenflow_pace_main(int argc, char *argv[])
     xf_pace_init(&pace, atoi(argv[1]));
     printf("share %u%%\n", pace.share);
     for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "-")) {
-            xf_pace_start_iteration(&pace);
-            printf("-\n");
-            continue;
-        }
-        long long int now = atoll(argv[i]);
-        if (xf_pace_allows(&pace, now)) {
-            printf("%lld: work\n", now);
+        const char *step = argv[i];
+        long long int now = atoll(step + (*step == '[' || *step == ']'));
+
+        now *= 1000;
+        if (*step == '[') {
+            xf_pace_start_iteration(&pace, now);
+        } else if (*step == ']') {
+            xf_pace_end_iteration(&pace, now);
+        } else if (xf_pace_allows(&pace, now)) {
+            printf("%s: work\n", step);
         } else {
-            printf("%lld: no, resume at %lld\n", now, pace.resume_at);
+            printf("%s: no, resume at %lld\n", step, pace.resume_at / 1000);
         }
         ovs_assert(xf_pace_resting(&pace, now) == (now < pace.resume_at));
     }
     printf("slices %llu, rests %llu (%lld ms)\n", pace.n_slices,
-           pace.n_rests, pace.rested_ms);
+           pace.n_rests, pace.rested_us / 1000);
 }
 
 OVSTEST_REGISTER("test-xenflow-pace", test_xenflow_pace_main);

@@ -201,6 +201,8 @@ struct peer_session {
     enum peer_state state;
     long long int connected;
     long long int close_at;     /* P_CLOSING: give up flushing then. */
+    struct jsonrpc_msg *held;   /* Waits for bulk work to resume (the copy
+                                 * is bulk work, xenflow/pace.h). */
     char *router;               /* After "migrate-begin". */
     char *source;               /* The source node's name for itself. */
     struct iface_map *ifaces;
@@ -834,6 +836,7 @@ session_close(struct peer_session *s, const char *why)
     }
     session_abandon(s, why);
     ovs_list_remove(&s->node);
+    jsonrpc_msg_destroy(s->held);
     jsonrpc_close(s->rpc);
     for (size_t i = 0; i < s->n_ifaces; i++) {
         free(s->ifaces[i].source);
@@ -1257,10 +1260,7 @@ session_run(struct peer_session *s)
 
     for (int i = 0; i < MAX_PEER_REQUESTS_PER_RUN; i++) {
         struct jsonrpc_msg *msg;
-        if (s->state == P_COPYING && !xf_bulk_allows()) {
-            break;              /* The copy is bulk work (xenflow/pace.h). */
-        }
-        error = jsonrpc_recv(s->rpc, &msg);
+        error = xf_rpc_recv_paced(s->rpc, &s->held, &msg);
         if (error) {
             break;
         }
@@ -1332,8 +1332,8 @@ xf_migrate_wait(void)
         jsonrpc_wait(s->rpc);
         if (s->state == P_CLOSING) {
             poll_timer_wait_until(s->close_at);
-        } else if (s->state == P_COPYING && xf_bulk_resting()) {
-            xf_bulk_wait();     /* Its socket stays readable meanwhile. */
+        } else if (s->held) {
+            xf_bulk_wait();
         } else {
             jsonrpc_recv_wait(s->rpc);
         }

@@ -30,10 +30,7 @@ COVERAGE_DEFINE(xenflow_bulk_rest);
 void
 xf_pace_init(struct xf_pace *pace, unsigned int share)
 {
-    *pace = (struct xf_pace) {
-        .slice_start = LLONG_MIN,
-        .resume_at = LLONG_MIN,
-    };
+    *pace = (struct xf_pace) { .resume_at = LLONG_MIN };
     xf_pace_set_share(pace, share);
 }
 
@@ -43,38 +40,55 @@ xf_pace_set_share(struct xf_pace *pace, unsigned int share)
     pace->share = MIN(MAX(share, 1), 100);
 }
 
-/* Called once per main-loop iteration, before any bulk work. */
+/* Called at the start of XenFlow's part of each main-loop iteration, before
+ * any bulk work... */
 void
-xf_pace_start_iteration(struct xf_pace *pace)
+xf_pace_start_iteration(struct xf_pace *pace, long long int now)
 {
-    if (!pace->worked) {
-        /* Nothing was left to do: the main loop ran free since. */
-        pace->slice_start = LLONG_MIN;
-    }
-    pace->worked = false;
+    pace->iteration_start = now;
+    pace->worked = pace->ended = false;
 }
 
-/* Returns true if a piece of bulk work may start at 'now'. */
+/* ...and at its end. */
+void
+xf_pace_end_iteration(struct xf_pace *pace, long long int now)
+{
+    if (pace->worked) {
+        pace->busy += now - pace->iteration_start;
+    } else {
+        /* Nothing was left to do: the main loop ran free. */
+        pace->busy = 0;
+    }
+}
+
+/* Returns true if a piece of bulk work may start at 'now' (in microseconds,
+ * as all times here: a piece often takes less than a millisecond). */
 bool
 xf_pace_allows(struct xf_pace *pace, long long int now)
 {
-    if (now < pace->resume_at) {
+    if (now < pace->resume_at || pace->ended) {
         return false;
     }
-    if (pace->slice_start == LLONG_MIN) {
-        pace->slice_start = now;
-        pace->n_slices++;
-    } else if (now - pace->slice_start >= XF_PACE_SLICE_MS) {
-        long long int worked = now - pace->slice_start;
-        long long int rest = worked * (100 - pace->share) / pace->share;
 
-        /* Even without a rest the iteration ends here, so that the rest of
-         * the main loop (OpenFlow, the database, the ports) runs. */
-        pace->slice_start = LLONG_MIN;
+    long long int busy = pace->busy;
+    if (pace->worked) {
+        busy += now - pace->iteration_start;
+    } else if (!busy) {
+        pace->n_slices++;
+    }
+    if (busy >= XF_PACE_SLICE_MS * 1000LL) {
+        long long int rest = busy * (100 - pace->share) / pace->share;
+
+        /* Even without a rest the iteration's bulk work ends here, so that
+         * the rest of the main loop (OpenFlow, the database, the ports)
+         * runs. */
+        pace->busy = 0;
+        pace->worked = false;
+        pace->ended = true;
         pace->resume_at = now + rest;
         if (rest) {
             pace->n_rests++;
-            pace->rested_ms += rest;
+            pace->rested_us += rest;
             COVERAGE_INC(xenflow_bulk_rest);
         }
         return false;
@@ -91,7 +105,6 @@ xf_pace_resting(const struct xf_pace *pace, long long int now)
 
 static struct xf_pace bulk = {
     .share = XF_PACE_DEFAULT_SHARE,
-    .slice_start = LLONG_MIN,
     .resume_at = LLONG_MIN,
 };
 
@@ -104,19 +117,25 @@ xf_bulk_set_share(unsigned int share)
 void
 xf_bulk_run(void)
 {
-    xf_pace_start_iteration(&bulk);
+    xf_pace_start_iteration(&bulk, time_usec());
+}
+
+void
+xf_bulk_run_end(void)
+{
+    xf_pace_end_iteration(&bulk, time_usec());
 }
 
 bool
 xf_bulk_allows(void)
 {
-    return xf_pace_allows(&bulk, time_msec());
+    return xf_pace_allows(&bulk, time_usec());
 }
 
 bool
 xf_bulk_resting(void)
 {
-    return xf_pace_resting(&bulk, time_msec());
+    return xf_pace_resting(&bulk, time_usec());
 }
 
 /* For a caller that has bulk work left: wakes the main loop when it may go
@@ -125,7 +144,7 @@ void
 xf_bulk_wait(void)
 {
     if (xf_bulk_resting()) {
-        poll_timer_wait_until(bulk.resume_at);
+        poll_timer_wait_until(DIV_ROUND_UP(bulk.resume_at, 1000));
     } else {
         poll_immediate_wake();
     }

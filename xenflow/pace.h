@@ -30,13 +30,18 @@
  * packets per second the ports' sockets overflow and the switch drops the
  * traffic of every router on it, not just the one being synchronised.
  *
- * So bulk work runs in slices.  A slice starts with the first piece of work
- * and lasts XF_PACE_SLICE_MS of wall time (a piece that started within it
- * finishes); then bulk work rests for as long as the slice lasted times
- * (100 - share) / share, and the main loop only forwards and drains the
- * ports meanwhile.  'share' is the percentage of the main thread bulk work
- * may take: 100 never rests (only ends the iteration).  An iteration with
- * no bulk work ends the slice without a rest.
+ * So bulk work runs in slices.  A slice is consecutive main-loop iterations
+ * that did bulk work, and ends once XenFlow's part of them (from the start
+ * of xenflow_run() to its end, or to now) adds up to XF_PACE_SLICE_MS (a
+ * piece of work that started within it finishes).  Then bulk work rests for
+ * as long as the slice worked times (100 - share) / share, and the main loop
+ * only forwards and drains the ports meanwhile.  'share' is the percentage
+ * of the main thread bulk work may take: 100 never rests (only ends the
+ * iteration).  An iteration with no bulk work ends the slice without a
+ * rest, and time spent waiting in poll_block() never counts.
+ *
+ * Callers ask xf_bulk_allows() only when they have a piece of work at hand,
+ * and wait with xf_bulk_wait() while they hold one back.
  *
  * The functions taking 'now' are pure, for unit tests; the xf_bulk_*()
  * ones use the process's single pacer and the real clock. */
@@ -46,25 +51,30 @@
 
 struct xf_pace {
     unsigned int share;         /* 1...100. */
-    long long int slice_start;  /* LLONG_MIN if no slice is open. */
+    /* Times in microseconds. */
+    long long int busy;         /* Slice so far, before this iteration. */
+    long long int iteration_start;
     long long int resume_at;    /* No bulk work before then. */
     bool worked;                /* Work allowed in this iteration. */
+    bool ended;                 /* A slice ended in this iteration. */
 
     /* Statistics. */
     unsigned long long n_slices;
     unsigned long long n_rests;
-    long long int rested_ms;    /* Sum of the rests. */
+    long long int rested_us;    /* Sum of the rests. */
 };
 
 void xf_pace_init(struct xf_pace *, unsigned int share);
 void xf_pace_set_share(struct xf_pace *, unsigned int share);
-void xf_pace_start_iteration(struct xf_pace *);
+void xf_pace_start_iteration(struct xf_pace *, long long int now);
+void xf_pace_end_iteration(struct xf_pace *, long long int now);
 bool xf_pace_allows(struct xf_pace *, long long int now);
 bool xf_pace_resting(const struct xf_pace *, long long int now);
 
 /* The process's pacer. */
 void xf_bulk_set_share(unsigned int share);
 void xf_bulk_run(void);
+void xf_bulk_run_end(void);
 bool xf_bulk_allows(void);
 bool xf_bulk_resting(void);
 void xf_bulk_wait(void);

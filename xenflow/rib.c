@@ -32,6 +32,7 @@ xf_rib_init(struct xf_rib *rib)
     hmap_init(&rib->routes);
     hmap_init(&rib->neighs);
     sset_init(&rib->devs);
+    rib->n_stale = 0;
 }
 
 void
@@ -136,7 +137,10 @@ xf_rib_route_set(struct xf_rib *rib, const struct xf_prefix *prefix,
     }
     route->nexthops = nhs;
     route->n_nexthops = n;
-    route->stale = false;
+    if (route->stale) {
+        route->stale = false;
+        rib->n_stale--;
+    }
     return route;
 }
 
@@ -157,6 +161,7 @@ xf_rib_route_remove(struct xf_rib *rib, const struct xf_prefix *prefix)
     struct xf_route *route = xf_rib_route_find(rib, prefix);
     if (route) {
         hmap_remove(&rib->routes, &route->node);
+        rib->n_stale -= route->stale;
     }
     return route;
 }
@@ -201,7 +206,10 @@ xf_rib_neigh_set(struct xf_rib *rib, const char *dev,
         *changed = !eth_addr_equals(neigh->mac, mac);
     }
     neigh->mac = mac;
-    neigh->stale = false;
+    if (neigh->stale) {
+        neigh->stale = false;
+        rib->n_stale--;
+    }
     return neigh;
 }
 
@@ -212,6 +220,7 @@ xf_rib_neigh_remove(struct xf_rib *rib, const char *dev,
     struct xf_neigh *neigh = xf_rib_neigh_find(rib, dev, ip);
     if (neigh) {
         hmap_remove(&rib->neighs, &neigh->node);
+        rib->n_stale -= neigh->stale;
     }
     return neigh;
 }
@@ -229,6 +238,7 @@ xf_rib_mark_stale(struct xf_rib *rib)
     HMAP_FOR_EACH (neigh, node, &rib->neighs) {
         neigh->stale = true;
     }
+    rib->n_stale = hmap_count(&rib->routes) + hmap_count(&rib->neighs);
 }
 
 static bool

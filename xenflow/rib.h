@@ -67,6 +67,10 @@ struct xf_rib {
     struct hmap routes;         /* Contains "struct xf_route"s. */
     struct hmap neighs;         /* Contains "struct xf_neigh"s. */
     struct sset devs;           /* Interned interface names. */
+    size_t n_stale;             /* Routes and neighbours marked stale, so
+                                 * that a sweep with nothing to remove (a
+                                 * snapshot that re-announced everything)
+                                 * walks nothing. */
 };
 
 void xf_rib_init(struct xf_rib *);

@@ -32,6 +32,7 @@
 #include "svec.h"
 #include "util.h"
 #include "xenflow/addr.h"
+#include "xenflow/pace.h"
 #include "xenflow/proto.h"
 #include "xenflow/rib.h"
 #include "xenflow/router.h"
@@ -121,6 +122,27 @@ xf_rpc_listeners_close(struct shash *listeners, const char *what)
     struct sset none = SSET_INITIALIZER(&none);
     xf_rpc_listeners_reconfigure(listeners, &none, "", what, NULL);
     sset_destroy(&none);
+}
+
+int
+xf_rpc_recv_paced(struct jsonrpc *rpc, struct jsonrpc_msg **held,
+                  struct jsonrpc_msg **msgp)
+{
+    if (!*held) {
+        int error = jsonrpc_recv(rpc, held);
+        if (error) {
+            return error;
+        }
+    }
+
+    const struct jsonrpc_msg *msg = *held;
+    if ((msg->type != JSONRPC_REQUEST || strcmp(msg->method, "echo"))
+        && !xf_bulk_allows()) {
+        return EAGAIN;
+    }
+    *msgp = *held;
+    *held = NULL;
+    return 0;
 }
 
 struct jsonrpc_msg *

@@ -27,6 +27,7 @@
 #include "compiler.h"
 
 struct json;
+struct jsonrpc;
 struct jsonrpc_msg;
 struct shash;
 struct sset;
@@ -48,6 +49,16 @@ void xf_rpc_listeners_accept(struct shash *listeners,
                                         const char *listener));
 void xf_rpc_listeners_wait(const struct shash *listeners);
 void xf_rpc_listeners_close(struct shash *listeners, const char *what);
+
+/* Like jsonrpc_recv(), for a session whose requests are bulk work
+ * (xenflow/pace.h).  A message received while bulk work may not run waits
+ * in '*held' (NULL if none; the caller destroys it with the session) and a
+ * later call returns it.  Echo requests never wait.  Returns 0 with the
+ * message to handle in '*msgp'; EAGAIN if there is none now (then
+ * '*held' says whether one waits: wait with xf_bulk_wait(), not
+ * jsonrpc_recv_wait(), until it is handled); or jsonrpc_recv()'s error. */
+int xf_rpc_recv_paced(struct jsonrpc *, struct jsonrpc_msg **held,
+                      struct jsonrpc_msg **msgp);
 
 /* An error reply to request 'id': {"error": CODE, "details": DETAILS}. */
 struct jsonrpc_msg *xf_rpc_error(const struct json *id, const char *code,

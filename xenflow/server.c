@@ -65,7 +65,7 @@ static unsigned int probe_ms;
  * snapshot (a million routes) is bulk work: xenflow/pace.h decides how much
  * of the main thread it gets, and the rest waits in the socket. */
 #define MAX_REQUESTS_PER_RUN 10
-static bool paced;              /* Bulk work was left for later. */
+static bool paced;              /* A session's message waits. */
 
 /* OVS's jsonrpc reads 4096 bytes at a time, so the bytes received while a
  * message completes may include that much of the next one. */
@@ -118,6 +118,7 @@ struct session {
     long long int last_rx;      /* time_msec() of the last message. */
     long long int close_at;     /* S_CLOSING: give up flushing then. */
     unsigned int rx_mark;       /* Received bytes at the last message. */
+    struct jsonrpc_msg *held;   /* Waits for bulk work to resume. */
     struct token_bucket bucket;
 
     /* After "hello". */
@@ -230,6 +231,7 @@ session_close(struct session *s, const char *why)
         }
     }
     ovs_list_remove(&s->node);
+    jsonrpc_msg_destroy(s->held);
     jsonrpc_close(s->rpc);
     for (size_t i = 0; i < s->n_ifaces; i++) {
         free(s->ifaces[i].name);
@@ -618,13 +620,12 @@ session_run(struct session *s)
     for (int i = 0; i < MAX_REQUESTS_PER_RUN; i++) {
         struct jsonrpc_msg *msg;
 
-        if (!xf_bulk_allows()) {
-            paced = true;
-            break;
-        }
-
-        error = jsonrpc_recv(s->rpc, &msg);
+        error = xf_rpc_recv_paced(s->rpc, &s->held, &msg);
         if (error) {
+            if (s->held) {
+                s->last_rx = now;
+                paced = true;
+            }
             break;
         }
         s->last_rx = now;
@@ -738,20 +739,15 @@ xf_server_wait(void)
 {
     xf_rpc_listeners_wait(&listeners);
 
-    /* While bulk work rests, the sessions' input waits for the end of the
-     * rest: their sockets stay readable, and waiting on them would spin. */
-    bool resting = xf_bulk_resting();
-    if (paced || resting) {
-        xf_bulk_wait();
-    }
-
     struct session *s;
     LIST_FOR_EACH (s, node, &sessions) {
         jsonrpc_wait(s->rpc);
         if (s->state == S_CLOSING) {
             poll_timer_wait_until(s->close_at);
         } else {
-            if (!resting) {
+            if (s->held) {
+                xf_bulk_wait();
+            } else {
                 jsonrpc_recv_wait(s->rpc);
             }
             poll_timer_wait_until(s->last_rx + 3LL * probe_ms);

@@ -1029,6 +1029,7 @@ xenflow_run(void)
             i++;
         }
     }
+    xf_bulk_run_end();
 }
 
 void
@@ -1206,6 +1207,11 @@ xf_router_sweep(struct xf_router *r)
     struct xf_neigh *neigh;
     size_t n = 0;
 
+    if (!r->rib.n_stale) {
+        /* Everything was set again: a walk over a million routes saved,
+         * after a client's snapshot that reconciled with a pre-copy. */
+        return 0;
+    }
     HMAP_FOR_EACH_SAFE (route, node, &r->rib.routes) {
         if (route->stale) {
             hmap_remove(&r->rib.routes, &route->node);
@@ -1222,6 +1228,7 @@ xf_router_sweep(struct xf_router *r)
             n++;
         }
     }
+    r->rib.n_stale = 0;
     router_promote(r);
     return n;
 }
@@ -2314,7 +2321,7 @@ cmd_bulk(struct unixctl_conn *conn, int argc, const char *argv[],
     xf_table_add_int(&t, XF_PACE_SLICE_MS);
     xf_table_add_int(&t, pace->n_slices);
     xf_table_add_int(&t, pace->n_rests);
-    xf_table_add_int(&t, pace->rested_ms);
+    xf_table_add_int(&t, pace->rested_us / 1000);
     xf_table_add_text(&t, xf_bulk_resting() ? "resting" : "free");
     xf_appctl_reply_table(conn, &t, json);
 }
