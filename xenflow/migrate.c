@@ -658,12 +658,13 @@ migration_run(struct migration *m)
     }
 
     struct xf_router *r = xf_router_find(m->router);
+    if (!r && m->phase > MIG_CONNECT && m->phase < MIG_DRAIN) {
+        /* E.g. XenFlow was turned off on its bridge. */
+        migration_fail(m, "router %s was removed from this switch",
+                       m->router);
+        return;
+    }
     if (m->phase == MIG_PRECOPY) {
-        if (!r) {
-            migration_fail(m, "router %s was removed from this switch",
-                           m->router);
-            return;
-        }
         if (!m->routes_sent && m->n_outstanding < PRECOPY_WINDOW
             && xf_bulk_allows()) {
             migration_send_batch(m, r);

@@ -875,7 +875,7 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
     struct xf_router *r;
     HMAP_FOR_EACH_SAFE (r, node, &xf_routers) {
         struct router_build *rb = router_build_find(&builds, r->name);
-        if (!rb && xf_migrate_holds(r->name)) {
+        if (!rb && xf_migrate_holds(r->name) && router_flows(r)) {
             /* Its VM left (e.g. libvirt removed its ports): it keeps
              * forwarding until its migration released it. */
             if (!r->unconfigured) {
