@@ -31,6 +31,12 @@
 
 COVERAGE_DEFINE(xenflow_command_rejected);
 
+const char *
+xf_version(void)
+{
+    return VERSION;
+}
+
 void
 xf_appctl_reply_error(struct unixctl_conn *conn, const char *format, ...)
 {

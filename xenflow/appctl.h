@@ -30,6 +30,9 @@ struct json;
 struct table;
 struct unixctl_conn;
 
+/* XenFlow's version: upstream's VERSION with our "+xenflowN" suffix. */
+const char *xf_version(void);
+
 void xf_appctl_reply_error(struct unixctl_conn *, const char *format, ...)
     OVS_PRINTF_FORMAT(2, 3);
 bool xf_appctl_take_json(int *argc, const char *argv[]);

@@ -281,12 +281,6 @@ incoming_session(const char *router)
     return NULL;
 }
 
-bool
-xf_migrate_holds(const char *router)
-{
-    return migration_running(router) != NULL;
-}
-
 /* Configuration. */
 
 void
@@ -340,6 +334,10 @@ migration_set_phase(struct migration *m, enum mig_phase phase)
     m->phase_started = now;
     m->deadline = now + timeout_ms;
     if (phase >= MIG_DONE) {
+        struct xf_router *r = xf_router_find(m->router);
+        if (r) {
+            xf_router_set_held(r, false);
+        }
         m->ended = now;
     }
 }
@@ -429,7 +427,7 @@ migration_begin(struct migration *m, const struct xf_router *r)
     json_object_put(params, "protocol", json_integer_create(PEER_PROTOCOL));
     json_object_put_string(params, "router", r->name);
     json_object_put_format(params, "client", "ovs-vswitchd %s",
-                           xenflow_version());
+                           xf_version());
     json_object_put(params, "interfaces", ifaces);
     migration_send(m, "migrate-begin", params);
 
@@ -1452,6 +1450,7 @@ cmd_migrate(struct unixctl_conn *conn, int argc, const char *argv[],
     m->started = m->phase_started = time_msec();
     m->deadline = m->started + timeout_ms;
     m->phase = MIG_CONNECT;
+    xf_router_set_held(r, true);
     ovs_list_push_back(&migrations, &m->node);
     migrations_trim();
     COVERAGE_INC(xenflow_migrate_start);

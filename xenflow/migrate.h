@@ -48,8 +48,4 @@ void xf_migrate_wait(void);
 void xf_migrate_destroy(void);
 void xf_migrate_register_commands(void);
 
-/* Whether 'router' is migrating out of this node: it keeps forwarding even
- * if its interfaces leave the configuration meanwhile. */
-bool xf_migrate_holds(const char *router);
-
 #endif /* xenflow/migrate.h */

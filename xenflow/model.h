@@ -97,8 +97,10 @@ struct xf_router {
     unsigned long long n_route_updates;  /* Route changes applied. */
     unsigned long long n_neigh_updates;  /* Neighbour changes applied. */
     unsigned long long n_rejected;       /* Bad commands/entries refused. */
+    bool held;                  /* A migration out of this node is under
+                                 * way (xf_router_set_held()). */
     bool unconfigured;          /* Its interfaces left the configuration
-                                 * while a migration held it (migrate.c). */
+                                 * while held. */
 };
 
 /* A bridge with XenFlow enabled. */

@@ -37,6 +37,11 @@ struct xf_route_spec;
 struct xf_router;
 
 struct xf_router *xf_router_find(const char *name);
+
+/* A migration out of this node holds 'r' from its start to its end: a held
+ * router whose interfaces leave the configuration (its VM left) keeps
+ * forwarding, "unconfigured", until the migration releases it. */
+void xf_router_set_held(struct xf_router *, bool held);
 const char *xf_router_client_id(const struct xf_router *);
 
 /* Checking: NULL, or a malloc()'d message saying why 'r' cannot take it

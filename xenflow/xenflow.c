@@ -101,12 +101,6 @@ upstream_version(void)
     return xmemdup0(VERSION, strcspn(VERSION, "+"));
 }
 
-const char *
-xenflow_version(void)
-{
-    return VERSION;
-}
-
 const struct smap *
 xenflow_queue_details(const char *iface, unsigned int queue_id,
                       const struct smap *configured)
@@ -875,7 +869,7 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
     struct xf_router *r;
     HMAP_FOR_EACH_SAFE (r, node, &xf_routers) {
         struct router_build *rb = router_build_find(&builds, r->name);
-        if (!rb && xf_migrate_holds(r->name) && router_flows(r)) {
+        if (!rb && r->held && router_flows(r)) {
             /* Its VM left (e.g. libvirt removed its ports): it keeps
              * forwarding until its migration released it. */
             if (!r->unconfigured) {
@@ -1312,6 +1306,12 @@ xf_router_withdraw_all(struct xf_router *r)
 }
 
 /* The identity a xenflow-client must present to program 'r'. */
+void
+xf_router_set_held(struct xf_router *r, bool held)
+{
+    r->held = held;
+}
+
 const char *
 xf_router_client_id(const struct xf_router *r)
 {
@@ -1910,12 +1910,12 @@ cmd_version(struct unixctl_conn *conn, int argc, const char *argv[],
                     argv[0], argv[1], argv[0]);
     } else if (json) {
         struct json *obj = json_object_create();
-        json_object_put_string(obj, "xenflow", xenflow_version());
+        json_object_put_string(obj, "xenflow", xf_version());
         json_object_put_string(obj, "openvswitch", upstream);
         xf_appctl_reply_json(conn, obj);
     } else {
         char *s = xasprintf("XenFlow %s (Open vSwitch %s)\n",
-                            xenflow_version(), upstream);
+                            xf_version(), upstream);
         unixctl_command_reply(conn, s);
         free(s);
     }
@@ -2176,7 +2176,7 @@ show_json(void)
 
     char *upstream = upstream_version();
     struct json *obj = json_object_create();
-    json_object_put_string(obj, "version", xenflow_version());
+    json_object_put_string(obj, "version", xf_version());
     json_object_put_string(obj, "openvswitch", upstream);
     json_object_put(obj, "bridges", bridges);
     json_object_put(obj, "networks", networks);
@@ -2224,7 +2224,7 @@ cmd_show(struct unixctl_conn *conn, int argc, const char *argv[],
     struct ds s = DS_EMPTY_INITIALIZER;
     char *upstream = upstream_version();
     ds_put_format(&s, "XenFlow %s (Open vSwitch %s)\n",
-                  xenflow_version(), upstream);
+                  xf_version(), upstream);
     free(upstream);
 
     if (hmap_is_empty(&xf_bridges)) {

@@ -32,8 +32,6 @@ void xenflow_run(void);
 void xenflow_wait(void);
 void xenflow_destroy(void);
 
-const char *xenflow_version(void);
-
 /* Bridge reconfiguration hook: the details to apply to queue 'queue_id' of
  * interface 'iface', 'configured' unless XenFlow's redistributor manages
  * the queue. */
