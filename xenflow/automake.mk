@@ -23,10 +23,15 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	$(XENFLOW_CORE_SOURCES) \
 	xenflow/appctl.c \
 	xenflow/appctl.h \
+	xenflow/bridges.c \
+	xenflow/bridges.h \
 	xenflow/flowsync.c \
 	xenflow/flowsync.h \
+	xenflow/load.c \
+	xenflow/load.h \
 	xenflow/migrate.c \
 	xenflow/migrate.h \
+	xenflow/model.c \
 	xenflow/model.h \
 	xenflow/mover.c \
 	xenflow/mover.h \
@@ -34,11 +39,18 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/pipeline.h \
 	xenflow/qos.c \
 	xenflow/qos.h \
+	xenflow/router-cmd.c \
+	xenflow/router-cmd.h \
+	xenflow/router.c \
 	xenflow/router.h \
+	xenflow/routers.c \
+	xenflow/routers.h \
 	xenflow/rpc.c \
 	xenflow/rpc.h \
 	xenflow/server.c \
 	xenflow/server.h \
+	xenflow/show.c \
+	xenflow/show.h \
 	xenflow/xenflow.c \
 	xenflow/xenflow.h
 

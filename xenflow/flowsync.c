@@ -801,3 +801,56 @@ xf_flowsync_collect(const struct xf_flowsync *fs,
     }
     return n;
 }
+
+/* Other reads from ofproto. */
+
+bool
+xf_ofproto_exists(const char *bridge)
+{
+    return ofproto_lookup(bridge) != NULL;
+}
+
+/* The OpenFlow port number of 'port_name' on 'bridge', or OFPP_NONE. */
+ofp_port_t
+xf_ofproto_port(const char *bridge, const char *port_name)
+{
+    const struct ofproto *ofproto = ofproto_lookup(bridge);
+    struct ofproto_port port;
+    ofp_port_t ofport = OFPP_NONE;
+
+    if (ofproto && !ofproto_port_query_by_name(ofproto, port_name, &port)) {
+        ofport = port.ofp_port;
+        ofproto_port_destroy(&port);
+    }
+    return ofport;
+}
+
+/* Sets 'packets[K]', for each kind K in the bitmap 'kinds' (1 << K), to the
+ * packets counted by the flows of that kind owned by 'owner' in tables
+ * 'first_table' to 'last_table' of 'bridge'; the others to 0. */
+void
+xf_ofproto_count_packets(const char *bridge, uint32_t owner, uint32_t kinds,
+                         uint8_t first_table, uint8_t last_table,
+                         unsigned long long packets[XF_FLOW_N_KINDS])
+{
+    struct ofproto *ofproto = ofproto_lookup(bridge);
+
+    memset(packets, 0, XF_FLOW_N_KINDS * sizeof *packets);
+    for (int t = first_table; ofproto && t <= last_table
+                              && t < ofproto->n_tables; t++) {
+        struct rule *rule;
+        CLS_FOR_EACH (rule, cr, &ofproto->tables[t].cls) {
+            uint64_t cookie = ntohll(rule->flow_cookie);
+            enum xf_flow_kind kind = xf_cookie_kind(cookie);
+
+            if (xf_cookie_is_ours(cookie) && xf_cookie_owner(cookie) == owner
+                && kind < XF_FLOW_N_KINDS && kinds & (1u << kind)) {
+                struct pkt_stats ps;
+                long long int used;
+
+                ofproto->ofproto_class->rule_get_stats(rule, &ps, &used);
+                packets[kind] += ps.n_packets;
+            }
+        }
+    }
+}

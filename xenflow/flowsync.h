@@ -54,6 +54,7 @@ enum xf_flow_kind {
     XF_FLOW_NEIGH,              /* One per resolved neighbour (rewrite). */
     XF_FLOW_EGRESS,             /* L2 delivery within a network. */
     XF_FLOW_LEARNED,            /* Learned MAC locations. */
+    XF_FLOW_N_KINDS
 };
 
 static inline uint64_t
@@ -140,5 +141,14 @@ struct xf_flow_info {
 size_t xf_flowsync_collect(const struct xf_flowsync *,
                            bool (*want)(uint64_t cookie, void *aux),
                            void *aux, struct xf_flow_info **);
+
+/* What else XenFlow reads from a bridge's ofproto (flowsync.c is the one
+ * file that looks inside ofproto). */
+bool xf_ofproto_exists(const char *bridge);
+ofp_port_t xf_ofproto_port(const char *bridge, const char *port_name);
+void xf_ofproto_count_packets(const char *bridge, uint32_t owner,
+                              uint32_t kinds, uint8_t first_table,
+                              uint8_t last_table,
+                              unsigned long long packets[XF_FLOW_N_KINDS]);
 
 #endif /* xenflow/flowsync.h */

@@ -47,6 +47,7 @@
 #include "xenflow/appctl.h"
 #include "xenflow/conf.h"
 #include "xenflow/flowsync.h"
+#include "xenflow/bridges.h"
 #include "xenflow/model.h"
 #include "xenflow/mover.h"
 #include "xenflow/pace.h"
@@ -54,6 +55,7 @@
 #include "xenflow/proto.h"
 #include "xenflow/rib.h"
 #include "xenflow/router.h"
+#include "xenflow/routers.h"
 #include "xenflow/rpc.h"
 #include "xenflow/server.h"
 #include "xenflow/xenflow.h"
@@ -1074,14 +1076,14 @@ router_unready(const struct xf_router *r)
     }
     size_t n_routes = hmap_count(&r->rib.routes);
     size_t n_neighs = hmap_count(&r->rib.neighs);
-    if (r->n_routes_installed < MIN(n_routes, r->limits.max_routes)
-        || r->n_neighs_installed < MIN(n_neighs, r->limits.max_neighbors)) {
+    if (r->n_routes_offloaded < MIN(n_routes, r->limits.max_routes)
+        || r->n_neighs_offloaded < MIN(n_neighs, r->limits.max_neighbors)) {
         return xasprintf("%"PRIuSIZE" of %"PRIuSIZE" routes and %"PRIuSIZE
                          " of %"PRIuSIZE" neighbours installed",
-                         r->n_routes_installed, n_routes,
-                         r->n_neighs_installed, n_neighs);
+                         r->n_routes_offloaded, n_routes,
+                         r->n_neighs_offloaded, n_neighs);
     }
-    const struct xf_bridge *br = xf_router_get_bridge(r);
+    const struct xf_bridge *br = xf_bridge_find(r->bridge);
     if (!br || xf_flowsync_pending(br->flows)) {
         return xstrdup("flows still being installed");
     }
@@ -1093,7 +1095,7 @@ router_unready(const struct xf_router *r)
 static size_t
 announce(const struct xf_router *r)
 {
-    const struct xf_bridge *br = xf_router_get_bridge(r);
+    const struct xf_bridge *br = xf_bridge_find(r->bridge);
     size_t n = 0;
 
     for (size_t i = 0; br && i < br->n_trusted; i++) {

@@ -19,7 +19,10 @@
 
 /* XenFlow's model of one bridge: virtual networks, trunks and virtual
  * routers, as configured in OVSDB, with the ports resolved to OpenFlow port
- * numbers.  xenflow.c builds and owns it; pipeline.c turns it into flows. */
+ * numbers.  bridges.c builds the bridges (and what each snapshot says of
+ * the routers, struct xf_router_build), routers.c keeps the routers,
+ * pipeline.c turns both into flows.  model.c has the few functions that
+ * only read or free these structures. */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -66,11 +69,6 @@ struct xf_iface {
     size_t n_addrs;
 };
 
-struct xf_router_stats {
-    unsigned long long routed_packets;  /* Forwarded by the switch. */
-    unsigned long long slowpath_packets; /* Delivered to the router VM. */
-};
-
 /* An ECMP select group of a router, shared by its routes with the same set
  * of next hops. */
 struct xf_ecmp_group {
@@ -92,8 +90,8 @@ struct xf_router {
     struct simap iface_ids;     /* Interface name -> xf_iface's 'id'. */
     struct xf_rib rib;
     struct hmap groups;         /* Contains "struct xf_ecmp_group"s. */
-    size_t n_routes_installed;
-    size_t n_neighs_installed;
+    size_t n_routes_offloaded;  /* Routes and neighbours within the limits, */
+    size_t n_neighs_offloaded;  /* whose flows are in the switch. */
     unsigned long long n_route_updates;  /* Route changes applied. */
     unsigned long long n_neigh_updates;  /* Neighbour changes applied. */
     unsigned long long n_rejected;       /* Bad commands/entries refused. */
@@ -116,10 +114,25 @@ struct xf_bridge {
     struct xf_flowsync *flows;
 };
 
+/* A router's interfaces and limits as found in one database snapshot
+ * (bridges.c), before routers.c applies them to the router. */
+struct xf_router_build {
+    struct hmap_node node;      /* In a local hmap, by name. */
+    char *name;
+    char *bridge;
+    struct xf_iface *ifaces;
+    size_t n_ifaces, allocated_ifaces;
+    struct xf_router_conf limits;
+};
+
 const struct xf_iface *xf_router_find_iface(const struct xf_router *,
                                             const char *name);
-const struct xf_bridge *xf_router_get_bridge(const struct xf_router *);
-void xf_get_bridge_names(struct sset *);
-void xf_router_remove(struct xf_router *);
+bool xf_ifaces_differ(const struct xf_iface *, size_t,
+                      const struct xf_iface *, size_t);
+void xf_ifaces_destroy(struct xf_iface *, size_t n);
+void xf_ports_destroy(struct xf_port *, size_t n);
+struct xf_router_build *xf_router_build_find(const struct hmap *builds,
+                                             const char *name);
+void xf_router_build_destroy(struct xf_router_build *);
 
 #endif /* xenflow/model.h */

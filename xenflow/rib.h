@@ -22,8 +22,8 @@
  *
  * Routes are keyed by prefix (replace semantics: setting an existing prefix
  * replaces its next hop); neighbours by (interface, address).  Each entry
- * remembers whether its flow is installed (it may not be, when the router
- * is over a limit) and a 'stale' mark used by full resynchronisation:
+ * remembers whether it is offloaded to the switch (it may not be, when the
+ * router is over a limit) and a 'stale' mark used by full resynchronisation:
  * xf_rib_mark_stale(), then re-set every valid entry, then
  * xf_rib_sweep_*() returns what was not re-set.  Entries that are re-set
  * unchanged are never withdrawn in between. */
@@ -50,7 +50,9 @@ struct xf_route {
     struct xf_nexthop *nexthops; /* Sorted, so equal sets compare equal. */
     size_t n_nexthops;          /* 1, or more for ECMP. */
     uint32_t group_id;          /* ECMP select group in use, or 0. */
-    bool installed;             /* Flow installed (false: over a limit). */
+    bool offloaded;             /* Within the router's limits, so its flow
+                                 * is in the switch (or queued for it);
+                                 * false: the VM routes it. */
     bool stale;
 };
 
@@ -59,7 +61,7 @@ struct xf_neigh {
     const char *dev;            /* Interface (interned in the rib). */
     struct in6_addr ip;
     struct eth_addr mac;
-    bool installed;
+    bool offloaded;             /* Like xf_route's. */
     bool stale;
 };
 

@@ -20,10 +20,12 @@
 /* Changes to a virtual router's routing and neighbour tables.
  *
  * The one internal API through which every source of routes goes: the
- * xenflow/route-add family of unixctl commands, xenflow/load (xenflow.c) and
- * the xenflow-client channel (server.c).  Each change updates the router's
- * RIB and the O(1) flows that depend on it; the flows reach the switch
- * asynchronously, in batches (flowsync.c). */
+ * xenflow/route-add family of unixctl commands (router-cmd.c), xenflow/load
+ * (load.c), the xenflow-client channel (server.c) and the node channel
+ * (migrate-peer.c).  Each change updates the router's RIB and the O(1)
+ * flows that depend on it, within the router's limits: an entry over a
+ * limit stays in the RIB, not offloaded, and the VM routes its traffic.
+ * The flows reach the switch asynchronously, in batches (flowsync.c). */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -36,14 +38,6 @@ struct xf_prefix;
 struct xf_route_spec;
 struct xf_router;
 
-struct xf_router *xf_router_find(const char *name);
-
-/* A migration out of this node holds 'r' from its start to its end: a held
- * router whose interfaces leave the configuration (its VM left) keeps
- * forwarding, "unconfigured", until the migration releases it. */
-void xf_router_set_held(struct xf_router *, bool held);
-const char *xf_router_client_id(const struct xf_router *);
-
 /* Checking: NULL, or a malloc()'d message saying why 'r' cannot take it
  * (an interface it does not have, a gateway on none of its subnets). */
 char *xf_router_check_route(const struct xf_router *,
@@ -53,8 +47,14 @@ char *xf_router_check_neigh(const struct xf_router *,
                             const struct xf_neigh_spec *)
     OVS_WARN_UNUSED_RESULT;
 
+/* The interface of 'r' that an entry for 'addr' on 'dev' (NULL: the
+ * interface whose subnet holds 'addr') uses, or NULL if there is none. */
+const char *xf_router_entry_iface(const struct xf_router *, const char *dev,
+                                  const struct in6_addr *addr);
+
 /* Changing (the spec must have passed the check).  A route replaces any
- * route for the same prefix. */
+ * route for the same prefix.  False if the entry cannot be set (its
+ * interface went away since the check) or there is none to delete. */
 bool xf_router_set_route(struct xf_router *, const struct xf_route_spec *);
 bool xf_router_set_neigh(struct xf_router *, const struct xf_neigh_spec *);
 bool xf_router_del_route(struct xf_router *, const struct xf_prefix *);
@@ -66,5 +66,18 @@ bool xf_router_del_neigh(struct xf_router *, const char *dev,
 void xf_router_begin_sync(struct xf_router *);
 size_t xf_router_sweep(struct xf_router *);
 size_t xf_router_withdraw_all(struct xf_router *);
+
+/* For routers.c: (re)installs every flow of 'r' from scratch; removes its
+ * groups; frees its tables. */
+void xf_router_install_all(struct xf_router *);
+void xf_router_clear_groups(struct xf_router *);
+void xf_router_free_tables(struct xf_router *);
+
+bool xf_router_over_limit(const struct xf_router *);
+
+/* Counts 'n' commands or entries refused for 'r', whatever refused them
+ * (parsing, checking, setting): every source of changes calls it for each
+ * entry it did not apply, so that 'n_rejected' means the same for all. */
+void xf_router_count_rejected(struct xf_router *, size_t n);
 
 #endif /* xenflow/router.h */

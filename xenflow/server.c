@@ -47,6 +47,7 @@
 #include "xenflow/proto.h"
 #include "xenflow/rib.h"
 #include "xenflow/router.h"
+#include "xenflow/routers.h"
 #include "xenflow/rpc.h"
 
 VLOG_DEFINE_THIS_MODULE(xenflow_server);

@@ -1,0 +1,472 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* The bridges with XenFlow enabled (bridges.h). */
+
+#include <config.h>
+
+#include "xenflow/bridges.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash.h"
+#include "openvswitch/vlog.h"
+#include "smap.h"
+#include "sset.h"
+#include "svec.h"
+#include "util.h"
+#include "vswitch-idl.h"
+#include "xenflow/conf.h"
+#include "xenflow/flowsync.h"
+#include "xenflow/pipeline.h"
+
+VLOG_DEFINE_THIS_MODULE(xenflow_bridges);
+
+/* All bridges with other_config:xenflow-enable=true, by name. */
+static struct hmap xf_bridges = HMAP_INITIALIZER(&xf_bridges);
+
+/* Flow sets of bridges on which XenFlow was turned off: they keep running
+ * until every XenFlow flow is gone from the bridge, then are destroyed. */
+static struct xf_flowsync **draining;
+static size_t n_draining, allocated_draining;
+
+static struct sset conf_problems = SSET_INITIALIZER(&conf_problems);
+
+static struct xf_bridge *
+bridge_find(const struct hmap *bridges, const char *name)
+{
+    struct xf_bridge *br;
+
+    HMAP_FOR_EACH_WITH_HASH (br, node, hash_string(name, 0), bridges) {
+        if (!strcmp(br->name, name)) {
+            return br;
+        }
+    }
+    return NULL;
+}
+
+struct xf_bridge *
+xf_bridge_find(const char *name)
+{
+    return bridge_find(&xf_bridges, name);
+}
+
+/* The flow set of bridge 'name', or NULL if XenFlow is not enabled there. */
+struct xf_flowsync *
+xf_bridge_flows(const char *name)
+{
+    const struct xf_bridge *br = xf_bridge_find(name);
+    return br ? br->flows : NULL;
+}
+
+const struct hmap *
+xf_bridges_map(void)
+{
+    return &xf_bridges;
+}
+
+/* Adds the name of every bridge with XenFlow enabled to 'names'. */
+void
+xf_get_bridge_names(struct sset *names)
+{
+    const struct xf_bridge *br;
+
+    XF_BRIDGE_FOR_EACH (br) {
+        sset_add(names, br->name);
+    }
+}
+
+static void
+network_destroy(struct xf_network *net)
+{
+    free(net->name);
+    xf_ports_destroy(net->vm_ports, net->n_vm_ports);
+    free(net);
+}
+
+/* Frees 'br''s model, but not its flowsync. */
+static void
+bridge_free(struct xf_bridge *br)
+{
+    struct xf_network *net;
+
+    HMAP_FOR_EACH_POP (net, node, &br->networks) {
+        network_destroy(net);
+    }
+    hmap_destroy(&br->networks);
+    xf_ports_destroy(br->trunks, br->n_trunks);
+    xf_ports_destroy(br->trusted, br->n_trusted);
+    free(br->name);
+    free(br->datapath_type);
+    free(br);
+}
+
+static int
+compare_ports(const void *a_, const void *b_)
+{
+    const struct xf_port *a = a_;
+    const struct xf_port *b = b_;
+    return strcmp(a->name, b->name);
+}
+
+static void
+sort_ports(struct xf_port *ports, size_t n)
+{
+    if (n) {
+        /* (qsort() wants a nonnull array even for no elements.) */
+        qsort(ports, n, sizeof *ports, compare_ports);
+    }
+}
+
+static void
+add_port(struct xf_port **ports, size_t *n, const char *name,
+         ofp_port_t ofport)
+{
+    *ports = xrealloc(*ports, (*n + 1) * sizeof **ports);
+    (*ports)[(*n)++] = (struct xf_port) { xstrdup(name), ofport };
+}
+
+static struct xf_network *
+network_find(const struct xf_bridge *br, const char *name)
+{
+    struct xf_network *net;
+
+    HMAP_FOR_EACH_WITH_HASH (net, node, hash_string(name, 0),
+                             &br->networks) {
+        if (!strcmp(net->name, name)) {
+            return net;
+        }
+    }
+    return NULL;
+}
+
+/* Adds interface 'ic' (named 'name', on 'ofport', in network 'net') to the
+ * build of its router in 'builds'.  Returns false, with a problem in
+ * 'errors', if the router already has interfaces on another bridge. */
+static bool
+add_router_iface(const struct xf_bridge *br, const struct xf_bridge_conf *conf,
+                 const char *name, ofp_port_t ofport,
+                 const struct xf_network *net, struct xf_iface_conf *ic,
+                 struct hmap *builds, struct svec *errors)
+{
+    struct xf_router_build *rb = xf_router_build_find(builds, ic->router);
+
+    if (rb && strcmp(rb->bridge, br->name)) {
+        svec_add_nocopy(errors, xasprintf(
+            "bridge %s: interface %s: router %s already has interfaces on "
+            "bridge %s; a router lives on one bridge; interface ignored",
+            br->name, name, ic->router, rb->bridge));
+        return false;
+    }
+    if (!rb) {
+        const struct xf_router_conf *lc = shash_find_data(&conf->routers,
+                                                          ic->router);
+        struct xf_router_conf *def = NULL;
+        if (!lc) {
+            lc = def = xf_router_conf_default(ic->router);
+        }
+        rb = xzalloc(sizeof *rb);
+        rb->name = xstrdup(ic->router);
+        rb->bridge = xstrdup(br->name);
+        rb->limits = *lc;
+        rb->limits.name = xstrdup(ic->router);
+        rb->limits.client_id = nullable_xstrdup(lc->client_id);
+        if (def) {
+            free(def->name);
+            free(def);
+        }
+        hmap_insert(builds, &rb->node, hash_string(rb->name, 0));
+    }
+    if (rb->n_ifaces >= rb->allocated_ifaces) {
+        rb->ifaces = x2nrealloc(rb->ifaces, &rb->allocated_ifaces,
+                                sizeof *rb->ifaces);
+    }
+    rb->ifaces[rb->n_ifaces++] = (struct xf_iface) {
+        .name = xstrdup(name),
+        .ofport = ofport,
+        .mac = ic->mac,
+        .network = xstrdup(net->name),
+        .vlan = net->vlan,
+        .addrs = ic->addrs,
+        .n_addrs = ic->n_addrs,
+    };
+    ic->addrs = NULL;
+    return true;
+}
+
+/* Adds interface 'if_cfg' of bridge 'br' to the model: as a trunk, or as a
+ * VM port of its network, and to its router's build in 'builds'. */
+static void
+add_iface(struct xf_bridge *br, const struct xf_bridge_conf *conf,
+          const struct ovsrec_interface *if_cfg, struct hmap *builds,
+          struct svec *errors)
+{
+    struct xf_iface_conf ic;
+
+    if (!xf_iface_conf_parse(br->name, if_cfg->name, &if_cfg->other_config,
+                             &ic, errors)) {
+        xf_iface_conf_destroy(&ic);
+        return;
+    }
+
+    struct xf_network *net = ic.network ? network_find(br, ic.network) : NULL;
+    if (ic.network && !net) {
+        svec_add_nocopy(errors, xasprintf(
+            "bridge %s: interface %s: network %s is not defined (set Bridge "
+            "%s other_config:"XF_KEY_NETWORK"%s=VLAN); XenFlow ignores this "
+            "interface", br->name, if_cfg->name, ic.network, br->name,
+            ic.network));
+        xf_iface_conf_destroy(&ic);
+        return;
+    }
+
+    ofp_port_t ofport = xf_ofproto_port(br->name, if_cfg->name);
+    if (ic.trunk) {
+        add_port(&br->trunks, &br->n_trunks, if_cfg->name, ofport);
+        if (ic.trusted) {
+            add_port(&br->trusted, &br->n_trusted, if_cfg->name, ofport);
+        }
+    } else {
+        add_port(&net->vm_ports, &net->n_vm_ports, if_cfg->name, ofport);
+    }
+    if (ic.router) {
+        add_router_iface(br, conf, if_cfg->name, ofport, net, &ic, builds,
+                         errors);
+    }
+    xf_iface_conf_destroy(&ic);
+}
+
+/* Builds the model of bridge 'br_cfg' (XenFlow enabled) into a new
+ * xf_bridge, adding its routers' interfaces to 'builds'. */
+static struct xf_bridge *
+build_bridge(const struct ovsrec_bridge *br_cfg,
+             const struct xf_bridge_conf *conf, struct hmap *builds,
+             struct svec *errors)
+{
+    struct xf_bridge *br = xzalloc(sizeof *br);
+    struct shash_node *snode;
+
+    br->name = xstrdup(br_cfg->name);
+    br->datapath_type = xstrdup(br_cfg->datapath_type[0]
+                                ? br_cfg->datapath_type : "system");
+    hmap_init(&br->networks);
+
+    SHASH_FOR_EACH (snode, &conf->networks) {
+        const struct xf_network_conf *nc = snode->data;
+        struct xf_network *net = xzalloc(sizeof *net);
+        net->name = xstrdup(nc->name);
+        net->vlan = nc->vlan;
+        hmap_insert(&br->networks, &net->node, hash_string(net->name, 0));
+    }
+
+    for (size_t i = 0; i < br_cfg->n_ports; i++) {
+        const struct ovsrec_port *port_cfg = br_cfg->ports[i];
+        for (size_t j = 0; j < port_cfg->n_interfaces; j++) {
+            add_iface(br, conf, port_cfg->interfaces[j], builds, errors);
+        }
+    }
+
+    /* Stable order, so that flows (e.g. flood lists) and output do not
+     * depend on the database's hash order. */
+    struct xf_network *net;
+    HMAP_FOR_EACH (net, node, &br->networks) {
+        sort_ports(net->vm_ports, net->n_vm_ports);
+    }
+    sort_ports(br->trunks, br->n_trunks);
+    sort_ports(br->trusted, br->n_trusted);
+    return br;
+}
+
+static void
+start_draining(struct xf_flowsync *fs)
+{
+    xf_flowsync_clear(fs);
+    if (n_draining >= allocated_draining) {
+        draining = x2nrealloc(draining, &allocated_draining,
+                              sizeof *draining);
+    }
+    draining[n_draining++] = fs;
+}
+
+/* If XenFlow was turned off on 'bridge' and is on again before its flows
+ * were all removed, takes that flowsync back (flows put again are simply
+ * no longer removed), so the two never fight over the same flows. */
+static struct xf_flowsync *
+reclaim_draining(const char *bridge)
+{
+    for (size_t i = 0; i < n_draining; i++) {
+        if (!strcmp(xf_flowsync_bridge(draining[i]), bridge)) {
+            struct xf_flowsync *fs = draining[i];
+            draining[i] = draining[--n_draining];
+            return fs;
+        }
+    }
+    return NULL;
+}
+
+/* Reads snapshot 'ovs_cfg' into a new model of every XenFlow bridge, and
+ * what it says about each router into 'builds' (struct xf_router_build,
+ * by name).  Bridges that stay enabled keep their flow set, with the
+ * configuration flows marked stale until the pipeline puts them again (see
+ * xf_bridges_put_flows()). */
+void
+xf_bridges_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg,
+                       struct hmap *builds, struct svec *errors)
+{
+    struct hmap new_bridges = HMAP_INITIALIZER(&new_bridges);
+
+    for (size_t i = 0; i < ovs_cfg->n_bridges; i++) {
+        const struct ovsrec_bridge *br_cfg = ovs_cfg->bridges[i];
+        struct xf_bridge_conf conf;
+
+        xf_bridge_conf_parse(br_cfg->name, &br_cfg->other_config, &conf,
+                             errors);
+        if (conf.enabled && !bridge_find(&new_bridges, br_cfg->name)) {
+            struct xf_bridge *br = build_bridge(br_cfg, &conf, builds,
+                                                errors);
+            hmap_insert(&new_bridges, &br->node, hash_string(br->name, 0));
+        }
+        xf_bridge_conf_destroy(&conf);
+    }
+
+    struct xf_bridge *br;
+    HMAP_FOR_EACH (br, node, &new_bridges) {
+        struct xf_bridge *old = xf_bridge_find(br->name);
+        if (old) {
+            br->flows = old->flows;
+            old->flows = NULL;
+        } else {
+            VLOG_INFO("XenFlow enabled on bridge %s", br->name);
+            br->flows = reclaim_draining(br->name);
+            if (!br->flows) {
+                br->flows = xf_flowsync_create(br->name);
+            }
+        }
+        xf_flowsync_mark_config_stale(br->flows);
+    }
+    HMAP_FOR_EACH_POP (br, node, &xf_bridges) {
+        if (br->flows) {
+            VLOG_INFO("XenFlow disabled on bridge %s", br->name);
+            start_draining(br->flows);
+        }
+        bridge_free(br);
+    }
+    hmap_swap(&xf_bridges, &new_bridges);
+    hmap_destroy(&new_bridges);
+}
+
+/* Puts every bridge's own flows, then drops the configuration flows that
+ * the new snapshot no longer wants.  Runs after the routers and queues of
+ * the snapshot are in place. */
+void
+xf_bridges_put_flows(void)
+{
+    struct xf_bridge *br;
+
+    XF_BRIDGE_FOR_EACH (br) {
+        xf_pipeline_bridge(br, br->flows);
+        xf_flowsync_sweep(br->flows);
+    }
+}
+
+/* Whether a XenFlow bridge uses the userspace datapath, whose ports the
+ * main thread polls. */
+bool
+xf_bridges_userspace(void)
+{
+    const struct xf_bridge *br;
+
+    XF_BRIDGE_FOR_EACH (br) {
+        if (!strcmp(br->datapath_type, "netdev")) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void
+xf_bridges_run(void)
+{
+    struct xf_bridge *br;
+
+    XF_BRIDGE_FOR_EACH (br) {
+        xf_flowsync_run(br->flows);
+    }
+    for (size_t i = 0; i < n_draining; ) {
+        xf_flowsync_run(draining[i]);
+        if (xf_flowsync_drained(draining[i])) {
+            xf_flowsync_destroy(draining[i]);
+            draining[i] = draining[--n_draining];
+        } else {
+            i++;
+        }
+    }
+}
+
+void
+xf_bridges_wait(void)
+{
+    struct xf_bridge *br;
+
+    XF_BRIDGE_FOR_EACH (br) {
+        xf_flowsync_wait(br->flows);
+    }
+    for (size_t i = 0; i < n_draining; i++) {
+        xf_flowsync_wait(draining[i]);
+    }
+}
+
+void
+xf_bridges_destroy(void)
+{
+    struct xf_bridge *br;
+
+    HMAP_FOR_EACH_POP (br, node, &xf_bridges) {
+        xf_flowsync_destroy(br->flows);
+        bridge_free(br);
+    }
+    for (size_t i = 0; i < n_draining; i++) {
+        xf_flowsync_destroy(draining[i]);
+    }
+    n_draining = 0;
+    sset_clear(&conf_problems);
+}
+
+/* Makes 'errors' the configuration problems of the latest snapshot, adding
+ * to 'fresh' those that were not problems of the previous one. */
+void
+xf_conf_problems_update(const struct svec *errors, struct svec *fresh)
+{
+    struct sset new_problems = SSET_INITIALIZER(&new_problems);
+    const char *error;
+    size_t i;
+
+    SVEC_FOR_EACH (i, error, errors) {
+        if (!sset_contains(&conf_problems, error)) {
+            svec_add(fresh, error);
+        }
+        sset_add(&new_problems, error);
+    }
+    sset_swap(&conf_problems, &new_problems);
+    sset_destroy(&new_problems);
+}
+
+const struct sset *
+xf_conf_problems(void)
+{
+    return &conf_problems;
+}

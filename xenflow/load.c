@@ -1,0 +1,349 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* xenflow/load (load.h). */
+
+#include <config.h>
+
+#include "xenflow/load.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "unixctl.h"
+#include "util.h"
+#include "xenflow/appctl.h"
+#include "xenflow/bridges.h"
+#include "xenflow/flowsync.h"
+#include "xenflow/model.h"
+#include "xenflow/pace.h"
+#include "xenflow/proto.h"
+#include "xenflow/rib.h"
+#include "xenflow/router-cmd.h"
+#include "xenflow/router.h"
+#include "xenflow/routers.h"
+
+/* One parsed line of a file for xenflow/load.  Compact (a route's next hops
+ * are copied out of the parser's fixed-size spec): a million of them are
+ * held until the whole file has been checked. */
+struct load_entry {
+    bool is_route;
+    struct xf_prefix prefix;            /* Route. */
+    size_t n_nexthops;                  /* Route. */
+    struct xf_nexthop_spec *nexthops;   /* Route, malloc()'d. */
+    struct xf_neigh_spec neigh;         /* Neighbour. */
+};
+
+/* A xenflow/load in progress.  Nothing is applied until every line has been
+ * read and checked, so a bad file changes nothing; both the reading and the
+ * applying proceed XF_LOAD_BATCH lines at a time, as bulk work
+ * (xenflow/pace.h), so that a million routes do not stall the switch.  The
+ * command replies when the last entry is in.  (A deferred unixctl reply is
+ * safe: unixctl does not read from, and so does not close, a connection
+ * with a request outstanding.) */
+struct load_job {
+    struct unixctl_conn *conn;
+    char *router;               /* Router name (it may go away meanwhile). */
+    char *file_name;
+    FILE *file;                 /* Nonnull while reading. */
+    int line_number;
+    struct load_entry *entries;
+    size_t n, allocated, next;
+    bool replace;
+    size_t n_routes, n_neighs, n_skipped;
+};
+
+/* About 10 ms of work per main-loop iteration at ~2 us per route: the main
+ * thread also polls the userspace datapath's ports. */
+#define XF_LOAD_BATCH 5000
+
+/* The xenflow/load in progress, if any. */
+static struct load_job *load_job;
+
+static void
+load_entry_destroy(struct load_entry *e)
+{
+    for (size_t i = 0; i < e->n_nexthops; i++) {
+        free(e->nexthops[i].dev);
+    }
+    free(e->nexthops);
+    free(e->neigh.dev);
+}
+
+static void
+load_entry_to_route_spec(const struct load_entry *e,
+                         struct xf_route_spec *spec)
+{
+    spec->prefix = e->prefix;
+    spec->n_nexthops = e->n_nexthops;
+    memcpy(spec->nexthops, e->nexthops,
+           e->n_nexthops * sizeof *e->nexthops);
+}
+
+static char *
+parse_load_line(const struct xf_router *r, char *line,
+                struct load_entry *e)
+{
+    const char *words[XF_MAX_WORDS];
+    int n = xf_split_words(line, words);
+    if (n < 0) {
+        return xstrdup("too many words");
+    }
+
+    char *error;
+    memset(e, 0, sizeof *e);
+    if (!strcmp(words[0], "route")) {
+        struct xf_route_spec spec;
+
+        e->is_route = true;
+        error = xf_route_spec_parse(n - 1, words + 1, &spec);
+        if (!error) {
+            error = xf_router_check_route(r, &spec);
+        }
+        /* The entry takes over the next hops' 'dev' strings. */
+        e->prefix = spec.prefix;
+        e->n_nexthops = spec.n_nexthops;
+        e->nexthops = xmemdup(spec.nexthops,
+                              spec.n_nexthops * sizeof *spec.nexthops);
+    } else if (!strcmp(words[0], "neigh")) {
+        error = xf_neigh_spec_parse(n - 1, words + 1, true, &e->neigh);
+        if (!error) {
+            error = xf_router_check_neigh(r, &e->neigh);
+        }
+    } else {
+        error = xasprintf("\"%s\" is neither \"route\" nor \"neigh\"",
+                          words[0]);
+    }
+    return error;
+}
+
+static void
+load_job_destroy(struct load_job *job)
+{
+    for (size_t i = 0; i < job->n; i++) {
+        load_entry_destroy(&job->entries[i]);
+    }
+    if (job->file) {
+        fclose(job->file);
+    }
+    free(job->entries);
+    free(job->file_name);
+    free(job->router);
+    free(job);
+}
+
+/* Reads and checks up to XF_LOAD_BATCH lines of 'job''s file.  Returns an
+ * error message (nothing will be loaded) or NULL. */
+static char *
+load_job_read(struct load_job *job, const struct xf_router *r)
+{
+    char *line = NULL;
+    size_t line_size = 0;
+    char *error = NULL;
+
+    for (int i = 0; i < XF_LOAD_BATCH; i++) {
+        if (getline(&line, &line_size, job->file) < 0) {
+            if (ferror(job->file)) {
+                error = xasprintf("%s: read error: %s", job->file_name,
+                                  ovs_strerror(errno));
+            }
+            fclose(job->file);
+            job->file = NULL;
+            break;
+        }
+        job->line_number++;
+
+        char *p = line + strspn(line, " \t\r\n");
+        if (!*p || *p == '#') {
+            continue;
+        }
+        if (job->n >= job->allocated) {
+            job->entries = x2nrealloc(job->entries, &job->allocated,
+                                      sizeof *job->entries);
+        }
+        char *e = parse_load_line(r, p, &job->entries[job->n]);
+        job->n++;
+        if (e) {
+            error = xasprintf("%s:%d: %s", job->file_name, job->line_number,
+                              e);
+            free(e);
+            break;
+        }
+    }
+    free(line);
+    return error;
+}
+
+/* Applies up to XF_LOAD_BATCH entries of 'job' to 'r'.  Returns true when
+ * every entry is in. */
+static bool
+load_job_apply(struct load_job *job, struct xf_router *r)
+{
+    size_t end = MIN(job->n, job->next + XF_LOAD_BATCH);
+
+    for (; job->next < end; job->next++) {
+        struct load_entry *e = &job->entries[job->next];
+        struct xf_route_spec spec;
+        if (e->is_route) {
+            load_entry_to_route_spec(e, &spec);
+        }
+        if (e->is_route ? !xf_router_set_route(r, &spec)
+            : !xf_router_set_neigh(r, &e->neigh)) {
+            job->n_skipped++;
+            xf_router_count_rejected(r, 1);
+        } else if (e->is_route) {
+            job->n_routes++;
+        } else {
+            job->n_neighs++;
+        }
+    }
+    return job->next >= job->n;
+}
+
+/* Does one piece of the job: reads and checks, or applies.  Returns false
+ * while there is more to do. */
+static bool
+load_job_step(struct load_job *job)
+{
+    struct xf_router *r = xf_router_find(job->router);
+
+    if (!r) {
+        xf_appctl_reply_error(job->conn, "xenflow/load: router %s was "
+                              "removed while loading; %"PRIuSIZE" of %"
+                              PRIuSIZE" entries applied", job->router,
+                              job->next, job->n);
+    } else if (job->file) {
+        char *error = load_job_read(job, r);
+        if (!error) {
+            if (!job->file) {
+                /* Read and checked: size the tables once for all of it. */
+                struct xf_flowsync *fs = xf_bridge_flows(r->bridge);
+                xf_rib_reserve_routes(&r->rib, job->n);
+                if (fs) {
+                    xf_flowsync_reserve(fs, job->n);
+                }
+                if (job->replace) {
+                    xf_router_begin_sync(r);
+                }
+            }
+            return false;
+        }
+        xf_router_count_rejected(r, 1);
+        xf_appctl_reply_error(job->conn, "xenflow/load: %s; nothing loaded",
+                              error);
+        free(error);
+    } else if (load_job_apply(job, r)) {
+        size_t n_removed = job->replace ? xf_router_sweep(r) : 0;
+        char *msg = xasprintf("%s: %"PRIuSIZE" routes, %"PRIuSIZE
+                              " neighbours loaded, %"PRIuSIZE" removed%s\n",
+                              r->name, job->n_routes, job->n_neighs,
+                              n_removed,
+                              job->n_skipped ? " (some entries skipped: the "
+                              "router's interfaces changed meanwhile)" : "");
+        unixctl_command_reply(job->conn, msg);
+        free(msg);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+void
+xf_load_run(void)
+{
+    if (load_job && xf_bulk_allows() && load_job_step(load_job)) {
+        load_job_destroy(load_job);
+        load_job = NULL;
+    }
+}
+
+void
+xf_load_wait(void)
+{
+    if (load_job) {
+        xf_bulk_wait();
+    }
+}
+
+void
+xf_load_destroy(void)
+{
+    if (load_job) {
+        load_job_destroy(load_job);
+        load_job = NULL;
+    }
+}
+
+/* xenflow/load ROUTER FILE [--replace]. */
+static void
+cmd_load(struct unixctl_conn *conn, int argc, const char *argv[],
+         void *aux OVS_UNUSED)
+{
+    bool replace = false;
+    if (argc == 4) {
+        if (strcmp(argv[3], "--replace")) {
+            xf_appctl_reply_error(conn, "%s: unknown option \"%s\" (usage: "
+                                  "%s ROUTER FILE [--replace])", argv[0],
+                                  argv[3], argv[0]);
+            return;
+        }
+        replace = true;
+    }
+    struct xf_router *r = xf_router_cmd_lookup(conn, argc, argv);
+    if (!r) {
+        return;
+    } else if (load_job) {
+        xf_appctl_reply_error(conn, "%s: busy loading router %s (%"PRIuSIZE
+                              " of %"PRIuSIZE" entries %s); try again when "
+                              "it is done", argv[0], load_job->router,
+                              load_job->file ? load_job->n : load_job->next,
+                              load_job->n,
+                              load_job->file ? "read" : "applied");
+        return;
+    }
+    FILE *file = fopen(argv[2], "r");
+    if (!file) {
+        /* ovs-vswitchd --detach runs in "/", which surprises operators who
+         * pass a name relative to their shell's directory. */
+        xf_appctl_reply_error(conn, "%s: %s: %s%s", argv[0], argv[2],
+                              ovs_strerror(errno),
+                              argv[2][0] != '/' ? " (a relative name is "
+                              "resolved from ovs-vswitchd's working "
+                              "directory; give an absolute path)" : "");
+        return;
+    }
+
+    struct load_job *job = xzalloc(sizeof *job);
+    job->conn = conn;
+    job->router = xstrdup(r->name);
+    job->file_name = xstrdup(argv[2]);
+    job->file = file;
+    job->replace = replace;
+    load_job = job;
+    if (load_job_step(job)) {
+        load_job_destroy(job);
+        load_job = NULL;
+    }
+}
+
+void
+xf_load_register(void)
+{
+    unixctl_command_register("xenflow/load", "ROUTER FILE [--replace]", 2, 3,
+                             cmd_load, NULL);
+}

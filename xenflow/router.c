@@ -1,0 +1,569 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* Changes to a virtual router's routing and neighbour tables (router.h):
+ * the RIB, the route and neighbour flows, ECMP groups, and the router's
+ * limits. */
+
+#include <config.h>
+
+#include "xenflow/router.h"
+
+#include <string.h>
+
+#include "coverage.h"
+#include "hash.h"
+#include "openvswitch/dynamic-string.h"
+#include "util.h"
+#include "xenflow/bridges.h"
+#include "xenflow/flowsync.h"
+#include "xenflow/model.h"
+#include "xenflow/pipeline.h"
+#include "xenflow/proto.h"
+#include "xenflow/rib.h"
+
+COVERAGE_DEFINE(xenflow_route_update);
+COVERAGE_DEFINE(xenflow_neigh_update);
+
+/* OpenFlow group ids XenFlow uses: from "XF" 0x5846 << 16 upward, far above
+ * the small numbers operators usually pick. */
+static uint32_t next_group_id = 0x58460000;
+
+static struct xf_flowsync *
+router_flows(const struct xf_router *r)
+{
+    return xf_bridge_flows(r->bridge);
+}
+
+static bool
+has_flow_room(const struct xf_router *r)
+{
+    return r->n_routes_offloaded + r->n_neighs_offloaded < r->limits.max_flows;
+}
+
+bool
+xf_router_over_limit(const struct xf_router *r)
+{
+    return (r->n_routes_offloaded < hmap_count(&r->rib.routes)
+            || r->n_neighs_offloaded < hmap_count(&r->rib.neighs));
+}
+
+void
+xf_router_count_rejected(struct xf_router *r, size_t n)
+{
+    r->n_rejected += n;
+}
+
+/* ECMP groups. */
+
+static char *
+nexthops_key(const struct xf_route *route)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    for (size_t i = 0; i < route->n_nexthops; i++) {
+        const struct xf_nexthop *nh = &route->nexthops[i];
+        xf_addr_format(&nh->gw, &s);
+        ds_put_format(&s, "%s@%s;", nh->has_gw ? "" : "(direct)", nh->dev);
+    }
+    return ds_steal_cstr(&s);
+}
+
+static struct xf_ecmp_group *
+find_group(const struct xf_router *r, uint32_t id)
+{
+    struct xf_ecmp_group *g;
+
+    HMAP_FOR_EACH (g, node, &r->groups) {
+        if (g->id == id) {
+            return g;
+        }
+    }
+    return NULL;
+}
+
+/* Returns the id of the select group for 'route''s next hops, putting the
+ * group if it is new, and takes a reference; or returns 0 if the group
+ * cannot be built (an interface is not usable). */
+static uint32_t
+ref_group(struct xf_router *r, const struct xf_route *route,
+          struct xf_flowsync *fs)
+{
+    char *key = nexthops_key(route);
+    uint32_t hash = hash_string(key, 0);
+    struct xf_ecmp_group *g;
+
+    HMAP_FOR_EACH_WITH_HASH (g, node, hash, &r->groups) {
+        if (!strcmp(g->key, key)) {
+            free(key);
+            g->n_refs++;
+            return g->id;
+        }
+    }
+
+    uint32_t id = ++next_group_id;
+    if (!xf_pipeline_group_put(r, id, route, fs)) {
+        free(key);
+        return 0;
+    }
+    g = xzalloc(sizeof *g);
+    g->key = key;
+    g->id = id;
+    g->n_refs = 1;
+    hmap_insert(&r->groups, &g->node, hash);
+    return id;
+}
+
+static void
+unref_group(struct xf_router *r, uint32_t id)
+{
+    struct xf_ecmp_group *g = id ? find_group(r, id) : NULL;
+
+    if (g && !--g->n_refs) {
+        struct xf_flowsync *fs = router_flows(r);
+        if (fs) {
+            xf_pipeline_group_remove(g->id, fs);
+        }
+        hmap_remove(&r->groups, &g->node);
+        free(g->key);
+        free(g);
+    }
+}
+
+/* Removes every group of 'r'. */
+void
+xf_router_clear_groups(struct xf_router *r)
+{
+    struct xf_flowsync *fs = router_flows(r);
+    struct xf_ecmp_group *g;
+
+    HMAP_FOR_EACH_POP (g, node, &r->groups) {
+        if (fs) {
+            xf_pipeline_group_remove(g->id, fs);
+        }
+        free(g->key);
+        free(g);
+    }
+}
+
+/* Offloading entries within the limits. */
+
+/* Puts the flow (and, for ECMP, the group) of 'route'.  Returns false if it
+ * cannot be installed.  Releases the group the route used before, if it
+ * changed. */
+static bool
+put_route(struct xf_router *r, struct xf_route *route, struct xf_flowsync *fs)
+{
+    uint32_t old_group = route->group_id;
+    bool ok;
+
+    route->group_id = 0;
+    if (route->n_nexthops > 1) {
+        route->group_id = ref_group(r, route, fs);
+        ok = route->group_id && xf_pipeline_route_put(r, route, fs);
+    } else {
+        ok = xf_pipeline_route_put(r, route, fs);
+    }
+    if (!ok && route->group_id) {
+        unref_group(r, route->group_id);
+        route->group_id = 0;
+    }
+    unref_group(r, old_group);
+    return ok;
+}
+
+/* Offloads (or updates) the flow of 'route' if the router's limits allow.
+ * Over a limit the route stays in the RIB, not offloaded: its traffic falls
+ * to the router's "no route" flow and is routed by the VM itself, so
+ * nothing is lost (the seed paper's default route to the VM). */
+static void
+offload_route(struct xf_router *r, struct xf_route *route)
+{
+    struct xf_flowsync *fs = router_flows(r);
+
+    if (!fs) {
+        return;
+    } else if (route->offloaded) {
+        if (!put_route(r, route, fs)) {
+            xf_pipeline_route_remove(r, route, fs);
+            route->offloaded = false;
+            r->n_routes_offloaded--;
+        }
+    } else if (r->n_routes_offloaded < r->limits.max_routes
+               && has_flow_room(r)
+               && put_route(r, route, fs)) {
+        route->offloaded = true;
+        r->n_routes_offloaded++;
+    }
+}
+
+static void
+offload_neigh(struct xf_router *r, struct xf_neigh *neigh)
+{
+    struct xf_flowsync *fs = router_flows(r);
+
+    if (!fs) {
+        return;
+    } else if (neigh->offloaded) {
+        if (!xf_pipeline_neigh_put(r, neigh, fs)) {
+            neigh->offloaded = false;
+            r->n_neighs_offloaded--;
+        }
+    } else if (r->n_neighs_offloaded < r->limits.max_neighbors
+               && has_flow_room(r)
+               && xf_pipeline_neigh_put(r, neigh, fs)) {
+        neigh->offloaded = true;
+        r->n_neighs_offloaded++;
+    }
+}
+
+/* After a removal, offloads entries that were waiting for room. */
+static void
+promote(struct xf_router *r)
+{
+    struct xf_route *route;
+    struct xf_neigh *neigh;
+
+    if (!xf_router_over_limit(r)) {
+        return;
+    }
+    /* Stop as soon as the router is full again, rather than walk every
+     * route after every removal. */
+    HMAP_FOR_EACH (route, node, &r->rib.routes) {
+        if (!route->offloaded) {
+            offload_route(r, route);
+            if (r->n_routes_offloaded >= r->limits.max_routes
+                || !has_flow_room(r)) {
+                break;
+            }
+        }
+    }
+    HMAP_FOR_EACH (neigh, node, &r->rib.neighs) {
+        if (!neigh->offloaded) {
+            offload_neigh(r, neigh);
+            if (r->n_neighs_offloaded >= r->limits.max_neighbors
+                || !has_flow_room(r)) {
+                break;
+            }
+        }
+    }
+}
+
+static void
+remove_route(struct xf_router *r, struct xf_route *route)
+{
+    struct xf_flowsync *fs = router_flows(r);
+
+    if (route->offloaded) {
+        if (fs) {
+            xf_pipeline_route_remove(r, route, fs);
+        }
+        r->n_routes_offloaded--;
+    }
+    unref_group(r, route->group_id);
+    xf_route_free(route);
+}
+
+static void
+remove_neigh(struct xf_router *r, struct xf_neigh *neigh)
+{
+    struct xf_flowsync *fs = router_flows(r);
+
+    if (neigh->offloaded) {
+        if (fs) {
+            xf_pipeline_neigh_remove(r, neigh, fs);
+        }
+        r->n_neighs_offloaded--;
+    }
+    free(neigh);
+}
+
+/* (Re)installs everything of router 'r' from scratch: its fixed flows, and
+ * its routes and neighbours within its limits. */
+void
+xf_router_install_all(struct xf_router *r)
+{
+    struct xf_flowsync *fs = router_flows(r);
+    struct xf_route *route;
+    struct xf_neigh *neigh;
+
+    r->n_routes_offloaded = r->n_neighs_offloaded = 0;
+    xf_router_clear_groups(r);
+    HMAP_FOR_EACH (route, node, &r->rib.routes) {
+        route->offloaded = false;
+        route->group_id = 0;
+    }
+    HMAP_FOR_EACH (neigh, node, &r->rib.neighs) {
+        neigh->offloaded = false;
+    }
+    if (!fs) {
+        return;
+    }
+    xf_pipeline_router(r, fs);
+    HMAP_FOR_EACH (neigh, node, &r->rib.neighs) {
+        offload_neigh(r, neigh);
+    }
+    HMAP_FOR_EACH (route, node, &r->rib.routes) {
+        offload_route(r, route);
+    }
+}
+
+void
+xf_router_free_tables(struct xf_router *r)
+{
+    xf_router_clear_groups(r);
+    hmap_destroy(&r->groups);
+    xf_rib_destroy(&r->rib);
+}
+
+/* Checking and changing entries. */
+
+/* The interface of 'r' whose subnet holds 'addr', or NULL. */
+static const char *
+iface_for_addr(const struct xf_router *r, const struct in6_addr *addr)
+{
+    for (size_t i = 0; i < r->n_ifaces; i++) {
+        for (size_t j = 0; j < r->ifaces[i].n_addrs; j++) {
+            if (xf_prefix_contains(&r->ifaces[i].addrs[j], addr)) {
+                return r->ifaces[i].name;
+            }
+        }
+    }
+    return NULL;
+}
+
+const char *
+xf_router_entry_iface(const struct xf_router *r, const char *dev,
+                      const struct in6_addr *addr)
+{
+    return dev ? dev : iface_for_addr(r, addr);
+}
+
+/* Checks that an entry of 'r' for 'addr' (a gateway or a neighbour, as
+ * 'what' says; NULL for a route without gateway) can use interface 'dev',
+ * or if 'dev' is NULL that one of the router's subnets holds 'addr'.
+ * Returns NULL or an error. */
+static char *
+check_iface(const struct xf_router *r, const char *dev,
+            const struct in6_addr *addr, const char *what)
+{
+    if (dev) {
+        return (xf_router_find_iface(r, dev) ? NULL
+                : xasprintf("router %s has no interface %s", r->name, dev));
+    } else if (iface_for_addr(r, addr)) {
+        return NULL;
+    }
+    struct ds s = DS_EMPTY_INITIALIZER;
+    xf_addr_format(addr, &s);
+    char *error = xasprintf("%s %s is not in the subnet of any interface of "
+                            "router %s; add \"dev INTERFACE\"", what,
+                            ds_cstr(&s), r->name);
+    ds_destroy(&s);
+    return error;
+}
+
+char *
+xf_router_check_route(const struct xf_router *r,
+                      const struct xf_route_spec *spec)
+{
+    for (size_t i = 0; i < spec->n_nexthops; i++) {
+        const struct xf_nexthop_spec *nh = &spec->nexthops[i];
+        char *error = (nh->has_gw
+                       ? check_iface(r, nh->dev, &nh->gw, "gateway")
+                       : check_iface(r, nh->dev, NULL, NULL));
+        if (error) {
+            return error;
+        }
+    }
+    return NULL;
+}
+
+char *
+xf_router_check_neigh(const struct xf_router *r,
+                      const struct xf_neigh_spec *spec)
+{
+    return check_iface(r, spec->dev, &spec->ip, "neighbour");
+}
+
+/* Sets route 'spec' (already checked) in router 'r'.  Returns false, and
+ * changes nothing, if a gateway is no longer on any of the router's
+ * subnets. */
+bool
+xf_router_set_route(struct xf_router *r, const struct xf_route_spec *spec)
+{
+    struct xf_nexthop nexthops[XF_MAX_NEXTHOPS];
+
+    for (size_t i = 0; i < spec->n_nexthops; i++) {
+        const struct xf_nexthop_spec *nh = &spec->nexthops[i];
+        nexthops[i] = (struct xf_nexthop) {
+            .has_gw = nh->has_gw,
+            .gw = nh->gw,
+            .dev = (nh->has_gw ? xf_router_entry_iface(r, nh->dev, &nh->gw)
+                    : nh->dev),
+        };
+        if (!nexthops[i].dev) {
+            return false;
+        }
+    }
+
+    bool changed;
+    struct xf_route *route = xf_rib_route_set(&r->rib, &spec->prefix,
+                                              nexthops, spec->n_nexthops,
+                                              &changed);
+    if (changed || !route->offloaded) {
+        offload_route(r, route);
+        r->n_route_updates++;
+        COVERAGE_INC(xenflow_route_update);
+    }
+    return true;
+}
+
+/* Like xf_router_set_route(), for a neighbour. */
+bool
+xf_router_set_neigh(struct xf_router *r, const struct xf_neigh_spec *spec)
+{
+    const char *dev = xf_router_entry_iface(r, spec->dev, &spec->ip);
+    if (!dev) {
+        return false;
+    }
+
+    bool changed;
+    struct xf_neigh *neigh = xf_rib_neigh_set(&r->rib, dev, &spec->ip,
+                                              spec->mac, &changed);
+    if (changed || !neigh->offloaded) {
+        offload_neigh(r, neigh);
+        r->n_neigh_updates++;
+        COVERAGE_INC(xenflow_neigh_update);
+    }
+    return true;
+}
+
+/* Removes the route for 'prefix' from 'r'.  Returns false if there was
+ * none. */
+bool
+xf_router_del_route(struct xf_router *r, const struct xf_prefix *prefix)
+{
+    struct xf_route *route = xf_rib_route_remove(&r->rib, prefix);
+    if (!route) {
+        return false;
+    }
+    remove_route(r, route);
+    promote(r);
+    r->n_route_updates++;
+    COVERAGE_INC(xenflow_route_update);
+    return true;
+}
+
+/* Removes the neighbour 'ip' on 'dev' (NULL: the interface whose subnet
+ * holds 'ip') from 'r'.  Returns false if there was none. */
+bool
+xf_router_del_neigh(struct xf_router *r, const char *dev,
+                    const struct in6_addr *ip)
+{
+    dev = xf_router_entry_iface(r, dev, ip);
+    struct xf_neigh *neigh = dev ? xf_rib_neigh_remove(&r->rib, dev, ip) : NULL;
+    if (!neigh) {
+        return false;
+    }
+    remove_neigh(r, neigh);
+    promote(r);
+    r->n_neigh_updates++;
+    COVERAGE_INC(xenflow_neigh_update);
+    return true;
+}
+
+/* Full resynchronisation. */
+
+/* Starts a full resynchronisation of 'r''s tables: every entry becomes
+ * stale until it is set again; xf_router_sweep() removes the rest. */
+void
+xf_router_begin_sync(struct xf_router *r)
+{
+    xf_rib_mark_stale(&r->rib);
+}
+
+/* Removes every route and neighbour still marked stale. */
+size_t
+xf_router_sweep(struct xf_router *r)
+{
+    struct xf_route *route;
+    struct xf_neigh *neigh;
+    size_t n = 0;
+
+    if (!r->rib.n_stale) {
+        /* Everything was set again: a walk over a million routes saved,
+         * after a client's snapshot that reconciled with a pre-copy. */
+        return 0;
+    }
+    HMAP_FOR_EACH_SAFE (route, node, &r->rib.routes) {
+        if (route->stale) {
+            hmap_remove(&r->rib.routes, &route->node);
+            remove_route(r, route);
+            r->n_route_updates++;
+            n++;
+        }
+    }
+    HMAP_FOR_EACH_SAFE (neigh, node, &r->rib.neighs) {
+        if (neigh->stale) {
+            hmap_remove(&r->rib.neighs, &neigh->node);
+            remove_neigh(r, neigh);
+            r->n_neigh_updates++;
+            n++;
+        }
+    }
+    r->rib.n_stale = 0;
+    promote(r);
+    return n;
+}
+
+/* Only the flows of 'router_''s routes and neighbours. */
+static bool
+cookie_is_router_table(uint64_t cookie, void *router_)
+{
+    const struct xf_router *r = router_;
+    enum xf_flow_kind kind = xf_cookie_kind(cookie);
+
+    return (xf_cookie_owner(cookie) == r->id
+            && (kind == XF_FLOW_ROUTE || kind == XF_FLOW_NEIGH));
+}
+
+/* Withdraws every route and neighbour of 'r' (its traffic goes to the VM
+ * again).  Returns how many entries were removed.
+ *
+ * This runs in one main-loop iteration (e.g. when a migrated router's copy
+ * is released), so it does not remove entries one by one, which costs a
+ * flow lookup each (seconds for a million routes): it selects the router's
+ * route and neighbour flows by cookie in one pass over the bridge's flows,
+ * whose removal flowsync then applies in batches, and frees the tables. */
+size_t
+xf_router_withdraw_all(struct xf_router *r)
+{
+    size_t n_routes = hmap_count(&r->rib.routes);
+    size_t n_neighs = hmap_count(&r->rib.neighs);
+    struct xf_flowsync *fs = router_flows(r);
+
+    if (fs) {
+        xf_flowsync_mark_stale(fs, cookie_is_router_table, r);
+        xf_flowsync_sweep(fs);
+    }
+    xf_router_clear_groups(r);
+    xf_rib_destroy(&r->rib);
+    xf_rib_init(&r->rib);
+    r->n_routes_offloaded = r->n_neighs_offloaded = 0;
+    r->n_route_updates += n_routes;
+    r->n_neigh_updates += n_neighs;
+    return n_routes + n_neighs;
+}

@@ -1,0 +1,291 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* The virtual routers of this switch (routers.h). */
+
+#include <config.h>
+
+#include "xenflow/routers.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash.h"
+#include "openvswitch/vlog.h"
+#include "simap.h"
+#include "util.h"
+#include "xenflow/bridges.h"
+#include "xenflow/flowsync.h"
+#include "xenflow/model.h"
+#include "xenflow/pipeline.h"
+#include "xenflow/rib.h"
+#include "xenflow/router.h"
+
+VLOG_DEFINE_THIS_MODULE(xenflow_routers);
+
+/* All virtual routers, by name (names are unique in the switch). */
+static struct hmap xf_routers = HMAP_INITIALIZER(&xf_routers);
+static uint32_t next_router_id = 1;
+
+struct xf_router *
+xf_router_find(const char *name)
+{
+    struct xf_router *r;
+
+    HMAP_FOR_EACH_WITH_HASH (r, node, hash_string(name, 0), &xf_routers) {
+        if (!strcmp(r->name, name)) {
+            return r;
+        }
+    }
+    return NULL;
+}
+
+const struct hmap *
+xf_routers_map(void)
+{
+    return &xf_routers;
+}
+
+bool
+xf_router_cookie_is_own(uint64_t cookie, void *r_)
+{
+    const struct xf_router *r = r_;
+    enum xf_flow_kind kind = xf_cookie_kind(cookie);
+
+    return (xf_cookie_owner(cookie) == r->id
+            && kind != XF_FLOW_CLASSIFY && kind != XF_FLOW_EGRESS
+            && kind != XF_FLOW_LEARNED);
+}
+
+static struct xf_router *
+router_create(const char *name, const char *bridge)
+{
+    struct xf_router *r = xzalloc(sizeof *r);
+
+    r->name = xstrdup(name);
+    r->id = next_router_id++;
+    r->bridge = xstrdup(bridge);
+    xf_rib_init(&r->rib);
+    simap_init(&r->iface_ids);
+    hmap_init(&r->groups);
+    hmap_insert(&xf_routers, &r->node, hash_string(r->name, 0));
+    VLOG_INFO("router %s created on bridge %s (id %"PRIu32")",
+              r->name, r->bridge, r->id);
+    return r;
+}
+
+static void
+router_destroy(struct xf_router *r)
+{
+    xf_router_free_tables(r);
+    xf_ifaces_destroy(r->ifaces, r->n_ifaces);
+    simap_destroy(&r->iface_ids);
+    free(r->limits.name);
+    free(r->limits.client_id);
+    free(r->bridge);
+    free(r->name);
+    free(r);
+}
+
+/* Removes router 'r', marking its flows stale; 'sweep' removes them at
+ * once (otherwise the bridge's next sweep does). */
+static void
+router_remove(struct xf_router *r, bool sweep)
+{
+    struct xf_flowsync *fs = xf_bridge_flows(r->bridge);
+
+    VLOG_INFO("router %s removed", r->name);
+    if (fs) {
+        xf_flowsync_mark_stale(fs, xf_router_cookie_is_own, r);
+        if (sweep) {
+            xf_flowsync_sweep(fs);
+        }
+    }
+    hmap_remove(&xf_routers, &r->node);
+    router_destroy(r);
+}
+
+void
+xf_router_remove(struct xf_router *r)
+{
+    router_remove(r, true);
+}
+
+/* Numbers router 'r''s interfaces: an interface keeps its number for the
+ * router's lifetime, even while it has no port (e.g. while its VM is moved
+ * here), so that the router's route and neighbour flows, which select the
+ * egress interface by number, stay valid whatever happens to ports. */
+static void
+assign_iface_ids(struct xf_router *r)
+{
+    for (size_t i = 0; i < r->n_ifaces; i++) {
+        struct xf_iface *iface = &r->ifaces[i];
+        iface->id = simap_get(&r->iface_ids, iface->name);
+        if (!iface->id) {
+            /* Never reused while the router lives. */
+            iface->id = simap_count(&r->iface_ids) + 1;
+            simap_put(&r->iface_ids, iface->name, iface->id);
+        }
+    }
+}
+
+/* What changed in router 'r' that its route and neighbour flows depend on,
+ * according to 'rb', or NULL if nothing did. */
+static const char *
+router_change(const struct xf_router *r, const struct xf_router_build *rb)
+{
+    return (strcmp(r->bridge, rb->bridge) ? "bridge"
+            : xf_ifaces_differ(r->ifaces, r->n_ifaces,
+                               rb->ifaces, rb->n_ifaces) ? "interfaces"
+            : (r->limits.max_routes != rb->limits.max_routes
+               || r->limits.max_neighbors != rb->limits.max_neighbors
+               || r->limits.max_flows != rb->limits.max_flows) ? "limits"
+            : NULL);
+}
+
+static int
+compare_ifaces(const void *a_, const void *b_)
+{
+    const struct xf_iface *a = a_;
+    const struct xf_iface *b = b_;
+    return strcmp(a->name, b->name);
+}
+
+/* Applies 'rb' to its router, creating it if it is new.  A router whose
+ * interfaces, bridge or limits changed gets all its flows put again
+ * (unchanged flows stay installed: flowsync only sends differences). */
+static void
+router_apply_build(struct xf_router_build *rb)
+{
+    struct xf_router *r = xf_router_find(rb->name);
+    bool reinstall = !r;
+
+    qsort(rb->ifaces, rb->n_ifaces, sizeof *rb->ifaces, compare_ifaces);
+    if (!r) {
+        r = router_create(rb->name, rb->bridge);
+    } else {
+        const char *changed = router_change(r, rb);
+        if (changed) {
+            VLOG_INFO("router %s: %s changed; reinstalling its %"PRIuSIZE
+                      " routes and %"PRIuSIZE" neighbours", r->name,
+                      changed, hmap_count(&r->rib.routes),
+                      hmap_count(&r->rib.neighs));
+            struct xf_flowsync *fs = xf_bridge_flows(r->bridge);
+            if (fs) {
+                /* Everything of the old incarnation goes; what is still
+                 * wanted is put back below, unchanged flows without any
+                 * gap. */
+                xf_flowsync_mark_stale(fs, xf_router_cookie_is_own, r);
+            }
+            /* While 'r->bridge' still names the old bridge. */
+            xf_router_clear_groups(r);
+            reinstall = true;
+        }
+    }
+    r->unconfigured = false;
+    xf_ifaces_destroy(r->ifaces, r->n_ifaces);
+    r->ifaces = rb->ifaces;
+    r->n_ifaces = rb->n_ifaces;
+    rb->ifaces = NULL;
+    rb->n_ifaces = 0;
+    assign_iface_ids(r);
+    free(r->limits.name);
+    free(r->limits.client_id);
+    r->limits = rb->limits;
+    memset(&rb->limits, 0, sizeof rb->limits);
+    free(r->bridge);
+    r->bridge = rb->bridge;
+    rb->bridge = NULL;
+
+    if (reinstall) {
+        xf_router_install_all(r);
+    } else {
+        xf_pipeline_router(r, xf_bridge_flows(r->bridge));
+    }
+}
+
+void
+xf_routers_reconfigure(struct hmap *builds)
+{
+    struct xf_router *r;
+
+    /* Routers no longer configured go, unless a migration holds them. */
+    HMAP_FOR_EACH_SAFE (r, node, &xf_routers) {
+        if (xf_router_build_find(builds, r->name)) {
+            continue;
+        }
+        struct xf_flowsync *fs = xf_bridge_flows(r->bridge);
+        if (r->held && fs) {
+            /* Its VM left (e.g. libvirt removed its ports): it keeps
+             * forwarding until its migration released it. */
+            if (!r->unconfigured) {
+                VLOG_INFO("router %s: interfaces gone, kept until its "
+                          "migration ends", r->name);
+            }
+            r->unconfigured = true;
+            xf_pipeline_router(r, fs);
+        } else {
+            /* (If XenFlow was turned off on its bridge, the bridge's flows
+             * are all going anyway, and a migration that held it fails.) */
+            router_remove(r, false);
+        }
+    }
+
+    struct xf_router_build *rb;
+    HMAP_FOR_EACH_POP (rb, node, builds) {
+        router_apply_build(rb);
+        xf_router_build_destroy(rb);
+    }
+}
+
+void
+xf_routers_destroy(void)
+{
+    struct xf_router *r;
+
+    HMAP_FOR_EACH_POP (r, node, &xf_routers) {
+        router_destroy(r);
+    }
+}
+
+void
+xf_router_set_held(struct xf_router *r, bool held)
+{
+    r->held = held;
+}
+
+const char *
+xf_router_client_id(const struct xf_router *r)
+{
+    return r->limits.client_id ? r->limits.client_id : r->name;
+}
+
+/* Packets that matched a neighbour (rewrite) flow of 'r' were routed by
+ * the switch; those that matched a slow-path flow were delivered to the
+ * VM. */
+struct xf_router_stats
+xf_router_stats(const struct xf_router *r)
+{
+    unsigned long long packets[XF_FLOW_N_KINDS];
+
+    xf_ofproto_count_packets(r->bridge, r->id,
+                             (1u << XF_FLOW_NEIGH) | (1u << XF_FLOW_SLOWPATH),
+                             XF_TABLE_INGRESS, XF_TABLE_NEIGH, packets);
+    return (struct xf_router_stats) {
+        .routed_packets = packets[XF_FLOW_NEIGH],
+        .slowpath_packets = packets[XF_FLOW_SLOWPATH],
+    };
+}
