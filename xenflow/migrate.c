@@ -58,7 +58,6 @@
 #include "xenflow/routers.h"
 #include "xenflow/rpc.h"
 #include "xenflow/server.h"
-#include "xenflow/xenflow.h"
 
 VLOG_DEFINE_THIS_MODULE(xenflow_migrate);
 

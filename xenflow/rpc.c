@@ -225,6 +225,7 @@ xf_rpc_apply_update(struct xf_router *r, struct xf_proto_update *u,
         free(e);
         n_applied++;
     }
+    xf_router_count_rejected(r, u->errors.n);
     return n_applied;
 }
 
