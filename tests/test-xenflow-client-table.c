@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-/* Unit tests for xenflow/client/client-table.c, driven by
+/* Unit tests for the client table (xenflow/client/client-*.c), driven by
  * tests/xenflow-client-unit.at:
  *
  *   ovstest test-xenflow-client-table < SCRIPT
@@ -51,7 +51,11 @@
 #include "svec.h"
 #include "tests/ovstest.h"
 #include "util.h"
+#include "xenflow/client/client-ifaces.h"
+#include "xenflow/client/client-neighs.h"
+#include "xenflow/client/client-routes.h"
 #include "xenflow/client/client-table.h"
+#include "xenflow/client/client-update.h"
 
 static struct xf_prefix
 parse_prefix(const char *s)

@@ -34,8 +34,9 @@
 #include "stream.h"
 #include "timeval.h"
 #include "util.h"
+#include "xenflow/client/client-routes.h"
 #include "xenflow/client/client-table.h"
-#include "xenflow/client/kernel-watch.h"
+#include "xenflow/client/kernel-routes.h"
 
 VLOG_DEFINE_THIS_MODULE(fpm);
 

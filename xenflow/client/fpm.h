@@ -25,7 +25,8 @@
  *     length (2 bytes, network order, including this header)
  *
  * possibly several netlink messages per frame.  Routes go to the client
- * table as CT_SRC_FPM candidates, filtered by kernel_watch_route_apply().
+ * table as CT_SRC_FPM candidates, filtered by kernel_watch_route_apply()
+ * (kernel-routes.c).
  *
  * FPM has no end-of-table marker: after each (re)connection the previous
  * FPM routes are marked, and those zebra did not re-send by the time the

@@ -21,16 +21,15 @@
  * cache manager) and, unless routes come from FPM, routes (rtnetlink
  * messages parsed with libnl-route-3) into a client table.
  *
- * The kernel_watch_route_*() helpers hold the route filtering rules, shared
- * with fpm.c, which receives the same rtnetlink route messages from FRR. */
+ * This file (kernel-watch.c) holds the netlink sockets and caches, the
+ * neighbours, and what the main loop calls.  Links and addresses are in
+ * kernel-links.c, routes (with the filtering rules shared with fpm.c) in
+ * kernel-routes.c. */
 
-#include <stdbool.h>
 #include <stdint.h>
 
-#include "xenflow/client/client-table.h"
-
+struct ct_table;
 struct ds;
-struct rtnl_route;
 
 enum kw_route_mode {
     KW_ROUTES_KERNEL,           /* Routes from the kernel's routing table. */
@@ -45,23 +44,5 @@ void kernel_watch_run(struct kernel_watch *);
 void kernel_watch_wait(struct kernel_watch *);
 void kernel_watch_resync(struct kernel_watch *);
 void kernel_watch_format(const struct kernel_watch *, struct ds *);
-
-/* Name of the interface with 'ifindex', or NULL if unknown. */
-const char *kernel_watch_ifname(struct kernel_watch *, int ifindex);
-unsigned int kernel_watch_get_links(const struct kernel_watch *,
-                                    long long int *lost_at);
-
-/* What to do with an rtnetlink route from the kernel or FPM. */
-enum kw_route_verdict {
-    KW_ROUTE_IGNORE,            /* Not ours: another table or family, a
-                                 * TOS or source-specific route, a clone. */
-    KW_ROUTE_SET,               /* Set the candidate. */
-    KW_ROUTE_UNSET              /* Ours but not forwardable: withdraw. */
-};
-
-enum kw_route_verdict kernel_watch_route_apply(struct kernel_watch *,
-                                               struct rtnl_route *,
-                                               enum ct_source, int type,
-                                               int flags);
 
 #endif /* xenflow/client/kernel-watch.h */
