@@ -27,6 +27,8 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/bridges.h \
 	xenflow/flowsync.c \
 	xenflow/flowsync.h \
+	xenflow/flowsync-group.c \
+	xenflow/flowsync-group.h \
 	xenflow/load.c \
 	xenflow/load.h \
 	xenflow/migrate.c \

@@ -26,13 +26,13 @@
 #include "openvswitch/match.h"
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofp-flow.h"
-#include "openvswitch/ofp-group.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/vlog.h"
 #include "ofproto/ofproto-provider.h"
 #include "openvswitch/poll-loop.h"
 #include "timeval.h"
 #include "util.h"
+#include "xenflow/flowsync-group.h"
 #include "xenflow/pace.h"
 
 VLOG_DEFINE_THIS_MODULE(xenflow_flowsync);
@@ -73,20 +73,9 @@ struct xf_flow {
     long long int queued;       /* time_usec() when it became pending. */
 };
 
-/* A desired OpenFlow group. */
-struct xf_group {
-    struct hmap_node node;      /* In 'groups', by 'id'. */
-    uint32_t id;
-    char *text;                 /* ovs-ofctl add-group syntax. */
-    bool installed;
-    bool removing;
-    bool pending;
-};
-
 struct xf_flowsync {
     char *bridge;               /* Name of the bridge (and its ofproto). */
-    struct hmap groups;         /* Contains "struct xf_group"s. */
-    size_t n_pending_groups;
+    struct xf_groups groups;    /* Desired OpenFlow groups. */
     const struct ofproto *ofproto; /* The ofproto our flows went into. */
     struct hmap flows;          /* Contains "struct xf_flow"s. */
     struct ovs_list pending;    /* "struct xf_flow"s that need a flow_mod. */
@@ -113,7 +102,7 @@ xf_flowsync_create(const char *bridge)
     fs->bridge = xstrdup(bridge);
     fs->batch = XF_FLOWSYNC_MIN_BATCH;
     hmap_init(&fs->flows);
-    hmap_init(&fs->groups);
+    xf_groups_init(&fs->groups);
     ovs_list_init(&fs->pending);
     ovs_list_init(&fs->stale);
     ovs_list_init(&fs->config_flows);
@@ -156,13 +145,7 @@ xf_flowsync_destroy(struct xf_flowsync *fs)
             xf_flow_free(flow);
         }
         hmap_destroy(&fs->flows);
-
-        struct xf_group *group;
-        HMAP_FOR_EACH_POP (group, node, &fs->groups) {
-            free(group->text);
-            free(group);
-        }
-        hmap_destroy(&fs->groups);
+        xf_groups_destroy(&fs->groups);
         free(fs->bridge);
         free(fs);
     }
@@ -205,17 +188,6 @@ make_pending(struct xf_flowsync *fs, struct xf_flow *flow)
         ovs_list_push_back(&fs->pending, &flow->pending_node);
         fs->n_pending++;
     }
-}
-
-static char *
-parse_flow(const char *text, int command, struct ofputil_flow_mod *fm)
-{
-    enum ofputil_protocol usable;
-    char *error = parse_ofp_str(fm, command, text, NULL, NULL, &usable);
-    if (!error && fm->table_id == 0xff) {
-        fm->table_id = 0;
-    }
-    return error;
 }
 
 /* Wants the flow in table 'table_id' with 'priority' and 'match' (taken
@@ -262,22 +234,6 @@ put__(struct xf_flowsync *fs, uint64_t cookie, uint8_t table_id,
     make_pending(fs, flow);
 }
 
-/* Wants flow 'text' (ovs-ofctl syntax, with "table=" and "priority=")
- * installed with 'cookie'.  A flow with the same table, priority and match
- * is replaced.  Returns NULL, or a malloc()'d error if 'text' does not
- * parse (a bug in the caller). */
-char *
-xf_flowsync_put(struct xf_flowsync *fs, uint64_t cookie, const char *text)
-{
-    struct ofputil_flow_mod fm;
-    char *error = parse_flow(text, OFPFC_ADD, &fm);
-    if (!error) {
-        put__(fs, cookie, fm.table_id, fm.priority, &fm.match, fm.ofpacts,
-              fm.ofpacts_len);
-    }
-    return error;
-}
-
 void
 xf_flowsync_put_match(struct xf_flowsync *fs, uint64_t cookie,
                       uint8_t table_id, uint16_t priority,
@@ -309,23 +265,6 @@ remove__(struct xf_flowsync *fs, uint8_t table_id, uint16_t priority,
     }
 }
 
-/* No longer wants flow 'text' (table, priority and match are what count). */
-void
-xf_flowsync_remove(struct xf_flowsync *fs, const char *text)
-{
-    struct ofputil_flow_mod fm;
-    char *error = parse_flow(text, OFPFC_DELETE_STRICT, &fm);
-    if (error) {
-        VLOG_ERR("%s: cannot parse flow to remove \"%s\": %s",
-                 fs->bridge, text, error);
-        free(error);
-        return;
-    }
-    remove__(fs, fm.table_id, fm.priority, &fm.match);
-    minimatch_destroy(&fm.match);
-    free(fm.ofpacts);
-}
-
 void
 xf_flowsync_remove_match(struct xf_flowsync *fs, uint8_t table_id,
                          uint16_t priority, const struct match *match)
@@ -335,6 +274,21 @@ xf_flowsync_remove_match(struct xf_flowsync *fs, uint8_t table_id,
     minimatch_init(&mm, match);
     remove__(fs, table_id, priority, &mm);
     minimatch_destroy(&mm);
+}
+
+/* Wants group 'gm->group_id' installed as 'gm' describes it (type,
+ * properties, buckets), which the caller keeps. */
+void
+xf_flowsync_put_group(struct xf_flowsync *fs,
+                      const struct ofputil_group_mod *gm)
+{
+    xf_groups_put(&fs->groups, gm);
+}
+
+void
+xf_flowsync_remove_group(struct xf_flowsync *fs, uint32_t group_id)
+{
+    xf_groups_remove(&fs->groups, group_id);
 }
 
 /* Marks stale every flow whose cookie 'is_stale' selects.  Flows put again
@@ -386,141 +340,16 @@ xf_flowsync_sweep(struct xf_flowsync *fs)
     return n;
 }
 
-static struct xf_group *
-group_find(const struct xf_flowsync *fs, uint32_t id)
-{
-    struct xf_group *group;
-
-    HMAP_FOR_EACH_WITH_HASH (group, node, hash_int(id, 0), &fs->groups) {
-        if (group->id == id) {
-            return group;
-        }
-    }
-    return NULL;
-}
-
-static void
-group_make_pending(struct xf_flowsync *fs, struct xf_group *group)
-{
-    if (!group->pending) {
-        group->pending = true;
-        fs->n_pending_groups++;
-    }
-}
-
-/* Wants group 'text' (ovs-ofctl add-group syntax, with "group_id=" equal to
- * 'group_id') installed.  Returns NULL, or a malloc()'d error if 'text'
- * does not parse (a bug in the caller). */
-char *
-xf_flowsync_put_group(struct xf_flowsync *fs, uint32_t group_id,
-                      const char *text)
-{
-    struct ofputil_group_mod gm;
-    enum ofputil_protocol usable;
-    char *error = parse_ofp_group_mod_str(&gm, OFPGC11_ADD_OR_MOD, text,
-                                          NULL, NULL, &usable);
-    if (error) {
-        return error;
-    }
-    bool ok = gm.group_id == group_id;
-    ofputil_uninit_group_mod(&gm);
-    if (!ok) {
-        return xasprintf("group_id in \"%s\" is not %"PRIu32, text,
-                         group_id);
-    }
-
-    struct xf_group *group = group_find(fs, group_id);
-    if (group) {
-        if (!group->removing && !strcmp(group->text, text)) {
-            return NULL;
-        }
-        free(group->text);
-    } else {
-        group = xzalloc(sizeof *group);
-        group->id = group_id;
-        hmap_insert(&fs->groups, &group->node, hash_int(group_id, 0));
-    }
-    group->text = xstrdup(text);
-    group->removing = false;
-    group_make_pending(fs, group);
-    return NULL;
-}
-
-void
-xf_flowsync_remove_group(struct xf_flowsync *fs, uint32_t group_id)
-{
-    struct xf_group *group = group_find(fs, group_id);
-    if (group) {
-        group->removing = true;
-        group_make_pending(fs, group);
-    }
-}
-
-/* Applies pending group changes: additions and modifications if 'adds',
- * otherwise deletions. */
-static void
-run_groups(struct xf_flowsync *fs, struct ofproto *ofproto, bool adds)
-{
-    struct xf_group *group;
-
-    HMAP_FOR_EACH_SAFE (group, node, &fs->groups) {
-        if (!group->pending || group->removing == adds) {
-            continue;
-        }
-
-        struct ofputil_group_mod gm;
-        enum ofputil_protocol usable;
-        enum ofperr error = 0;
-        char *delete = xasprintf("group_id=%"PRIu32, group->id);
-        char *perr = parse_ofp_group_mod_str(
-            &gm, adds ? OFPGC11_ADD_OR_MOD : OFPGC11_DELETE,
-            adds ? group->text : delete, NULL, NULL, &usable);
-        free(delete);
-        if (perr) {
-            VLOG_ERR("%s: cannot parse group %"PRIu32": %s", fs->bridge,
-                     group->id, perr);
-            free(perr);
-            error = OFPERR_OFPGMFC_BAD_TYPE;
-        } else if (adds || group->installed) {
-            error = ofproto_group_mod(ofproto, &gm);
-            ofputil_uninit_group_mod(&gm);
-        } else {
-            ofputil_uninit_group_mod(&gm);
-        }
-
-        if (error) {
-            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
-            VLOG_WARN_RL(&rl, "%s: ofproto refused XenFlow group %"PRIu32
-                         ": %s", fs->bridge, group->id,
-                         ofperr_to_string(error));
-            fs->n_errors++;
-        }
-        group->pending = false;
-        fs->n_pending_groups--;
-        if (group->removing) {
-            hmap_remove(&fs->groups, &group->node);
-            free(group->text);
-            free(group);
-        } else {
-            group->installed = !error;
-        }
-    }
-}
-
 /* Wants nothing any more: every flow and group is removed. */
 void
 xf_flowsync_clear(struct xf_flowsync *fs)
 {
     struct xf_flow *flow;
-    struct xf_group *group;
 
     HMAP_FOR_EACH (flow, node, &fs->flows) {
         flow_remove(fs, flow);
     }
-    HMAP_FOR_EACH (group, node, &fs->groups) {
-        group->removing = true;
-        group_make_pending(fs, group);
-    }
+    xf_groups_clear(&fs->groups);
 }
 
 /* Forgets what ofproto holds and installs every desired flow again, e.g.
@@ -529,12 +358,8 @@ void
 xf_flowsync_resync(struct xf_flowsync *fs)
 {
     struct xf_flow *flow;
-    struct xf_group *group;
 
-    HMAP_FOR_EACH (group, node, &fs->groups) {
-        group->installed = false;
-        group_make_pending(fs, group);
-    }
+    xf_groups_resync(&fs->groups);
     HMAP_FOR_EACH (flow, node, &fs->flows) {
         flow->installed = false;
         make_pending(fs, flow);
@@ -593,8 +418,8 @@ xf_flowsync_run(struct xf_flowsync *fs)
         fs->ofproto = ofproto;
     }
 
-    if (fs->n_pending_groups) {
-        run_groups(fs, ofproto, true);
+    if (fs->groups.n_pending) {
+        fs->n_errors += xf_groups_run(&fs->groups, ofproto, fs->bridge, true);
     }
 
     size_t n = MIN(fs->n_pending, fs->batch);
@@ -667,8 +492,8 @@ xf_flowsync_run(struct xf_flowsync *fs)
         }
     }
 
-    if (fs->n_pending_groups && ovs_list_is_empty(&fs->pending)) {
-        run_groups(fs, ofproto, false);
+    if (fs->groups.n_pending && ovs_list_is_empty(&fs->pending)) {
+        fs->n_errors += xf_groups_run(&fs->groups, ofproto, fs->bridge, false);
     }
 }
 
@@ -739,7 +564,7 @@ xf_flowsync_count(const struct xf_flowsync *fs)
 size_t
 xf_flowsync_pending(const struct xf_flowsync *fs)
 {
-    return fs->n_pending + fs->n_pending_groups;
+    return fs->n_pending + fs->groups.n_pending;
 }
 
 unsigned long long

@@ -20,7 +20,7 @@
 /* Desired-versus-installed OpenFlow flows of one bridge.
  *
  * The pipeline states what flows it wants ("put") or no longer wants
- * ("remove"), in ovs-ofctl's flow syntax, as state changes; nothing is sent
+ * ("remove"), built as a match and ofpacts, as state changes; nothing is sent
  * to ofproto at that point.  xf_flowsync_run() then applies pending changes
  * to the bridge's ofproto in bounded batches, so that loading a million
  * routes never blocks the main loop, and keeps asking for another iteration
@@ -86,14 +86,11 @@ struct xf_flowsync;
 struct xf_flowsync *xf_flowsync_create(const char *bridge);
 void xf_flowsync_destroy(struct xf_flowsync *);
 
-char *xf_flowsync_put(struct xf_flowsync *, uint64_t cookie, const char *flow)
-    OVS_WARN_UNUSED_RESULT;
-void xf_flowsync_remove(struct xf_flowsync *, const char *flow);
-
-/* The same, for flows built directly (no text parsing): the per-route hot
- * path at a million routes. */
+/* Flows and groups are built as a match and ofpacts (groups: buckets of
+ * ofpacts), never as text to parse. */
 struct match;
 struct ofpact;
+struct ofputil_group_mod;
 void xf_flowsync_put_match(struct xf_flowsync *, uint64_t cookie,
                            uint8_t table_id, uint16_t priority,
                            const struct match *,
@@ -101,8 +98,8 @@ void xf_flowsync_put_match(struct xf_flowsync *, uint64_t cookie,
 void xf_flowsync_remove_match(struct xf_flowsync *, uint8_t table_id,
                               uint16_t priority, const struct match *);
 
-char *xf_flowsync_put_group(struct xf_flowsync *, uint32_t group_id,
-                            const char *group) OVS_WARN_UNUSED_RESULT;
+void xf_flowsync_put_group(struct xf_flowsync *,
+                           const struct ofputil_group_mod *);
 void xf_flowsync_remove_group(struct xf_flowsync *, uint32_t group_id);
 
 void xf_flowsync_mark_stale(struct xf_flowsync *,
@@ -117,7 +114,7 @@ void xf_flowsync_run(struct xf_flowsync *);
 void xf_flowsync_wait(struct xf_flowsync *);
 void xf_flowsync_resync(struct xf_flowsync *);
 
-/* Microseconds from xf_flowsync_put() to the flow being in ofproto. */
+/* Microseconds from xf_flowsync_put_match() to the flow being in ofproto. */
 struct xf_latency_stats {
     size_t n;                   /* Samples. */
     uint32_t p50, p99, max;

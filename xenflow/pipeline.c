@@ -18,15 +18,14 @@
 
 #include "xenflow/pipeline.h"
 
-#include <stdarg.h>
 #include <string.h>
 
-#include "openvswitch/dynamic-string.h"
+#include "byte-order.h"
 #include "openvswitch/match.h"
 #include "openvswitch/meta-flow.h"
 #include "openvswitch/ofp-actions.h"
+#include "openvswitch/ofp-group.h"
 #include "openvswitch/ofpbuf.h"
-#include "openvswitch/vlog.h"
 #include "openvswitch/ofp-port.h"
 #include "flow.h"
 #include "packets.h"
@@ -35,89 +34,225 @@
 #include "xenflow/model.h"
 #include "xenflow/qos.h"
 
-VLOG_DEFINE_THIS_MODULE(xenflow_pipeline);
-
-/* Priorities. */
-#define PRIO_CLASSIFY_ANNOUNCE 40110  /* Same, from a trusted trunk. */
-#define PRIO_CLASSIFY_RESERVED 40100  /* Reserved link-migration ARP. */
-#define PRIO_CLASSIFY_ACCEPT 40010
-#define PRIO_CLASSIFY_DROP 40000
-#define PRIO_ROUTE_BASE 1000          /* + prefix length: longest wins. */
-
 /* The reserved destination MAC of link-migration announcements. */
-#define XF_RESERVED_MAC "aa:aa:aa:aa:aa:aa"
+static const struct eth_addr reserved_mac = ETH_ADDR_C(aa,aa,aa,aa,aa,aa);
 
-/* Hands a frame to the router VM: the interface it arrived for is in reg5. */
-#define DELIVER_TO_VM "strip_vlan,output:NXM_NX_REG5[0..15]"
+/* As ovs-ofctl's parser does: a match on a packet field (not only on
+ * metadata such as in_port, registers or the metadata field) is a match on
+ * Ethernet packets. */
+static void
+match_set_implied_packet_type(struct match *m)
+{
+    for (enum mf_field_id id = 0; id < MFF_N_IDS; id++) {
+        const struct mf_field *mf = mf_from_id(id);
+        if (mf->prereqs != MFP_NONE && !mf_is_all_wild(mf, &m->wc)) {
+            match_set_default_packet_type(m);
+            return;
+        }
+    }
+}
 
-/* Learns where the frame's source MAC lives in its network (VLAN): table
- * 204 gets "VLAN, dl_dst=SRC -> reg4=in_port". */
-#define LEARN_SOURCE \
-    "learn(table=204,idle_timeout=300,priority=10,cookie=%#"PRIx64"," \
-    "NXM_OF_VLAN_TCI[0..11],NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[]," \
-    "load:NXM_OF_IN_PORT[]->NXM_NX_REG4[0..15])"
+/* Puts the flow with match 'm' and actions 'ofpacts'.  Flows are built as a
+ * match and ofpacts, as upstream's in-band.c and fail-open.c build theirs,
+ * each action as ovs-ofctl's parser builds the one quoted in comments, and
+ * completed here as that parser would: the implied packet type, and
+ * ofpacts_check(), which also records whether the packet has a VLAN by then.
+ * (Route flows, the bulk, skip both: they are put directly.) */
+static void
+put(struct xf_flowsync *fs, uint64_t cookie, enum xf_table table,
+    int priority, struct match *m, struct ofpbuf *ofpacts)
+{
+    struct ofpact_check_params cp = {
+        .match = m,
+        .max_ports = OFPP_MAX,
+        .table_id = table,
+        .n_tables = 255,
+    };
 
-/* Pins the frame's source MAC (a migrated router's) behind its ingress
- * port, above LEARN_SOURCE's entries. */
-#define PIN_SOURCE \
-    "learn(table=204,idle_timeout=300,priority=20,cookie=%#"PRIx64"," \
-    "NXM_OF_VLAN_TCI[0..11],NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[]," \
-    "load:NXM_OF_IN_PORT[]->NXM_NX_REG4[0..15])"
+    match_set_implied_packet_type(m);
+    ovs_assert(!ofpacts_check(ofpacts->data, ofpacts->size, &cp));
+    xf_flowsync_put_match(fs, cookie, table, priority, m, ofpacts->data,
+                          ofpacts->size);
+}
 
-/* Switches the frame within its network: look up the learned location,
- * then deliver (or flood). */
-#define SWITCH_IN_NETWORK "resubmit(,204),resubmit(,205)"
+/* Matches frames received on 'port'. */
+static void
+match_in_port(struct match *m, ofp_port_t port)
+{
+    match_init_catchall(m);
+    match_set_in_port(m, port);
+}
 
-static void put(struct xf_flowsync *, uint64_t cookie, const char *format,
-                ...) OVS_PRINTF_FORMAT(3, 4);
+/* Matches frames of network 'vlan' ("dl_vlan=VLAN") for destination port
+ * 'port' ("reg4=PORT"), in table 205. */
+static void
+match_vlan_reg4(struct match *m, uint16_t vlan, uint32_t port)
+{
+    match_init_catchall(m);
+    match_set_dl_vlan(m, htons(vlan), 0);
+    match_set_reg(m, 4, port);
+}
+
+/* Matches the frames of router 'r' ("metadata=ID"). */
+static void
+match_router(struct match *m, const struct xf_router *r)
+{
+    match_init_catchall(m);
+    match_set_metadata(m, htonll(r->id));
+}
+
+/* "load:VALUE->FIELD[0..N_BITS-1]", 'value' being a number of the field's
+ * size.  (ofpact_put_reg_load() with a value leaves padding uninitialized,
+ * which would make equal actions compare different.) */
+static void
+put_load(struct ofpbuf *ofpacts, enum mf_field_id id, unsigned int n_bits,
+         const union mf_value *value)
+{
+    const struct mf_field *field = mf_from_id(id);
+    struct ofpact_set_field *sf = ofpact_put_reg_load(ofpacts, field,
+                                                      NULL, NULL);
+
+    bitwise_copy(value, field->n_bytes, 0, sf->value, field->n_bytes, 0,
+                 n_bits);
+    bitwise_one(ofpact_set_field_mask(sf), field->n_bytes, 0, n_bits);
+}
+
+/* "load:ID->OXM_OF_METADATA[],load:PORT->NXM_NX_REG5[0..15]": the frame is
+ * router 'r''s, for its interface 'iface'. */
+static void
+put_enter_router(struct ofpbuf *ofpacts, const struct xf_router *r,
+                 const struct xf_iface *iface)
+{
+    put_load(ofpacts, MFF_METADATA, 64,
+             &(union mf_value) { .be64 = htonll(r->id) });
+    put_load(ofpacts, MFF_REG5, 16,
+             &(union mf_value) { .be32 = htonl(ofp_to_u16(iface->ofport)) });
+}
+
+/* "resubmit(,TABLE)". */
+static void
+put_resubmit(struct ofpbuf *ofpacts, enum xf_table table)
+{
+    struct ofpact_resubmit *resubmit = ofpact_put_RESUBMIT(ofpacts);
+
+    resubmit->in_port = OFPP_IN_PORT;
+    resubmit->table_id = table;
+}
+
+/* "strip_vlan,output:NXM_NX_REG5[0..15]": hands a frame to the router VM;
+ * the interface it arrived for is in reg5. */
+static void
+put_deliver_to_vm(struct ofpbuf *ofpacts)
+{
+    ofpact_put_STRIP_VLAN(ofpacts);
+    struct ofpact_output_reg *out = ofpact_put_OUTPUT_REG(ofpacts);
+    out->max_len = UINT16_MAX;
+    out->src = (struct mf_subfield) { mf_from_id(MFF_REG5), 0, 16 };
+}
+
+/* "resubmit(,204),resubmit(,205)": switches the frame within its network:
+ * looks up the learned location, then delivers (or floods). */
+static void
+put_switch_in_network(struct ofpbuf *ofpacts)
+{
+    put_resubmit(ofpacts, XF_TABLE_L2);
+    put_resubmit(ofpacts, XF_TABLE_EGRESS);
+}
 
 static void
-put(struct xf_flowsync *fs, uint64_t cookie, const char *format, ...)
+put_learn_spec(struct ofpbuf *ofpacts, enum mf_field_id src,
+               enum mf_field_id dst, unsigned int n_bits, bool load)
 {
-    struct ds s = DS_EMPTY_INITIALIZER;
-    va_list args;
+    struct ofpact_learn_spec *spec = ofpbuf_put_zeros(ofpacts, sizeof *spec);
 
-    va_start(args, format);
-    ds_put_format_valist(&s, format, args);
-    va_end(args);
+    spec->src = (struct mf_subfield) { mf_from_id(src), 0, n_bits };
+    spec->dst = (struct mf_subfield) { mf_from_id(dst), 0, n_bits };
+    spec->src_type = NX_LEARN_SRC_FIELD;
+    spec->dst_type = load ? NX_LEARN_DST_LOAD : NX_LEARN_DST_MATCH;
+    spec->n_bits = n_bits;
+}
 
-    char *error = xf_flowsync_put(fs, cookie, ds_cstr(&s));
-    if (error) {
-        /* Only a bug in this file can get here. */
-        VLOG_ERR("internal error: bad flow \"%s\": %s", ds_cstr(&s), error);
-        free(error);
+/* Learns where the frame's source MAC lives in its network (VLAN): table
+ * 204 gets "VLAN, dl_dst=SRC -> reg4=in_port" at 'priority' (XF_PRIO_PINNED
+ * pins a migrated router's MAC, above what traffic teaches):
+ *   learn(table=204,idle_timeout=300,priority=P,cookie=C,
+ *         NXM_OF_VLAN_TCI[0..11],NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],
+ *         load:NXM_OF_IN_PORT[]->NXM_NX_REG4[0..15]) */
+static void
+put_learn_source(struct ofpbuf *ofpacts, enum xf_priority priority)
+{
+    struct ofpact_learn *learn = ofpact_put_LEARN(ofpacts);
+
+    learn->idle_timeout = 300;
+    learn->hard_timeout = OFP_FLOW_PERMANENT;
+    learn->priority = priority;
+    learn->table_id = XF_TABLE_L2;
+    learn->cookie = htonll(xf_cookie(XF_FLOW_LEARNED, 0));
+
+    put_learn_spec(ofpacts, MFF_VLAN_TCI, MFF_VLAN_TCI, 12, false);
+    put_learn_spec(ofpacts, MFF_ETH_SRC, MFF_ETH_DST, 48, false);
+    put_learn_spec(ofpacts, MFF_IN_PORT, MFF_REG4, 16, true);
+
+    learn = ofpacts->header;
+    ofpact_finish_LEARN(ofpacts, &learn);
+}
+
+/* "[strip_vlan,]output:PORT": 'untag' if 'port' is a VM port. */
+static void
+put_output(struct ofpbuf *ofpacts, const struct xf_port *port, bool untag)
+{
+    if (untag) {
+        ofpact_put_STRIP_VLAN(ofpacts);
     }
-    ds_destroy(&s);
+    ofpact_put_OUTPUT(ofpacts)->port = port->ofport;
 }
 
-static bool
-port_ok(ofp_port_t port)
-{
-    return port != OFPP_NONE;
-}
-
-/* Appends to 's' the action that selects the queue of network 'net' on port
- * 'port' ("set_queue:N,") and returns true, or, if the port has no queue for
- * it, returns false after appending the action that drops an earlier
- * selection ("pop_queue,") if 'pop'.  Classes of the network's flows get
- * their own flows (put_class_queues()). */
+/* Appends "set_queue:N" (the queue of network 'net' on port 'port') and
+ * returns true, or, if the port has no queue for it, returns false after
+ * appending "pop_queue" (which drops an earlier selection) if 'pop'.
+ * Classes of the network's flows get their own flows (put_class_queues()). */
 static bool
 put_queue_action(const struct xf_port *port, const struct xf_network *net,
-                 bool pop, struct ds *s)
+                 bool pop, struct ofpbuf *ofpacts)
 {
     size_t n;
     const struct xf_queue_sel *sels = xf_qos_port_queues(port->name, &n);
 
     for (size_t i = 0; i < n; i++) {
         if (!sels[i].has_class && !strcmp(sels[i].network, net->name)) {
-            ds_put_format(s, "set_queue:%"PRIu32",", sels[i].queue_id);
+            ofpact_put_SET_QUEUE(ofpacts)->queue_id = sels[i].queue_id;
             return true;
         }
     }
     if (pop) {
-        ds_put_cstr(s, "pop_queue,");
+        ofpact_put_POP_QUEUE(ofpacts);
     }
     return false;
+}
+
+/* Adds to 'm' what selects class 'c' of IPv4 or, if 'ipv6', IPv6 packets
+ * ("ip[v6],nw_proto=P,ip_dscp=D,tp_src=S,tp_dst=D").  Returns false if the
+ * class cannot match that family (icmp is IPv4's, icmp6 IPv6's). */
+static bool
+match_qos_class(struct match *m, const struct xf_qos_class *c, bool ipv6)
+{
+    if (c->proto == (ipv6 ? IPPROTO_ICMP : IPPROTO_ICMPV6)) {
+        return false;
+    }
+    match_set_dl_type(m, htons(ipv6 ? ETH_TYPE_IPV6 : ETH_TYPE_IP));
+    if (c->proto) {
+        match_set_nw_proto(m, c->proto);
+    }
+    if (c->has_dscp) {
+        match_set_nw_dscp(m, c->dscp << 2);
+    }
+    if (c->tp_src) {
+        match_set_tp_src(m, htons(c->tp_src));
+    }
+    if (c->tp_dst) {
+        match_set_tp_dst(m, htons(c->tp_dst));
+    }
+    return true;
 }
 
 /* Intra-network QoS: frames of a class of network 'net''s flows leaving
@@ -125,7 +260,8 @@ put_queue_action(const struct xf_port *port, const struct xf_network *net,
  * port. */
 static void
 put_class_queues(struct xf_flowsync *fs, const struct xf_port *port,
-                 const struct xf_network *net, bool untag)
+                 const struct xf_network *net, bool untag,
+                 struct ofpbuf *ofpacts)
 {
     size_t n;
     const struct xf_queue_sel *sels = xf_qos_port_queues(port->name, &n);
@@ -135,132 +271,250 @@ put_class_queues(struct xf_flowsync *fs, const struct xf_port *port,
             continue;
         }
         for (int v6 = 0; v6 < 2; v6++) {
-            struct ds match = DS_EMPTY_INITIALIZER;
-            if (xf_qos_class_format_match(&sels[i].class, v6, &match)) {
-                put(fs, xf_cookie(XF_FLOW_EGRESS, net->vlan),
-                    "table=205,priority=110,dl_vlan=%"PRIu16",reg4=%"PRIu32
-                    ",%s actions=set_queue:%"PRIu32",%soutput:%"PRIu32,
-                    net->vlan, ofp_to_u16(port->ofport), ds_cstr(&match),
-                    sels[i].queue_id, untag ? "strip_vlan," : "",
-                    ofp_to_u16(port->ofport));
+            struct match m;
+
+            match_vlan_reg4(&m, net->vlan, ofp_to_u16(port->ofport));
+            if (match_qos_class(&m, &sels[i].class, v6)) {
+                ofpbuf_clear(ofpacts);
+                ofpact_put_SET_QUEUE(ofpacts)->queue_id = sels[i].queue_id;
+                put_output(ofpacts, port, untag);
+                put(fs, xf_cookie(XF_FLOW_EGRESS, net->vlan), XF_TABLE_EGRESS,
+                    XF_PRIO_CLASS_QUEUE, &m, ofpacts);
             }
-            ds_destroy(&match);
         }
     }
 }
 
-/* The flow that delivers network 'net''s frames for 'port' (reg4) there. */
+/* The flow that delivers network 'net''s frames for 'port' (reg4) there:
+ * "[set_queue:Q,][strip_vlan,]output:PORT". */
 static void
 put_delivery(struct xf_flowsync *fs, const struct xf_port *port,
              const struct xf_network *net, bool untag)
 {
-    struct ds actions = DS_EMPTY_INITIALIZER;
+    uint64_t stub[256 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    struct match m;
 
-    put_queue_action(port, net, false, &actions);
-    put(fs, xf_cookie(XF_FLOW_EGRESS, net->vlan),
-        "table=205,priority=100,dl_vlan=%"PRIu16",reg4=%"PRIu32
-        " actions=%s%soutput:%"PRIu32, net->vlan, ofp_to_u16(port->ofport),
-        ds_cstr(&actions), untag ? "strip_vlan," : "",
-        ofp_to_u16(port->ofport));
-    put_class_queues(fs, port, net, untag);
-    ds_destroy(&actions);
+    match_vlan_reg4(&m, net->vlan, ofp_to_u16(port->ofport));
+    put_queue_action(port, net, false, &ofpacts);
+    put_output(&ofpacts, port, untag);
+    put(fs, xf_cookie(XF_FLOW_EGRESS, net->vlan), XF_TABLE_EGRESS,
+        XF_PRIO_DELIVERY, &m, &ofpacts);
+    put_class_queues(fs, port, net, untag, &ofpacts);
+    ofpbuf_uninit(&ofpacts);
+}
+
+/* Table 0: "in_port=PORT,dl_vlan=VLAN actions=goto_table:200", network
+ * 'net''s tagged frames from 'port' are accepted as they are. */
+static void
+put_accept_tagged(struct xf_flowsync *fs, ofp_port_t port,
+                  const struct xf_network *net, struct ofpbuf *ofpacts)
+{
+    struct match m;
+
+    match_in_port(&m, port);
+    match_set_dl_vlan(&m, htons(net->vlan), 0);
+    ofpbuf_clear(ofpacts);
+    ofpact_put_GOTO_TABLE(ofpacts)->table_id = XF_TABLE_INGRESS;
+    put(fs, xf_cookie(XF_FLOW_CLASSIFY, net->vlan), XF_TABLE_CLASSIFY,
+        XF_PRIO_CLASSIFY_ACCEPT, &m, ofpacts);
+}
+
+/* Table 0's flows for a VM port 'port' of network 'net', the VLAN tagger:
+ * untagged frames join the network ("mod_vlan_vid:VLAN"); a frame that
+ * already carries the network's tag is accepted as is; any other tag is
+ * another network's and is dropped. */
+static void
+put_vm_port_classify(struct xf_flowsync *fs, ofp_port_t port,
+                     const struct xf_network *net, struct ofpbuf *ofpacts)
+{
+    uint64_t cookie = xf_cookie(XF_FLOW_CLASSIFY, net->vlan);
+    struct match m;
+
+    match_in_port(&m, port);
+    match_set_dl_tci_masked(&m, htons(0), htons(VLAN_CFI));
+    ofpbuf_clear(ofpacts);
+    struct ofpact_vlan_vid *vid = ofpact_put_SET_VLAN_VID(ofpacts);
+    vid->vlan_vid = net->vlan;
+    vid->push_vlan_if_needed = true;
+    ofpact_put_GOTO_TABLE(ofpacts)->table_id = XF_TABLE_INGRESS;
+    put(fs, cookie, XF_TABLE_CLASSIFY, XF_PRIO_CLASSIFY_ACCEPT, &m, ofpacts);
+
+    put_accept_tagged(fs, port, net, ofpacts);
+
+    match_in_port(&m, port);
+    ofpbuf_clear(ofpacts);
+    put(fs, cookie, XF_TABLE_CLASSIFY, XF_PRIO_CLASSIFY_DROP, &m, ofpacts);
 }
 
 /* Flows that depend only on the bridge's networks and trunks. */
 void
 xf_pipeline_bridge(const struct xf_bridge *br, struct xf_flowsync *fs)
 {
-    const uint64_t learn_cookie = xf_cookie(XF_FLOW_LEARNED, 0);
+    uint64_t stub[1024 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
     const struct xf_network *net;
+    struct match m;
 
     /* Link-migration announcements are never forwarded.  From a trusted
      * trunk (another XenFlow node), an announcement first pins the
      * announced router MAC behind that trunk, above what this switch
      * learns from traffic, so that the source's last packets cannot move
      * it back. */
+    match_init_catchall(&m);
+    match_set_dl_dst(&m, reserved_mac);
     put(fs, xf_cookie(XF_FLOW_CLASSIFY, XF_OWNER_ANNOUNCE_DROPPED),
-        "table=0,priority=%d,dl_dst="XF_RESERVED_MAC" actions=drop",
-        PRIO_CLASSIFY_RESERVED);
+        XF_TABLE_CLASSIFY, XF_PRIO_CLASSIFY_RESERVED, &m, &ofpacts);
     for (size_t i = 0; i < br->n_trusted; i++) {
-        if (port_ok(br->trusted[i].ofport)) {
+        if (br->trusted[i].ofport != OFPP_NONE) {
+            match_in_port(&m, br->trusted[i].ofport);
+            match_set_dl_type(&m, htons(ETH_TYPE_ARP));
+            match_set_nw_proto(&m, ARP_OP_REPLY);
+            match_set_dl_dst(&m, reserved_mac);
+            ofpbuf_clear(&ofpacts);
+            put_learn_source(&ofpacts, XF_PRIO_PINNED);
             put(fs, xf_cookie(XF_FLOW_CLASSIFY, XF_OWNER_ANNOUNCE_ACCEPTED),
-                "table=0,priority=%d,in_port=%"PRIu32",arp,arp_op=2,"
-                "dl_dst="XF_RESERVED_MAC" actions="PIN_SOURCE,
-                PRIO_CLASSIFY_ANNOUNCE, ofp_to_u16(br->trusted[i].ofport),
-                learn_cookie);
+                XF_TABLE_CLASSIFY, XF_PRIO_CLASSIFY_ANNOUNCE, &m, &ofpacts);
         }
     }
 
     /* Frames that are not for a router: switched within their network. */
-    put(fs, xf_cookie(XF_FLOW_EGRESS, 0),
-        "table=200,priority=0 actions="LEARN_SOURCE","SWITCH_IN_NETWORK,
-        learn_cookie);
+    match_init_catchall(&m);
+    ofpbuf_clear(&ofpacts);
+    put_learn_source(&ofpacts, XF_PRIO_LEARNED);
+    put_switch_in_network(&ofpacts);
+    put(fs, xf_cookie(XF_FLOW_EGRESS, 0), XF_TABLE_INGRESS, XF_PRIO_MISS, &m,
+        &ofpacts);
 
     /* Routed frames whose next hop is not another router of this bridge:
      * switched within the egress network. */
-    put(fs, xf_cookie(XF_FLOW_EGRESS, 0),
-        "table=206,priority=0 actions="SWITCH_IN_NETWORK);
+    ofpbuf_clear(&ofpacts);
+    put_switch_in_network(&ofpacts);
+    put(fs, xf_cookie(XF_FLOW_EGRESS, 0), XF_TABLE_NEXT_ROUTER, XF_PRIO_MISS,
+        &m, &ofpacts);
 
     /* Trunks: anything tagged with a VLAN we do not own is dropped;
      * untagged frames are not ours and keep ordinary switching. */
     for (size_t i = 0; i < br->n_trunks; i++) {
-        if (port_ok(br->trunks[i].ofport)) {
-            put(fs, xf_cookie(XF_FLOW_CLASSIFY, 0),
-                "table=0,priority=%d,in_port=%"PRIu32","
-                "vlan_tci=0x1000/0x1000 actions=drop", PRIO_CLASSIFY_DROP,
-                ofp_to_u16(br->trunks[i].ofport));
+        if (br->trunks[i].ofport != OFPP_NONE) {
+            match_in_port(&m, br->trunks[i].ofport);
+            match_set_dl_tci_masked(&m, htons(VLAN_CFI), htons(VLAN_CFI));
+            ofpbuf_clear(&ofpacts);
+            put(fs, xf_cookie(XF_FLOW_CLASSIFY, 0), XF_TABLE_CLASSIFY,
+                XF_PRIO_CLASSIFY_DROP, &m, &ofpacts);
         }
     }
 
     HMAP_FOR_EACH (net, node, &br->networks) {
-        uint64_t cookie = xf_cookie(XF_FLOW_CLASSIFY, net->vlan);
-        struct ds flood = DS_EMPTY_INITIALIZER;
+        uint64_t flood_stub[1024 / 8];
+        struct ofpbuf flood = OFPBUF_STUB_INITIALIZER(flood_stub);
         bool queued = false;    /* 'flood' has selected a queue. */
 
         for (size_t i = 0; i < br->n_trunks; i++) {
             ofp_port_t port = br->trunks[i].ofport;
-            if (!port_ok(port)) {
+            if (port == OFPP_NONE) {
                 continue;
             }
-            put(fs, cookie, "table=0,priority=%d,in_port=%"PRIu32","
-                "dl_vlan=%"PRIu16" actions=goto_table:200",
-                PRIO_CLASSIFY_ACCEPT, ofp_to_u16(port), net->vlan);
+            put_accept_tagged(fs, port, net, &ofpacts);
             put_delivery(fs, &br->trunks[i], net, false);
             queued = put_queue_action(&br->trunks[i], net, queued, &flood);
-            ds_put_format(&flood, "output:%"PRIu32",", ofp_to_u16(port));
+            ofpact_put_OUTPUT(&flood)->port = port;
         }
-        ds_put_cstr(&flood, "strip_vlan,");
+        ofpact_put_STRIP_VLAN(&flood);
 
         for (size_t i = 0; i < net->n_vm_ports; i++) {
             ofp_port_t port = net->vm_ports[i].ofport;
-            if (!port_ok(port)) {
+            if (port == OFPP_NONE) {
                 continue;
             }
-            /* The VLAN tagger: untagged frames join the network; a frame
-             * that already carries the network's tag is accepted as is;
-             * any other tag is another network's and is dropped. */
-            put(fs, cookie, "table=0,priority=%d,in_port=%"PRIu32","
-                "vlan_tci=0x0000/0x1000 actions=mod_vlan_vid:%"PRIu16","
-                "goto_table:200", PRIO_CLASSIFY_ACCEPT, ofp_to_u16(port),
-                net->vlan);
-            put(fs, cookie, "table=0,priority=%d,in_port=%"PRIu32","
-                "dl_vlan=%"PRIu16" actions=goto_table:200",
-                PRIO_CLASSIFY_ACCEPT, ofp_to_u16(port), net->vlan);
-            put(fs, cookie, "table=0,priority=%d,in_port=%"PRIu32
-                " actions=drop", PRIO_CLASSIFY_DROP, ofp_to_u16(port));
+            put_vm_port_classify(fs, port, net, &ofpacts);
             put_delivery(fs, &net->vm_ports[i], net, true);
             queued = put_queue_action(&net->vm_ports[i], net, queued,
                                       &flood);
-            ds_put_format(&flood, "output:%"PRIu32",", ofp_to_u16(port));
+            ofpact_put_OUTPUT(&flood)->port = port;
         }
 
         /* Unknown destination, broadcast, multicast: flood within the
          * network only (tagged to trunks, untagged to VM ports). */
-        ds_chomp(&flood, ',');
-        put(fs, xf_cookie(XF_FLOW_EGRESS, net->vlan),
-            "table=205,priority=50,dl_vlan=%"PRIu16",reg4=0 actions=%s",
-            net->vlan, ds_cstr(&flood));
-        ds_destroy(&flood);
+        match_vlan_reg4(&m, net->vlan, 0);
+        put(fs, xf_cookie(XF_FLOW_EGRESS, net->vlan), XF_TABLE_EGRESS,
+            XF_PRIO_FLOOD, &m, &flood);
+        ofpbuf_uninit(&flood);
+    }
+    ofpbuf_uninit(&ofpacts);
+}
+
+/* Matches, in router 'r''s tables, packets whose destination address is in
+ * prefix 'dst'/'plen' ('dst' v4-mapped for IPv4, 'plen' in the family's
+ * own bits): "ip,nw_dst=DST/PLEN" or "ipv6,ipv6_dst=DST/PLEN". */
+static void
+match_router_dst(struct match *m, const struct xf_router *r,
+                 const struct in6_addr *dst, int plen)
+{
+    match_router(m, r);
+    if (xf_addr_is_ipv4(dst)) {
+        match_set_dl_type(m, htons(ETH_TYPE_IP));
+        match_set_nw_dst_masked(m, in6_addr_get_mapped_ipv4(dst),
+                                be32_prefix_mask(plen));
+    } else {
+        struct in6_addr mask = ipv6_create_mask(plen);
+        match_set_dl_type(m, htons(ETH_TYPE_IPV6));
+        match_set_ipv6_dst_masked(m, dst, &mask);
+    }
+}
+
+/* Router 'r''s slow path, what its control plane handles (table 201), and
+ * what it routes and resolves itself (no route in 202, next hop not
+ * resolved yet in 203: the resolved neighbour then gets a flow). */
+static const struct {
+    enum xf_table table;
+    enum xf_priority priority;
+    uint16_t dl_type;           /* 0: any. */
+    int ttl;                    /* -1: any. */
+    uint32_t dst;               /* Destination prefix's first 32 bits... */
+    int plen;                   /* ...and its length; 0: any. */
+} slow_path[] = {
+    { XF_TABLE_ROUTER, XF_PRIO_OWN_ADDR, ETH_TYPE_ARP, -1, 0, 0 },
+    { XF_TABLE_ROUTER, XF_PRIO_SLOW_PATH, ETH_TYPE_IP, 0, 0, 0 },
+    { XF_TABLE_ROUTER, XF_PRIO_SLOW_PATH, ETH_TYPE_IP, 1, 0, 0 },
+    { XF_TABLE_ROUTER, XF_PRIO_SLOW_PATH, ETH_TYPE_IP, -1, 0xe0000000, 4 },
+    { XF_TABLE_ROUTER, XF_PRIO_SLOW_PATH, ETH_TYPE_IP, -1, 0xffffffff, 32 },
+    { XF_TABLE_ROUTER, XF_PRIO_SLOW_PATH, ETH_TYPE_IPV6, 0, 0, 0 },
+    { XF_TABLE_ROUTER, XF_PRIO_SLOW_PATH, ETH_TYPE_IPV6, 1, 0, 0 },
+    { XF_TABLE_ROUTER, XF_PRIO_SLOW_PATH, ETH_TYPE_IPV6, -1, 0xff000000, 8 },
+    { XF_TABLE_ROUTER, XF_PRIO_SLOW_PATH, ETH_TYPE_IPV6, -1, 0xfe800000, 10 },
+    { XF_TABLE_ROUTER, XF_PRIO_MISS, 0, -1, 0, 0 },
+    { XF_TABLE_ROUTE, XF_PRIO_MISS, 0, -1, 0, 0 },
+    { XF_TABLE_NEIGH, XF_PRIO_MISS, 0, -1, 0, 0 },
+};
+
+/* Puts 'slow_path' for router 'r': "metadata=ID,MATCH actions=" 'to_vm'
+ * (put_deliver_to_vm()). */
+static void
+put_slow_path(const struct xf_router *r, struct xf_flowsync *fs,
+              struct ofpbuf *to_vm)
+{
+    const uint64_t slow = xf_cookie(XF_FLOW_SLOWPATH, r->id);
+    struct match m;
+
+    for (size_t i = 0; i < ARRAY_SIZE(slow_path); i++) {
+        match_router(&m, r);
+        if (slow_path[i].plen) {
+            struct in6_addr dst = in6addr_any;
+            ovs_be32 first = htonl(slow_path[i].dst);
+            if (slow_path[i].dl_type == ETH_TYPE_IP) {
+                in6_addr_set_mapped_ipv4(&dst, first);
+            } else {
+                memcpy(dst.s6_addr, &first, sizeof first);
+            }
+            match_router_dst(&m, r, &dst, slow_path[i].plen);
+        } else if (slow_path[i].dl_type) {
+            match_set_dl_type(&m, htons(slow_path[i].dl_type));
+        }
+        if (slow_path[i].ttl >= 0) {
+            match_set_nw_ttl(&m, slow_path[i].ttl);
+        }
+        put(fs, slow, slow_path[i].table, slow_path[i].priority, &m, to_vm);
     }
 }
 
@@ -269,116 +523,70 @@ xf_pipeline_bridge(const struct xf_bridge *br, struct xf_flowsync *fs)
 void
 xf_pipeline_router(const struct xf_router *r, struct xf_flowsync *fs)
 {
-    const uint64_t learn_cookie = xf_cookie(XF_FLOW_LEARNED, 0);
     const uint64_t slow = xf_cookie(XF_FLOW_SLOWPATH, r->id);
     const uint64_t cookie = xf_cookie(XF_FLOW_ROUTER, r->id);
+    uint64_t stub[512 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    uint64_t to_vm_stub[64 / 8];
+    struct ofpbuf to_vm = OFPBUF_STUB_INITIALIZER(to_vm_stub);
+    struct match m;
     bool any = false;
 
+    put_deliver_to_vm(&to_vm);
     for (size_t i = 0; i < r->n_ifaces; i++) {
         const struct xf_iface *iface = &r->ifaces[i];
-        if (!port_ok(iface->ofport)) {
+        if (iface->ofport == OFPP_NONE) {
             continue;
         }
         any = true;
-        put(fs, xf_cookie(XF_FLOW_INGRESS, r->id),
-            "table=200,priority=100,dl_vlan=%"PRIu16",dl_dst="ETH_ADDR_FMT
-            " actions="LEARN_SOURCE",load:%"PRIu32"->OXM_OF_METADATA[],"
-            "load:%"PRIu32"->NXM_NX_REG5[0..15],goto_table:201",
-            iface->vlan, ETH_ADDR_ARGS(iface->mac), learn_cookie, r->id,
-            ofp_to_u16(iface->ofport));
+
+        /* "learn(...),load:ID->OXM_OF_METADATA[],
+         *  load:PORT->NXM_NX_REG5[0..15],goto_table:201". */
+        match_init_catchall(&m);
+        match_set_dl_vlan(&m, htons(iface->vlan), 0);
+        match_set_dl_dst(&m, iface->mac);
+        ofpbuf_clear(&ofpacts);
+        put_learn_source(&ofpacts, XF_PRIO_LEARNED);
+        put_enter_router(&ofpacts, r, iface);
+        ofpact_put_GOTO_TABLE(&ofpacts)->table_id = XF_TABLE_ROUTER;
+        put(fs, xf_cookie(XF_FLOW_INGRESS, r->id), XF_TABLE_INGRESS,
+            XF_PRIO_ROUTER_MAC, &m, &ofpacts);
+
         /* A frame another router of this bridge routed to this one enters
          * it here, so that the switch routes it again instead of handing
          * it to this router's VM (no learning: its in_port is cleared). */
-        put(fs, xf_cookie(XF_FLOW_INGRESS, r->id),
-            "table=206,priority=100,dl_vlan=%"PRIu16",dl_dst="ETH_ADDR_FMT
-            " actions=load:%"PRIu32"->OXM_OF_METADATA[],"
-            "load:%"PRIu32"->NXM_NX_REG5[0..15],resubmit(,201)",
-            iface->vlan, ETH_ADDR_ARGS(iface->mac), r->id,
-            ofp_to_u16(iface->ofport));
+        ofpbuf_clear(&ofpacts);
+        put_enter_router(&ofpacts, r, iface);
+        put_resubmit(&ofpacts, XF_TABLE_ROUTER);
+        put(fs, xf_cookie(XF_FLOW_INGRESS, r->id), XF_TABLE_NEXT_ROUTER,
+            XF_PRIO_ROUTER_MAC, &m, &ofpacts);
 
         for (size_t j = 0; j < iface->n_addrs; j++) {
-            struct ds a = DS_EMPTY_INITIALIZER;
-            xf_addr_format(&iface->addrs[j].addr, &a);
-            bool v4 = xf_addr_is_ipv4(&iface->addrs[j].addr);
-            put(fs, slow, "table=201,priority=300,metadata=%"PRIu32",%s=%s"
-                " actions="DELIVER_TO_VM, r->id,
-                v4 ? "ip,nw_dst" : "ipv6,ipv6_dst", ds_cstr(&a));
-            ds_destroy(&a);
+            const struct in6_addr *addr = &iface->addrs[j].addr;
+            match_router_dst(&m, r, addr, xf_addr_is_ipv4(addr) ? 32 : 128);
+            put(fs, slow, XF_TABLE_ROUTER, XF_PRIO_OWN_ADDR, &m, &to_vm);
         }
     }
-    if (!any) {
-        return;
-    }
+    if (any) {
+        /* The control plane is the slow path. */
+        put_slow_path(r, fs, &to_vm);
 
-    /* The control plane is the slow path. */
-    static const char *const to_vm[] = {
-        "priority=300,arp",
-        "priority=290,ip,nw_ttl=0",
-        "priority=290,ip,nw_ttl=1",
-        "priority=290,ip,nw_dst=224.0.0.0/4",
-        "priority=290,ip,nw_dst=255.255.255.255",
-        "priority=290,ipv6,nw_ttl=0",
-        "priority=290,ipv6,nw_ttl=1",
-        "priority=290,ipv6,ipv6_dst=ff00::/8",
-        "priority=290,ipv6,ipv6_dst=fe80::/10",
-        "priority=0",
-    };
-    for (size_t i = 0; i < ARRAY_SIZE(to_vm); i++) {
-        put(fs, slow, "table=201,%s,metadata=%"PRIu32" actions="DELIVER_TO_VM,
-            to_vm[i], r->id);
+        ofpbuf_clear(&ofpacts);
+        ofpact_put_GOTO_TABLE(&ofpacts)->table_id = XF_TABLE_ROUTE;
+        match_router(&m, r);
+        match_set_dl_type(&m, htons(ETH_TYPE_IP));
+        put(fs, cookie, XF_TABLE_ROUTER, XF_PRIO_ROUTED, &m, &ofpacts);
+        match_set_dl_type(&m, htons(ETH_TYPE_IPV6));
+        put(fs, cookie, XF_TABLE_ROUTER, XF_PRIO_ROUTED, &m, &ofpacts);
     }
-    put(fs, cookie, "table=201,priority=100,metadata=%"PRIu32",ip"
-        " actions=goto_table:202", r->id);
-    put(fs, cookie, "table=201,priority=100,metadata=%"PRIu32",ipv6"
-        " actions=goto_table:202", r->id);
-
-    /* No route, or next hop not resolved yet: the VM routes the packet and
-     * resolves the neighbour; the resolved neighbour then gets a flow. */
-    put(fs, slow, "table=202,priority=0,metadata=%"PRIu32
-        " actions="DELIVER_TO_VM, r->id);
-    put(fs, slow, "table=203,priority=0,metadata=%"PRIu32
-        " actions="DELIVER_TO_VM, r->id);
+    ofpbuf_uninit(&to_vm);
+    ofpbuf_uninit(&ofpacts);
 }
 
-/* Formats 'addr' as a hexadecimal integer for a "load:" action: 32 bits for
- * IPv4, 128 for IPv6. */
-static void
-format_addr_hex(const struct in6_addr *addr, struct ds *s)
-{
-    size_t start = xf_addr_is_ipv4(addr) ? 12 : 0;
-
-    ds_put_cstr(s, "0x");
-    for (size_t i = start; i < 16; i++) {
-        ds_put_format(s, "%02"PRIx8, addr->s6_addr[i]);
-    }
-}
-
-/* Route flows are the bulk of a full Internet table, so they are built
- * directly as a match and actions instead of text to parse: this is the
- * hot path when a million routes arrive. */
 static uint16_t
 route_priority(const struct xf_route *route)
 {
-    return PRIO_ROUTE_BASE + route->prefix.plen;
-}
-
-static void
-route_match(const struct xf_router *r, const struct xf_route *route,
-            struct match *m)
-{
-    const struct xf_prefix *p = &route->prefix;
-
-    match_init_catchall(m);
-    match_set_metadata(m, htonll(r->id));
-    if (xf_addr_is_ipv4(&p->addr)) {
-        match_set_dl_type(m, htons(ETH_TYPE_IP));
-        match_set_nw_dst_masked(m, in6_addr_get_mapped_ipv4(&p->addr),
-                                be32_prefix_mask(p->plen));
-    } else {
-        struct in6_addr mask = ipv6_create_mask(p->plen);
-        match_set_dl_type(m, htons(ETH_TYPE_IPV6));
-        match_set_ipv6_dst_masked(m, &p->addr, &mask);
-    }
+    return XF_PRIO_ROUTE_BASE + route->prefix.plen;
 }
 
 /* Appends to 'ofpacts' the actions that select next hop 'nh' of a route of
@@ -397,33 +605,29 @@ put_nexthop_actions(const struct xf_router *r, const struct xf_nexthop *nh,
         return false;
     }
 
-    const struct mf_field *nh_reg = mf_from_id(v4 ? MFF_REG0 : MFF_XXREG0);
     if (nh->has_gw) {
-        union mf_value value;
-        memset(&value, 0, sizeof value);
+        /* "load:GW->NXM_NX_REG0[]" or "load:GW->NXM_NX_XXREG0[]". */
+        union mf_value value;   /* put_load() reads the field's size. */
         if (v4) {
             value.be32 = in6_addr_get_mapped_ipv4(&nh->gw);
         } else {
             value.ipv6 = nh->gw;
         }
-        ofpact_put_reg_load(ofpacts, nh_reg, &value, NULL);
+        put_load(ofpacts, v4 ? MFF_REG0 : MFF_XXREG0, v4 ? 32 : 128, &value);
     } else {
-        /* Directly connected: the next hop is the destination itself. */
+        /* Directly connected: the next hop is the destination itself,
+         * "move:NXM_OF_IP_DST[]->NXM_NX_REG0[]" (or IPv6's). */
+        const struct mf_field *dst = mf_from_id(v4 ? MFF_IPV4_DST
+                                                : MFF_IPV6_DST);
+        const struct mf_field *nh_reg = mf_from_id(v4 ? MFF_REG0 : MFF_XXREG0);
         struct ofpact_reg_move *move = ofpact_put_REG_MOVE(ofpacts);
-        move->src.field = mf_from_id(v4 ? MFF_IPV4_DST : MFF_IPV6_DST);
-        move->src.ofs = 0;
-        move->src.n_bits = move->src.field->n_bits;
-        move->dst.field = nh_reg;
-        move->dst.ofs = 0;
-        move->dst.n_bits = nh_reg->n_bits;
+        move->src = (struct mf_subfield) { dst, 0, dst->n_bits };
+        move->dst = (struct mf_subfield) { nh_reg, 0, nh_reg->n_bits };
     }
 
-    union mf_value port, mask;
-    memset(&port, 0, sizeof port);
-    memset(&mask, 0, sizeof mask);
-    port.be32 = htonl(iface->id);
-    mask.be32 = htonl(0xffff);
-    ofpact_put_reg_load(ofpacts, mf_from_id(MFF_REG6), &port, &mask);
+    /* "load:ID->NXM_NX_REG6[0..15]". */
+    put_load(ofpacts, MFF_REG6, 16,
+             &(union mf_value) { .be32 = htonl(iface->id) });
     return true;
 }
 
@@ -449,7 +653,7 @@ xf_pipeline_route_put(const struct xf_router *r, const struct xf_route *route,
     }
     if (ok) {
         struct match m;
-        route_match(r, route, &m);
+        match_router_dst(&m, r, &route->prefix.addr, route->prefix.plen);
         xf_flowsync_put_match(fs, xf_cookie(XF_FLOW_ROUTE, r->id),
                               XF_TABLE_ROUTE, route_priority(route), &m,
                               ofpacts.data, ofpacts.size);
@@ -458,47 +662,50 @@ xf_pipeline_route_put(const struct xf_router *r, const struct xf_route *route,
     return ok;
 }
 
-/* Puts select group 'group_id' with one bucket per next hop of 'route'.
- * Returns false if a next hop's interface is unusable. */
+/* Puts select group 'group_id' with one bucket per next hop of 'route'
+ * ("bucket=bucket_id=I,actions=NEXTHOP,resubmit(,203)").  Returns false if
+ * a next hop's interface is unusable. */
 bool
 xf_pipeline_group_put(const struct xf_router *r, uint32_t group_id,
                       const struct xf_route *route, struct xf_flowsync *fs)
 {
     bool v4 = xf_addr_is_ipv4(&route->prefix.addr);
-    struct ds s = DS_EMPTY_INITIALIZER;
+    bool ok = true;
 
     /* dp_hash: the datapath hashes the 5-tuple (UDP ports included, which
      * the default symmetric L4 hash leaves out), so each flow keeps its
      * next hop and flows spread over the buckets.  Explicit bucket ids:
      * OpenFlow 1.5 group stats need them, and OVS's fallback bucket choice
      * relies on them. */
-    ds_put_format(&s, "group_id=%"PRIu32",type=select,"
-                  "selection_method=dp_hash,selection_method_param=0",
-                  group_id);
-    for (size_t i = 0; i < route->n_nexthops; i++) {
-        uint64_t stub[128 / 8];
-        struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
-        bool ok = put_nexthop_actions(r, &route->nexthops[i], v4, &ofpacts);
-        if (ok) {
-            struct ofpact_format_params fp = { .s = &s };
-            ds_put_format(&s, ",bucket=bucket_id=%"PRIuSIZE",actions=", i);
-            ofpacts_format(ofpacts.data, ofpacts.size, &fp);
-            ds_put_cstr(&s, ",resubmit(,203)");
-        }
-        ofpbuf_uninit(&ofpacts);
-        if (!ok) {
-            ds_destroy(&s);
-            return false;
-        }
-    }
+    struct ofputil_group_mod gm = {
+        .command = OFPGC11_ADD_OR_MOD,
+        .type = OFPGT11_SELECT,
+        .group_id = group_id,
+        .command_bucket_id = OFPG15_BUCKET_ALL,
+        .props = { .selection_method = "dp_hash" },
+    };
+    ovs_list_init(&gm.buckets);
 
-    char *error = xf_flowsync_put_group(fs, group_id, ds_cstr(&s));
-    if (error) {
-        VLOG_ERR("internal error: bad group \"%s\": %s", ds_cstr(&s), error);
-        free(error);
+    for (size_t i = 0; ok && i < route->n_nexthops; i++) {
+        struct ofputil_bucket *bucket = xzalloc(sizeof *bucket);
+        struct ofpbuf ofpacts;
+
+        ofpbuf_init(&ofpacts, 128);
+        ok = put_nexthop_actions(r, &route->nexthops[i], v4, &ofpacts);
+        put_resubmit(&ofpacts, XF_TABLE_NEIGH);
+        bucket->weight = 1;
+        bucket->watch_port = OFPP_ANY;
+        bucket->watch_group = OFPG_ANY;
+        bucket->bucket_id = i;
+        bucket->ofpacts_len = ofpacts.size;
+        bucket->ofpacts = ofpbuf_steal_data(&ofpacts);
+        ovs_list_push_back(&gm.buckets, &bucket->list_node);
     }
-    ds_destroy(&s);
-    return !error;
+    if (ok) {
+        xf_flowsync_put_group(fs, &gm);
+    }
+    ofputil_uninit_group_mod(&gm);
+    return ok;
 }
 
 void
@@ -512,20 +719,28 @@ xf_pipeline_route_remove(const struct xf_router *r,
                          const struct xf_route *route, struct xf_flowsync *fs)
 {
     struct match m;
-    route_match(r, route, &m);
+
+    match_router_dst(&m, r, &route->prefix.addr, route->prefix.plen);
     xf_flowsync_remove_match(fs, XF_TABLE_ROUTE, route_priority(route), &m);
 }
 
+/* Matches, in table 203, next hop 'neigh' of router 'r' through 'iface':
+ * "metadata=ID,reg6=IFACE,ip,reg0=ADDR" or "...,ipv6,xxreg0=ADDR". */
 static void
 neigh_match(const struct xf_router *r, const struct xf_neigh *neigh,
-            const struct xf_iface *iface, struct ds *s)
+            const struct xf_iface *iface, struct match *m)
 {
-    bool v4 = xf_addr_is_ipv4(&neigh->ip);
-
-    ds_put_format(s, "table=203,priority=100,metadata=%"PRIu32","
-                  "reg6=%"PRIu32",%s=", r->id, iface->id,
-                  v4 ? "ip,reg0" : "ipv6,xxreg0");
-    format_addr_hex(&neigh->ip, s);
+    match_router(m, r);
+    match_set_reg(m, 6, iface->id);
+    if (xf_addr_is_ipv4(&neigh->ip)) {
+        match_set_dl_type(m, htons(ETH_TYPE_IP));
+        match_set_reg(m, 0, ntohl(in6_addr_get_mapped_ipv4(&neigh->ip)));
+    } else {
+        ovs_be128 be;
+        memcpy(&be, &neigh->ip, sizeof be);
+        match_set_dl_type(m, htons(ETH_TYPE_IPV6));
+        match_set_xxreg(m, 0, ntoh128(be));
+    }
 }
 
 /* Puts the rewrite flow for 'neigh'.  Returns false if its interface is not
@@ -539,17 +754,33 @@ xf_pipeline_neigh_put(const struct xf_router *r, const struct xf_neigh *neigh,
         return false;
     }
 
-    struct ds s = DS_EMPTY_INITIALIZER;
-    neigh_match(r, neigh, iface, &s);
-    /* in_port is cleared so that a packet may leave by the port it came in
-     * (e.g. a trunk carrying both networks). */
-    ds_put_format(&s, " actions=mod_dl_src:"ETH_ADDR_FMT","
-                  "mod_dl_dst:"ETH_ADDR_FMT",mod_vlan_vid:%"PRIu16","
-                  "dec_ttl,load:0->NXM_OF_IN_PORT[],resubmit(,206)",
-                  ETH_ADDR_ARGS(iface->mac), ETH_ADDR_ARGS(neigh->mac),
-                  iface->vlan);
-    put(fs, xf_cookie(XF_FLOW_NEIGH, r->id), "%s", ds_cstr(&s));
-    ds_destroy(&s);
+    uint64_t stub[256 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    struct match m;
+
+    /* "mod_dl_src:IFACE,mod_dl_dst:NEIGH,mod_vlan_vid:VLAN,dec_ttl,
+     *  load:0->NXM_OF_IN_PORT[],resubmit(,206)".  in_port is cleared so
+     * that a packet may leave by the port it came in (e.g. a trunk carrying
+     * both networks). */
+    ofpact_put_SET_ETH_SRC(&ofpacts)->mac = iface->mac;
+    ofpact_put_SET_ETH_DST(&ofpacts)->mac = neigh->mac;
+    struct ofpact_vlan_vid *vid = ofpact_put_SET_VLAN_VID(&ofpacts);
+    vid->vlan_vid = iface->vlan;
+    vid->push_vlan_if_needed = true;
+
+    ofpact_put_DEC_TTL(&ofpacts);
+    ofpbuf_put_zeros(&ofpacts, sizeof(uint16_t));   /* Controller id 0. */
+    struct ofpact_cnt_ids *ids = ofpacts.header;
+    ids->n_controllers = 1;
+    ofpact_finish_DEC_TTL(&ofpacts, &ids);
+
+    put_load(&ofpacts, MFF_IN_PORT, 16, &(union mf_value) { .be16 = 0 });
+    put_resubmit(&ofpacts, XF_TABLE_NEXT_ROUTER);
+
+    neigh_match(r, neigh, iface, &m);
+    put(fs, xf_cookie(XF_FLOW_NEIGH, r->id), XF_TABLE_NEIGH, XF_PRIO_NEIGH,
+        &m, &ofpacts);
+    ofpbuf_uninit(&ofpacts);
     return true;
 }
 
@@ -559,9 +790,9 @@ xf_pipeline_neigh_remove(const struct xf_router *r,
 {
     const struct xf_iface *iface = xf_router_find_iface(r, neigh->dev);
     if (iface) {
-        struct ds s = DS_EMPTY_INITIALIZER;
-        neigh_match(r, neigh, iface, &s);
-        xf_flowsync_remove(fs, ds_cstr(&s));
-        ds_destroy(&s);
+        struct match m;
+        neigh_match(r, neigh, iface, &m);
+        match_set_implied_packet_type(&m);
+        xf_flowsync_remove_match(fs, XF_TABLE_NEIGH, XF_PRIO_NEIGH, &m);
     }
 }

@@ -60,19 +60,59 @@ struct xf_neigh;
 struct xf_route;
 struct xf_router;
 
-#define XF_TABLE_CLASSIFY 0
-#define XF_TABLE_INGRESS 200
-#define XF_TABLE_ROUTER 201
-#define XF_TABLE_ROUTE 202
-#define XF_TABLE_NEIGH 203
-#define XF_TABLE_L2 204
-#define XF_TABLE_EGRESS 205
-#define XF_TABLE_NEXT_ROUTER 206
+/* OpenFlow tables (see above). */
+enum xf_table {
+    XF_TABLE_CLASSIFY = 0,
+    XF_TABLE_INGRESS = 200,
+    XF_TABLE_ROUTER = 201,
+    XF_TABLE_ROUTE = 202,
+    XF_TABLE_NEIGH = 203,
+    XF_TABLE_L2 = 204,
+    XF_TABLE_EGRESS = 205,
+    XF_TABLE_NEXT_ROUTER = 206,
+};
+
+/* Flow priorities, by table. */
+enum xf_priority {
+    /* Every table's last resort. */
+    XF_PRIO_MISS = 0,
+
+    /* Table 0. */
+    XF_PRIO_CLASSIFY_ANNOUNCE = 40110, /* Reserved ARP from a trusted trunk. */
+    XF_PRIO_CLASSIFY_RESERVED = 40100, /* Reserved link-migration ARP. */
+    XF_PRIO_CLASSIFY_ACCEPT = 40010,   /* A network's frame. */
+    XF_PRIO_CLASSIFY_DROP = 40000,     /* A foreign tag. */
+
+    /* Tables 200 and 206: a router interface's MAC. */
+    XF_PRIO_ROUTER_MAC = 100,
+
+    /* Table 201. */
+    XF_PRIO_OWN_ADDR = 300,     /* The router's own addresses, ARP. */
+    XF_PRIO_SLOW_PATH = 290,    /* TTL <= 1, multicast, broadcast. */
+    XF_PRIO_ROUTED = 100,       /* IP: on to the routes. */
+
+    /* Table 202: plus the prefix length, so that the longest wins. */
+    XF_PRIO_ROUTE_BASE = 1000,
+
+    /* Table 203. */
+    XF_PRIO_NEIGH = 100,
+
+    /* Table 204 (learned by "learn" actions). */
+    XF_PRIO_PINNED = 20,        /* Pinned by a link-migration announcement. */
+    XF_PRIO_LEARNED = 10,       /* Learned from traffic. */
+
+    /* Table 205. */
+    XF_PRIO_CLASS_QUEUE = 110,  /* A class of a network's flows. */
+    XF_PRIO_DELIVERY = 100,     /* A known destination port. */
+    XF_PRIO_FLOOD = 50,         /* Unknown destination. */
+};
 
 /* Cookie owners of table 0's link-migration announcement flows (above any
  * VLAN), whose packet counts xenflow/migrate/show reports. */
-#define XF_OWNER_ANNOUNCE_ACCEPTED 0x10000
-#define XF_OWNER_ANNOUNCE_DROPPED 0x10001
+enum xf_announce_owner {
+    XF_OWNER_ANNOUNCE_ACCEPTED = 0x10000,
+    XF_OWNER_ANNOUNCE_DROPPED = 0x10001,
+};
 
 void xf_pipeline_bridge(const struct xf_bridge *, struct xf_flowsync *);
 void xf_pipeline_router(const struct xf_router *, struct xf_flowsync *);
