@@ -10,6 +10,8 @@ XENFLOW_CORE_SOURCES = \
 	xenflow/addr.h \
 	xenflow/conf.c \
 	xenflow/conf.h \
+	xenflow/latency.c \
+	xenflow/latency.h \
 	xenflow/pace.c \
 	xenflow/pace.h \
 	xenflow/proto.c \
@@ -23,6 +25,8 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	$(XENFLOW_CORE_SOURCES) \
 	xenflow/appctl.c \
 	xenflow/appctl.h \
+	xenflow/flow-owners.c \
+	xenflow/flow-owners.h \
 	xenflow/flowsync.c \
 	xenflow/flowsync.h \
 	xenflow/migrate.c \
@@ -71,7 +75,8 @@ XENFLOW_TESTSUITE_AT = \
 	tests/xenflow/xenflow-badinput.at \
 	tests/xenflow/xenflow-client.at \
 	tests/xenflow/xenflow-qos.at \
-	tests/xenflow/xenflow-migrate.at
+	tests/xenflow/xenflow-migrate.at \
+	tests/xenflow/xenflow-flowsync.at
 XENFLOW_SYSTEM_TESTSUITE_AT = \
 	tests/xenflow/xenflow-system-testsuite.at \
 	tests/xenflow/xenflow-macros.at \

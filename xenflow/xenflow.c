@@ -513,28 +513,6 @@ xf_router_destroy(struct xf_router *r)
 
 /* Configuration. */
 
-static bool
-cookie_is_router(uint64_t cookie, void *router_)
-{
-    const struct xf_router *r = router_;
-    enum xf_flow_kind kind = xf_cookie_kind(cookie);
-
-    return (xf_cookie_owner(cookie) == r->id
-            && kind != XF_FLOW_CLASSIFY && kind != XF_FLOW_EGRESS
-            && kind != XF_FLOW_LEARNED);
-}
-
-/* Only the flows of 'router_''s routes and neighbours. */
-static bool
-cookie_is_router_table(uint64_t cookie, void *router_)
-{
-    const struct xf_router *r = router_;
-    enum xf_flow_kind kind = xf_cookie_kind(cookie);
-
-    return (xf_cookie_owner(cookie) == r->id
-            && (kind == XF_FLOW_ROUTE || kind == XF_FLOW_NEIGH));
-}
-
 static ofp_port_t
 query_ofport(const struct ofproto *ofproto, const char *name)
 {
@@ -805,8 +783,7 @@ xf_router_remove(struct xf_router *r)
 
     VLOG_INFO("router %s removed", r->name);
     if (fs) {
-        xf_flowsync_mark_stale(fs, cookie_is_router, r);
-        xf_flowsync_sweep(fs);
+        xf_flowsync_remove_owner(fs, r->id, XF_FLOW_KINDS_ROUTER);
     }
     hmap_remove(&xf_routers, &r->node);
     xf_router_destroy(r);
@@ -882,7 +859,7 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
             VLOG_INFO("router %s removed", r->name);
             struct xf_flowsync *fs = router_flows(r);
             if (fs) {
-                xf_flowsync_mark_stale(fs, cookie_is_router, r);
+                xf_flowsync_mark_owner_stale(fs, r->id, XF_FLOW_KINDS_ROUTER);
             }
             hmap_remove(&xf_routers, &r->node);
             xf_router_destroy(r);
@@ -926,7 +903,8 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
                     /* Everything of the old incarnation goes; what is
                      * still wanted is put back below, unchanged flows
                      * without any gap. */
-                    xf_flowsync_mark_stale(fs, cookie_is_router, r);
+                    xf_flowsync_mark_owner_stale(fs, r->id,
+                                                 XF_FLOW_KINDS_ROUTER);
                 }
                 /* While 'r->bridge' still names the old bridge. */
                 router_clear_groups(r);
@@ -1282,9 +1260,9 @@ xf_router_begin_sync(struct xf_router *r)
  *
  * This runs in one main-loop iteration (e.g. when a migrated router's copy
  * is released), so it does not remove entries one by one, which costs a
- * flow lookup each (seconds for a million routes): it selects the router's
- * route and neighbour flows by cookie in one pass over the bridge's flows,
- * whose removal flowsync then applies in batches, and frees the tables. */
+ * flow lookup each (seconds for a million routes): flowsync removes the
+ * router's route and neighbour flows by owner (it walks those only) and
+ * applies that in batches, and the tables are freed. */
 size_t
 xf_router_withdraw_all(struct xf_router *r)
 {
@@ -1293,8 +1271,7 @@ xf_router_withdraw_all(struct xf_router *r)
     struct xf_flowsync *fs = router_flows(r);
 
     if (fs) {
-        xf_flowsync_mark_stale(fs, cookie_is_router_table, r);
-        xf_flowsync_sweep(fs);
+        xf_flowsync_remove_owner(fs, r->id, XF_FLOW_KINDS_TABLES);
     }
     router_clear_groups(r);
     xf_rib_destroy(&r->rib);
@@ -1844,7 +1821,9 @@ cmd_flows(struct unixctl_conn *conn, int argc, const char *argv[],
     }
     struct xf_flowsync *fs = router_flows(r);
     struct xf_flow_info *infos = NULL;
-    size_t n = fs ? xf_flowsync_collect(fs, cookie_is_router, r, &infos) : 0;
+    size_t n = (fs ? xf_flowsync_collect(fs, r->id, XF_FLOW_KINDS_ROUTER,
+                                         &infos)
+                : 0);
 
     struct table t;
     table_init(&t);
