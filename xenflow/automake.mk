@@ -10,6 +10,8 @@ XENFLOW_CORE_SOURCES = \
 	xenflow/addr.h \
 	xenflow/conf.c \
 	xenflow/conf.h \
+	xenflow/flow-owners.c \
+	xenflow/flow-owners.h \
 	xenflow/latency.c \
 	xenflow/latency.h \
 	xenflow/pace.c \
@@ -25,8 +27,6 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	$(XENFLOW_CORE_SOURCES) \
 	xenflow/appctl.c \
 	xenflow/appctl.h \
-	xenflow/flow-owners.c \
-	xenflow/flow-owners.h \
 	xenflow/flowsync.c \
 	xenflow/flowsync.h \
 	xenflow/migrate.c \
@@ -58,6 +58,7 @@ EXTRA_DIST += xenflow/mover-libvirt.c
 tests_ovstest_SOURCES += \
 	$(XENFLOW_CORE_SOURCES) \
 	tests/xenflow/test-xenflow-conf.c \
+	tests/xenflow/test-xenflow-owners.c \
 	tests/xenflow/test-xenflow-pace.c \
 	tests/xenflow/test-xenflow-proto.c \
 	tests/xenflow/test-xenflow-qos.c
