@@ -10,6 +10,10 @@ XENFLOW_CORE_SOURCES = \
 	xenflow/addr.h \
 	xenflow/conf.c \
 	xenflow/conf.h \
+	xenflow/flow-owners.c \
+	xenflow/flow-owners.h \
+	xenflow/latency.c \
+	xenflow/latency.h \
 	xenflow/pace.c \
 	xenflow/pace.h \
 	xenflow/proto.c \
@@ -68,6 +72,7 @@ EXTRA_DIST += xenflow/mover-libvirt.c
 tests_ovstest_SOURCES += \
 	$(XENFLOW_CORE_SOURCES) \
 	tests/xenflow/test-xenflow-conf.c \
+	tests/xenflow/test-xenflow-owners.c \
 	tests/xenflow/test-xenflow-pace.c \
 	tests/xenflow/test-xenflow-proto.c \
 	tests/xenflow/test-xenflow-qos.c
@@ -85,7 +90,8 @@ XENFLOW_TESTSUITE_AT = \
 	tests/xenflow/xenflow-badinput.at \
 	tests/xenflow/xenflow-client.at \
 	tests/xenflow/xenflow-qos.at \
-	tests/xenflow/xenflow-migrate.at
+	tests/xenflow/xenflow-migrate.at \
+	tests/xenflow/xenflow-flowsync.at
 XENFLOW_SYSTEM_TESTSUITE_AT = \
 	tests/xenflow/xenflow-system-testsuite.at \
 	tests/xenflow/xenflow-macros.at \

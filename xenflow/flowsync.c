@@ -32,6 +32,7 @@
 #include "openvswitch/poll-loop.h"
 #include "timeval.h"
 #include "util.h"
+#include "xenflow/flow-owners.h"
 #include "xenflow/flowsync-group.h"
 #include "xenflow/pace.h"
 
@@ -39,6 +40,7 @@ VLOG_DEFINE_THIS_MODULE(xenflow_flowsync);
 
 COVERAGE_DEFINE(xenflow_flow_mod);
 COVERAGE_DEFINE(xenflow_flow_mod_error);
+COVERAGE_DEFINE(xenflow_flow_visit); /* Looked at by owner or staleness. */
 
 /* How many flow_mods one xf_flowsync_run() applies, as one batch, before
  * yielding to the rest of the main loop.  A batch cannot be split once
@@ -68,8 +70,7 @@ struct xf_flow {
     bool pending;               /* Needs a flow_mod. */
     bool stale;                 /* For mark-and-sweep. */
     struct ovs_list stale_node; /* In 'stale' if 'stale'. */
-    struct ovs_list config_node; /* In 'config_flows' unless a route or
-                                  * neighbour flow (then on its own). */
+    struct ovs_list owner_node; /* In its owner's list for its kind. */
     long long int queued;       /* time_usec() when it became pending. */
 };
 
@@ -80,19 +81,11 @@ struct xf_flowsync {
     struct hmap flows;          /* Contains "struct xf_flow"s. */
     struct ovs_list pending;    /* "struct xf_flow"s that need a flow_mod. */
     struct ovs_list stale;      /* "struct xf_flow"s marked stale. */
-    struct ovs_list config_flows; /* "struct xf_flow"s other than routes
-                                   * and neighbours: the few configuration
-                                   * decides, so that reconfiguring a bridge
-                                   * does not walk a million routes. */
+    struct xf_flow_owners owners; /* The same flows, by owner and kind. */
     size_t n_pending;
     size_t batch;               /* flow_mods in the next batch. */
     unsigned long long n_errors;
-
-    /* Latency from "put" to "in ofproto" of the last XF_LATENCY_SAMPLES
-     * flow changes, in microseconds (a ring). */
-#define XF_LATENCY_SAMPLES 4096
-    uint32_t latency[XF_LATENCY_SAMPLES];
-    size_t n_latency;           /* Samples taken, ever. */
+    struct xf_latency latency;  /* From "put" to "in ofproto". */
 };
 
 struct xf_flowsync *
@@ -105,25 +98,8 @@ xf_flowsync_create(const char *bridge)
     xf_groups_init(&fs->groups);
     ovs_list_init(&fs->pending);
     ovs_list_init(&fs->stale);
-    ovs_list_init(&fs->config_flows);
+    xf_flow_owners_init(&fs->owners);
     return fs;
-}
-
-/* Takes 'flow' off the stale and configuration lists, before it is freed. */
-static void
-xf_flow_unlink(struct xf_flow *flow)
-{
-    ovs_list_remove(&flow->stale_node);
-    ovs_list_init(&flow->stale_node);
-    ovs_list_remove(&flow->config_node);
-    ovs_list_init(&flow->config_node);
-}
-
-static bool
-cookie_is_config(uint64_t cookie)
-{
-    enum xf_flow_kind kind = xf_cookie_kind(cookie);
-    return kind != XF_FLOW_ROUTE && kind != XF_FLOW_NEIGH;
 }
 
 static void
@@ -145,6 +121,7 @@ xf_flowsync_destroy(struct xf_flowsync *fs)
             xf_flow_free(flow);
         }
         hmap_destroy(&fs->flows);
+        xf_flow_owners_destroy(&fs->owners);
         xf_groups_destroy(&fs->groups);
         free(fs->bridge);
         free(fs);
@@ -187,6 +164,7 @@ make_pending(struct xf_flowsync *fs, struct xf_flow *flow)
         flow->queued = time_usec();
         ovs_list_push_back(&fs->pending, &flow->pending_node);
         fs->n_pending++;
+        xf_flow_owners_set_pending(&fs->owners, flow->cookie, true);
     }
 }
 
@@ -213,23 +191,26 @@ put__(struct xf_flowsync *fs, uint64_t cookie, uint8_t table_id,
             return;
         }
         free(flow->ofpacts);
+        if (flow->cookie != cookie) {
+            xf_flow_owners_remove(&fs->owners, flow->cookie,
+                                  &flow->owner_node, flow->pending);
+            flow->cookie = cookie;
+            xf_flow_owners_add(&fs->owners, cookie, &flow->owner_node,
+                               flow->pending);
+        }
     } else {
         flow = xzalloc(sizeof *flow);
         flow->table_id = table_id;
         flow->priority = priority;
         flow->match = *match;
         flow->fresh = true;
+        flow->cookie = cookie;
         ovs_list_init(&flow->stale_node);
-        if (cookie_is_config(cookie)) {
-            ovs_list_push_back(&fs->config_flows, &flow->config_node);
-        } else {
-            ovs_list_init(&flow->config_node);
-        }
+        xf_flow_owners_add(&fs->owners, cookie, &flow->owner_node, false);
         hmap_insert(&fs->flows, &flow->node, hash);
     }
     flow->ofpacts = ofpacts;
     flow->ofpacts_len = ofpacts_len;
-    flow->cookie = cookie;
     flow->removing = false;
     make_pending(fs, flow);
 }
@@ -291,21 +272,56 @@ xf_flowsync_remove_group(struct xf_flowsync *fs, uint32_t group_id)
     xf_groups_remove(&fs->groups, group_id);
 }
 
-/* Marks stale every flow whose cookie 'is_stale' selects.  Flows put again
- * before xf_flowsync_sweep() lose the mark. */
-void
-xf_flowsync_mark_stale(struct xf_flowsync *fs,
-                       bool (*is_stale)(uint64_t cookie, void *aux),
-                       void *aux)
+/* Marks stale, or removes if 'remove', the flows of 'owner' whose kinds
+ * are in 'kinds' (and only looks at those). */
+static void
+owner_select(struct xf_flowsync *fs, const struct xf_flow_owner *owner,
+             uint32_t kinds, bool remove)
 {
     struct xf_flow *flow;
+    size_t n = 0;
+    int kind;
 
-    HMAP_FOR_EACH (flow, node, &fs->flows) {
-        if (!flow->removing && !flow->stale && is_stale(flow->cookie, aux)) {
+    XF_FLOW_OWNER_FOR_EACH (flow, owner_node, kind, kinds, owner) {
+        n++;
+        if (flow->removing) {
+            continue;
+        } else if (remove) {
+            flow_remove(fs, flow);
+        } else if (!flow->stale) {
             flow->stale = true;
             ovs_list_push_back(&fs->stale, &flow->stale_node);
         }
     }
+    COVERAGE_ADD(xenflow_flow_visit, n);
+}
+
+/* Marks stale the flows of 'owner' whose kinds are in 'kinds' (a mask of
+ * XF_FLOW_KIND_BIT()s).  Flows put again before xf_flowsync_sweep() lose
+ * the mark. */
+void
+xf_flowsync_mark_owner_stale(struct xf_flowsync *fs, uint32_t owner,
+                             uint32_t kinds)
+{
+    owner_select(fs, xf_flow_owners_find(&fs->owners, owner), kinds, false);
+}
+
+/* No longer wants the flows of 'owner' whose kinds are in 'kinds': what
+ * marking them stale and sweeping does, without sweeping anything else. */
+void
+xf_flowsync_remove_owner(struct xf_flowsync *fs, uint32_t owner,
+                         uint32_t kinds)
+{
+    owner_select(fs, xf_flow_owners_find(&fs->owners, owner), kinds, true);
+}
+
+/* Returns how many flows of 'owner' whose kinds are in 'kinds' are not yet
+ * in ofproto as wanted (to be added, changed or removed). */
+size_t
+xf_flowsync_owner_pending(const struct xf_flowsync *fs, uint32_t owner,
+                          uint32_t kinds)
+{
+    return xf_flow_owners_pending(&fs->owners, owner, kinds);
 }
 
 /* Marks stale every flow other than route and neighbour flows: the flows
@@ -314,13 +330,10 @@ xf_flowsync_mark_stale(struct xf_flowsync *fs,
 void
 xf_flowsync_mark_config_stale(struct xf_flowsync *fs)
 {
-    struct xf_flow *flow;
+    const struct xf_flow_owner *owner;
 
-    LIST_FOR_EACH (flow, config_node, &fs->config_flows) {
-        if (!flow->removing && !flow->stale) {
-            flow->stale = true;
-            ovs_list_push_back(&fs->stale, &flow->stale_node);
-        }
+    HMAP_FOR_EACH (owner, node, &fs->owners.owners) {
+        owner_select(fs, owner, ~XF_FLOW_KINDS_TABLES, false);
     }
 }
 
@@ -337,6 +350,7 @@ xf_flowsync_sweep(struct xf_flowsync *fs)
         flow_remove(fs, flow);
         n++;
     }
+    COVERAGE_ADD(xenflow_flow_visit, n);
     return n;
 }
 
@@ -435,12 +449,15 @@ xf_flowsync_run(struct xf_flowsync *fs)
                 ovs_list_pop_front(&fs->pending), struct xf_flow,
                 pending_node);
 
+            xf_flow_owners_set_pending(&fs->owners, flow->cookie, false);
             flow->pending = false;
             fs->n_pending--;
             flows[i] = flow;
             if (flow->removing) {
                 hmap_remove(&fs->flows, &flow->node);
-                xf_flow_unlink(flow);
+                ovs_list_remove(&flow->stale_node);
+                xf_flow_owners_remove(&fs->owners, flow->cookie,
+                                      &flow->owner_node, false);
                 if (!flow->installed) {
                     continue;   /* Never reached the switch. */
                 }
@@ -475,9 +492,7 @@ xf_flowsync_run(struct xf_flowsync *fs)
                 xf_flow_free(flow);
             } else {
                 flow->installed = !error;
-                long long int latency = now - flow->queued;
-                fs->latency[fs->n_latency++ % XF_LATENCY_SAMPLES]
-                    = MIN(latency, UINT32_MAX);
+                xf_latency_add(&fs->latency, now - flow->queued);
             }
         }
         free(errors);
@@ -505,40 +520,19 @@ xf_flowsync_wait(struct xf_flowsync *fs)
     }
 }
 
-static int
-compare_uint32(const void *a_, const void *b_)
-{
-    uint32_t a = *(const uint32_t *) a_;
-    uint32_t b = *(const uint32_t *) b_;
-    return a < b ? -1 : a > b;
-}
-
-/* Computes percentiles of the latency, from put to installed in ofproto,
- * of the last flow changes (up to XF_LATENCY_SAMPLES).  Returns the number
- * of samples used. */
+/* Percentiles of the latency, from put to installed in ofproto, of the
+ * last flow changes.  Returns the number of samples used. */
 size_t
 xf_flowsync_latency(const struct xf_flowsync *fs,
                     struct xf_latency_stats *stats)
 {
-    size_t n = MIN(fs->n_latency, XF_LATENCY_SAMPLES);
-
-    memset(stats, 0, sizeof *stats);
-    if (n) {
-        uint32_t *copy = xmemdup(fs->latency, n * sizeof *copy);
-        qsort(copy, n, sizeof *copy, compare_uint32);
-        stats->p50 = copy[(n - 1) / 2];
-        stats->p99 = copy[(n - 1) * 99 / 100];
-        stats->max = copy[n - 1];
-        free(copy);
-    }
-    stats->n = n;
-    return n;
+    return xf_latency_compute(&fs->latency, stats);
 }
 
 void
 xf_flowsync_latency_clear(struct xf_flowsync *fs)
 {
-    fs->n_latency = 0;
+    xf_latency_clear(&fs->latency);
 }
 
 const char *
@@ -595,19 +589,20 @@ compare_flow_info(const void *a_, const void *b_)
     return strcmp(a->text, b->text);
 }
 
-/* Returns in '*infos' the desired flows whose cookie 'want' selects, sorted
- * by text.  The caller frees each text and the array. */
+/* Returns in '*infos' the desired flows of 'owner' of 'kinds', sorted by
+ * text.  The caller frees each text and the array. */
 size_t
-xf_flowsync_collect(const struct xf_flowsync *fs,
-                    bool (*want)(uint64_t cookie, void *aux), void *aux,
-                    struct xf_flow_info **infos)
+xf_flowsync_collect(const struct xf_flowsync *fs, uint32_t owner,
+                    uint32_t kinds, struct xf_flow_info **infos)
 {
-    struct xf_flow *flow;
+    const struct xf_flow_owner *o = xf_flow_owners_find(&fs->owners, owner);
+    const struct xf_flow *flow;
     size_t n = 0, allocated = 0;
+    int kind;
 
     *infos = NULL;
-    HMAP_FOR_EACH (flow, node, &fs->flows) {
-        if (flow->removing || !want(flow->cookie, aux)) {
+    XF_FLOW_OWNER_FOR_EACH (flow, owner_node, kind, kinds, o) {
+        if (flow->removing) {
             continue;
         }
         if (n >= allocated) {

@@ -39,6 +39,7 @@
 #include "openvswitch/hmap.h"
 #include "openvswitch/list.h"
 #include "openvswitch/types.h"
+#include "xenflow/latency.h"
 
 struct ds;
 struct ofproto;
@@ -56,6 +57,19 @@ enum xf_flow_kind {
     XF_FLOW_LEARNED,            /* Learned MAC locations. */
     XF_FLOW_N_KINDS
 };
+
+/* Sets of kinds, for selecting one owner's flows. */
+#define XF_FLOW_KIND_BIT(KIND) (1u << (KIND))
+#define XF_FLOW_KINDS_TABLES (XF_FLOW_KIND_BIT(XF_FLOW_ROUTE)     \
+                              | XF_FLOW_KIND_BIT(XF_FLOW_NEIGH))
+/* A router's flows (owner: the router's id); the other kinds belong to a
+ * network (owner: its VLAN) or to the bridge (owner 0). */
+#define XF_FLOW_KINDS_ROUTER (XF_FLOW_KINDS_TABLES                 \
+                              | XF_FLOW_KIND_BIT(XF_FLOW_INGRESS)   \
+                              | XF_FLOW_KIND_BIT(XF_FLOW_SLOWPATH)  \
+                              | XF_FLOW_KIND_BIT(XF_FLOW_ROUTER))
+#define XF_FLOW_KINDS_NETWORK (XF_FLOW_KIND_BIT(XF_FLOW_CLASSIFY)   \
+                               | XF_FLOW_KIND_BIT(XF_FLOW_EGRESS))
 
 static inline uint64_t
 xf_cookie(enum xf_flow_kind kind, uint32_t owner)
@@ -102,9 +116,15 @@ void xf_flowsync_put_group(struct xf_flowsync *,
                            const struct ofputil_group_mod *);
 void xf_flowsync_remove_group(struct xf_flowsync *, uint32_t group_id);
 
-void xf_flowsync_mark_stale(struct xf_flowsync *,
-                            bool (*is_stale)(uint64_t cookie, void *aux),
-                            void *aux);
+/* Selecting flows by owner and kinds (a mask of XF_FLOW_KIND_BIT()s) looks
+ * at that owner's flows of those kinds only: removing one router costs
+ * O(its flows), whatever else the bridge holds. */
+void xf_flowsync_mark_owner_stale(struct xf_flowsync *, uint32_t owner,
+                                  uint32_t kinds);
+void xf_flowsync_remove_owner(struct xf_flowsync *, uint32_t owner,
+                              uint32_t kinds);
+size_t xf_flowsync_owner_pending(const struct xf_flowsync *, uint32_t owner,
+                                 uint32_t kinds);
 void xf_flowsync_mark_config_stale(struct xf_flowsync *);
 size_t xf_flowsync_sweep(struct xf_flowsync *);
 void xf_flowsync_clear(struct xf_flowsync *);
@@ -115,10 +135,6 @@ void xf_flowsync_wait(struct xf_flowsync *);
 void xf_flowsync_resync(struct xf_flowsync *);
 
 /* Microseconds from xf_flowsync_put_match() to the flow being in ofproto. */
-struct xf_latency_stats {
-    size_t n;                   /* Samples. */
-    uint32_t p50, p99, max;
-};
 size_t xf_flowsync_latency(const struct xf_flowsync *,
                            struct xf_latency_stats *);
 void xf_flowsync_latency_clear(struct xf_flowsync *);
@@ -135,9 +151,8 @@ struct xf_flow_info {
     bool installed;
     char *text;                 /* ovs-ofctl syntax, owned by the caller. */
 };
-size_t xf_flowsync_collect(const struct xf_flowsync *,
-                           bool (*want)(uint64_t cookie, void *aux),
-                           void *aux, struct xf_flow_info **);
+size_t xf_flowsync_collect(const struct xf_flowsync *, uint32_t owner,
+                           uint32_t kinds, struct xf_flow_info **);
 
 /* What else XenFlow reads from a bridge's ofproto (flowsync.c is the one
  * file that looks inside ofproto). */

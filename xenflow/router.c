@@ -529,25 +529,14 @@ xf_router_sweep(struct xf_router *r)
     return n;
 }
 
-/* Only the flows of 'router_''s routes and neighbours. */
-static bool
-cookie_is_router_table(uint64_t cookie, void *router_)
-{
-    const struct xf_router *r = router_;
-    enum xf_flow_kind kind = xf_cookie_kind(cookie);
-
-    return (xf_cookie_owner(cookie) == r->id
-            && (kind == XF_FLOW_ROUTE || kind == XF_FLOW_NEIGH));
-}
-
 /* Withdraws every route and neighbour of 'r' (its traffic goes to the VM
  * again).  Returns how many entries were removed.
  *
  * This runs in one main-loop iteration (e.g. when a migrated router's copy
  * is released), so it does not remove entries one by one, which costs a
- * flow lookup each (seconds for a million routes): it selects the router's
- * route and neighbour flows by cookie in one pass over the bridge's flows,
- * whose removal flowsync then applies in batches, and frees the tables. */
+ * flow lookup each (seconds for a million routes): it removes the router's
+ * route and neighbour flows through flowsync's index by owner, which then
+ * applies the removals in batches, and frees the tables. */
 size_t
 xf_router_withdraw_all(struct xf_router *r)
 {
@@ -556,8 +545,7 @@ xf_router_withdraw_all(struct xf_router *r)
     struct xf_flowsync *fs = router_flows(r);
 
     if (fs) {
-        xf_flowsync_mark_stale(fs, cookie_is_router_table, r);
-        xf_flowsync_sweep(fs);
+        xf_flowsync_remove_owner(fs, r->id, XF_FLOW_KINDS_TABLES);
     }
     xf_router_clear_groups(r);
     xf_rib_destroy(&r->rib);

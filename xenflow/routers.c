@@ -59,17 +59,6 @@ xf_routers_map(void)
     return &xf_routers;
 }
 
-bool
-xf_router_cookie_is_own(uint64_t cookie, void *r_)
-{
-    const struct xf_router *r = r_;
-    enum xf_flow_kind kind = xf_cookie_kind(cookie);
-
-    return (xf_cookie_owner(cookie) == r->id
-            && kind != XF_FLOW_CLASSIFY && kind != XF_FLOW_EGRESS
-            && kind != XF_FLOW_LEARNED);
-}
-
 static struct xf_router *
 router_create(const char *name, const char *bridge)
 {
@@ -108,11 +97,10 @@ router_remove(struct xf_router *r, bool sweep)
     struct xf_flowsync *fs = xf_bridge_flows(r->bridge);
 
     VLOG_INFO("router %s removed", r->name);
-    if (fs) {
-        xf_flowsync_mark_stale(fs, xf_router_cookie_is_own, r);
-        if (sweep) {
-            xf_flowsync_sweep(fs);
-        }
+    if (fs && sweep) {
+        xf_flowsync_remove_owner(fs, r->id, XF_FLOW_KINDS_ROUTER);
+    } else if (fs) {
+        xf_flowsync_mark_owner_stale(fs, r->id, XF_FLOW_KINDS_ROUTER);
     }
     hmap_remove(&xf_routers, &r->node);
     router_destroy(r);
@@ -188,7 +176,8 @@ router_apply_build(struct xf_router_build *rb)
                 /* Everything of the old incarnation goes; what is still
                  * wanted is put back below, unchanged flows without any
                  * gap. */
-                xf_flowsync_mark_stale(fs, xf_router_cookie_is_own, r);
+                xf_flowsync_mark_owner_stale(fs, r->id,
+                                             XF_FLOW_KINDS_ROUTER);
             }
             /* While 'r->bridge' still names the old bridge. */
             xf_router_clear_groups(r);

@@ -57,8 +57,4 @@ struct xf_router_stats {
 };
 struct xf_router_stats xf_router_stats(const struct xf_router *);
 
-/* Whether 'cookie' is one of router 'r_''s flows (not those of its
- * networks), for flowsync's selections. */
-bool xf_router_cookie_is_own(uint64_t cookie, void *r_);
-
 #endif /* xenflow/routers.h */

@@ -617,7 +617,7 @@ cmd_flows(struct unixctl_conn *conn, int argc, const char *argv[],
     }
     struct xf_flowsync *fs = xf_bridge_flows(r->bridge);
     struct xf_flow_info *infos = NULL;
-    size_t n = (fs ? xf_flowsync_collect(fs, xf_router_cookie_is_own, r,
+    size_t n = (fs ? xf_flowsync_collect(fs, r->id, XF_FLOW_KINDS_ROUTER,
                                          &infos) : 0);
 
     struct table t;
