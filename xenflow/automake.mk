@@ -10,6 +10,7 @@ XENFLOW_CORE_SOURCES = \
 	xenflow/addr.h \
 	xenflow/conf.c \
 	xenflow/conf.h \
+	xenflow/cookie.h \
 	xenflow/flow-owners.c \
 	xenflow/flow-owners.h \
 	xenflow/latency.c \

@@ -33,7 +33,7 @@
 
 #include "openvswitch/hmap.h"
 #include "openvswitch/list.h"
-#include "xenflow/flowsync.h"
+#include "xenflow/cookie.h"
 
 /* The flows of one owner (a router, a network, the bridge's own flows). */
 struct xf_flow_owner {

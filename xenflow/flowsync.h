@@ -27,10 +27,9 @@
  * until it has caught up.  Putting a flow identical to an installed one
  * costs nothing in ofproto.
  *
- * Every flow carries a cookie: XF_COOKIE_MAGIC in the top 16 bits, a kind
- * (enum xf_flow_kind) and an owner id (a router's or a network's), so that
- * operators can tell XenFlow's flows apart in ovs-ofctl dump-flows and
- * xenflow/flows can select a router's flows. */
+ * Every flow carries a cookie (cookie.h) naming its owner and kind; flows
+ * are indexed by owner (flow-owners.h), so that selecting one router's
+ * flows costs O(its flows). */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -39,61 +38,11 @@
 #include "openvswitch/hmap.h"
 #include "openvswitch/list.h"
 #include "openvswitch/types.h"
+#include "xenflow/cookie.h"
 #include "xenflow/latency.h"
 
 struct ds;
 struct ofproto;
-
-#define XF_COOKIE_MAGIC 0x5846ULL      /* "XF" */
-
-enum xf_flow_kind {
-    XF_FLOW_CLASSIFY = 1,       /* Table 0: VLAN tagger, trunk filter. */
-    XF_FLOW_INGRESS,            /* Router MAC -> router pipeline. */
-    XF_FLOW_SLOWPATH,           /* Delivered to the router VM. */
-    XF_FLOW_ROUTER,             /* Router table: IP -> routing. */
-    XF_FLOW_ROUTE,              /* One per route (LPM). */
-    XF_FLOW_NEIGH,              /* One per resolved neighbour (rewrite). */
-    XF_FLOW_EGRESS,             /* L2 delivery within a network. */
-    XF_FLOW_LEARNED,            /* Learned MAC locations. */
-    XF_FLOW_N_KINDS
-};
-
-/* Sets of kinds, for selecting one owner's flows. */
-#define XF_FLOW_KIND_BIT(KIND) (1u << (KIND))
-#define XF_FLOW_KINDS_TABLES (XF_FLOW_KIND_BIT(XF_FLOW_ROUTE)     \
-                              | XF_FLOW_KIND_BIT(XF_FLOW_NEIGH))
-/* A router's flows (owner: the router's id); the other kinds belong to a
- * network (owner: its VLAN) or to the bridge (owner 0). */
-#define XF_FLOW_KINDS_ROUTER (XF_FLOW_KINDS_TABLES                 \
-                              | XF_FLOW_KIND_BIT(XF_FLOW_INGRESS)   \
-                              | XF_FLOW_KIND_BIT(XF_FLOW_SLOWPATH)  \
-                              | XF_FLOW_KIND_BIT(XF_FLOW_ROUTER))
-#define XF_FLOW_KINDS_NETWORK (XF_FLOW_KIND_BIT(XF_FLOW_CLASSIFY)   \
-                               | XF_FLOW_KIND_BIT(XF_FLOW_EGRESS))
-
-static inline uint64_t
-xf_cookie(enum xf_flow_kind kind, uint32_t owner)
-{
-    return (XF_COOKIE_MAGIC << 48) | ((uint64_t) kind << 40) | owner;
-}
-
-static inline enum xf_flow_kind
-xf_cookie_kind(uint64_t cookie)
-{
-    return (cookie >> 40) & 0xff;
-}
-
-static inline uint32_t
-xf_cookie_owner(uint64_t cookie)
-{
-    return cookie & 0xffffffff;
-}
-
-static inline bool
-xf_cookie_is_ours(uint64_t cookie)
-{
-    return (cookie >> 48) == XF_COOKIE_MAGIC;
-}
 
 struct xf_flowsync;
 
