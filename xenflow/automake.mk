@@ -25,6 +25,9 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/appctl.h \
 	xenflow/flowsync.c \
 	xenflow/flowsync.h \
+	xenflow/migrate-cmd.c \
+	xenflow/migrate-peer.c \
+	xenflow/migrate-peer.h \
 	xenflow/migrate.c \
 	xenflow/migrate.h \
 	xenflow/model.h \
@@ -34,11 +37,13 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/pipeline.h \
 	xenflow/qos.c \
 	xenflow/qos.h \
+	xenflow/router-update.c \
+	xenflow/router-update.h \
 	xenflow/router.h \
-	xenflow/rpc.c \
-	xenflow/rpc.h \
 	xenflow/server.c \
 	xenflow/server.h \
+	xenflow/session.c \
+	xenflow/session.h \
 	xenflow/xenflow.c \
 	xenflow/xenflow.h
 
