@@ -100,12 +100,9 @@ peer_cast(const struct xf_session *s)
 }
 
 static const char *
-peer_state_name(const struct peer_session *s)
+peer_state_name(const struct xf_session *s)
 {
-    if (s->up.closing) {
-        return "closing";
-    }
-    switch (s->state) {
+    switch (peer_cast(s)->state) {
     case P_NEW: return "new";
     case P_COPYING: return "receiving";
     case P_READY: return "ready";
@@ -266,18 +263,6 @@ peer_close(struct xf_session *s_, const char *why)
     free(s->peer_version);
 }
 
-/* The router 's' copies, or NULL after replying with an error. */
-static struct xf_router *
-peer_router(struct peer_session *s, const struct json *id)
-{
-    struct xf_router *r = xf_router_find(s->up.router);
-    if (!r) {
-        xf_session_send_error(&s->up, id, XF_ERR_UNKNOWN_ROUTER, "router %s "
-                              "is no longer configured here", s->up.router);
-    }
-    return r;
-}
-
 /* The router that 'hello' (the params of "migrate-begin") names, if it may
  * arrive here now; otherwise NULL, after an error reply. */
 static struct xf_router *
@@ -285,14 +270,9 @@ begin_router(struct peer_session *s, const struct jsonrpc_msg *req,
              const struct xf_proto_hello *hello)
 {
     struct xf_session *up = &s->up;
-    struct xf_router *r = NULL;
+    struct xf_router *r = xf_router_find(hello->router);
 
-    if (hello->protocol != XF_MIGRATE_PROTOCOL) {
-        xf_session_send_error(up, req->id, XF_ERR_PROTOCOL_VERSION, "node "
-                              "protocol %"PRId64" is not supported; this "
-                              "node speaks version %d", hello->protocol,
-                              XF_MIGRATE_PROTOCOL);
-    } else if (!(r = xf_router_find(hello->router))) {
+    if (!r) {
         xf_session_send_error(up, req->id, XF_ERR_UNKNOWN_ROUTER, "no "
                               "XenFlow router is named %s here (configure "
                               "its interfaces on this node first)",
@@ -315,50 +295,38 @@ static void
 handle_begin(struct peer_session *s, const struct jsonrpc_msg *req)
 {
     struct xf_session *up = &s->up;
+    struct xf_proto_hello hello = { .router = NULL };
+    struct xf_router *r = NULL;
 
     if (s->state != P_NEW) {
         xf_session_send_error(up, req->id, XF_ERR_DUPLICATE_BEGIN, "this "
                               "session already carries router %s",
                               up->router);
-        return;
+    } else if (xf_session_parse_hello(up, req, &hello)) {
+        r = begin_router(s, req, &hello);
     }
-
-    struct xf_proto_hello hello;
-    if (!xf_session_parse_hello(up, req, &hello)) {
-        return;
-    }
-    struct xf_router *r = begin_router(s, req, &hello);
     if (!r) {
         xf_proto_hello_destroy(&hello);
         return;
     }
 
-    free(up->router);
-    up->router = xstrdup(r->name);
     free(s->peer_version);
     s->peer_version = nullable_xstrdup(hello.client);
-    xf_session_set_ifaces(up, &hello);
+    size_t n_mapped;
+    struct json *result = xf_session_accept_hello(
+        up, &hello, r->name, xf_router_update_iface_by_mac, r, &n_mapped);
     xf_proto_hello_destroy(&hello);
-
-    struct json *mapped, *unmapped;
-    xf_session_map_ifaces(up, xf_router_update_iface_by_mac, r,
-                          &mapped, &unmapped);
 
     /* What the router had here before (an earlier stay) goes unless the
      * copy sets it again. */
     xf_router_begin_sync(r);
     s->state = P_COPYING;
     COVERAGE_INC(xenflow_migrate_incoming);
-    VLOG_INFO("%s: node session %u: router %s arriving from %s (%s)",
-              up->name, up->id, r->name, peer_node(s),
-              s->peer_version ? s->peer_version : "unknown software");
-
-    struct json *result = json_object_create();
-    json_object_put(result, "protocol",
-                    json_integer_create(XF_MIGRATE_PROTOCOL));
-    json_object_put_string(result, "router", r->name);
-    json_object_put(result, "interfaces", mapped);
-    json_object_put(result, "unmapped", unmapped);
+    VLOG_INFO("%s: node session %u: router %s arriving from %s (%s), "
+              "%"PRIuSIZE" interfaces mapped", up->name, up->id, r->name,
+              peer_node(s),
+              s->peer_version ? s->peer_version : "unknown software",
+              n_mapped);
     xf_session_reply(up, result, req->id);
 }
 
@@ -391,7 +359,7 @@ check_state(struct peer_session *s, const struct jsonrpc_msg *req,
     if (s->state != state) {
         xf_session_send_error(&s->up, req->id, XF_ERR_OUT_OF_ORDER, "%s is "
                               "only valid %s (state %s)", req->method, valid,
-                              peer_state_name(s));
+                              peer_state_name(&s->up));
         return false;
     }
     return true;
@@ -405,20 +373,13 @@ handle_update(struct peer_session *s, const struct jsonrpc_msg *req)
                      "between migrate-begin and migrate-ready")) {
         return;
     }
-    struct xf_router *r = peer_router(s, req->id);
+    struct xf_router *r = xf_session_router(&s->up, req->id);
     if (!r) {
         return;
     }
 
     struct xf_proto_update u;
-    char *error = xf_proto_parse_update(req->params, XF_PROTO_MAX_BATCH, &u);
-    if (error) {
-        xf_session_send_error(up, req->id, (u.too_many
-                                            ? XF_ERR_TOO_MANY_ENTRIES
-                                            : XF_ERR_INVALID_PARAMS),
-                              "%s", error);
-        free(error);
-        xf_proto_update_destroy(&u);
+    if (!xf_session_parse_update(up, req, &u)) {
         return;
     }
     if (u.n_routes_withdrawn || u.n_neighs_withdrawn) {
@@ -429,11 +390,7 @@ handle_update(struct peer_session *s, const struct jsonrpc_msg *req)
     }
 
     size_t n_applied = xf_router_update_apply(r, &u, translate_dev, s);
-    up->n_applied += n_applied;
-    up->n_rejected += u.errors.n;
-    if (u.errors.n) {
-        xf_session_set_error(up, u.errors.names[0]);
-    }
+    xf_session_count_update(up, n_applied, &u.errors);
     xf_session_reply(up, xf_router_update_result(n_applied, &u.errors),
                      req->id);
     xf_proto_update_destroy(&u);
@@ -445,7 +402,7 @@ handle_ready(struct peer_session *s, const struct jsonrpc_msg *req)
     if (!check_state(s, req, P_COPYING, "after migrate-begin")) {
         return;
     }
-    struct xf_router *r = peer_router(s, req->id);
+    struct xf_router *r = xf_session_router(&s->up, req->id);
     if (!r) {
         return;
     }
@@ -608,9 +565,7 @@ peer_handle_request(struct xf_session *up, const struct jsonrpc_msg *req)
     } else if (!strcmp(method, "migrate-announce")) {
         handle_announce(s, req);
     } else {
-        xf_session_send_error(up, req->id, XF_ERR_UNKNOWN_METHOD, "\"%s\" "
-                              "is not a method of node protocol version %d",
-                              method, XF_MIGRATE_PROTOCOL);
+        xf_session_unknown_method(up, req);
     }
 }
 
@@ -666,6 +621,11 @@ static const struct xf_session_class peer_class = {
     .limit_source = "limit of the node protocol",
     .invalid_message = "invalid JSON-RPC message or TLS failure",
     .max_per_run = MAX_PEER_REQUESTS_PER_RUN,
+    .protocol = XF_MIGRATE_PROTOCOL,
+    .protocol_name = "node protocol",
+    .self = "node",
+    .state_name = peer_state_name,
+    .find_router = xf_router_find,
     .alloc = peer_alloc,
     .close = peer_close,
     .dealloc = peer_dealloc,
@@ -731,7 +691,7 @@ xf_migrate_peer_show(struct table *t)
         xf_table_add_text(t, up->router ? up->router : "-");
         xf_table_add_text(t, "in");
         xf_table_add_text(t, peer_node(s));
-        xf_table_add_text(t, peer_state_name(s));
+        xf_table_add_text(t, xf_session_state_name(up));
         xf_table_add_int(t, now - up->connected);
         xf_table_add_int(t, r ? hmap_count(&r->rib.routes) : 0);
         xf_table_add_int(t, r ? hmap_count(&r->rib.neighs) : 0);

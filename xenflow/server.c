@@ -90,12 +90,9 @@ client_cast(const struct xf_session *s)
 }
 
 static const char *
-client_state_name(const struct client *c)
+client_state_name(const struct xf_session *s)
 {
-    if (c->up.closing) {
-        return "closing";
-    }
-    switch (c->state) {
+    switch (client_cast(s)->state) {
     case S_NEW: return "hello-wait";
     case S_READY: return "ready";
     case S_SYNCING: return "syncing";
@@ -224,17 +221,6 @@ translate_dev(const void *c_, const struct xf_router *r, char **devp)
     }
 }
 
-static struct xf_router *
-client_router(struct client *c, const struct json *id)
-{
-    struct xf_router *r = xf_router_find(c->up.router);
-    if (!r) {
-        xf_session_send_error(&c->up, id, XF_ERR_UNKNOWN_ROUTER, "router %s "
-                              "is no longer configured", c->up.router);
-    }
-    return r;
-}
-
 /* The router that 'hello' names, if this client may program it; otherwise
  * NULL, after an error reply. */
 static struct xf_router *
@@ -242,15 +228,6 @@ hello_router(struct client *c, const struct jsonrpc_msg *req,
              const struct xf_proto_hello *hello)
 {
     struct xf_session *s = &c->up;
-
-    if (hello->protocol != XF_PROTO_VERSION) {
-        xf_session_send_error(s, req->id, XF_ERR_PROTOCOL_VERSION,
-                              "protocol %"PRId64" is not supported; this "
-                              "server speaks version %d", hello->protocol,
-                              XF_PROTO_VERSION);
-        return NULL;
-    }
-
     struct xf_router *r = xf_router_find(hello->router);
     const char *peer = xf_session_take_peer_id(s);
     if (!r) {
@@ -269,27 +246,12 @@ hello_router(struct client *c, const struct jsonrpc_msg *req,
     return r;
 }
 
+/* Client 'c''s hello names router 'r', which it may program. */
 static void
-handle_hello(struct client *c, const struct jsonrpc_msg *req)
+accept_hello(struct client *c, const struct jsonrpc_msg *req,
+             const struct xf_proto_hello *hello, const struct xf_router *r)
 {
     struct xf_session *s = &c->up;
-
-    if (c->state != S_NEW) {
-        xf_session_send_error(s, req->id, XF_ERR_DUPLICATE_HELLO, "this "
-                              "session already said hello (router %s)",
-                              s->router);
-        return;
-    }
-
-    struct xf_proto_hello hello;
-    if (!xf_session_parse_hello(s, req, &hello)) {
-        return;
-    }
-    struct xf_router *r = hello_router(c, req, &hello);
-    if (!r) {
-        xf_proto_hello_destroy(&hello);
-        return;
-    }
 
     /* A newer session for the same router wins: the old one is a client
      * that restarted, or one left behind on a host the router moved from. */
@@ -306,21 +268,16 @@ handle_hello(struct client *c, const struct jsonrpc_msg *req)
     link->moved_to = NULL;
 
     c->state = S_READY;
-    s->router = xstrdup(r->name);
-    c->client = nullable_xstrdup(hello.client);
-    xf_session_set_ifaces(s, &hello);
+    c->client = nullable_xstrdup(hello->client);
 
-    struct json *mapped, *unmapped;
-    xf_session_map_ifaces(s, xf_router_update_iface_by_mac, r,
-                          &mapped, &unmapped);
+    size_t n_mapped;
+    struct json *result = xf_session_accept_hello(
+        s, hello, r->name, xf_router_update_iface_by_mac, r, &n_mapped);
     VLOG_INFO("%s: session %u: router %s (%s), %"PRIuSIZE" interfaces, "
               "%"PRIuSIZE" mapped", s->name, s->id, r->name,
-              c->client ? c->client : "unknown client", hello.n_ifaces,
-              json_array(mapped)->n);
+              c->client ? c->client : "unknown client", hello->n_ifaces,
+              n_mapped);
 
-    struct json *result = json_object_create();
-    json_object_put(result, "protocol", json_integer_create(XF_PROTO_VERSION));
-    json_object_put_string(result, "router", r->name);
     json_object_put(result, "session", json_integer_create(s->id));
     json_object_put(result, "max-batch",
                     json_integer_create(XF_PROTO_MAX_BATCH));
@@ -329,9 +286,27 @@ handle_hello(struct client *c, const struct jsonrpc_msg *req)
     json_object_put(result, "max-message",
                     json_integer_create(clients.max_message));
     json_object_put(result, "routes-text", json_boolean_create(true));
-    json_object_put(result, "interfaces", mapped);
-    json_object_put(result, "unmapped", unmapped);
     xf_session_reply(s, result, req->id);
+}
+
+static void
+handle_hello(struct client *c, const struct jsonrpc_msg *req)
+{
+    struct xf_session *s = &c->up;
+
+    if (c->state != S_NEW) {
+        xf_session_send_error(s, req->id, XF_ERR_DUPLICATE_HELLO, "this "
+                              "session already said hello (router %s)",
+                              s->router);
+        return;
+    }
+
+    struct xf_proto_hello hello;
+    struct xf_router *r = (xf_session_parse_hello(s, req, &hello)
+                           ? hello_router(c, req, &hello) : NULL);
+    if (r) {
+        accept_hello(c, req, &hello, r);
+    }
     xf_proto_hello_destroy(&hello);
 }
 
@@ -339,33 +314,23 @@ static void
 handle_update(struct client *c, const struct jsonrpc_msg *req)
 {
     struct xf_session *s = &c->up;
-    struct xf_router *r = client_router(c, req->id);
+    struct xf_router *r = xf_session_router(&c->up, req->id);
     if (!r) {
         return;
     }
 
     struct xf_proto_update u;
-    char *error = xf_proto_parse_update(req->params, XF_PROTO_MAX_BATCH, &u);
-    if (error) {
-        xf_session_send_error(s, req->id, (u.too_many
-                                           ? XF_ERR_TOO_MANY_ENTRIES
-                                           : XF_ERR_INVALID_PARAMS),
-                              "%s", error);
-        free(error);
-        xf_proto_update_destroy(&u);
+    if (!xf_session_parse_update(s, req, &u)) {
         return;
     }
 
     size_t n_applied = xf_router_update_apply(r, &u, translate_dev, c);
-    size_t n_rejected = u.errors.n;
-    s->n_applied += n_applied;
-    s->n_rejected += n_rejected;
-    if (n_rejected) {
+    xf_session_count_update(s, n_applied, &u.errors);
+    if (u.errors.n) {
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
         VLOG_WARN_RL(&rl, "%s: session %u router %s: %"PRIuSIZE" entries "
                      "rejected, first: %s", s->name, s->id, r->name,
-                     n_rejected, u.errors.names[0]);
-        xf_session_set_error(s, u.errors.names[0]);
+                     u.errors.n, u.errors.names[0]);
     }
 
     xf_session_reply(s, xf_router_update_result(n_applied, &u.errors),
@@ -384,7 +349,7 @@ handle_sync(struct client *c, const struct jsonrpc_msg *req, bool begin)
         free(error);
         return;
     }
-    struct xf_router *r = client_router(c, req->id);
+    struct xf_router *r = xf_session_router(&c->up, req->id);
     if (!r) {
         return;
     }
@@ -428,9 +393,7 @@ client_handle_request(struct xf_session *s, const struct jsonrpc_msg *req)
         handle_hello(c, req);
     } else if (strcmp(method, "update") && strcmp(method, "sync-begin")
                && strcmp(method, "sync-end")) {
-        xf_session_send_error(s, req->id, XF_ERR_UNKNOWN_METHOD, "\"%s\" is "
-                              "not a method of protocol version %d", method,
-                              XF_PROTO_VERSION);
+        xf_session_unknown_method(s, req);
     } else if (c->state == S_NEW) {
         xf_session_send_error(s, req->id, XF_ERR_NO_HELLO, "send \"hello\" "
                               "before \"%s\"", method);
@@ -448,6 +411,11 @@ static const struct xf_session_class client_class = {
     .limit_source = "other_config:" XF_KEY_CLIENT_MAX_MESSAGE,
     .invalid_message = "invalid JSON-RPC message",
     .max_per_run = MAX_REQUESTS_PER_RUN,
+    .protocol = XF_PROTO_VERSION,
+    .protocol_name = "protocol",
+    .self = "server",
+    .state_name = client_state_name,
+    .find_router = xf_router_find,
     .alloc = client_alloc,
     .close = client_close,
     .dealloc = client_dealloc,
@@ -543,7 +511,7 @@ xf_server_router_state(const char *name)
     if (!link) {
         return xstrdup("-");
     } else if (link->client && !link->client->up.closing) {
-        return xasprintf("%s (session %u)", client_state_name(link->client),
+        return xasprintf("%s (session %u)", xf_session_state_name(&link->client->up),
                          link->client->up.id);
     } else if (link->orphaned) {
         long long int left = link->orphaned_at + grace_ms - time_msec();
@@ -596,7 +564,7 @@ cmd_clients(struct unixctl_conn *conn, int argc, const char *argv[],
         xf_table_add_text(&t, s->name);
         xf_table_add_text(&t, peer ? peer : "-");
         xf_table_add_text(&t, s->router ? s->router : "-");
-        xf_table_add_text(&t, client_state_name(c));
+        xf_table_add_text(&t, xf_session_state_name(s));
         xf_table_add_int(&t, (now - s->connected) / 1000);
         xf_table_add_int(&t, s->n_requests);
         xf_table_add_int(&t, s->n_applied);

@@ -276,55 +276,124 @@ xf_session_take_peer_id(struct xf_session *s)
     return s->peer_id;
 }
 
-/* Decodes the params of 'req', a "hello" (or the same params under
- * another name) into 'hello'.  Returns false, after an error reply and with
- * nothing to destroy, if they are invalid. */
-bool
-xf_session_parse_hello(struct xf_session *s, const struct jsonrpc_msg *req,
-                       struct xf_proto_hello *hello)
+const char *
+xf_session_state_name(const struct xf_session *s)
 {
-    char *error = xf_proto_parse_hello(req->params, hello);
+    return s->closing ? "closing" : s->server->class->state_name(s);
+}
+
+/* Returns the router 's' is about, or NULL after replying to request 'id'
+ * that it is gone. */
+struct xf_router *
+xf_session_router(struct xf_session *s, const struct json *id)
+{
+    struct xf_router *r = s->server->class->find_router(s->router);
+    if (!r) {
+        xf_session_send_error(s, id, XF_ERR_UNKNOWN_ROUTER, "router %s is no "
+                              "longer configured here", s->router);
+    }
+    return r;
+}
+
+/* Decodes the params of "update" request 'req' into 'u'.  Returns false,
+ * after an error reply and with nothing to destroy, if the request as a
+ * whole is refused. */
+bool
+xf_session_parse_update(struct xf_session *s, const struct jsonrpc_msg *req,
+                        struct xf_proto_update *u)
+{
+    char *error = xf_proto_parse_update(req->params, XF_PROTO_MAX_BATCH, u);
     if (error) {
-        xf_session_send_error(s, req->id, XF_ERR_INVALID_PARAMS, "%s",
-                              error);
+        xf_session_send_error(s, req->id, (u->too_many
+                                           ? XF_ERR_TOO_MANY_ENTRIES
+                                           : XF_ERR_INVALID_PARAMS),
+                              "%s", error);
         free(error);
-        xf_proto_hello_destroy(hello);
+        xf_proto_update_destroy(u);
         return false;
     }
     return true;
 }
 
-/* Remembers the peer's interfaces from 'hello' (instead of any from an
- * earlier one). */
+/* Counts an "update" of which 'n_applied' entries were applied and
+ * 'errors->n' refused. */
 void
-xf_session_set_ifaces(struct xf_session *s,
-                      const struct xf_proto_hello *hello)
+xf_session_count_update(struct xf_session *s, size_t n_applied,
+                        const struct svec *errors)
 {
+    s->n_applied += n_applied;
+    s->n_rejected += errors->n;
+    if (errors->n) {
+        xf_session_set_error(s, errors->names[0]);
+    }
+}
+
+/* Replies to 'req' that its method is not one of the protocol's. */
+void
+xf_session_unknown_method(struct xf_session *s, const struct jsonrpc_msg *req)
+{
+    const struct xf_session_class *class = s->server->class;
+
+    xf_session_send_error(s, req->id, XF_ERR_UNKNOWN_METHOD, "\"%s\" is not "
+                          "a method of %s version %d", req->method,
+                          class->protocol_name, class->protocol);
+}
+
+/* Decodes the params of hello 'req' into 'hello' and checks its protocol
+ * version.  Returns false, after an error reply and with nothing to
+ * destroy, if they are invalid or another version. */
+bool
+xf_session_parse_hello(struct xf_session *s, const struct jsonrpc_msg *req,
+                       struct xf_proto_hello *hello)
+{
+    const struct xf_session_class *class = s->server->class;
+    char *error = xf_proto_parse_hello(req->params, hello);
+
+    if (error) {
+        xf_session_send_error(s, req->id, XF_ERR_INVALID_PARAMS, "%s",
+                              error);
+        free(error);
+    } else if (hello->protocol != class->protocol) {
+        xf_session_send_error(s, req->id, XF_ERR_PROTOCOL_VERSION, "%s "
+                              "%"PRId64" is not supported; this %s speaks "
+                              "version %d", class->protocol_name,
+                              hello->protocol, class->self, class->protocol);
+    } else {
+        return true;
+    }
+    xf_proto_hello_destroy(hello);
+    return false;
+}
+
+/* Accepts 'hello' for router 'router': 's' is about that router from now
+ * on and remembers the peer's interfaces (instead of any from an earlier
+ * hello).  Returns the hello reply's result, to which the caller may add:
+ * {"protocol": N, "router": ROUTER, "interfaces": [{"name": PEER'S,
+ * "port": LOCAL}...] for the peer's interfaces that have a local interface
+ * with the same MAC ('lookup'), "unmapped": [the others' names]}.  The
+ * number mapped goes to '*n_mapped'. */
+struct json *
+xf_session_accept_hello(struct xf_session *s,
+                        const struct xf_proto_hello *hello,
+                        const char *router, xf_session_lookup_mac *lookup,
+                        const void *aux, size_t *n_mapped)
+{
+    free(s->router);
+    s->router = xstrdup(router);
     for (size_t i = 0; i < s->n_ifaces; i++) {
         free(s->ifaces[i].name);
     }
     free(s->ifaces);
     s->ifaces = xcalloc(hello->n_ifaces, sizeof *s->ifaces);
     s->n_ifaces = hello->n_ifaces;
-    for (size_t i = 0; i < hello->n_ifaces; i++) {
-        s->ifaces[i].name = xstrdup(hello->ifaces[i].name);
-        s->ifaces[i].mac = hello->ifaces[i].mac;
-    }
-}
 
-/* Returns the peer's interfaces as the hello reply lists them: in
- * '*mapped' [{"name": PEER'S, "port": LOCAL}...] for those with a local
- * interface of the same MAC, in '*unmapped' the others' names. */
-void
-xf_session_map_ifaces(const struct xf_session *s,
-                      xf_session_lookup_mac *lookup, const void *aux,
-                      struct json **mappedp, struct json **unmappedp)
-{
     struct json *mapped = json_array_create_empty();
     struct json *unmapped = json_array_create_empty();
+    for (size_t i = 0; i < hello->n_ifaces; i++) {
+        const char *name = hello->ifaces[i].name;
+        s->ifaces[i].name = xstrdup(name);
+        s->ifaces[i].mac = hello->ifaces[i].mac;
 
-    for (size_t i = 0; i < s->n_ifaces; i++) {
-        const char *name = s->ifaces[i].name;
         const char *local = lookup(aux, s->ifaces[i].mac);
         if (local) {
             struct json *m = json_object_create();
@@ -335,8 +404,15 @@ xf_session_map_ifaces(const struct xf_session *s,
             json_array_add(unmapped, json_string_create(name));
         }
     }
-    *mappedp = mapped;
-    *unmappedp = unmapped;
+    *n_mapped = json_array(mapped)->n;
+
+    struct json *result = json_object_create();
+    json_object_put(result, "protocol",
+                    json_integer_create(s->server->class->protocol));
+    json_object_put_string(result, "router", router);
+    json_object_put(result, "interfaces", mapped);
+    json_object_put(result, "unmapped", unmapped);
+    return result;
 }
 
 /* Replaces the peer's interface name '*devp' (may be NULL) by the local

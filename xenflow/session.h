@@ -47,6 +47,8 @@ struct sset;
 struct stream;
 struct svec;
 struct xf_proto_hello;
+struct xf_proto_update;
+struct xf_router;
 struct xf_session;
 
 /* The "error" member of an error reply, chosen where the error happens. */
@@ -82,6 +84,16 @@ struct xf_session_class {
                                   * that is not JSON-RPC ends. */
     int max_per_run;            /* Messages handled per session per
                                  * main-loop iteration. */
+    int protocol;               /* The protocol version spoken. */
+    const char *protocol_name;  /* In errors: "protocol". */
+    const char *self;           /* This end, in errors: "server". */
+
+    /* The router named 'name' (xf_router_find(): this file only passes
+     * it on). */
+    struct xf_router *(*find_router)(const char *name);
+
+    /* The name of the state of a session that is not closing. */
+    const char *(*state_name)(const struct xf_session *);
 
     /* Returns a new zeroed session (the owner's struct, with its
      * "struct xf_session" member returned). */
@@ -189,15 +201,27 @@ const char *xf_session_take_peer_id(struct xf_session *);
 /* The peer's interfaces, and the local interface with the same MAC.
  * 'lookup' returns the name of the local interface with MAC 'mac', or
  * NULL. */
+const char *xf_session_state_name(const struct xf_session *);
+struct xf_router *xf_session_router(struct xf_session *,
+                                    const struct json *id);
+bool xf_session_parse_update(struct xf_session *, const struct jsonrpc_msg *,
+                             struct xf_proto_update *);
+void xf_session_count_update(struct xf_session *, size_t n_applied,
+                             const struct svec *errors);
+void xf_session_unknown_method(struct xf_session *,
+                               const struct jsonrpc_msg *);
+
+/* A hello: the first request of a session, that names a router and the
+ * peer's interfaces ("migrate-begin" on the node channel). */
 bool xf_session_parse_hello(struct xf_session *, const struct jsonrpc_msg *,
                             struct xf_proto_hello *);
 typedef const char *xf_session_lookup_mac(const void *aux,
                                           struct eth_addr mac);
-void xf_session_set_ifaces(struct xf_session *,
-                           const struct xf_proto_hello *);
-void xf_session_map_ifaces(const struct xf_session *,
-                           xf_session_lookup_mac *, const void *aux,
-                           struct json **mapped, struct json **unmapped);
+struct json *xf_session_accept_hello(struct xf_session *,
+                                     const struct xf_proto_hello *,
+                                     const char *router,
+                                     xf_session_lookup_mac *,
+                                     const void *aux, size_t *n_mapped);
 
 enum xf_session_dev {
     XF_DEV_MAPPED,              /* Translated, or no "dev" at all. */
