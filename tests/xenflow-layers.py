@@ -21,7 +21,7 @@ import sys
 LAYERS = [
     ("lifecycle", ["xenflow"]),
     ("commands", ["show", "router-cmd", "load", "server", "migrate",
-                  "migrate-peer"]),
+                  "migrate-peer", "migrate-cmd"]),
     ("sessions", ["session"]),
     ("routers", ["routers", "router", "router-update"]),
     ("model", ["bridges", "pipeline", "model"]),

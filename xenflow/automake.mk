@@ -36,6 +36,9 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/flowsync-group.h \
 	xenflow/load.c \
 	xenflow/load.h \
+	xenflow/migrate-cmd.c \
+	xenflow/migrate-peer.c \
+	xenflow/migrate-peer.h \
 	xenflow/migrate.c \
 	xenflow/migrate.h \
 	xenflow/model.c \
@@ -48,14 +51,16 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/qos.h \
 	xenflow/router-cmd.c \
 	xenflow/router-cmd.h \
+	xenflow/router-update.c \
+	xenflow/router-update.h \
 	xenflow/router.c \
 	xenflow/router.h \
 	xenflow/routers.c \
 	xenflow/routers.h \
-	xenflow/rpc.c \
-	xenflow/rpc.h \
 	xenflow/server.c \
 	xenflow/server.h \
+	xenflow/session.c \
+	xenflow/session.h \
 	xenflow/show.c \
 	xenflow/show.h \
 	xenflow/xenflow.c \

@@ -28,24 +28,36 @@
  * release the source's copy.  The source forwards throughout; any failure
  * before the VM moved aborts the migration and leaves it as it was.
  *
- * Destination side: peer sessions from other nodes install the copy against
- * this switch's own ports (interfaces matched by MAC) through
- * xenflow/router.h; the router's client, once it reconnects here,
- * reconciles its snapshot with the copy by mark and sweep.
+ * Destination side (migrate-peer.c, which this file runs): peer sessions
+ * from other nodes install the copy against this switch's own ports
+ * (interfaces matched by MAC) through xenflow/router.h; the router's
+ * client, once it reconnects here, reconciles its snapshot with the copy
+ * by mark and sweep.
  *
  * Documentation/xenflow-protocol.md describes the node-to-node protocol;
  * xenflow(7) the commands and keys. */
 
-#include <stdbool.h>
+#include <stddef.h>
 
+#include "compiler.h"
+
+struct ds;
 struct smap;
 struct svec;
+struct table;
 
 void xf_migrate_reconfigure(const struct smap *ovs_other_config,
                             struct svec *errors);
 void xf_migrate_run(void);
 void xf_migrate_wait(void);
 void xf_migrate_destroy(void);
-void xf_migrate_register_commands(void);
+void xf_migrate_register_commands(void);   /* In migrate-cmd.c. */
+
+/* The source side, for migrate-cmd.c. */
+char *xf_migrate_start(const char *router, const char *peer,
+                       const char *vm_dest, unsigned int *idp)
+    OVS_WARN_UNUSED_RESULT;
+size_t xf_migrate_show(struct table *);
+void xf_migrate_format_settings(struct ds *);
 
 #endif /* xenflow/migrate.h */

@@ -459,6 +459,7 @@ xf_proto_parse_update(const struct json *params, size_t max_entries,
     size_t n_nw = nw ? nw->array.n : 0;
     size_t total = n_routes + n_rw + n_neighs + n_nw;
     if (total > max_entries) {
+        u->too_many = true;
         return xasprintf("update has %"PRIuSIZE" entries, more than the "
                          "%"PRIuSIZE" allowed in one request", total,
                          max_entries);

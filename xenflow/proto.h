@@ -81,6 +81,7 @@ struct xf_proto_update {
     size_t n_neighs_withdrawn;
 
     struct svec errors;         /* One message per entry left out. */
+    bool too_many;              /* Refused: more than 'max_entries'. */
 };
 
 char *xf_proto_parse_update(const struct json *params, size_t max_entries,

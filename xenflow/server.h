@@ -25,8 +25,6 @@
  * neighbours to the router through xenflow/router.h.  Keeps each router's
  * tables for a grace period after its client went away. */
 
-#include <stdbool.h>
-
 struct json;
 struct smap;
 struct svec;
@@ -46,9 +44,5 @@ char *xf_server_router_state(const char *name);
 /* Router 'router' migrated to node 'peer': closes its client's session
  * here. */
 void xf_server_router_moved(const char *router, const char *peer);
-
-/* Whether certificate common name 'cn' names identity 'id' (also "ID
- * id:UUID", what "ovs-pki req+sign ID" makes). */
-bool xf_server_identity_matches(const char *cn, const char *id);
 
 #endif /* xenflow/server.h */

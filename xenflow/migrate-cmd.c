@@ -1,0 +1,152 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* The xenflow/migrate and xenflow/migrate/show commands, over the source
+ * side (migrate.c) and the destination side (migrate-peer.c). */
+
+#include <config.h>
+
+#include "xenflow/migrate.h"
+
+#include "openvswitch/dynamic-string.h"
+#include "sset.h"
+#include "table.h"
+#include "unixctl.h"
+#include "util.h"
+#include "xenflow/appctl.h"
+#include "xenflow/bridges.h"
+#include "xenflow/flowsync.h"
+#include "xenflow/migrate-peer.h"
+#include "xenflow/model.h"
+#include "xenflow/pipeline.h"
+
+/* xenflow/migrate ROUTER PEER [VM-DEST] */
+static void
+cmd_migrate(struct unixctl_conn *conn, int argc, const char *argv[],
+            void *aux OVS_UNUSED)
+{
+    const char *router = argv[1];
+    const char *peer = argv[2];
+    unsigned int id;
+
+    char *error = xf_migrate_start(router, peer, argc > 3 ? argv[3] : NULL,
+                                   &id);
+    if (error) {
+        xf_appctl_reply_error(conn, "%s", error);
+        free(error);
+        return;
+    }
+    char *reply = xasprintf("migration %u of router %s to %s started\n",
+                            id, router, peer);
+    unixctl_command_reply(conn, reply);
+    free(reply);
+}
+
+/* Packets counted by table 0's announcement flows of 'bridge'. */
+static void
+announce_counts(const char *bridge, unsigned long long *accepted,
+                unsigned long long *dropped)
+{
+    unsigned long long packets[XF_FLOW_N_KINDS];
+    uint32_t kinds = XF_FLOW_KIND_BIT(XF_FLOW_CLASSIFY);
+
+    xf_ofproto_count_packets(bridge, XF_OWNER_ANNOUNCE_ACCEPTED, kinds,
+                             XF_TABLE_CLASSIFY, XF_TABLE_CLASSIFY, packets);
+    *accepted = packets[XF_FLOW_CLASSIFY];
+    xf_ofproto_count_packets(bridge, XF_OWNER_ANNOUNCE_DROPPED, kinds,
+                             XF_TABLE_CLASSIFY, XF_TABLE_CLASSIFY, packets);
+    *dropped = packets[XF_FLOW_CLASSIFY];
+}
+
+/* xenflow/migrate/show [--json] */
+static void
+cmd_show(struct unixctl_conn *conn, int argc, const char *argv[],
+         void *aux OVS_UNUSED)
+{
+    bool json = xf_appctl_take_json(&argc, argv);
+    if (argc > 1) {
+        xf_appctl_reply_error(conn, "%s: unexpected argument \"%s\" "
+                              "(usage: %s [--json])", argv[0], argv[1],
+                              argv[0]);
+        return;
+    }
+
+    struct table t;
+    table_init(&t);
+    table_add_column(&t, "id");
+    table_add_column(&t, "router");
+    table_add_column(&t, "direction");
+    table_add_column(&t, "peer");
+    table_add_column(&t, "phase");
+    table_add_column(&t, "elapsed-ms");
+    table_add_column(&t, "routes");
+    table_add_column(&t, "neighbors");
+    table_add_column(&t, "copied");
+    table_add_column(&t, "rejected");
+    table_add_column(&t, "precopy-ms");
+    table_add_column(&t, "move-ms");
+    table_add_column(&t, "result");
+    size_t n = xf_migrate_show(&t);
+    n += xf_migrate_peer_show(&t);
+
+    if (json) {
+        xf_appctl_reply_table(conn, &t, true);
+        return;
+    }
+
+    struct ds out = DS_EMPTY_INITIALIZER;
+    ds_put_cstr(&out, "Node listeners:");
+    xf_migrate_peer_format_listeners(&out);
+    ds_put_char(&out, '\n');
+    xf_migrate_format_settings(&out);
+
+    struct sset bridges = SSET_INITIALIZER(&bridges);
+    xf_get_bridge_names(&bridges);
+    const char *name;
+    SSET_FOR_EACH (name, &bridges) {
+        unsigned long long accepted, dropped;
+        announce_counts(name, &accepted, &dropped);
+        if (accepted || dropped) {
+            ds_put_format(&out, "Bridge %s: %llu announcements accepted "
+                          "from trusted ports, %llu dropped\n", name,
+                          accepted, dropped);
+        }
+    }
+    sset_destroy(&bridges);
+    ds_put_char(&out, '\n');
+
+    if (!n) {
+        ds_put_cstr(&out, "No migrations.\n");
+        table_destroy(&t);
+    } else {
+        struct table_style style = TABLE_STYLE_DEFAULT;
+        style.format = TF_TABLE;
+        table_format_reset();
+        table_format(&t, &style, &out);
+        table_destroy(&t);
+    }
+    unixctl_command_reply(conn, ds_cstr(&out));
+    ds_destroy(&out);
+}
+
+void
+xf_migrate_register_commands(void)
+{
+    unixctl_command_register("xenflow/migrate", "ROUTER PEER [VM-DEST]", 2,
+                             3, cmd_migrate, NULL);
+    unixctl_command_register("xenflow/migrate/show", "[--json]", 0, 1,
+                             cmd_show, NULL);
+}
