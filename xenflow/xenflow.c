@@ -579,6 +579,16 @@ compare_ports(const void *a_, const void *b_)
     return strcmp(a->name, b->name);
 }
 
+/* Sorts 'ports' by name.  An empty array may be NULL, which qsort() must
+ * not be given even with no elements (its argument is declared nonnull). */
+static void
+sort_ports(struct xf_port *ports, size_t n)
+{
+    if (n > 1) {
+        qsort(ports, n, sizeof *ports, compare_ports);
+    }
+}
+
 static int
 compare_ifaces(const void *a_, const void *b_)
 {
@@ -717,11 +727,10 @@ build_bridge(const struct ovsrec_bridge *br_cfg,
      * depend on the database's hash order. */
     struct xf_network *net;
     HMAP_FOR_EACH (net, node, &br->networks) {
-        qsort(net->vm_ports, net->n_vm_ports, sizeof *net->vm_ports,
-              compare_ports);
+        sort_ports(net->vm_ports, net->n_vm_ports);
     }
-    qsort(br->trunks, br->n_trunks, sizeof *br->trunks, compare_ports);
-    qsort(br->trusted, br->n_trusted, sizeof *br->trusted, compare_ports);
+    sort_ports(br->trunks, br->n_trunks);
+    sort_ports(br->trusted, br->n_trusted);
     return br;
 }
 
