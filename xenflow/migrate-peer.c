@@ -51,6 +51,8 @@
 VLOG_DEFINE_THIS_MODULE(xenflow_migrate_peer);
 
 COVERAGE_DEFINE(xenflow_migrate_incoming);
+COVERAGE_DEFINE(xenflow_peer_connect);
+COVERAGE_DEFINE(xenflow_peer_error);
 
 /* Requests a destination session handles per main-loop iteration. */
 #define MAX_PEER_REQUESTS_PER_RUN 2
@@ -624,6 +626,16 @@ peer_wait(struct xf_session *up)
     }
 }
 
+static void
+peer_count(bool error)
+{
+    if (error) {
+        COVERAGE_INC(xenflow_peer_error);
+    } else {
+        COVERAGE_INC(xenflow_peer_connect);
+    }
+}
+
 static const struct xf_session_class peer_class = {
     .what = "XenFlow node",
     .what_plural = "XenFlow nodes",
@@ -634,6 +646,7 @@ static const struct xf_session_class peer_class = {
     .protocol = XF_MIGRATE_PROTOCOL,
     .protocol_name = "node protocol",
     .self = "node",
+    .count = peer_count,
     .state_name = peer_state_name,
     .find_router = xf_router_find,
     .alloc = peer_alloc,

@@ -53,6 +53,8 @@
 
 VLOG_DEFINE_THIS_MODULE(xenflow_server);
 
+COVERAGE_DEFINE(xenflow_client_connect);
+COVERAGE_DEFINE(xenflow_client_error);
 COVERAGE_DEFINE(xenflow_client_request);
 COVERAGE_DEFINE(xenflow_client_withdraw);
 
@@ -405,6 +407,16 @@ client_handle_request(struct xf_session *s, const struct jsonrpc_msg *req)
     }
 }
 
+static void
+client_count(bool error)
+{
+    if (error) {
+        COVERAGE_INC(xenflow_client_error);
+    } else {
+        COVERAGE_INC(xenflow_client_connect);
+    }
+}
+
 static const struct xf_session_class client_class = {
     .what = "xenflow client",
     .what_plural = "xenflow clients",
@@ -415,6 +427,7 @@ static const struct xf_session_class client_class = {
     .protocol = XF_PROTO_VERSION,
     .protocol_name = "protocol",
     .self = "server",
+    .count = client_count,
     .state_name = client_state_name,
     .find_router = xf_router_find,
     .alloc = client_alloc,

@@ -21,7 +21,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "coverage.h"
 #include "jsonrpc.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
@@ -39,8 +38,6 @@
 
 VLOG_DEFINE_THIS_MODULE(xenflow_session);
 
-COVERAGE_DEFINE(xenflow_session_connect);
-COVERAGE_DEFINE(xenflow_session_error);
 
 /* Connections accepted per listener per main-loop iteration. */
 #define MAX_ACCEPTS_PER_RUN 10
@@ -145,7 +142,7 @@ static void
 session_count_error(struct xf_session *s, const char *error)
 {
     s->n_errors++;
-    COVERAGE_INC(xenflow_session_error);
+    s->server->class->count(true);
     xf_session_set_error(s, error);
 }
 
@@ -593,7 +590,7 @@ session_accept(struct xf_session_server *server, struct stream *stream,
     s->is_ssl = !strncmp(listener, "pssl:", 5);
     s->connected = s->last_rx = time_msec();
     ovs_list_push_back(&server->sessions, &s->node);
-    COVERAGE_INC(xenflow_session_connect);
+    server->class->count(false);
     VLOG_INFO("%s: %s session %u connected via %s", s->name,
               server->class->what, s->id, listener);
 }

@@ -92,6 +92,11 @@ struct xf_session_class {
      * it on). */
     struct xf_router *(*find_router)(const char *name);
 
+    /* Counts, in the owner's coverage counters (operators watch them per
+     * channel), a session connected ('error' false) or an error of one
+     * (true). */
+    void (*count)(bool error);
+
     /* The name of the state of a session that is not closing. */
     const char *(*state_name)(const struct xf_session *);
 
