@@ -108,12 +108,19 @@ xf_qos_state_save(const struct hmap *links)
     char *tmp = xasprintf("%s.tmp", name);
     char *s = json_to_string(top, JSSF_SORT);
     FILE *f = fopen(tmp, "w");
-    if (!f || fputs(s, f) < 0 || fclose(f)) {
-        VLOG_WARN_RL(&rl, "%s: cannot save applied rates (%s)", tmp,
-                     ovs_strerror(errno));
-        if (f) {
-            fclose(f);
+    int error = f ? 0 : errno;
+    if (f) {
+        /* Closed once, even when fputs() or fclose() itself fails. */
+        if (fputs(s, f) < 0) {
+            error = errno;
         }
+        if (fclose(f) && !error) {
+            error = errno;
+        }
+    }
+    if (error) {
+        VLOG_WARN_RL(&rl, "%s: cannot save applied rates (%s)", tmp,
+                     ovs_strerror(error));
     } else if (rename(tmp, name)) {
         VLOG_WARN("%s: cannot rename to %s (%s)", tmp, name,
                   ovs_strerror(errno));
