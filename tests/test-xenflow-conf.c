@@ -21,7 +21,16 @@
  *       resulting configuration and every reported problem.
  *
  *   ovstest test-xenflow-conf bool STRING...
- *       Prints how each STRING parses as a XenFlow boolean. */
+ *       Prints how each STRING parses as a XenFlow boolean.
+ *
+ *   ovstest test-xenflow-conf prefix STRING...
+ *       Prints how each STRING parses as a prefix, with host bits allowed
+ *       and not.
+ *
+ *   ovstest test-xenflow-conf ovs [KEY=VALUE]...
+ *       Parses KEY=VALUE pairs as the Open_vSwitch table's other_config
+ *       and prints the client channel's and the redistributor's numbers and
+ *       every reported problem. */
 
 #include <config.h>
 #undef NDEBUG
@@ -30,6 +39,7 @@
 #include <string.h>
 
 #include "command-line.h"
+#include "openvswitch/dynamic-string.h"
 #include "tests/ovstest.h"
 #include "smap.h"
 #include "svec.h"
@@ -50,24 +60,32 @@ parse_smap(int argc, char *argv[], struct smap *smap)
     }
 }
 
+/* Prints and frees 'errors'. */
+static void
+print_errors(struct svec *errors)
+{
+    const char *error;
+    size_t i;
+
+    SVEC_FOR_EACH (i, error, errors) {
+        printf("error: %s\n", error);
+    }
+    svec_destroy(errors);
+}
+
 static void
 test_bridge(struct ovs_cmdl_context *ctx)
 {
     struct smap other_config = SMAP_INITIALIZER(&other_config);
     struct svec errors = SVEC_EMPTY_INITIALIZER;
     struct xf_bridge_conf conf;
-    const char *error;
-    size_t i;
 
     parse_smap(ctx->argc - 2, ctx->argv + 2, &other_config);
     xf_bridge_conf_parse(ctx->argv[1], &other_config, &conf, &errors);
 
     printf("enabled=%s\n", conf.enabled ? "true" : "false");
-    SVEC_FOR_EACH (i, error, &errors) {
-        printf("error: %s\n", error);
-    }
-
-    svec_destroy(&errors);
+    print_errors(&errors);
+    xf_bridge_conf_destroy(&conf);
     smap_destroy(&other_config);
 }
 
@@ -84,9 +102,54 @@ test_bool(struct ovs_cmdl_context *ctx)
     }
 }
 
+static void
+test_prefix(struct ovs_cmdl_context *ctx)
+{
+    for (int i = 1; i < ctx->argc; i++) {
+        for (int strict = 0; strict < 2; strict++) {
+            struct xf_prefix prefix;
+            char *error = xf_prefix_parse(ctx->argv[i], !strict, &prefix);
+
+            printf("%s \"%s\": ", strict ? "strict" : "loose", ctx->argv[i]);
+            if (error) {
+                printf("error: %s\n", error);
+                free(error);
+            } else {
+                struct ds s = DS_EMPTY_INITIALIZER;
+                xf_prefix_format(&prefix, &s);
+                printf("%s\n", ds_cstr(&s));
+                ds_destroy(&s);
+            }
+        }
+    }
+}
+
+static void
+test_ovs(struct ovs_cmdl_context *ctx)
+{
+    struct smap other_config = SMAP_INITIALIZER(&other_config);
+    struct svec errors = SVEC_EMPTY_INITIALIZER;
+    struct xf_server_conf server;
+    struct xf_qos_timing timing;
+
+    parse_smap(ctx->argc - 1, ctx->argv + 1, &other_config);
+    xf_server_conf_parse(&other_config, &server, &errors);
+    xf_qos_timing_parse(&other_config, &timing, &errors);
+
+    printf("grace=%u max-message=%u rate=%u probe=%u\n", server.grace,
+           server.max_message, server.rate, server.probe);
+    printf("qos-interval=%u qos-samples=%u\n", timing.interval,
+           timing.samples);
+    print_errors(&errors);
+    xf_server_conf_destroy(&server);
+    smap_destroy(&other_config);
+}
+
 static const struct ovs_cmdl_command commands[] = {
     {"bridge", "NAME [KEY=VALUE]...", 1, INT_MAX, test_bridge, OVS_RO},
     {"bool", "STRING...", 1, INT_MAX, test_bool, OVS_RO},
+    {"prefix", "STRING...", 1, INT_MAX, test_prefix, OVS_RO},
+    {"ovs", "[KEY=VALUE]...", 0, INT_MAX, test_ovs, OVS_RO},
     {NULL, NULL, 0, 0, NULL, OVS_RO},
 };
 

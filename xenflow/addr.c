@@ -18,6 +18,7 @@
 
 #include "xenflow/addr.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "hash.h"
@@ -46,7 +47,11 @@ xf_addr_parse(const char *s, struct in6_addr *addr)
  * prefix).  Unless 'allow_host_bits', the address must have no bits set past
  * the prefix length, so that "10.0.0.1/24" is reported instead of silently
  * meaning 10.0.0.0/24.  Returns NULL on success, otherwise a malloc()'d error
- * message. */
+ * message.
+ *
+ * Not upstream's ip_parse_cidr()/ipv6_parse_cidr(): they also take a netmask
+ * ("/255.255.255.0"), leading blanks and v4-mapped IPv6, and their error
+ * messages are not ours. */
 char *
 xf_prefix_parse(const char *s, bool allow_host_bits, struct xf_prefix *prefix)
 {
@@ -59,15 +64,16 @@ xf_prefix_parse(const char *s, bool allow_host_bits, struct xf_prefix *prefix)
         return xasprintf("\"%s\" is not an IPv4 or IPv6 prefix", s);
     }
 
-    int max = xf_addr_is_ipv4(&prefix->addr) ? 32 : 128;
-    int plen = max;
+    unsigned int max = xf_addr_is_ipv4(&prefix->addr) ? 32 : 128;
+    unsigned int plen = max;
     if (slash) {
+        /* 1 to 3 digits: str_to_uint() alone would take a sign or a blank
+         * first (strtoll() does). */
         const char *len_s = slash + 1;
-        if (!len_s[0] || strspn(len_s, "0123456789") != strlen(len_s)
-            || strlen(len_s) > 3 || atoi(len_s) > max) {
-            return xasprintf("\"%s\": prefix length must be 0 to %d", s, max);
+        if (!isdigit((unsigned char) len_s[0]) || strlen(len_s) > 3
+            || !str_to_uint(len_s, 10, &plen) || plen > max) {
+            return xasprintf("\"%s\": prefix length must be 0 to %u", s, max);
         }
-        plen = atoi(len_s);
     }
     prefix->plen = plen;
 

@@ -49,6 +49,16 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/pipeline.h \
 	xenflow/qos.c \
 	xenflow/qos.h \
+	xenflow/qos-link.c \
+	xenflow/qos-link.h \
+	xenflow/qos-sample.c \
+	xenflow/qos-sample.h \
+	xenflow/qos-select.c \
+	xenflow/qos-select.h \
+	xenflow/qos-show.c \
+	xenflow/qos-show.h \
+	xenflow/qos-state.c \
+	xenflow/qos-state.h \
 	xenflow/router-cmd.c \
 	xenflow/router-cmd.h \
 	xenflow/router-update.c \

@@ -18,6 +18,7 @@
 
 #include "xenflow/conf.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <netinet/in.h>
@@ -75,16 +76,23 @@ is_valid_name(const char *name)
                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == len;
 }
 
-/* Parses 's' as a decimal integer in [min, max]. */
+/* Whether 's' may go to upstream's str_to_uint() or str_to_ullong(): it
+ * starts with a digit and has at most 'max_len' characters.  Those accept a
+ * leading blank or sign (strtoll() does), which our keys never did. */
+static bool
+is_decimal(const char *s, size_t max_len)
+{
+    return isdigit((unsigned char) s[0]) && strlen(s) <= max_len;
+}
+
+/* Parses 's' as a decimal integer in [min, max]: 1 to 10 digits. */
 static bool
 parse_uint(const char *s, unsigned int min, unsigned int max,
            unsigned int *value)
 {
-    if (!s[0] || strlen(s) > 10 || strspn(s, "0123456789") != strlen(s)) {
-        return false;
-    }
-    unsigned long long v = strtoull(s, NULL, 10);
-    if (v < min || v > max) {
+    unsigned int v;
+
+    if (!is_decimal(s, 10) || !str_to_uint(s, 10, &v) || v < min || v > max) {
         return false;
     }
     *value = v;
@@ -640,8 +648,8 @@ xf_qos_class_format(const struct xf_qos_class *c, struct ds *s)
     }
 }
 
-/* Parses the rate in bit/s of 'key' in 'cfg' into '*rate' (0 if absent).
- * Returns false if it is not a number. */
+/* Parses the rate in bit/s of 'key' in 'cfg' into '*rate' (0 if absent):
+ * 1 to 15 digits.  Returns false if it is not such a number. */
 static bool
 parse_rate(const struct smap *cfg, const char *key, unsigned long long *rate)
 {
@@ -651,11 +659,7 @@ parse_rate(const struct smap *cfg, const char *key, unsigned long long *rate)
     if (!s) {
         return true;
     }
-    if (!s[0] || strlen(s) > 15 || strspn(s, "0123456789") != strlen(s)) {
-        return false;
-    }
-    *rate = strtoull(s, NULL, 10);
-    return true;
+    return is_decimal(s, 15) && str_to_ullong(s, 10, rate);
 }
 
 /* Parses the other_config of the Queue with id 'queue_id' of port

@@ -39,20 +39,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "xenflow/conf.h"
+#include "xenflow/qos-select.h"
 
 struct ovsrec_open_vswitch;
 struct smap;
 struct sset;
 struct svec;
-
-/* A queue the pipeline selects on a port. */
-struct xf_queue_sel {
-    char *network;
-    uint32_t queue_id;
-    bool has_class;             /* Only this class of the network's flows. */
-    struct xf_qos_class class;
-};
 
 void xf_qos_init(void);
 void xf_qos_reconfigure(const struct ovsrec_open_vswitch *,

@@ -1,0 +1,100 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+#include <config.h>
+
+#include "xenflow/qos-select.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "openvswitch/shash.h"
+#include "util.h"
+
+/* Port name -> struct port_queues: what the pipeline selects. */
+struct port_queues {
+    struct xf_queue_sel *sels;
+    size_t n;
+};
+
+/* Returns the queues port 'port' selects, '*n' of them, from 'selections'. */
+const struct xf_queue_sel *
+xf_qos_selections_find(const struct shash *selections, const char *port,
+                       size_t *n)
+{
+    const struct port_queues *pq = shash_find_data(selections, port);
+
+    *n = pq ? pq->n : 0;
+    return pq ? pq->sels : NULL;
+}
+
+void
+xf_qos_selections_clear(struct shash *selections)
+{
+    struct shash_node *node;
+
+    SHASH_FOR_EACH (node, selections) {
+        struct port_queues *pq = node->data;
+        for (size_t i = 0; i < pq->n; i++) {
+            free(pq->sels[i].network);
+        }
+        free(pq->sels);
+        free(pq);
+    }
+    shash_clear(selections);
+}
+
+/* Adds to 'selections' that port 'port' puts the frames of 'qc''s network
+ * (and class) into queue 'id'. */
+void
+xf_qos_selections_add(struct shash *selections, const char *port,
+                      const struct xf_queue_conf *qc, unsigned int id)
+{
+    struct port_queues *pq = shash_find_data(selections, port);
+    if (!pq) {
+        pq = xzalloc(sizeof *pq);
+        shash_add(selections, port, pq);
+    }
+    pq->sels = xrealloc(pq->sels, (pq->n + 1) * sizeof *pq->sels);
+    pq->sels[pq->n++] = (struct xf_queue_sel) {
+        .network = xstrdup(qc->network),
+        .queue_id = id,
+        .has_class = qc->has_class,
+        .class = qc->class,
+    };
+}
+
+/* Returns the queue 'port' already selects for exactly 'qc''s network and
+ * class, or NULL. */
+const struct xf_queue_sel *
+xf_qos_selections_match(const struct shash *selections, const char *port,
+                        const struct xf_queue_conf *qc)
+{
+    size_t n;
+    const struct xf_queue_sel *sels = xf_qos_selections_find(selections,
+                                                             port, &n);
+
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(sels[i].network, qc->network)
+            && sels[i].has_class == qc->has_class
+            && (!qc->has_class
+                || !memcmp(&sels[i].class, &qc->class, sizeof qc->class))) {
+            return &sels[i];
+        }
+    }
+    return NULL;
+}
