@@ -91,6 +91,23 @@ xf_appctl_reply_table(struct unixctl_conn *conn, struct table *t, bool json)
     table_destroy(t);
 }
 
+/* Appends table 't' to 's' as text, or 'if_empty' (if nonnull) if 't' has
+ * no rows.  Destroys 't'. */
+void
+xf_appctl_put_table(struct ds *s, struct table *t, const char *if_empty)
+{
+    if (t->n_rows) {
+        struct table_style style = TABLE_STYLE_DEFAULT;
+
+        style.format = TF_TABLE;
+        table_format_reset();
+        table_format(t, &style, s);
+    } else if (if_empty) {
+        ds_put_cstr(s, if_empty);
+    }
+    table_destroy(t);
+}
+
 void
 xf_table_add_text(struct table *t, const char *text)
 {

@@ -25,6 +25,7 @@
 
 #include "compiler.h"
 
+struct ds;
 struct in6_addr;
 struct json;
 struct table;
@@ -38,6 +39,8 @@ void xf_appctl_reply_error(struct unixctl_conn *, const char *format, ...)
 bool xf_appctl_take_json(int *argc, const char *argv[]);
 void xf_appctl_reply_json(struct unixctl_conn *, struct json *);
 void xf_appctl_reply_table(struct unixctl_conn *, struct table *, bool json);
+
+void xf_appctl_put_table(struct ds *, struct table *, const char *if_empty);
 
 void xf_table_add_text(struct table *, const char *);
 void xf_table_add_int(struct table *, long long int);

@@ -99,8 +99,8 @@ cmd_show(struct unixctl_conn *conn, int argc, const char *argv[],
     table_add_column(&t, "precopy-ms");
     table_add_column(&t, "move-ms");
     table_add_column(&t, "result");
-    size_t n = xf_migrate_show(&t);
-    n += xf_migrate_peer_show(&t);
+    xf_migrate_show(&t);
+    xf_migrate_peer_show(&t);
 
     if (json) {
         xf_appctl_reply_table(conn, &t, true);
@@ -128,16 +128,7 @@ cmd_show(struct unixctl_conn *conn, int argc, const char *argv[],
     sset_destroy(&bridges);
     ds_put_char(&out, '\n');
 
-    if (!n) {
-        ds_put_cstr(&out, "No migrations.\n");
-        table_destroy(&t);
-    } else {
-        struct table_style style = TABLE_STYLE_DEFAULT;
-        style.format = TF_TABLE;
-        table_format_reset();
-        table_format(&t, &style, &out);
-        table_destroy(&t);
-    }
+    xf_appctl_put_table(&out, &t, "No migrations.\n");
     unixctl_command_reply(conn, ds_cstr(&out));
     ds_destroy(&out);
 }

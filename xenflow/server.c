@@ -600,16 +600,7 @@ cmd_clients(struct unixctl_conn *conn, int argc, const char *argv[],
                   "max message %u bytes, probe %u ms\n\n",
                   grace_ms / 1000, rate_limit, clients.max_message,
                   clients.probe_ms);
-    if (ovs_list_is_empty(&clients.sessions)) {
-        ds_put_cstr(&out, "No sessions.\n");
-        table_destroy(&t);
-    } else {
-        struct table_style style = TABLE_STYLE_DEFAULT;
-        style.format = TF_TABLE;
-        table_format_reset();
-        table_format(&t, &style, &out);
-        table_destroy(&t);
-    }
+    xf_appctl_put_table(&out, &t, "No sessions.\n");
     unixctl_command_reply(conn, ds_cstr(&out));
     ds_destroy(&out);
 }

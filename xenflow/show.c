@@ -410,19 +410,10 @@ show_json(void)
 static void
 append_table(struct ds *s, struct table *table, const char *if_empty)
 {
-    struct table_style style = TABLE_STYLE_DEFAULT;
-
-    style.format = TF_TABLE;
-    if (table->n_rows) {
-        if (s->length) {
-            ds_put_char(s, '\n');
-        }
-        table_format_reset();
-        table_format(table, &style, s);
-    } else if (if_empty) {
-        ds_put_format(s, "\n%s", if_empty);
+    if (table->n_rows ? s->length != 0 : if_empty != NULL) {
+        ds_put_char(s, '\n');
     }
-    table_destroy(table);
+    xf_appctl_put_table(s, table, if_empty);
 }
 
 static void
