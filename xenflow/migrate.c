@@ -520,7 +520,7 @@ migration_run(struct migration *m)
     }
 
     struct xf_router *r = xf_router_find(m->router);
-    if (!r && m->phase > MIG_CONNECT && m->phase < MIG_DRAIN) {
+    if (!r && m->phase < MIG_DRAIN) {
         /* E.g. XenFlow was turned off on its bridge. */
         migration_fail(m, "router %s was removed from this switch",
                        m->router);

@@ -37,15 +37,16 @@
 /* The reserved destination MAC of link-migration announcements. */
 static const struct eth_addr reserved_mac = ETH_ADDR_C(aa,aa,aa,aa,aa,aa);
 
-/* As ovs-ofctl's parser does: a match on a packet field (not only on
- * metadata such as in_port, registers or the metadata field) is a match on
- * Ethernet packets. */
+/* As ovs-ofctl's parser does: a match on a packet field or a protocol
+ * ("ip", "arp": an Ethernet type), not only on metadata such as in_port,
+ * registers or the metadata field, is a match on Ethernet packets. */
 static void
 match_set_implied_packet_type(struct match *m)
 {
     for (enum mf_field_id id = 0; id < MFF_N_IDS; id++) {
         const struct mf_field *mf = mf_from_id(id);
-        if (mf->prereqs != MFP_NONE && !mf_is_all_wild(mf, &m->wc)) {
+        if ((mf->prereqs != MFP_NONE || id == MFF_ETH_TYPE)
+            && !mf_is_all_wild(mf, &m->wc)) {
             match_set_default_packet_type(m);
             return;
         }

@@ -108,7 +108,10 @@ xf_router_update_apply(struct xf_router *r, struct xf_proto_update *u,
         struct xf_neigh_spec *spec = &u->neighs_withdrawn[i];
         char *e = translate(cb, aux, r, &spec->dev);
         if (e) {
-            refuse(&u->errors, "withdrawn neighbour", NULL, &spec->ip, e);
+            /* An interface that has no port here (e.g. the VM's management
+             * NIC): none of its neighbours can be here either, so there is
+             * nothing to withdraw and nothing to refuse. */
+            free(e);
         } else {
             n_applied += xf_router_del_neigh(r, spec->dev, &spec->ip);
         }
