@@ -646,31 +646,38 @@ xf_ofproto_port(const char *bridge, const char *port_name)
 }
 
 /* Sets 'packets[K]', for each kind K in the bitmap 'kinds' (1 << K), to the
- * packets counted by the flows of that kind owned by 'owner' in tables
- * 'first_table' to 'last_table' of 'bridge'; the others to 0. */
+ * packets counted by the installed flows of that kind owned by 'owner';
+ * the others to 0.  Costs O(those flows), through the index by owner, not
+ * O(the bridge's flows): xenflow/show, which monitoring polls, asks for
+ * each router's neighbour and slow-path flows, not its million routes. */
 void
-xf_ofproto_count_packets(const char *bridge, uint32_t owner, uint32_t kinds,
-                         uint8_t first_table, uint8_t last_table,
-                         unsigned long long packets[XF_FLOW_N_KINDS])
+xf_flowsync_count_packets(const struct xf_flowsync *fs, uint32_t owner,
+                          uint32_t kinds,
+                          unsigned long long packets[XF_FLOW_N_KINDS])
 {
-    struct ofproto *ofproto = ofproto_lookup(bridge);
+    const struct xf_flow_owner *o = xf_flow_owners_find(&fs->owners, owner);
+    struct ofproto *ofproto = ofproto_lookup(fs->bridge);
+    const struct xf_flow *flow;
+    int kind;
 
     memset(packets, 0, XF_FLOW_N_KINDS * sizeof *packets);
-    for (int t = first_table; ofproto && t <= last_table
-                              && t < ofproto->n_tables; t++) {
-        struct rule *rule;
-        CLS_FOR_EACH (rule, cr, &ofproto->tables[t].cls) {
-            uint64_t cookie = ntohll(rule->flow_cookie);
-            enum xf_flow_kind kind = xf_cookie_kind(cookie);
+    if (!ofproto) {
+        return;
+    }
+    XF_FLOW_OWNER_FOR_EACH (flow, owner_node, kind, kinds, o) {
+        if (!flow->installed || flow->table_id >= ofproto->n_tables) {
+            continue;
+        }
+        const struct cls_rule *cr = classifier_find_minimatch_exactly(
+            &ofproto->tables[flow->table_id].cls, &flow->match,
+            flow->priority, ofproto->tables_version);
+        if (cr) {
+            struct rule *rule = rule_from_cls_rule(cr);
+            struct pkt_stats ps;
+            long long int used;
 
-            if (xf_cookie_is_ours(cookie) && xf_cookie_owner(cookie) == owner
-                && kind < XF_FLOW_N_KINDS && kinds & (1u << kind)) {
-                struct pkt_stats ps;
-                long long int used;
-
-                ofproto->ofproto_class->rule_get_stats(rule, &ps, &used);
-                packets[kind] += ps.n_packets;
-            }
+            ofproto->ofproto_class->rule_get_stats(rule, &ps, &used);
+            packets[kind] += ps.n_packets;
         }
     }
 }

@@ -107,9 +107,8 @@ size_t xf_flowsync_collect(const struct xf_flowsync *, uint32_t owner,
  * file that looks inside ofproto). */
 bool xf_ofproto_exists(const char *bridge);
 ofp_port_t xf_ofproto_port(const char *bridge, const char *port_name);
-void xf_ofproto_count_packets(const char *bridge, uint32_t owner,
-                              uint32_t kinds, uint8_t first_table,
-                              uint8_t last_table,
-                              unsigned long long packets[XF_FLOW_N_KINDS]);
+void xf_flowsync_count_packets(const struct xf_flowsync *, uint32_t owner,
+                               uint32_t kinds,
+                               unsigned long long packets[XF_FLOW_N_KINDS]);
 
 #endif /* xenflow/flowsync.h */

@@ -60,15 +60,19 @@ static void
 announce_counts(const char *bridge, unsigned long long *accepted,
                 unsigned long long *dropped)
 {
+    const struct xf_flowsync *fs = xf_bridge_flows(bridge);
     unsigned long long packets[XF_FLOW_N_KINDS];
     uint32_t kinds = XF_FLOW_KIND_BIT(XF_FLOW_CLASSIFY);
 
-    xf_ofproto_count_packets(bridge, XF_OWNER_ANNOUNCE_ACCEPTED, kinds,
-                             XF_TABLE_CLASSIFY, XF_TABLE_CLASSIFY, packets);
-    *accepted = packets[XF_FLOW_CLASSIFY];
-    xf_ofproto_count_packets(bridge, XF_OWNER_ANNOUNCE_DROPPED, kinds,
-                             XF_TABLE_CLASSIFY, XF_TABLE_CLASSIFY, packets);
-    *dropped = packets[XF_FLOW_CLASSIFY];
+    *accepted = *dropped = 0;
+    if (fs) {
+        xf_flowsync_count_packets(fs, XF_OWNER_ANNOUNCE_ACCEPTED, kinds,
+                                  packets);
+        *accepted = packets[XF_FLOW_CLASSIFY];
+        xf_flowsync_count_packets(fs, XF_OWNER_ANNOUNCE_DROPPED, kinds,
+                                  packets);
+        *dropped = packets[XF_FLOW_CLASSIFY];
+    }
 }
 
 /* xenflow/migrate/show [--json] */

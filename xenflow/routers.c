@@ -268,11 +268,15 @@ xf_router_client_id(const struct xf_router *r)
 struct xf_router_stats
 xf_router_stats(const struct xf_router *r)
 {
-    unsigned long long packets[XF_FLOW_N_KINDS];
+    unsigned long long packets[XF_FLOW_N_KINDS] = { 0 };
+    const struct xf_flowsync *fs = xf_bridge_flows(r->bridge);
 
-    xf_ofproto_count_packets(r->bridge, r->id,
-                             (1u << XF_FLOW_NEIGH) | (1u << XF_FLOW_SLOWPATH),
-                             XF_TABLE_INGRESS, XF_TABLE_NEIGH, packets);
+    if (fs) {
+        xf_flowsync_count_packets(fs, r->id,
+                                  (XF_FLOW_KIND_BIT(XF_FLOW_NEIGH)
+                                   | XF_FLOW_KIND_BIT(XF_FLOW_SLOWPATH)),
+                                  packets);
+    }
     return (struct xf_router_stats) {
         .routed_packets = packets[XF_FLOW_NEIGH],
         .slowpath_packets = packets[XF_FLOW_SLOWPATH],
