@@ -55,12 +55,7 @@ ip -n $ns neigh replace 10.2.0.9 lladdr 50:54:00:00:00:09 dev eth1 nud permanent
 ip -n $ns neigh replace 10.2.0.10 lladdr 50:54:00:00:00:0a dev eth1 nud permanent
 
 xf_start_switch
-ovs-vsctl add-br br0 -- set Bridge br0 datapath_type=dummy \
-    other_config:xenflow-enable=true other_config:xenflow-network-n=100 \
-    -- add-port br0 p1 -- set Interface p1 type=dummy \
-       other_config:xenflow-network=n other_config:xenflow-router=r1 \
-       other_config:xenflow-mac=02:00:00:00:02:01 \
-       other_config:xenflow-addresses=10.2.0.1/16 \
+xf_add_router_bridge 10.2.0.1/16 02:00:00:00:02:01 \
     -- set Open_vSwitch . other_config:xenflow-listen=punix:$work/xf.sock
 ovs-appctl xenflow/show > /dev/null
 

@@ -28,6 +28,21 @@ xf_start_switch() {
                  --log-file -vconsole:off
 }
 
+# Adds bridge br0 (XenFlow on, dummy datapath) and on it port p1 of router r1
+# in network n with address ADDR (e.g. 10.2.0.1/24) and MAC (default
+# 02:00:00:00:00:01); further arguments go to the same ovs-vsctl command
+# (e.g. -- set Open_vSwitch . other_config:...).
+xf_add_router_bridge() {
+    local addr=$1 mac=${2:-02:00:00:00:00:01}
+    shift $(( $# < 2 ? $# : 2 ))
+    ovs-vsctl add-br br0 -- set Bridge br0 datapath_type=dummy \
+        other_config:xenflow-enable=true other_config:xenflow-network-n=100 \
+        -- add-port br0 p1 -- set Interface p1 type=dummy \
+           other_config:xenflow-network=n other_config:xenflow-router=r1 \
+           other_config:xenflow-mac=$mac other_config:xenflow-addresses=$addr \
+           "$@"
+}
+
 # Whether process PID still runs: a daemon that exited stays a zombie until
 # init reaps it, which some sandboxes' init does only after seconds.
 xf_running() {

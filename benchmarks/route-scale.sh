@@ -61,12 +61,7 @@ for n in "${sizes[@]}"; do
 
     # XenFlow: one router with one interface in one network.
     xf_start_switch
-    ovs-vsctl add-br br0 -- set Bridge br0 datapath_type=dummy \
-        other_config:xenflow-enable=true other_config:xenflow-network-n=100 \
-        -- add-port br0 p1 -- set Interface p1 type=dummy \
-           other_config:xenflow-network=n other_config:xenflow-router=r1 \
-           other_config:xenflow-mac=02:00:00:00:00:01 \
-           other_config:xenflow-addresses=$iface_addr
+    xf_add_router_bridge $iface_addr
     sed "s/^/route /; s/\$/ via $gw/" "$work/prefixes" > "$work/routes"
     ovs-appctl xenflow/show > /dev/null
     rss0=$(xf_rss_kb)

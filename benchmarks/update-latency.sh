@@ -32,12 +32,7 @@ cleanup() {
 trap cleanup EXIT
 
 xf_start_switch
-ovs-vsctl add-br br0 -- set Bridge br0 datapath_type=dummy \
-    other_config:xenflow-enable=true other_config:xenflow-network-n=100 \
-    -- add-port br0 p1 -- set Interface p1 type=dummy \
-       other_config:xenflow-network=n other_config:xenflow-router=r1 \
-       other_config:xenflow-mac=02:00:00:00:00:01 \
-       other_config:xenflow-addresses=10.2.0.1/24
+xf_add_router_bridge 10.2.0.1/24
 
 awk -v n="$n" 'BEGIN {
     print "neigh 10.2.0.8 50:54:00:00:00:08"

@@ -1,0 +1,279 @@
+#! /bin/bash
+# route-churn.sh -- how XenFlow copes with a changing full Internet table
+# (issue 16), against the kernel measured in the same run.
+#
+# Usage: benchmarks/route-churn.sh [--builddir DIR] [--ipv6] [N]
+#        (default N: 1000000 IPv4 routes; --ipv6: 200000 IPv6 routes)
+#
+# Generates an Internet-like table of N distinct prefixes (DFZ prefix-length
+# mix, 16 next hops, 1 route in 8 ECMP over 2-4 of them), three tables each
+# differing from the one before in half its routes (a quarter of the
+# prefixes replaced by new ones, a quarter moved to other next hops), and
+# runs these steps on router r1 (one XenFlow bridge, dummy datapath):
+#
+#   load          xenflow/load r1 TABLE0
+#   replace-1..3  xenflow/load r1 TABLEk --replace
+#   withdraw-all  xenflow/load r1 NEIGHBOURS --replace (every route goes)
+#   reload        xenflow/load r1 TABLE0
+#
+# For each: seconds until xenflow/load replies (xenflow-s) and until
+# flowsync has nothing pending (drained-s, from the same start), and
+# ovs-vswitchd's RSS after it.  The kernel baseline (root only) makes the
+# same changes in a network namespace with "ip -batch": what a routing
+# daemon would send, i.e. for a replace step only the difference ("route
+# del" of the prefixes that went, "route replace" of the new and moved
+# ones), for withdraw-all a "route del" per route.  ratio-to-kernel is
+# drained-s / kernel-s; ratio-to-first-load is drained-s / the load's.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+builddir=$top/_build/ovs-build
+family=4
+n=
+while [ $# -gt 0 ]; do
+    case $1 in
+        --builddir) builddir=$(cd "$2" && pwd); shift 2 ;;
+        --ipv6) family=6; shift ;;
+        -*) echo "usage: $0 [--builddir DIR] [--ipv6] [N]" >&2; exit 1 ;;
+        *) n=$1; shift ;;
+    esac
+done
+[ -n "$n" ] || n=$([ $family = 4 ] && echo 1000000 || echo 200000)
+
+work=$(mktemp -d /tmp/xenflow-churn.XXXXXX)
+ns=xfchurn$$
+. "$top/benchmarks/lib.sh"
+xf_bench_env
+cleanup() {
+    set +e
+    xf_stop_switch
+    ip netns del "$ns" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The tables: xf-0..3 (xenflow/load format, neighbours first), xf-neigh
+# (neighbours only), k-0..3 and k-del (ip -batch: table 0 in full, then the
+# differences, then every route of table 3 deleted).
+python3 - "$family" "$n" "$work" <<'EOF'
+import random
+import sys
+
+family, n, work = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+rng = random.Random(16)
+
+if family == 4:
+    # IPv4 DFZ, share of the routes by prefix length in percent (roughly
+    # today's ~1M-route table): /24 60, /23 8, /22 8, /21 6, /20 5, and the
+    # remaining 13 over /19 (4.3), /18 (2.8), /17 (1.8), /16 (2.5),
+    # /15-/8 (0.5, 0.4, 0.3, 0.2, 0.1, 0.06, 0.03, 0.01).
+    mix = {24: 60, 23: 8, 22: 8, 21: 6, 20: 5, 19: 4.3, 18: 2.8, 17: 1.8,
+           16: 2.5, 15: .5, 14: .4, 13: .3, 12: .2, 11: .1, 10: .06,
+           9: .03, 8: .01}
+    bits = 32
+    # Unicast first octets, without 0, 10 (the router's own subnet) and 127.
+    firsts = [a for a in range(1, 224) if a not in (10, 127)]
+    gws = ['10.2.0.%d' % (10 + i) for i in range(16)]
+
+    def space(plen):
+        return len(firsts) << (plen - 8)
+
+    def random_prefix(plen):
+        a = rng.choice(firsts) << 24 | rng.getrandbits(24)
+        return a >> (32 - plen) << (32 - plen)
+
+    def fmt(a, plen):
+        return '%d.%d.%d.%d/%d' % (a >> 24, a >> 16 & 255, a >> 8 & 255,
+                                   a & 255, plen)
+else:
+    # IPv6 DFZ, share of the routes by prefix length in percent (roughly
+    # today's ~200k-route table): /48 50, /32 15, /44 10, /40 8, /36 5, and
+    # the remaining 12 over /29 (2.5), /46 (1.5), /33, /34, /47 (1 each),
+    # /28 (0.8), /35 (0.7), /38 (0.6), /30, /42, /56, /64 (0.5 each),
+    # /31, /45 (0.3 each), /24 (0.2), /20, /16 (0.05 each).
+    mix = {48: 50, 32: 15, 44: 10, 40: 8, 36: 5, 29: 2.5, 46: 1.5, 33: 1,
+           34: 1, 47: 1, 28: .8, 35: .7, 38: .6, 30: .5, 42: .5, 56: .5,
+           64: .5, 31: .3, 45: .3, 24: .2, 20: .05, 16: .05}
+    bits = 128
+    gws = ['2001:db8:2::%x' % (0x10 + i) for i in range(16)]
+
+    def space(plen):                    # In 2000::/3.
+        return 1 << (plen - 3)
+
+    def random_prefix(plen):
+        while True:
+            a = (1 << 125 | rng.getrandbits(125)) >> (128 - plen) << (128 - plen)
+            if a >> 96 != 0x20010db8:   # Not in the routers' 2001:db8::/32.
+                return a
+
+    def fmt(a, plen):
+        groups = ['%x' % (a >> (112 - 16 * i) & 0xffff) for i in range(8)]
+        while len(groups) > 1 and groups[-1] == '0':
+            groups.pop()
+        return ':'.join(groups) + ('::' if len(groups) < 8 else '') \
+            + '/%d' % plen
+
+main_len = max(mix, key=mix.get)
+macs = ['50:54:00:00:%02x:%02x' % (family, 0x10 + i) for i in range(16)]
+used = set()                            # Every prefix so far, as (addr, len).
+
+
+def new_prefix(plen):
+    # A prefix never used before, of length 'plen' unless that length is
+    # nearly exhausted.
+    for _ in range(100):
+        p = (random_prefix(plen), plen)
+        if p not in used:
+            used.add(p)
+            return p
+    return new_prefix(main_len)
+
+
+def new_nexthops(old=None):
+    while True:
+        if rng.random() < 1 / 8:
+            nh = tuple(sorted(rng.sample(range(16), rng.randint(2, 4))))
+        else:
+            nh = (rng.randrange(16),)
+        if nh != old:
+            return nh
+
+
+# Table 0: round(n * share) prefixes of each length (at most half of that
+# length's space), the rest of the routes at the most common length.
+lengths = []
+for plen, share in sorted(mix.items()):
+    lengths += [plen] * min(int(n * share / 100), space(plen) // 2)
+lengths += [main_len] * (n - len(lengths))
+table = [[new_prefix(plen), new_nexthops()] for plen in lengths]
+
+
+def route(p, nh):
+    return fmt(*p) + ''.join(' via ' + gws[i] for i in nh)
+
+
+def kernel_route(p, nh):
+    if len(nh) == 1:
+        return 'route replace %s via %s\n' % (fmt(*p), gws[nh[0]])
+    return 'route replace %s%s\n' % (
+        fmt(*p), ''.join(' nexthop via ' + gws[i] for i in nh))
+
+
+neighbours = ''.join('neigh %s %s\n' % (gw, mac) for gw, mac in zip(gws, macs))
+
+
+def write_xf(name):
+    with open('%s/%s' % (work, name), 'w') as f:
+        f.write(neighbours)
+        f.write(''.join('route %s\n' % route(p, nh) for p, nh in table))
+
+
+write_xf('xf-0')
+with open(work + '/xf-neigh', 'w') as f:
+    f.write(neighbours)
+with open(work + '/k-0', 'w') as f:
+    f.write(''.join(kernel_route(p, nh) for p, nh in table))
+
+for k in (1, 2, 3):
+    changed = rng.sample(range(n), n // 2)
+    kernel = []
+    for j, i in enumerate(changed):
+        p, nh = table[i]
+        if j % 2 == 0:                  # Replaced by a new prefix.
+            kernel.append('route del %s\n' % fmt(*p))
+            table[i] = [new_prefix(p[1]), new_nexthops()]
+        else:                           # Moved to other next hops.
+            table[i][1] = new_nexthops(nh)
+        kernel.append(kernel_route(*table[i]))
+    write_xf('xf-%d' % k)
+    with open('%s/k-%d' % (work, k), 'w') as f:
+        f.write(''.join(kernel))
+
+with open(work + '/k-del', 'w') as f:
+    f.write(''.join('route del %s\n' % fmt(*p) for p, nh in table))
+EOF
+
+steps=(load replace-1 replace-2 replace-3 withdraw-all reload)
+xf_files=(xf-0 xf-1 xf-2 xf-3 xf-neigh xf-0)
+xf_opts=("" --replace --replace --replace --replace "")
+k_files=(k-0 k-1 k-2 k-3 k-del k-0)
+expect=("$n" "$n" "$n" "$n" 0 "$n")
+
+# One router with one interface in one network, like route-scale.sh.
+if [ $family = 4 ]; then
+    iface_addr=10.2.0.1/24 ip="ip"
+else
+    iface_addr=2001:db8:2::1/64 ip="ip -6"
+fi
+xf_start_switch
+xf_add_router_bridge $iface_addr
+ovs-appctl xenflow/show > /dev/null
+rss_empty=$(xf_rss_kb)
+
+# The router's "routes" and "routes_installed" in xenflow/show --json.
+router_counts() {
+    local json
+    json=$(ovs-appctl xenflow/show --json)
+    echo $(sed -n 's/.*"routes": *\([0-9]*\).*/\1/p' <<< "$json") \
+         $(sed -n 's/.*"routes_installed": *\([0-9]*\).*/\1/p' <<< "$json")
+}
+
+declare -a xf_s drained_s rss_mb kernel_s
+for i in "${!steps[@]}"; do
+    t0=$(xf_now)
+    ovs-appctl -T 3600 xenflow/load r1 "$work/${xf_files[i]}" \
+        ${xf_opts[i]} > "$work/reply"
+    t1=$(xf_now)
+    xf_wait_drained
+    t2=$(xf_now)
+    xf_s[i]=$(xf_elapsed "$t0" "$t1")
+    drained_s[i]=$(xf_elapsed "$t0" "$t2")
+    rss_mb[i]=$(awk -v kb="$(xf_rss_kb)" 'BEGIN { printf "%.1f", kb / 1024 }')
+    counts=$(router_counts)
+    if [ "$counts" != "${expect[i]} ${expect[i]}" ]; then
+        echo "${steps[i]}: routes/installed $counts, expected ${expect[i]}" >&2
+        exit 1
+    fi
+    printf '%-13s xenflow %7.3f s, drained %7.3f s, rss %s MB (%s)\n' \
+        "${steps[i]}" "${xf_s[i]}" "${drained_s[i]}" "${rss_mb[i]}" \
+        "$(tr -d '\n' < "$work/reply")" >&2
+done
+xf_stop_switch
+
+# The Linux kernel, in a namespace.
+if [ "$(id -u)" = 0 ]; then
+    ip netns add "$ns"
+    ip -n "$ns" link add d0 type veth peer name d1
+    ip -n "$ns" link set d0 up
+    ip -n "$ns" link set d1 up
+    ip -n "$ns" addr add $iface_addr dev d0 $([ $family = 6 ] && echo nodad)
+    for i in "${!steps[@]}"; do
+        t0=$(xf_now)
+        $ip -n "$ns" -batch "$work/${k_files[i]}"
+        t1=$(xf_now)
+        kernel_s[i]=$(xf_elapsed "$t0" "$t1")
+        # A multipath route's next hops are continuation lines.
+        installed=$($ip -n "$ns" route show proto boot | grep -c '^[^[:space:]]' || true)
+        if [ "$installed" != "${expect[i]}" ]; then
+            echo "kernel ${steps[i]}: $installed routes, expected ${expect[i]}" >&2
+            exit 1
+        fi
+        printf '%-13s kernel %7.3f s\n' "${steps[i]}" "${kernel_s[i]}" >&2
+    done
+    ip netns del "$ns"
+else
+    echo "not root: no kernel baseline" >&2
+fi
+
+echo "routes/v$family: $n; empty switch rss $(awk -v kb="$rss_empty" 'BEGIN { printf "%.1f", kb / 1024 }') MB"
+printf '%-13s %9s %9s %7s %8s %15s %19s\n' step xenflow-s drained-s rss-MB \
+       kernel-s ratio-to-kernel ratio-to-first-load
+for i in "${!steps[@]}"; do
+    awk -v step="${steps[i]}" -v x="${xf_s[i]}" -v d="${drained_s[i]}" \
+        -v rss="${rss_mb[i]}" -v k="${kernel_s[i]:-}" -v d0="${drained_s[0]}" 'BEGIN {
+        printf "%-13s %9.3f %9.3f %7.1f %8s %15s %18.2fx\n", step, x, d, rss,
+               k == "" ? "-" : sprintf("%.3f", k),
+               k == "" || k == 0 ? "-" : sprintf("%.2fx", d / k), d / d0
+    }'
+done
