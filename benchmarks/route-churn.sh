@@ -2,8 +2,11 @@
 # route-churn.sh -- how XenFlow copes with a changing full Internet table
 # (issue 16), against the kernel measured in the same run.
 #
-# Usage: benchmarks/route-churn.sh [--builddir DIR] [--ipv6] [N]
-#        (default N: 1000000 IPv4 routes; --ipv6: 200000 IPv6 routes)
+# Usage: benchmarks/route-churn.sh [--builddir DIR] [--ipv6] [--perf DIR] [N]
+#        (default N: 1000000 IPv4 routes; --ipv6: 200000 IPv6 routes;
+#        --perf DIR: "perf record -g" ovs-vswitchd during each step, into
+#        DIR/STEP.data, for "perf report -i DIR/STEP.data"; the environment
+#        variable PERF_RECORD_FLAGS replaces "-g", e.g. "--call-graph dwarf")
 #
 # Generates an Internet-like table of N distinct prefixes (DFZ prefix-length
 # mix, 16 next hops, 1 route in 8 ECMP over 2-4 of them), three tables each
@@ -30,11 +33,14 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 builddir=$top/_build/ovs-build
 family=4
 n=
+perfdir=
 while [ $# -gt 0 ]; do
     case $1 in
         --builddir) builddir=$(cd "$2" && pwd); shift 2 ;;
         --ipv6) family=6; shift ;;
-        -*) echo "usage: $0 [--builddir DIR] [--ipv6] [N]" >&2; exit 1 ;;
+        --perf) mkdir -p "$2"; perfdir=$(cd "$2" && pwd); shift 2 ;;
+        -*) echo "usage: $0 [--builddir DIR] [--ipv6] [--perf DIR] [N]" >&2
+            exit 1 ;;
         *) n=$1; shift ;;
     esac
 done
@@ -221,12 +227,22 @@ router_counts() {
 
 declare -a xf_s drained_s rss_mb kernel_s
 for i in "${!steps[@]}"; do
+    if [ -n "$perfdir" ]; then
+        perf record -q ${PERF_RECORD_FLAGS:--g} -o "$perfdir/${steps[i]}.data" \
+            -p "$(cat "$work/ovs-vswitchd.pid")" 2> /dev/null &
+        perf_pid=$!
+        sleep 1
+    fi
     t0=$(xf_now)
     ovs-appctl -T 3600 xenflow/load r1 "$work/${xf_files[i]}" \
         ${xf_opts[i]} > "$work/reply"
     t1=$(xf_now)
     xf_wait_drained
     t2=$(xf_now)
+    if [ -n "$perfdir" ]; then
+        kill -INT "$perf_pid"
+        wait "$perf_pid" || true
+    fi
     xf_s[i]=$(xf_elapsed "$t0" "$t1")
     drained_s[i]=$(xf_elapsed "$t0" "$t2")
     rss_mb[i]=$(awk -v kb="$(xf_rss_kb)" 'BEGIN { printf "%.1f", kb / 1024 }')
