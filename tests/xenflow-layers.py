@@ -25,8 +25,8 @@ LAYERS = [
     ("sessions", ["session"]),
     ("routers", ["routers", "router", "router-update"]),
     ("model", ["bridges", "pipeline", "model"]),
-    ("mechanisms", ["flowsync", "flowsync-group", "flow-owners", "latency",
-                    "rib", "addr", "conf",
+    ("mechanisms", ["flowsync", "flowsync-actions", "flowsync-group",
+                    "flow-owners", "latency", "rib", "addr", "conf",
                     "pace", "proto", "appctl", "mover", "mover-libvirt",
                     "qos*"]),
 ]

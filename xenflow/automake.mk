@@ -32,6 +32,8 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/bridges.h \
 	xenflow/flowsync.c \
 	xenflow/flowsync.h \
+	xenflow/flowsync-actions.c \
+	xenflow/flowsync-actions.h \
 	xenflow/flowsync-group.c \
 	xenflow/flowsync-group.h \
 	xenflow/load.c \

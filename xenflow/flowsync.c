@@ -33,6 +33,7 @@
 #include "timeval.h"
 #include "util.h"
 #include "xenflow/flow-owners.h"
+#include "xenflow/flowsync-actions.h"
 #include "xenflow/flowsync-group.h"
 #include "xenflow/pace.h"
 
@@ -57,21 +58,27 @@ COVERAGE_DEFINE(xenflow_flow_visit); /* Looked at by owner or staleness. */
 struct xf_flow {
     struct hmap_node node;      /* In 'flows', by table, priority, match. */
     struct ovs_list pending_node; /* In 'pending' if 'pending'. */
-    uint8_t table_id;
-    uint16_t priority;
+    struct ovs_list stale_node; /* In 'stale' if 'stale'. */
+    struct ovs_list owner_node; /* In its owner's list for its kind. */
     struct minimatch match;
-    struct ofpact *ofpacts;
-    size_t ofpacts_len;
+    struct xf_actions *actions; /* Shared (flowsync-actions.h). */
     uint64_t cookie;
+    long long int queued;       /* time_usec() when it became pending. */
+    uint16_t priority;
+    uint8_t table_id;
     bool installed;             /* Present in ofproto as we last set it. */
     bool fresh;                 /* Never sent: an add needs no lookup of
                                  * an existing rule first. */
     bool removing;              /* Wanted gone. */
     bool pending;               /* Needs a flow_mod. */
     bool stale;                 /* For mark-and-sweep. */
-    struct ovs_list stale_node; /* In 'stale' if 'stale'. */
-    struct ovs_list owner_node; /* In its owner's list for its kind. */
-    long long int queued;       /* time_usec() when it became pending. */
+};
+
+/* A minimatch whose miniflows live in the caller's stack frame: looking a
+ * flow up, or removing it, allocates nothing. */
+struct xf_stack_match {
+    struct minimatch mm;
+    uint64_t storage[2 * (sizeof(struct miniflow) / 8 + FLOW_U64S)];
 };
 
 struct xf_flowsync {
@@ -79,11 +86,17 @@ struct xf_flowsync {
     struct xf_groups groups;    /* Desired OpenFlow groups. */
     const struct ofproto *ofproto; /* The ofproto our flows went into. */
     struct hmap flows;          /* Contains "struct xf_flow"s. */
+    struct xf_actions_table actions; /* Their actions, shared. */
     struct ovs_list pending;    /* "struct xf_flow"s that need a flow_mod. */
     struct ovs_list stale;      /* "struct xf_flow"s marked stale. */
     struct xf_flow_owners owners; /* The same flows, by owner and kind. */
     size_t n_pending;
     size_t batch;               /* flow_mods in the next batch. */
+    struct xf_flow **batch_flows; /* Room for 'batch_allocated' flows and */
+    struct ofputil_flow_mod *batch_fms; /* flow_mods, kept while flows are */
+    enum ofperr *batch_errors;  /* pending: no large allocation per batch. */
+    size_t batch_allocated;
+    size_t n_freed;             /* Flows removed since xf_flowsync_freed(). */
     unsigned long long n_errors;
     struct xf_latency latency;  /* From "put" to "in ofproto". */
 };
@@ -95,6 +108,7 @@ xf_flowsync_create(const char *bridge)
     fs->bridge = xstrdup(bridge);
     fs->batch = XF_FLOWSYNC_MIN_BATCH;
     hmap_init(&fs->flows);
+    xf_actions_table_init(&fs->actions);
     xf_groups_init(&fs->groups);
     ovs_list_init(&fs->pending);
     ovs_list_init(&fs->stale);
@@ -103,11 +117,40 @@ xf_flowsync_create(const char *bridge)
 }
 
 static void
-xf_flow_free(struct xf_flow *flow)
+xf_flow_free(struct xf_flowsync *fs, struct xf_flow *flow)
 {
     minimatch_destroy(&flow->match);
-    free(flow->ofpacts);
+    xf_actions_unref(&fs->actions, flow->actions);
     free(flow);
+}
+
+static void
+free_batch(struct xf_flowsync *fs)
+{
+    free(fs->batch_flows);
+    free(fs->batch_fms);
+    free(fs->batch_errors);
+    fs->batch_flows = NULL;
+    fs->batch_fms = NULL;
+    fs->batch_errors = NULL;
+    fs->batch_allocated = 0;
+}
+
+static void
+stack_match_init(struct xf_stack_match *s, const struct match *match)
+{
+    struct miniflow map;
+
+    miniflow_map_init(&map, &match->wc.masks);
+    size_t n = miniflow_n_values(&map);
+    struct miniflow *flow = (struct miniflow *) s->storage;
+    struct miniflow *mask = (struct miniflow *) ((uint64_t *) (flow + 1) + n);
+    *flow = *mask = map;
+    s->mm.flow = flow;
+    s->mm.mask = (struct minimask *) mask;
+    s->mm.tun_md = NULL;
+    miniflow_init(flow, &match->flow);
+    minimask_init(s->mm.mask, &match->wc);
 }
 
 /* Destroys 'fs' without touching the flows in ofproto: the caller removes
@@ -118,9 +161,11 @@ xf_flowsync_destroy(struct xf_flowsync *fs)
     if (fs) {
         struct xf_flow *flow;
         HMAP_FOR_EACH_POP (flow, node, &fs->flows) {
-            xf_flow_free(flow);
+            xf_flow_free(fs, flow);
         }
         hmap_destroy(&fs->flows);
+        xf_actions_table_destroy(&fs->actions);
+        free_batch(fs);
         xf_flow_owners_destroy(&fs->owners);
         xf_groups_destroy(&fs->groups);
         free(fs->bridge);
@@ -168,29 +213,31 @@ make_pending(struct xf_flowsync *fs, struct xf_flow *flow)
     }
 }
 
-/* Wants the flow in table 'table_id' with 'priority' and 'match' (taken
- * over by this function) to have 'ofpacts' (taken over too) and 'cookie'. */
-static void
-put__(struct xf_flowsync *fs, uint64_t cookie, uint8_t table_id,
-      uint16_t priority, struct minimatch *match,
-      struct ofpact *ofpacts, size_t ofpacts_len)
+/* Wants the flow in table 'table_id' with 'priority' and 'match' to have
+ * 'ofpacts' and 'cookie'. */
+void
+xf_flowsync_put_match(struct xf_flowsync *fs, uint64_t cookie,
+                      uint8_t table_id, uint16_t priority,
+                      const struct match *match,
+                      const struct ofpact *ofpacts, size_t ofpacts_len)
 {
-    uint32_t hash = xf_flow_hash(table_id, priority, match);
-    struct xf_flow *flow = flow_find(fs, table_id, priority, match, hash);
+    struct xf_stack_match sm;
+
+    stack_match_init(&sm, match);
+    uint32_t hash = xf_flow_hash(table_id, priority, &sm.mm);
+    struct xf_flow *flow = flow_find(fs, table_id, priority, &sm.mm, hash);
     if (flow) {
         if (flow->stale) {
             flow->stale = false;
             ovs_list_remove(&flow->stale_node);
             ovs_list_init(&flow->stale_node);
         }
-        minimatch_destroy(match);
         if (!flow->removing && flow->cookie == cookie
-            && ofpacts_equal(flow->ofpacts, flow->ofpacts_len,
+            && ofpacts_equal(flow->actions->ofpacts, flow->actions->len,
                              ofpacts, ofpacts_len)) {
-            free(ofpacts);
             return;
         }
-        free(flow->ofpacts);
+        xf_actions_unref(&fs->actions, flow->actions);
         if (flow->cookie != cookie) {
             xf_flow_owners_remove(&fs->owners, flow->cookie,
                                   &flow->owner_node, flow->pending);
@@ -202,30 +249,16 @@ put__(struct xf_flowsync *fs, uint64_t cookie, uint8_t table_id,
         flow = xzalloc(sizeof *flow);
         flow->table_id = table_id;
         flow->priority = priority;
-        flow->match = *match;
+        minimatch_clone(&flow->match, &sm.mm);
         flow->fresh = true;
         flow->cookie = cookie;
         ovs_list_init(&flow->stale_node);
         xf_flow_owners_add(&fs->owners, cookie, &flow->owner_node, false);
         hmap_insert(&fs->flows, &flow->node, hash);
     }
-    flow->ofpacts = ofpacts;
-    flow->ofpacts_len = ofpacts_len;
+    flow->actions = xf_actions_ref(&fs->actions, ofpacts, ofpacts_len);
     flow->removing = false;
     make_pending(fs, flow);
-}
-
-void
-xf_flowsync_put_match(struct xf_flowsync *fs, uint64_t cookie,
-                      uint8_t table_id, uint16_t priority,
-                      const struct match *match,
-                      const struct ofpact *ofpacts, size_t ofpacts_len)
-{
-    struct minimatch mm;
-
-    minimatch_init(&mm, match);
-    put__(fs, cookie, table_id, priority, &mm,
-          xmemdup(ofpacts, ofpacts_len), ofpacts_len);
 }
 
 static void
@@ -235,26 +268,18 @@ flow_remove(struct xf_flowsync *fs, struct xf_flow *flow)
     make_pending(fs, flow);
 }
 
-static void
-remove__(struct xf_flowsync *fs, uint8_t table_id, uint16_t priority,
-         const struct minimatch *match)
-{
-    uint32_t hash = xf_flow_hash(table_id, priority, match);
-    struct xf_flow *flow = flow_find(fs, table_id, priority, match, hash);
-    if (flow) {
-        flow_remove(fs, flow);
-    }
-}
-
 void
 xf_flowsync_remove_match(struct xf_flowsync *fs, uint8_t table_id,
                          uint16_t priority, const struct match *match)
 {
-    struct minimatch mm;
+    struct xf_stack_match sm;
 
-    minimatch_init(&mm, match);
-    remove__(fs, table_id, priority, &mm);
-    minimatch_destroy(&mm);
+    stack_match_init(&sm, match);
+    uint32_t hash = xf_flow_hash(table_id, priority, &sm.mm);
+    struct xf_flow *flow = flow_find(fs, table_id, priority, &sm.mm, hash);
+    if (flow) {
+        flow_remove(fs, flow);
+    }
 }
 
 /* Wants group 'gm->group_id' installed as 'gm' describes it (type,
@@ -394,8 +419,8 @@ init_flow_mod(struct ofputil_flow_mod *fm, const struct xf_flow *flow,
         .buffer_id = UINT32_MAX,
         .out_port = OFPP_ANY,
         .out_group = OFPG_ANY,
-        .ofpacts = flow->ofpacts,
-        .ofpacts_len = flow->ofpacts_len,
+        .ofpacts = flow->actions->ofpacts,
+        .ofpacts_len = flow->actions->len,
     };
 }
 
@@ -439,9 +464,16 @@ xf_flowsync_run(struct xf_flowsync *fs)
     size_t n = MIN(fs->n_pending, fs->batch);
     if (n && xf_bulk_allows()) {
         long long int start = time_usec();
-        struct xf_flow **flows = xmalloc(n * sizeof *flows);
-        struct ofputil_flow_mod *fms = xmalloc(n * sizeof *fms);
-        enum ofperr *errors = xmalloc(n * sizeof *errors);
+        if (n > fs->batch_allocated) {
+            free_batch(fs);
+            size_t m = fs->batch_allocated = MAX(n, XF_FLOWSYNC_MIN_BATCH);
+            fs->batch_flows = xmalloc(m * sizeof *fs->batch_flows);
+            fs->batch_fms = xmalloc(m * sizeof *fs->batch_fms);
+            fs->batch_errors = xmalloc(m * sizeof *fs->batch_errors);
+        }
+        struct xf_flow **flows = fs->batch_flows;
+        struct ofputil_flow_mod *fms = fs->batch_fms;
+        enum ofperr *errors = fs->batch_errors;
         size_t n_fms = 0;
 
         for (size_t i = 0; i < n; i++) {
@@ -489,15 +521,16 @@ xf_flowsync_run(struct xf_flowsync *fs)
                 fs->n_errors++;
             }
             if (flow->removing) {
-                xf_flow_free(flow);
+                xf_flow_free(fs, flow);
+                fs->n_freed++;
             } else {
                 flow->installed = !error;
                 xf_latency_add(&fs->latency, now - flow->queued);
             }
         }
-        free(errors);
-        free(fms);
-        free(flows);
+        if (!fs->n_pending) {
+            free_batch(fs);
+        }
 
         if (n >= XF_FLOWSYNC_MIN_BATCH) {
             long long int elapsed = MAX(time_usec() - start, 1);
@@ -577,7 +610,7 @@ format_flow(const struct xf_flow *flow, struct ds *s)
     }
     ds_put_cstr(s, "actions=");
     struct ofpact_format_params fp = { .s = s };
-    ofpacts_format(flow->ofpacts, flow->ofpacts_len, &fp);
+    ofpacts_format(flow->actions->ofpacts, flow->actions->len, &fp);
 }
 
 static int

@@ -72,8 +72,10 @@ struct xf_iface {
 /* An ECMP select group of a router, shared by its routes with the same set
  * of next hops. */
 struct xf_ecmp_group {
-    struct hmap_node node;      /* In xf_router's 'groups', by 'key'. */
-    char *key;                  /* The next hops, as text. */
+    struct hmap_node node;      /* In xf_router's 'groups', by next hops. */
+    struct hmap_node id_node;   /* In xf_router's 'groups_by_id', by 'id'. */
+    struct xf_nexthop *nexthops; /* Sorted, 'dev's interned in the RIB. */
+    size_t n_nexthops;
     uint32_t id;                /* OpenFlow group id. */
     size_t n_refs;              /* Routes using it. */
 };
@@ -90,6 +92,7 @@ struct xf_router {
     struct simap iface_ids;     /* Interface name -> xf_iface's 'id'. */
     struct xf_rib rib;
     struct hmap groups;         /* Contains "struct xf_ecmp_group"s. */
+    struct hmap groups_by_id;   /* The same, by OpenFlow group id. */
     size_t n_routes_offloaded;  /* Routes and neighbours within the limits, */
     size_t n_neighs_offloaded;  /* whose flows are in the switch. */
     unsigned long long n_route_updates;  /* Route changes applied. */

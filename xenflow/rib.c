@@ -104,22 +104,53 @@ compare_nexthops(const void *a_, const void *b_)
     return cmp;
 }
 
+static void
+route_free_nexthops(struct xf_route *route)
+{
+    if (route->nexthops != &route->nexthop) {
+        free(route->nexthops);
+    }
+}
+
+static bool
+route_has_nexthops(const struct xf_route *route,
+                   const struct xf_nexthop *nhs, size_t n)
+{
+    if (route->n_nexthops != n) {
+        return false;
+    }
+    /* Field by field: memcmp() would also compare padding. */
+    for (size_t i = 0; i < n; i++) {
+        if (compare_nexthops(&route->nexthops[i], &nhs[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Adds a route for 'prefix' through the 'n' next hops in 'nexthops' (whose
- * 'dev' need not be interned), or replaces the existing route for 'prefix'.
- * Clears the route's stale mark.  Sets '*changed' to whether anything the
- * data plane depends on changed (a new route, or different next hops). */
+ * 'dev' need not be interned; 1 <= n <= XF_MAX_NEXTHOPS), or replaces the
+ * existing route for 'prefix'.  Clears the route's stale mark.  Sets
+ * '*changed' to whether anything the data plane depends on changed (a new
+ * route, or different next hops).  Re-setting a route unchanged, what a
+ * full snapshot does to most of a table, allocates nothing. */
 struct xf_route *
 xf_rib_route_set(struct xf_rib *rib, const struct xf_prefix *prefix,
                  const struct xf_nexthop *nexthops, size_t n, bool *changed)
 {
-    struct xf_nexthop *nhs = xmemdup(nexthops, n * sizeof *nhs);
+    struct xf_nexthop nhs[XF_MAX_NEXTHOPS];
+
+    ovs_assert(n >= 1 && n <= XF_MAX_NEXTHOPS);
+    memcpy(nhs, nexthops, n * sizeof *nhs);
     for (size_t i = 0; i < n; i++) {
         nhs[i].dev = intern_dev(rib, nhs[i].dev);
         if (!nhs[i].has_gw) {
             nhs[i].gw = in6addr_any;
         }
     }
-    qsort(nhs, n, sizeof *nhs, compare_nexthops);
+    if (n > 1) {
+        qsort(nhs, n, sizeof *nhs, compare_nexthops);
+    }
 
     struct xf_route *route = xf_rib_route_find(rib, prefix);
     if (!route) {
@@ -128,15 +159,18 @@ xf_rib_route_set(struct xf_rib *rib, const struct xf_prefix *prefix,
         hmap_insert(&rib->routes, &route->node, xf_prefix_hash(prefix, 0));
         *changed = true;
     } else {
-        /* Field by field: memcmp() would also compare padding. */
-        *changed = route->n_nexthops != n;
-        for (size_t i = 0; !*changed && i < n; i++) {
-            *changed = compare_nexthops(&route->nexthops[i], &nhs[i]) != 0;
+        *changed = !route_has_nexthops(route, nhs, n);
+        if (*changed) {
+            route_free_nexthops(route);
         }
-        free(route->nexthops);
     }
-    route->nexthops = nhs;
-    route->n_nexthops = n;
+    if (*changed) {
+        route->nexthops = (n == 1
+                           ? &route->nexthop
+                           : xmalloc(n * sizeof *nhs));
+        memcpy(route->nexthops, nhs, n * sizeof *nhs);
+        route->n_nexthops = n;
+    }
     if (route->stale) {
         route->stale = false;
         rib->n_stale--;
@@ -148,7 +182,7 @@ void
 xf_route_free(struct xf_route *route)
 {
     if (route) {
-        free(route->nexthops);
+        route_free_nexthops(route);
         free(route);
     }
 }

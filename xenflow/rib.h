@@ -47,13 +47,17 @@ struct xf_nexthop {
 struct xf_route {
     struct hmap_node node;      /* In 'routes', hashed on 'prefix'. */
     struct xf_prefix prefix;
-    struct xf_nexthop *nexthops; /* Sorted, so equal sets compare equal. */
-    size_t n_nexthops;          /* 1, or more for ECMP. */
     uint32_t group_id;          /* ECMP select group in use, or 0. */
+    uint8_t n_nexthops;         /* 1, or more for ECMP. */
     bool offloaded;             /* Within the router's limits, so its flow
                                  * is in the switch (or queued for it);
                                  * false: the VM routes it. */
     bool stale;
+    struct xf_nexthop *nexthops; /* Sorted, so equal sets compare equal:
+                                  * '&nexthop' for one next hop (most
+                                  * routes: no second allocation), else
+                                  * malloc()'d. */
+    struct xf_nexthop nexthop;
 };
 
 struct xf_neigh {

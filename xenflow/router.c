@@ -27,6 +27,7 @@
 #include "coverage.h"
 #include "hash.h"
 #include "openvswitch/dynamic-string.h"
+#include "packets.h"
 #include "util.h"
 #include "xenflow/bridges.h"
 #include "xenflow/flowsync.h"
@@ -69,17 +70,34 @@ xf_router_count_rejected(struct xf_router *r, size_t n)
 
 /* ECMP groups. */
 
-static char *
-nexthops_key(const struct xf_route *route)
+static uint32_t
+nexthops_hash(const struct xf_nexthop *nhs, size_t n)
 {
-    struct ds s = DS_EMPTY_INITIALIZER;
+    uint32_t hash = n;
 
-    for (size_t i = 0; i < route->n_nexthops; i++) {
-        const struct xf_nexthop *nh = &route->nexthops[i];
-        xf_addr_format(&nh->gw, &s);
-        ds_put_format(&s, "%s@%s;", nh->has_gw ? "" : "(direct)", nh->dev);
+    for (size_t i = 0; i < n; i++) {
+        hash = hash_bytes(&nhs[i].gw, sizeof nhs[i].gw, hash);
+        hash = hash_pointer(nhs[i].dev, hash + nhs[i].has_gw);
     }
-    return ds_steal_cstr(&s);
+    return hash;
+}
+
+/* True if 'g' has next hops 'nhs' (both sorted, interfaces interned). */
+static bool
+group_has_nexthops(const struct xf_ecmp_group *g,
+                   const struct xf_nexthop *nhs, size_t n)
+{
+    if (g->n_nexthops != n) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (g->nexthops[i].dev != nhs[i].dev
+            || g->nexthops[i].has_gw != nhs[i].has_gw
+            || !ipv6_addr_equals(&g->nexthops[i].gw, &nhs[i].gw)) {
+            return false;
+        }
+    }
+    return true;
 }
 
 static struct xf_ecmp_group *
@@ -87,7 +105,7 @@ find_group(const struct xf_router *r, uint32_t id)
 {
     struct xf_ecmp_group *g;
 
-    HMAP_FOR_EACH (g, node, &r->groups) {
+    HMAP_FOR_EACH_WITH_HASH (g, id_node, hash_int(id, 0), &r->groups_by_id) {
         if (g->id == id) {
             return g;
         }
@@ -97,18 +115,18 @@ find_group(const struct xf_router *r, uint32_t id)
 
 /* Returns the id of the select group for 'route''s next hops, putting the
  * group if it is new, and takes a reference; or returns 0 if the group
- * cannot be built (an interface is not usable). */
+ * cannot be built (an interface is not usable).  Both lookups are hashed:
+ * a full table has a few thousand next-hop sets, and routes come and go a
+ * million at a time. */
 static uint32_t
 ref_group(struct xf_router *r, const struct xf_route *route,
           struct xf_flowsync *fs)
 {
-    char *key = nexthops_key(route);
-    uint32_t hash = hash_string(key, 0);
+    uint32_t hash = nexthops_hash(route->nexthops, route->n_nexthops);
     struct xf_ecmp_group *g;
 
     HMAP_FOR_EACH_WITH_HASH (g, node, hash, &r->groups) {
-        if (!strcmp(g->key, key)) {
-            free(key);
+        if (group_has_nexthops(g, route->nexthops, route->n_nexthops)) {
             g->n_refs++;
             return g->id;
         }
@@ -116,15 +134,30 @@ ref_group(struct xf_router *r, const struct xf_route *route,
 
     uint32_t id = ++next_group_id;
     if (!xf_pipeline_group_put(r, id, route, fs)) {
-        free(key);
         return 0;
     }
     g = xzalloc(sizeof *g);
-    g->key = key;
+    g->nexthops = xmemdup(route->nexthops,
+                          route->n_nexthops * sizeof *route->nexthops);
+    g->n_nexthops = route->n_nexthops;
     g->id = id;
     g->n_refs = 1;
     hmap_insert(&r->groups, &g->node, hash);
+    hmap_insert(&r->groups_by_id, &g->id_node, hash_int(id, 0));
     return id;
+}
+
+static void
+free_group(struct xf_router *r, struct xf_ecmp_group *g)
+{
+    struct xf_flowsync *fs = router_flows(r);
+
+    if (fs) {
+        xf_pipeline_group_remove(g->id, fs);
+    }
+    hmap_remove(&r->groups_by_id, &g->id_node);
+    free(g->nexthops);
+    free(g);
 }
 
 static void
@@ -133,13 +166,8 @@ unref_group(struct xf_router *r, uint32_t id)
     struct xf_ecmp_group *g = id ? find_group(r, id) : NULL;
 
     if (g && !--g->n_refs) {
-        struct xf_flowsync *fs = router_flows(r);
-        if (fs) {
-            xf_pipeline_group_remove(g->id, fs);
-        }
         hmap_remove(&r->groups, &g->node);
-        free(g->key);
-        free(g);
+        free_group(r, g);
     }
 }
 
@@ -147,15 +175,10 @@ unref_group(struct xf_router *r, uint32_t id)
 void
 xf_router_clear_groups(struct xf_router *r)
 {
-    struct xf_flowsync *fs = router_flows(r);
     struct xf_ecmp_group *g;
 
     HMAP_FOR_EACH_POP (g, node, &r->groups) {
-        if (fs) {
-            xf_pipeline_group_remove(g->id, fs);
-        }
-        free(g->key);
-        free(g);
+        free_group(r, g);
     }
 }
 
@@ -326,6 +349,7 @@ xf_router_free_tables(struct xf_router *r)
 {
     xf_router_clear_groups(r);
     hmap_destroy(&r->groups);
+    hmap_destroy(&r->groups_by_id);
     xf_rib_destroy(&r->rib);
 }
 

@@ -70,6 +70,7 @@ router_create(const char *name, const char *bridge)
     xf_rib_init(&r->rib);
     simap_init(&r->iface_ids);
     hmap_init(&r->groups);
+    hmap_init(&r->groups_by_id);
     hmap_insert(&xf_routers, &r->node, hash_string(r->name, 0));
     VLOG_INFO("router %s created on bridge %s (id %"PRIu32")",
               r->name, r->bridge, r->id);
