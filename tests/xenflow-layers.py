@@ -26,7 +26,7 @@ LAYERS = [
     ("routers", ["routers", "router", "router-update"]),
     ("model", ["bridges", "pipeline", "model"]),
     ("mechanisms", ["flowsync", "flowsync-actions", "flowsync-group",
-                    "flow-owners", "latency", "rib", "addr", "conf",
+                    "flow-owners", "latency", "memtrim", "rib", "addr", "conf",
                     "pace", "proto", "appctl", "mover", "mover-libvirt",
                     "qos*"]),
 ]

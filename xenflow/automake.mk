@@ -34,6 +34,8 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/flowsync.h \
 	xenflow/flowsync-actions.c \
 	xenflow/flowsync-actions.h \
+	xenflow/memtrim.c \
+	xenflow/memtrim.h \
 	xenflow/flowsync-group.c \
 	xenflow/flowsync-group.h \
 	xenflow/load.c \

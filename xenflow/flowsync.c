@@ -35,6 +35,7 @@
 #include "xenflow/flow-owners.h"
 #include "xenflow/flowsync-actions.h"
 #include "xenflow/flowsync-group.h"
+#include "xenflow/memtrim.h"
 #include "xenflow/pace.h"
 
 VLOG_DEFINE_THIS_MODULE(xenflow_flowsync);
@@ -96,7 +97,6 @@ struct xf_flowsync {
     struct ofputil_flow_mod *batch_fms; /* flow_mods, kept while flows are */
     enum ofperr *batch_errors;  /* pending: no large allocation per batch. */
     size_t batch_allocated;
-    size_t n_freed;             /* Flows removed since xf_flowsync_freed(). */
     unsigned long long n_errors;
     struct xf_latency latency;  /* From "put" to "in ofproto". */
 };
@@ -160,6 +160,7 @@ xf_flowsync_destroy(struct xf_flowsync *fs)
 {
     if (fs) {
         struct xf_flow *flow;
+        xf_memtrim_note(hmap_count(&fs->flows));
         HMAP_FOR_EACH_POP (flow, node, &fs->flows) {
             xf_flow_free(fs, flow);
         }
@@ -475,6 +476,7 @@ xf_flowsync_run(struct xf_flowsync *fs)
         struct ofputil_flow_mod *fms = fs->batch_fms;
         enum ofperr *errors = fs->batch_errors;
         size_t n_fms = 0;
+        size_t n_freed = 0;
 
         for (size_t i = 0; i < n; i++) {
             struct xf_flow *flow = CONTAINER_OF(
@@ -522,14 +524,16 @@ xf_flowsync_run(struct xf_flowsync *fs)
             }
             if (flow->removing) {
                 xf_flow_free(fs, flow);
-                fs->n_freed++;
+                n_freed++;
             } else {
                 flow->installed = !error;
                 xf_latency_add(&fs->latency, now - flow->queued);
             }
         }
+        xf_memtrim_note(n_freed);
         if (!fs->n_pending) {
             free_batch(fs);
+            xf_memtrim_idle();
         }
 
         if (n >= XF_FLOWSYNC_MIN_BATCH) {

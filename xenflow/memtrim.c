@@ -1,0 +1,116 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include "xenflow/memtrim.h"
+
+#include <stdio.h>
+#if HAVE_DECL_MALLOC_TRIM
+#include <malloc.h>
+#endif
+
+#include "coverage.h"
+#include "ovs-atomic.h"
+#include "ovs-rcu.h"
+#include "openvswitch/vlog.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(xenflow_memtrim);
+
+COVERAGE_DEFINE(xenflow_memtrim);
+
+/* RCU grace periods to wait: ofproto frees a rule in a postponed callback
+ * that postpones the freeing of its actions and classifier match. */
+#define XF_MEMTRIM_STAGES 3
+
+static size_t n_removed;        /* Flows removed since the last trim. */
+
+/* The trim under way (one at a time). */
+struct trim_job {
+    int stages_left;
+};
+static struct trim_job trim_job;
+static atomic_bool trimming = false;
+static atomic_ullong n_trims = 0;
+
+/* Counts 'n' flows removed from the switch. */
+void
+xf_memtrim_note(size_t n)
+{
+    n_removed += n;
+}
+
+static long long int
+rss_kb(void)
+{
+    long long int pages = -1;
+    FILE *f = fopen("/proc/self/statm", "r");
+
+    if (f) {
+        if (fscanf(f, "%*d %lld", &pages) != 1) {
+            pages = -1;
+        }
+        fclose(f);
+    }
+    return pages < 0 ? -1 : pages * (get_page_size() / 1024);
+}
+
+static void
+trim_stage(struct trim_job *job)
+{
+    if (--job->stages_left > 0) {
+        ovsrcu_postpone(trim_stage, job);
+        return;
+    }
+#if HAVE_DECL_MALLOC_TRIM
+    long long int before = rss_kb();
+    malloc_trim(0);
+    long long int after = rss_kb();
+    VLOG_INFO("returned freed memory to the system after a large table "
+              "change: RSS %lld MB -> %lld MB", before / 1024, after / 1024);
+#endif
+    unsigned long long orig;
+    atomic_add(&n_trims, 1, &orig);
+    atomic_store(&trimming, false);
+}
+
+/* Says that the bulk work that removed flows is done for now.  Trims if
+ * enough flows went since the last time and no trim is under way. */
+void
+xf_memtrim_idle(void)
+{
+    bool busy;
+
+    atomic_read(&trimming, &busy);
+    if (n_removed >= XF_MEMTRIM_MIN_FLOWS && !busy) {
+        n_removed = 0;
+        atomic_store(&trimming, true);
+        COVERAGE_INC(xenflow_memtrim);
+        trim_job.stages_left = XF_MEMTRIM_STAGES;
+        ovsrcu_postpone(trim_stage, &trim_job);
+    }
+}
+
+/* How many trims have completed, for tests. */
+unsigned long long
+xf_memtrim_count(void)
+{
+    unsigned long long n;
+
+    atomic_read(&n_trims, &n);
+    return n;
+}
