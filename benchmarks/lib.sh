@@ -14,6 +14,19 @@ xf_bench_env() {
 xf_now() { date +%s.%N; }
 xf_elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { print b - a }'; }
 xf_rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$(cat "$work/ovs-vswitchd.pid")/status"; }
+# CPU seconds (user + system) that ovs-vswitchd's main thread (xf_main_cpu_s)
+# or all its threads (xf_cpu_s) have used so far: on a shared machine a
+# steadier measure of work than elapsed time.
+xf_stat_cpu_s() {
+    awk -v hz="$(getconf CLK_TCK)" \
+        '{ sub(/^.*\) /, ""); print ($12 + $13) / hz }' "$1"
+}
+xf_main_cpu_s() {
+    local pid
+    pid=$(cat "$work/ovs-vswitchd.pid")
+    xf_stat_cpu_s "/proc/$pid/task/$pid/stat"
+}
+xf_cpu_s() { xf_stat_cpu_s "/proc/$(cat "$work/ovs-vswitchd.pid")/stat"; }
 
 # Starts ovsdb-server and ovs-vswitchd (dummy datapaths allowed, no kernel
 # datapath or routing table) on a fresh database in 'work'.

@@ -21,7 +21,10 @@
 #
 # For each: seconds until xenflow/load replies (xenflow-s) and until
 # flowsync has nothing pending (drained-s, from the same start), and
-# ovs-vswitchd's RSS after it.  The kernel baseline (root only) makes the
+# ovs-vswitchd's RSS after it, and the CPU seconds its main thread
+# (main-cpu-s) and all its threads (cpu-s: with the RCU thread, which frees
+# what a withdrawal removes) spent on it, steadier than elapsed time on a
+# shared machine.  The kernel baseline (root only) makes the
 # same changes in a network namespace with "ip -batch": what a routing
 # daemon would send, i.e. for a replace step only the difference ("route
 # del" of the prefixes that went, "route replace" of the new and moved
@@ -225,7 +228,7 @@ router_counts() {
          $(sed -n 's/.*"routes_installed": *\([0-9]*\).*/\1/p' <<< "$json")
 }
 
-declare -a xf_s drained_s rss_mb kernel_s
+declare -a xf_s drained_s rss_mb kernel_s main_cpu_s cpu_s
 for i in "${!steps[@]}"; do
     if [ -n "$perfdir" ]; then
         perf record -q ${PERF_RECORD_FLAGS:--g} -o "$perfdir/${steps[i]}.data" \
@@ -233,12 +236,15 @@ for i in "${!steps[@]}"; do
         perf_pid=$!
         sleep 1
     fi
+    c0=$(xf_main_cpu_s) a0=$(xf_cpu_s)
     t0=$(xf_now)
     ovs-appctl -T 3600 xenflow/load r1 "$work/${xf_files[i]}" \
         ${xf_opts[i]} > "$work/reply"
     t1=$(xf_now)
     xf_wait_drained
     t2=$(xf_now)
+    main_cpu_s[i]=$(xf_elapsed "$c0" "$(xf_main_cpu_s)")
+    cpu_s[i]=$(xf_elapsed "$a0" "$(xf_cpu_s)")
     if [ -n "$perfdir" ]; then
         kill -INT "$perf_pid"
         wait "$perf_pid" || true
@@ -283,12 +289,15 @@ else
 fi
 
 echo "routes/v$family: $n; empty switch rss $(awk -v kb="$rss_empty" 'BEGIN { printf "%.1f", kb / 1024 }') MB"
-printf '%-13s %9s %9s %7s %8s %15s %19s\n' step xenflow-s drained-s rss-MB \
-       kernel-s ratio-to-kernel ratio-to-first-load
+printf '%-13s %9s %9s %10s %6s %7s %8s %15s %19s\n' step xenflow-s \
+       drained-s main-cpu-s cpu-s rss-MB kernel-s ratio-to-kernel \
+       ratio-to-first-load
 for i in "${!steps[@]}"; do
     awk -v step="${steps[i]}" -v x="${xf_s[i]}" -v d="${drained_s[i]}" \
+        -v mc="${main_cpu_s[i]}" -v c="${cpu_s[i]}" \
         -v rss="${rss_mb[i]}" -v k="${kernel_s[i]:-}" -v d0="${drained_s[0]}" 'BEGIN {
-        printf "%-13s %9.3f %9.3f %7.1f %8s %15s %18.2fx\n", step, x, d, rss,
+        printf "%-13s %9.3f %9.3f %10.2f %6.2f %7.1f %8s %15s %18.2fx\n",
+               step, x, d, mc, c, rss,
                k == "" ? "-" : sprintf("%.3f", k),
                k == "" || k == 0 ? "-" : sprintf("%.2fx", d / k), d / d0
     }'
