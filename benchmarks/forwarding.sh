@@ -43,32 +43,7 @@ have_iperf=yes
 command -v iperf3 > /dev/null && command -v jq > /dev/null || have_iperf=no
 
 # 1. XenFlow: r1 routes between red and blue inside the switch.
-start_switch xfb_xsw
-add_bridge other_config:xenflow-enable=true \
-    other_config:xenflow-network-red=100 other_config:xenflow-network-blue=200
-ovs-ofctl add-flow br0 actions=normal
-add_ns xfb_vm; add_ns xfb_a; add_ns xfb_b
-ip netns exec xfb_vm sysctl -qw net.ipv4.ip_forward=0
-add_veth vr1 xfb_vm xfb_xsw 10.1.0.1/24 02:00:00:00:01:01
-add_veth vr2 xfb_vm xfb_xsw 10.2.0.1/24 02:00:00:00:02:01
-add_veth ha xfb_a xfb_xsw 10.1.0.3/24 50:54:00:00:00:03 10.1.0.1
-add_veth hb xfb_b xfb_xsw 10.2.0.4/24 50:54:00:00:00:04 10.2.0.1
-for p in vr1 vr2 ha hb; do ovs-vsctl add-port br0 xfb-$p; done
-ovs-vsctl \
-    set Interface xfb-vr1 other_config:xenflow-network=red \
-        other_config:xenflow-router=r1 other_config:xenflow-mac=02:00:00:00:01:01 \
-        other_config:xenflow-addresses=10.1.0.1/24 -- \
-    set Interface xfb-vr2 other_config:xenflow-network=blue \
-        other_config:xenflow-router=r1 other_config:xenflow-mac=02:00:00:00:02:01 \
-        other_config:xenflow-addresses=10.2.0.1/24 -- \
-    set Interface xfb-ha other_config:xenflow-network=red -- \
-    set Interface xfb-hb other_config:xenflow-network=blue
-wait_until 10 router_present
-ovs-appctl xenflow/route-add r1 10.1.0.0/24 dev xfb-vr1 > /dev/null
-ovs-appctl xenflow/route-add r1 10.2.0.0/24 dev xfb-vr2 > /dev/null
-ovs-appctl xenflow/neigh-add r1 10.1.0.3 50:54:00:00:00:03 > /dev/null
-ovs-appctl xenflow/neigh-add r1 10.2.0.4 50:54:00:00:00:04 > /dev/null
-wait_until 10 xenflow_synced
+xenflow_topology xfb_
 measure xenflow xfb_a xfb_b 10.2.0.4 ovs
 ovs-appctl revalidator/wait > /dev/null
 routed=$(ovs-appctl xenflow/show --json | sed -n 's/.*"routed_packets": \([0-9]*\).*/\1/p')

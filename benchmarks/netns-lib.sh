@@ -165,3 +165,42 @@ ratio() {
         else printf "%.2f\n", a / b }'
 }
 row() { printf '%-20s %12s %12s %14s %14s\n' "$@"; }
+
+# xenflow_topology P: the XenFlow side of the forwarding benchmarks.  A
+# userspace bridge in namespace Pxsw with networks red (VLAN 100) and blue
+# (VLAN 200) and router r1 between them, whose VM is namespace Pvm
+# (interfaces vr1 10.1.0.1/24 and vr2 10.2.0.1/24, ip_forward=0, so traffic
+# that gets through was routed by the switch); host Pa (ha, 10.1.0.3,
+# 50:54:00:00:00:03) in red and host Pb (hb, 10.2.0.4, 50:54:00:00:00:04) in
+# blue, each with r1 as its default gateway.  r1 has its two connected
+# routes and both hosts as neighbours, all in the switch when this returns.
+xenflow_topology() {
+    local p=$1
+    start_switch ${p}xsw
+    add_bridge other_config:xenflow-enable=true \
+        other_config:xenflow-network-red=100 other_config:xenflow-network-blue=200
+    ovs-ofctl add-flow br0 actions=normal
+    add_ns ${p}vm; add_ns ${p}a; add_ns ${p}b
+    ip netns exec ${p}vm sysctl -qw net.ipv4.ip_forward=0
+    add_veth vr1 ${p}vm ${p}xsw 10.1.0.1/24 02:00:00:00:01:01
+    add_veth vr2 ${p}vm ${p}xsw 10.2.0.1/24 02:00:00:00:02:01
+    add_veth ha ${p}a ${p}xsw 10.1.0.3/24 50:54:00:00:00:03 10.1.0.1
+    add_veth hb ${p}b ${p}xsw 10.2.0.4/24 50:54:00:00:00:04 10.2.0.1
+    local port
+    for port in vr1 vr2 ha hb; do ovs-vsctl add-port br0 xfb-$port; done
+    ovs-vsctl \
+        set Interface xfb-vr1 other_config:xenflow-network=red \
+            other_config:xenflow-router=r1 other_config:xenflow-mac=02:00:00:00:01:01 \
+            other_config:xenflow-addresses=10.1.0.1/24 -- \
+        set Interface xfb-vr2 other_config:xenflow-network=blue \
+            other_config:xenflow-router=r1 other_config:xenflow-mac=02:00:00:00:02:01 \
+            other_config:xenflow-addresses=10.2.0.1/24 -- \
+        set Interface xfb-ha other_config:xenflow-network=red -- \
+        set Interface xfb-hb other_config:xenflow-network=blue
+    wait_until 10 router_present
+    ovs-appctl xenflow/route-add r1 10.1.0.0/24 dev xfb-vr1 > /dev/null
+    ovs-appctl xenflow/route-add r1 10.2.0.0/24 dev xfb-vr2 > /dev/null
+    ovs-appctl xenflow/neigh-add r1 10.1.0.3 50:54:00:00:00:03 > /dev/null
+    ovs-appctl xenflow/neigh-add r1 10.2.0.4 50:54:00:00:00:04 > /dev/null
+    wait_until 10 xenflow_synced
+}
