@@ -1,0 +1,39 @@
+# The fleet database (Documentation/xenflow-fleet.5) and xenflow-ctl
+# (Documentation/xenflow-ctl.8).  Included from xenflow/automake.mk.
+#
+# The schema's C IDL is generated with upstream's ovsdb-idlc exactly as
+# upstream generates lib/vswitch-idl.{c,h} from vswitchd/vswitch.ovsschema,
+# and goes into a convenience library with the pure fleet logic (placement),
+# so that every program of the fleet (xenflow-ctl, xenflow-agent) links
+# xenflow/fleet/libxenflow-fleet.la and lib/libopenvswitch.la.
+
+OVSIDL_BUILT += \
+	xenflow/fleet/fleet-idl.c \
+	xenflow/fleet/fleet-idl.h \
+	xenflow/fleet/fleet-idl.ovsidl
+XENFLOW_FLEET_IDL_FILES = \
+	$(srcdir)/xenflow/fleet/fleet.ovsschema \
+	$(srcdir)/xenflow/fleet/fleet-idl.ann
+xenflow/fleet/fleet-idl.ovsidl: $(XENFLOW_FLEET_IDL_FILES)
+	$(AM_V_GEN)$(MKDIR_P) xenflow/fleet && \
+	$(OVSDB_IDLC) annotate $(XENFLOW_FLEET_IDL_FILES) > $@.tmp && \
+	mv $@.tmp $@
+
+noinst_LTLIBRARIES += xenflow/fleet/libxenflow-fleet.la
+nodist_xenflow_fleet_libxenflow_fleet_la_SOURCES = \
+	xenflow/fleet/fleet-idl.c \
+	xenflow/fleet/fleet-idl.h
+
+# The schema's "cksum" must match its contents, as upstream checks
+# vswitch.ovsschema's.
+ALL_LOCAL += xenflow/fleet/fleet.ovsschema.stamp
+xenflow/fleet/fleet.ovsschema.stamp: xenflow/fleet/fleet.ovsschema
+	$(AM_V_at)$(MKDIR_P) xenflow/fleet
+	$(srcdir)/build-aux/cksum-schema-check $? $@
+CLEANFILES += xenflow/fleet/fleet.ovsschema.stamp
+
+pkgdata_DATA += xenflow/fleet/fleet.ovsschema
+EXTRA_DIST += \
+	xenflow/fleet/automake.mk \
+	xenflow/fleet/fleet-idl.ann \
+	xenflow/fleet/fleet.ovsschema
