@@ -74,6 +74,7 @@ cmd_net_del(struct ctl_context *ctx)
     const struct fleetrec_network *net = xf_ctl_network(ctx, ctx->argv[1],
                                                         !if_exists);
     const struct fleetrec_router *router;
+    struct svec users = SVEC_EMPTY_INITIALIZER;
 
     if (!net) {
         return;
@@ -81,14 +82,22 @@ cmd_net_del(struct ctl_context *ctx)
     FLEETREC_ROUTER_FOR_EACH (router, ctx->idl) {
         for (size_t i = 0; i < router->n_interfaces; i++) {
             if (router->interfaces[i]->network == net) {
-                ctl_error(ctx, "network %s is used by interface %s of "
-                          "router %s: delete it first", net->name,
-                          router->interfaces[i]->name, router->name);
-                return;
+                svec_add_nocopy(&users, xasprintf(
+                                    "%s:%s", router->name,
+                                    router->interfaces[i]->name));
             }
         }
     }
-    fleetrec_network_delete(net);
+    if (users.n) {
+        svec_sort(&users);
+        char *list = svec_join(&users, ", ", "");
+        ctl_error(ctx, "network %s is used by router interfaces %s: delete "
+                  "them first", net->name, list);
+        free(list);
+    } else {
+        fleetrec_network_delete(net);
+    }
+    svec_destroy(&users);
 }
 
 static int64_t

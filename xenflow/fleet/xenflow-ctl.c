@@ -481,8 +481,12 @@ main(int argc, char *argv[])
 
     ctl_timeout_setup(timeout);
 
-    /* The whole database: validation reads every table. */
-    the_idl = ovsdb_idl_create(db, &fleetrec_idl_class, true, false);
+    /* The whole database: validation reads every table.  With several
+     * remotes (a cluster) a member that is down is skipped for the next
+     * one, so retry; --timeout bounds the wait.  With one, fail at once as
+     * ovs-vsctl does. */
+    the_idl = ovsdb_idl_create(db, &fleetrec_idl_class, true,
+                               strchr(db, ',') != NULL);
 
     seqno = ovsdb_idl_get_seqno(the_idl);
     for (;;) {
