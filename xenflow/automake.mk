@@ -211,3 +211,4 @@ xenflow-programs: $(BUILT_SOURCES)
 .PHONY: check-xenflow check-xenflow-system check-xenflow-sanitize \
 	check-upstream-subset check-upstream xenflow-programs
 include xenflow/client/automake.mk
+include xenflow/fleet/automake.mk

@@ -1,0 +1,64 @@
+# The fleet database (Documentation/xenflow-fleet.5) and xenflow-ctl
+# (Documentation/xenflow-ctl.8).  Included from xenflow/automake.mk.
+#
+# The schema's C IDL is generated with upstream's ovsdb-idlc exactly as
+# upstream generates lib/vswitch-idl.{c,h} from vswitchd/vswitch.ovsschema,
+# and goes into a convenience library with the pure fleet logic (placement),
+# so that every program of the fleet (xenflow-ctl, xenflow-agent) links
+# xenflow/fleet/libxenflow-fleet.la and lib/libopenvswitch.la.
+
+OVSIDL_BUILT += \
+	xenflow/fleet/fleet-idl.c \
+	xenflow/fleet/fleet-idl.h \
+	xenflow/fleet/fleet-idl.ovsidl
+XENFLOW_FLEET_IDL_FILES = \
+	$(srcdir)/xenflow/fleet/fleet.ovsschema \
+	$(srcdir)/xenflow/fleet/fleet-idl.ann
+xenflow/fleet/fleet-idl.ovsidl: $(XENFLOW_FLEET_IDL_FILES)
+	$(AM_V_GEN)$(MKDIR_P) xenflow/fleet && \
+	$(OVSDB_IDLC) annotate $(XENFLOW_FLEET_IDL_FILES) > $@.tmp && \
+	mv $@.tmp $@
+
+noinst_LTLIBRARIES += xenflow/fleet/libxenflow-fleet.la
+nodist_xenflow_fleet_libxenflow_fleet_la_SOURCES = \
+	xenflow/fleet/fleet-idl.c \
+	xenflow/fleet/fleet-idl.h
+xenflow_fleet_libxenflow_fleet_la_SOURCES = \
+	xenflow/fleet/placement.c \
+	xenflow/fleet/placement.h
+
+# The operator's command.
+bin_PROGRAMS += xenflow/fleet/xenflow-ctl
+xenflow_fleet_xenflow_ctl_SOURCES = \
+	xenflow/addr.c \
+	xenflow/addr.h \
+	xenflow/fleet/ctl-evacuate.c \
+	xenflow/fleet/ctl-fleet.c \
+	xenflow/fleet/ctl-lookup.c \
+	xenflow/fleet/ctl-networks.c \
+	xenflow/fleet/ctl-nodes.c \
+	xenflow/fleet/ctl-routers.c \
+	xenflow/fleet/ctl-show.c \
+	xenflow/fleet/ctl.h \
+	xenflow/fleet/xenflow-ctl.c
+xenflow_fleet_xenflow_ctl_LDADD = \
+	xenflow/fleet/libxenflow-fleet.la lib/libopenvswitch.la
+
+# Placement is pure: unit-tested through ovstest.
+tests_ovstest_SOURCES += tests/xenflow/test-xenflow-placement.c
+tests_ovstest_LDADD += xenflow/fleet/libxenflow-fleet.la
+XENFLOW_TESTSUITE_AT += tests/xenflow/xenflow-fleet.at
+
+# The schema's "cksum" must match its contents, as upstream checks
+# vswitch.ovsschema's.
+ALL_LOCAL += xenflow/fleet/fleet.ovsschema.stamp
+xenflow/fleet/fleet.ovsschema.stamp: xenflow/fleet/fleet.ovsschema
+	$(AM_V_at)$(MKDIR_P) xenflow/fleet
+	$(srcdir)/build-aux/cksum-schema-check $? $@
+CLEANFILES += xenflow/fleet/fleet.ovsschema.stamp
+
+pkgdata_DATA += xenflow/fleet/fleet.ovsschema
+EXTRA_DIST += \
+	xenflow/fleet/automake.mk \
+	xenflow/fleet/fleet-idl.ann \
+	xenflow/fleet/fleet.ovsschema
