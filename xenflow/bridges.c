@@ -24,6 +24,8 @@
 #include <string.h>
 
 #include "hash.h"
+#include "openvswitch/meta-flow.h"
+#include "ofproto/ofproto.h"
 #include "openvswitch/vlog.h"
 #include "smap.h"
 #include "sset.h"
@@ -380,6 +382,26 @@ xf_bridges_put_flows(void)
     XF_BRIDGE_FOR_EACH (br) {
         xf_pipeline_bridge(br, br->flows);
         xf_flowsync_sweep(br->flows);
+    }
+}
+
+/* The classifier's prefix tries on the tables of a XenFlow bridge:
+ * upstream's default (ip_dst, ip_src) plus ipv6_dst, so that datapath
+ * megaflows stay wildcarded by route prefix for both families.  Every
+ * table a routed packet visits counts: one lookup without a trie on a
+ * field that a subtable matches exactly (a router's own addresses in table
+ * 201) un-wildcards all of it, one megaflow per IPv6 destination.  Only the
+ * default: a Flow_Table row with "prefixes" set is used as it is.  Decided
+ * from the bridge's own other_config, because the bridge layer asks before
+ * XenFlow has read the new configuration. */
+void
+xf_bridges_table_prefixes(const struct smap *other_config,
+                          int table_id OVS_UNUSED,
+                          struct ofproto_table_settings *s)
+{
+    if (smap_get_bool(other_config, XF_KEY_ENABLE, false)
+        && s->n_prefix_fields < ARRAY_SIZE(s->prefix_fields)) {
+        s->prefix_fields[s->n_prefix_fields++] = MFF_IPV6_DST;
     }
 }
 

@@ -54,4 +54,9 @@ void xf_bridges_destroy(void);
 void xf_conf_problems_update(const struct svec *errors, struct svec *fresh);
 const struct sset *xf_conf_problems(void);
 
+struct ofproto_table_settings;
+struct smap;
+void xf_bridges_table_prefixes(const struct smap *other_config, int table_id,
+                               struct ofproto_table_settings *);
+
 #endif /* xenflow/bridges.h */

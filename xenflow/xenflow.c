@@ -61,6 +61,13 @@ xenflow_queue_details(const char *iface, unsigned int queue_id,
 }
 
 void
+xenflow_table_prefixes(const struct smap *other_config, int table_id,
+                       struct ofproto_table_settings *s)
+{
+    xf_bridges_table_prefixes(other_config, table_id, s);
+}
+
+void
 xenflow_init(void)
 {
     if (!initialized) {

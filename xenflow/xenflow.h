@@ -23,6 +23,7 @@
  * patches/0003-vswitchd-xenflow-hooks.patch).  With no xenflow-* keys in the
  * database they do nothing, so the daemon behaves exactly like upstream. */
 
+struct ofproto_table_settings;
 struct ovsrec_open_vswitch;
 struct smap;
 
@@ -38,5 +39,11 @@ void xenflow_destroy(void);
 const struct smap *xenflow_queue_details(const char *iface,
                                          unsigned int queue_id,
                                          const struct smap *configured);
+
+/* Bridge reconfiguration hook: adjusts the default prefix lookup fields in
+ * 's' of table 'table_id' of the bridge with 'other_config' (see
+ * patches/0009-bridge-xenflow-table-prefixes.patch). */
+void xenflow_table_prefixes(const struct smap *other_config, int table_id,
+                            struct ofproto_table_settings *s);
 
 #endif /* xenflow/xenflow.h */
