@@ -14,7 +14,9 @@ tests_ovstest_SOURCES += \
 	$(XENFLOW_AGENT_PURE_SOURCES) \
 	tests/xenflow/test-xenflow-agent.c
 
-XENFLOW_TESTSUITE_AT += tests/xenflow/xenflow-agent-unit.at
+XENFLOW_TESTSUITE_AT += \
+	tests/xenflow/xenflow-agent-unit.at \
+	tests/xenflow/xenflow-agent.at
 
 if HAVE_LIBVIRT
 bin_PROGRAMS += xenflow/agent/xenflow-agent

@@ -188,7 +188,7 @@ read_sched(virDomainPtr dom, struct xfa_dom_info *info)
     }
     params = xcalloc(n, sizeof *params);
     if (!virDomainGetSchedulerParametersFlags(dom, params, &n,
-                                              VIR_DOMAIN_AFFECT_LIVE)) {
+                                              VIR_DOMAIN_AFFECT_CURRENT)) {
         unsigned long long u;
         long long ll;
         if (virTypedParamsGetULLong(params, n, VIR_DOMAIN_SCHEDULER_CPU_SHARES,
@@ -387,7 +387,7 @@ xfa_virt_set_cpu(struct xfa_virt *virt, const char *name,
     char *error = NULL;
     virDomainPtr dom = virDomainLookupByName(virt->conn, name);
     if (!dom || virDomainSetSchedulerParametersFlags(
-                    dom, params, n, VIR_DOMAIN_AFFECT_LIVE) < 0) {
+                    dom, params, n, VIR_DOMAIN_AFFECT_CURRENT) < 0) {
         char *what = xasprintf("setting the CPU share of %s", name);
         error = error_for(virt, what);
         free(what);

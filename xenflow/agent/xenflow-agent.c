@@ -77,10 +77,29 @@ struct agent {
     bool have_reports;
     char *libvirt_error;
     bool fleet_found;
+    char *wants_digest;         /* What the libvirt thread was last given. */
 };
 
 static unixctl_cb_func agent_exit;
 static unixctl_cb_func agent_show;
+
+/* A string that differs whenever 'wants' (name -> struct xfa_want *) does
+ * in anything the libvirt thread acts on. */
+static char *
+wants_digest(const struct shash *wants)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    const struct shash_node **sorted = shash_sort(wants);
+
+    for (size_t i = 0; i < shash_count(wants); i++) {
+        const struct xfa_want *want = sorted[i]->data;
+        ds_put_format(&s, "%s %d %u %u\n", sorted[i]->name, want->running,
+                      want->vm.cpu_weight, want->vm.cpu_cap);
+        xfa_vm_to_xml(&want->vm, &s);
+    }
+    free(sorted);
+    return ds_steal_cstr(&s);
+}
 
 /* Reads the fleet and hands the result to the libvirt thread and to the
  * next Open_vSwitch transaction. */
@@ -97,22 +116,36 @@ agent_reconfigure(struct agent *agent, struct ovsdb_idl *fleet_idl,
     xfa_translate(&view.spec, &agent->local);
     agent->have_local = true;
     agent->fleet_found = view.found;
-    svec_destroy(&agent->build_errors);
-    svec_clone(&agent->build_errors, &view.errors);
+    /* Each problem is logged once, when it appears. */
+    struct svec errors;
+    svec_clone(&errors, &view.errors);
     for (size_t i = 0; i < agent->local.errors.n; i++) {
-        svec_add(&agent->build_errors, agent->local.errors.names[i]);
+        svec_add(&errors, agent->local.errors.names[i]);
     }
-    for (size_t i = 0; i < agent->build_errors.n; i++) {
-        VLOG_WARN_RL(&rl, "%s", agent->build_errors.names[i]);
+    for (size_t i = 0; i < errors.n; i++) {
+        if (!svec_contains_unsorted(&agent->build_errors, errors.names[i])) {
+            VLOG_WARN_RL(&rl, "%s", errors.names[i]);
+        }
     }
+    svec_swap(&errors, &agent->build_errors);
+    svec_destroy(&errors);
     free(*bridge);
     *bridge = xstrdup(view.bridge);
     free(*dp_type);
     *dp_type = view.datapath_type ? xstrdup(view.datapath_type) : NULL;
 
-    if (view.found) {
+    /* The fleet changes with every report the agent writes: hand the
+     * libvirt thread only wants that changed. */
+    char *digest = wants_digest(&view.wants);
+    if (view.found && (!agent->wants_digest
+                       || strcmp(digest, agent->wants_digest))) {
+        free(agent->wants_digest);
+        agent->wants_digest = digest;
         xfa_worker_set(worker, &view.wants);
     } else {
+        free(digest);
+    }
+    if (!view.found) {
         VLOG_WARN_RL(&rl_node, "no Node named %s in the fleet database: waiting",
                      agent->cfg.node);
     }
@@ -232,6 +265,7 @@ main(int argc, char *argv[])
     xfa_reports_clear(&agent.reports);
     shash_destroy(&agent.reports);
     free(agent.libvirt_error);
+    free(agent.wants_digest);
     unixctl_server_destroy(unixctl);
     free(bridge);
     free(dp_type);
@@ -281,7 +315,7 @@ agent_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
     }
     free(sorted);
     for (size_t i = 0; i < agent->build_errors.n; i++) {
-        if (!svec_contains(&agent->local.errors,
+        if (!svec_contains_unsorted(&agent->local.errors,
                            agent->build_errors.names[i])) {
             ds_put_format(&s, "error: %s\n", agent->build_errors.names[i]);
         }
