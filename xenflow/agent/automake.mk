@@ -17,6 +17,7 @@ tests_ovstest_SOURCES += \
 XENFLOW_TESTSUITE_AT += \
 	tests/xenflow/xenflow-agent-unit.at \
 	tests/xenflow/xenflow-agent.at
+XENFLOW_SYSTEM_TESTSUITE_AT += tests/xenflow/xenflow-system-agent.at
 
 if HAVE_LIBVIRT
 bin_PROGRAMS += xenflow/agent/xenflow-agent
