@@ -23,6 +23,31 @@ noinst_LTLIBRARIES += xenflow/fleet/libxenflow-fleet.la
 nodist_xenflow_fleet_libxenflow_fleet_la_SOURCES = \
 	xenflow/fleet/fleet-idl.c \
 	xenflow/fleet/fleet-idl.h
+xenflow_fleet_libxenflow_fleet_la_SOURCES = \
+	xenflow/fleet/placement.c \
+	xenflow/fleet/placement.h
+
+# The operator's command.
+bin_PROGRAMS += xenflow/fleet/xenflow-ctl
+xenflow_fleet_xenflow_ctl_SOURCES = \
+	xenflow/addr.c \
+	xenflow/addr.h \
+	xenflow/fleet/ctl-evacuate.c \
+	xenflow/fleet/ctl-fleet.c \
+	xenflow/fleet/ctl-lookup.c \
+	xenflow/fleet/ctl-networks.c \
+	xenflow/fleet/ctl-nodes.c \
+	xenflow/fleet/ctl-routers.c \
+	xenflow/fleet/ctl-show.c \
+	xenflow/fleet/ctl.h \
+	xenflow/fleet/xenflow-ctl.c
+xenflow_fleet_xenflow_ctl_LDADD = \
+	xenflow/fleet/libxenflow-fleet.la lib/libopenvswitch.la
+
+# Placement is pure: unit-tested through ovstest.
+tests_ovstest_SOURCES += tests/xenflow/test-xenflow-placement.c
+tests_ovstest_LDADD += xenflow/fleet/libxenflow-fleet.la
+XENFLOW_TESTSUITE_AT += tests/xenflow/xenflow-fleet.at
 
 # The schema's "cksum" must match its contents, as upstream checks
 # vswitch.ovsschema's.
