@@ -19,6 +19,7 @@
 
 #include "xenflow/agent/fleet.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "openvswitch/dynamic-string.h"
@@ -70,6 +71,13 @@ limit(const struct fleetrec_router *r, const char *key)
         }
     }
     return -1;
+}
+
+static int
+compare_ifaces(const void *a_, const void *b_)
+{
+    const struct xfa_vm_iface *a = a_, *b = b_;
+    return strcmp(a->name, b->name);
 }
 
 /* Fills 'vm' from Router 'r' and its template.  Returns an error if the
@@ -127,12 +135,18 @@ build_vm(const struct fleetrec_router *r, const struct xfa_fleet_config *cfg,
             iface->addresses = ds_steal_cstr(&a);
         }
     }
+    /* The set's order is the rows' UUIDs': sort by name, so that the
+     * domain (and its hash) depends on the interfaces only. */
+    qsort(vm->ifaces, vm->n_ifaces, sizeof *vm->ifaces, compare_ifaces);
     return xfa_vm_validate(vm);
 }
 
+/* Reads this node's share of the fleet into 'view'.  'last_good' (router
+ * name -> struct xfa_want *) holds each router as last built without error,
+ * what a router whose row has become invalid keeps. */
 void
 xfa_fleet_read(struct ovsdb_idl *idl, const struct xfa_fleet_config *cfg,
-               struct xfa_fleet_view *view)
+               const struct shash *last_good, struct xfa_fleet_view *view)
 {
     memset(view, 0, sizeof *view);
     shash_init(&view->wants);
@@ -195,20 +209,35 @@ xfa_fleet_read(struct ovsdb_idl *idl, const struct xfa_fleet_config *cfg,
         }
         struct xfa_want *want = xzalloc(sizeof *want);
         char *error = build_vm(r, cfg, view->bridge, &want->vm);
-        if (error || shash_find(&view->wants, r->name)) {
-            svec_add_nocopy(&view->errors, error ? error
-                            : xasprintf("router %s: named twice", r->name));
+        want->running = !strcmp(r->state, "running");
+        want->max_routes = limit(r, "routes");
+        want->max_neighbors = limit(r, "neighbors");
+        if (error) {
+            /* Bad input loses nothing: the router stays as it last was
+             * (its VM untouched, its keys from the last good row), and the
+             * error says why it is not updated. */
+            const struct xfa_want *good = shash_find_data(last_good,
+                                                          r->name);
+            svec_add(&view->errors, error);
             xfa_vm_destroy(&want->vm);
             free(want);
-            continue;
+            if (good) {
+                want = xfa_want_clone(good);
+            } else {
+                want = xzalloc(sizeof *want);
+                want->vm.name = xstrdup(r->name);
+            }
+            free(want->error);
+            want->error = error;
         }
-        want->running = !strcmp(r->state, "running");
         shash_add(&view->wants, r->name, want);
 
-        struct xfa_router_spec *rs = &routers[view->spec.n_routers++];
-        rs->vm = &want->vm;
-        rs->max_routes = limit(r, "routes");
-        rs->max_neighbors = limit(r, "neighbors");
+        if (want->vm.bridge) {
+            struct xfa_router_spec *rs = &routers[view->spec.n_routers++];
+            rs->vm = &want->vm;
+            rs->max_routes = want->max_routes;
+            rs->max_neighbors = want->max_neighbors;
+        }
     }
     view->spec.routers = routers;
 }

@@ -51,7 +51,7 @@ struct xfa_fleet_view {
 };
 
 void xfa_fleet_read(struct ovsdb_idl *, const struct xfa_fleet_config *,
-                    struct xfa_fleet_view *);
+                    const struct shash *last_good, struct xfa_fleet_view *);
 void xfa_fleet_view_destroy(struct xfa_fleet_view *);
 
 struct xfa_fleet_report {

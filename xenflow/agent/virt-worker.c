@@ -174,9 +174,19 @@ xfa_wants_clear(struct shash *wants)
     SHASH_FOR_EACH_SAFE (node, wants) {
         struct xfa_want *want = node->data;
         xfa_vm_destroy(&want->vm);
+        free(want->error);
         free(want);
         shash_delete(wants, node);
     }
+}
+
+struct xfa_want *
+xfa_want_clone(const struct xfa_want *want)
+{
+    struct xfa_want *clone = xmemdup(want, sizeof *want);
+    xfa_vm_clone(&clone->vm, &want->vm);
+    clone->error = nullable_xstrdup(want->error);
+    return clone;
 }
 
 void
@@ -314,7 +324,9 @@ report_want(struct xfa_worker *w, const struct xfa_want *want)
 
     r->error = xfa_virt_info(w->virt, vm->name, macs, vm->n_ifaces,
                              &r->info);
-    if (!r->error) {
+    if (!r->error && want->error) {
+        r->error = xstrdup(want->error);
+    } else if (!r->error) {
         r->error = converge(w, want, &r->info, &state);
     }
     if (!r->error && !state) {

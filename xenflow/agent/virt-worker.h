@@ -38,6 +38,14 @@ struct xfa_bootstrap_options;
 struct xfa_want {
     struct xfa_vm vm;
     bool running;               /* Desired state: running or stopped. */
+
+    /* XenFlow limits of the router (-1: XenFlow's default). */
+    long long max_routes, max_neighbors;
+
+    /* A router whose row cannot be built: its domain, if any, is left as
+     * it is (bad input loses nothing) and reported with this error.  'vm'
+     * is the last good one, or has only its name if there was none. */
+    char *error;
 };
 
 /* What the thread last saw of one router VM. */
@@ -59,6 +67,7 @@ bool xfa_worker_get_reports(struct xfa_worker *, struct shash *reports,
 void xfa_worker_wait(const struct xfa_worker *);
 
 void xfa_wants_clear(struct shash *wants);
+struct xfa_want *xfa_want_clone(const struct xfa_want *);
 void xfa_reports_clear(struct shash *reports);
 
 #endif /* xenflow/agent/virt-worker.h */

@@ -78,6 +78,7 @@ struct agent {
     char *libvirt_error;
     bool fleet_found;
     char *wants_digest;         /* What the libvirt thread was last given. */
+    struct shash last_good;     /* Router name -> struct xfa_want *. */
 };
 
 static unixctl_cb_func agent_exit;
@@ -95,7 +96,11 @@ wants_digest(const struct shash *wants)
         const struct xfa_want *want = sorted[i]->data;
         ds_put_format(&s, "%s %d %u %u\n", sorted[i]->name, want->running,
                       want->vm.cpu_weight, want->vm.cpu_cap);
-        xfa_vm_to_xml(&want->vm, &s);
+        if (want->error) {
+            ds_put_format(&s, "%s\n", want->error);
+        } else {
+            xfa_vm_to_xml(&want->vm, &s);
+        }
     }
     free(sorted);
     return ds_steal_cstr(&s);
@@ -109,7 +114,17 @@ agent_reconfigure(struct agent *agent, struct ovsdb_idl *fleet_idl,
 {
     struct xfa_fleet_view view;
 
-    xfa_fleet_read(fleet_idl, &agent->cfg, &view);
+    xfa_fleet_read(fleet_idl, &agent->cfg, &agent->last_good, &view);
+
+    /* Remember each router as last built without error. */
+    struct shash_node *node;
+    xfa_wants_clear(&agent->last_good);
+    SHASH_FOR_EACH (node, &view.wants) {
+        const struct xfa_want *want = node->data;
+        if (want->vm.bridge) {
+            shash_add(&agent->last_good, node->name, xfa_want_clone(want));
+        }
+    }
     if (agent->have_local) {
         xfa_local_destroy(&agent->local);
     }
@@ -180,6 +195,7 @@ main(int argc, char *argv[])
     };
     svec_init(&agent.build_errors);
     shash_init(&agent.reports);
+    shash_init(&agent.last_good);
     if (!xfa_driver_from_string(libvirt_uri, &agent.cfg.driver)) {
         char *scheme = xmemdup0(libvirt_uri, strcspn(libvirt_uri, ":+"));
         if (!xfa_driver_from_string(scheme, &agent.cfg.driver)) {
@@ -266,6 +282,8 @@ main(int argc, char *argv[])
     shash_destroy(&agent.reports);
     free(agent.libvirt_error);
     free(agent.wants_digest);
+    xfa_wants_clear(&agent.last_good);
+    shash_destroy(&agent.last_good);
     unixctl_server_destroy(unixctl);
     free(bridge);
     free(dp_type);
