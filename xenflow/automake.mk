@@ -212,3 +212,4 @@ xenflow-programs: $(BUILT_SOURCES)
 	check-upstream-subset check-upstream xenflow-programs
 include xenflow/client/automake.mk
 include xenflow/fleet/automake.mk
+include xenflow/agent/automake.mk

@@ -67,8 +67,8 @@ is_known_key(const char *key, const char *const *keys, size_t n_keys)
 
 /* Network and router names appear in keys, logs, flows' owners and appctl
  * arguments, so keep them to a safe, short alphabet. */
-static bool
-is_valid_name(const char *name)
+bool
+xf_conf_name_is_valid(const char *name)
 {
     size_t len = strlen(name);
     return len > 0 && len <= 32
@@ -198,7 +198,7 @@ xf_bridge_conf_parse(const char *br_name, const struct smap *other_config,
             const char *name = key + strlen(XF_KEY_NETWORK);
             unsigned int vlan;
 
-            if (!is_valid_name(name)) {
+            if (!xf_conf_name_is_valid(name)) {
                 add_error(errors, "bridge %s: other_config:%s: network name "
                           "must be 1 to 32 letters, digits, '_', '.' or "
                           "'-'; ignored", br_name, key);
@@ -222,9 +222,9 @@ xf_bridge_conf_parse(const char *br_name, const struct smap *other_config,
             struct xf_router_conf rc;
 
             xf_router_conf_set_defaults(&rc);
-            char *error = (is_valid_name(name)
+            char *error = (xf_conf_name_is_valid(name)
                            ? parse_router_limits(value, &rc) : NULL);
-            if (!is_valid_name(name)) {
+            if (!xf_conf_name_is_valid(name)) {
                 add_error(errors, "bridge %s: other_config:%s: router name "
                           "must be 1 to 32 letters, digits, '_', '.' or "
                           "'-'; ignored", br_name, key);
@@ -341,7 +341,7 @@ xf_iface_conf_parse(const char *br_name, const char *iface_name,
     const char *addrs = smap_get(other_config, XF_IFACE_ADDRESSES);
     const char *trusted = smap_get(other_config, XF_IFACE_TRUSTED);
 
-    if (network && !is_valid_name(network)) {
+    if (network && !xf_conf_name_is_valid(network)) {
         add_error(errors, "bridge %s: interface %s: other_config:%s=\"%s\" "
                   "is not a valid network name", br_name, iface_name,
                   XF_IFACE_NETWORK, network);
@@ -367,7 +367,7 @@ xf_iface_conf_parse(const char *br_name, const char *iface_name,
                   br_name, iface_name, network);
     }
     if (router) {
-        if (!is_valid_name(router)) {
+        if (!xf_conf_name_is_valid(router)) {
             add_error(errors, "bridge %s: interface %s: other_config:%s="
                       "\"%s\" is not a valid router name",
                       br_name, iface_name, XF_IFACE_ROUTER, router);
@@ -687,7 +687,7 @@ xf_queue_conf_parse(const char *port_name, unsigned int queue_id,
                       "other_config:%s", port_name, queue_id, node->key);
         }
     }
-    if (network && !is_valid_name(network)) {
+    if (network && !xf_conf_name_is_valid(network)) {
         add_error(errors, "port %s: queue %u: other_config:%s=\"%s\" is not "
                   "a network name", port_name, queue_id, XF_QUEUE_NETWORK,
                   network);

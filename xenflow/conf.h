@@ -207,5 +207,6 @@ unsigned int xf_bulk_share_parse(const struct smap *ovs_other_config,
                                  unsigned int dflt, struct svec *errors);
 
 bool xf_parse_bool(const char *s, bool *value);
+bool xf_conf_name_is_valid(const char *name);
 
 #endif /* xenflow/conf.h */

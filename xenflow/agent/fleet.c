@@ -1,0 +1,381 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+/* The fleet database, seen from one node (see fleet.h). */
+
+#include <config.h>
+
+#include "xenflow/agent/fleet.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "openvswitch/dynamic-string.h"
+#include "ovsdb-idl.h"
+#include "packets.h"
+#include "smap.h"
+#include "timeval.h"
+#include "util.h"
+#include "xenflow/agent/bootstrap.h"
+#include "xenflow/agent/virt-worker.h"
+#include "xenflow/fleet/fleet-idl.h"
+
+static const struct fleetrec_node *
+find_node(struct ovsdb_idl *idl, const char *name)
+{
+    const struct fleetrec_node *node;
+    FLEETREC_NODE_FOR_EACH (node, idl) {
+        if (!strcmp(node->name, name)) {
+            return node;
+        }
+    }
+    return NULL;
+}
+
+static long long
+opt_int(const int64_t *row, size_t n_row, const int64_t *tmpl, size_t n_tmpl)
+{
+    return n_row ? *row : n_tmpl ? *tmpl : 0;
+}
+
+static const char *
+opt_str(const char *row, const char *tmpl)
+{
+    return row ? row : tmpl;
+}
+
+static long long
+limit(const struct fleetrec_router *r, const char *key)
+{
+    for (size_t i = 0; i < r->n_limits; i++) {
+        if (!strcmp(r->key_limits[i], key)) {
+            return r->value_limits[i];
+        }
+    }
+    const struct fleetrec_template *t = r->template_;
+    for (size_t i = 0; t && i < t->n_limits; i++) {
+        if (!strcmp(t->key_limits[i], key)) {
+            return t->value_limits[i];
+        }
+    }
+    return -1;
+}
+
+static int
+compare_ifaces(const void *a_, const void *b_)
+{
+    const struct xfa_vm_iface *a = a_, *b = b_;
+    return strcmp(a->name, b->name);
+}
+
+/* Fills 'vm' from Router 'r' and its template.  Returns an error if the
+ * router cannot run here. */
+static char *
+build_vm(const struct fleetrec_router *r, const struct xfa_fleet_config *cfg,
+         const char *bridge, struct xfa_vm *vm)
+{
+    const struct fleetrec_template *t = r->template_;
+    const char *driver = t && t->driver ? t->driver : "lxc";
+
+    memset(vm, 0, sizeof *vm);
+    vm->name = xstrdup(r->name);
+    vm->bridge = xstrdup(bridge);
+    if (!xfa_driver_from_string(driver, &vm->driver)) {
+        return xasprintf("router %s: unknown driver %s", r->name, driver);
+    }
+    if (vm->driver != cfg->driver) {
+        return xasprintf("router %s: its template asks for driver %s, but "
+                         "this agent's libvirt runs %s", r->name, driver,
+                         xfa_driver_name(cfg->driver));
+    }
+    vm->vcpus = opt_int(r->vcpus, r->n_vcpus, t ? &t->vcpus : NULL, t != 0);
+    vm->memory_mb = opt_int(r->memory_mb, r->n_memory_mb,
+                            t ? &t->memory_mb : NULL, t != 0);
+    vm->cpu_weight = opt_int(r->cpu_weight, r->n_cpu_weight,
+                             t ? t->cpu_weight : NULL, t ? t->n_cpu_weight : 0);
+    vm->cpu_cap = opt_int(r->cpu_cap, r->n_cpu_cap,
+                          t ? t->cpu_cap : NULL, t ? t->n_cpu_cap : 0);
+    vm->filesystem = nullable_xstrdup(opt_str(r->filesystem,
+                                              t ? t->filesystem : NULL));
+    vm->image = nullable_xstrdup(opt_str(r->image, t ? t->image : NULL));
+    vm->frr_config = nullable_xstrdup(opt_str(r->frr_config,
+                                              t ? t->frr_config : NULL));
+    if (vm->driver == XFA_DRIVER_LXC) {
+        vm->boot_dir = xfa_bootstrap_dir(cfg->state_dir, r->name);
+    }
+
+    vm->ifaces = xcalloc(r->n_interfaces, sizeof *vm->ifaces);
+    for (size_t i = 0; i < r->n_interfaces; i++) {
+        const struct fleetrec_router_interface *ri = r->interfaces[i];
+        struct xfa_vm_iface *iface = &vm->ifaces[vm->n_ifaces++];
+
+        iface->name = xstrdup(ri->name);
+        iface->network = xstrdup(ri->network->name);
+        if (!eth_addr_from_string(ri->mac, &iface->mac)) {
+            return xasprintf("router %s: interface %s: \"%s\" is not a MAC "
+                             "address", r->name, ri->name, ri->mac);
+        }
+        if (ri->n_addresses) {
+            struct ds a = DS_EMPTY_INITIALIZER;
+            for (size_t j = 0; j < ri->n_addresses; j++) {
+                ds_put_format(&a, "%s%s", j ? "," : "", ri->addresses[j]);
+            }
+            iface->addresses = ds_steal_cstr(&a);
+        }
+    }
+    /* The set's order is the rows' UUIDs': sort by name, so that the
+     * domain (and its hash) depends on the interfaces only. */
+    qsort(vm->ifaces, vm->n_ifaces, sizeof *vm->ifaces, compare_ifaces);
+    return xfa_vm_validate(vm);
+}
+
+/* Reads this node's share of the fleet into 'view'.  'last_good' (router
+ * name -> struct xfa_want *) holds each router as last built without error,
+ * what a router whose row has become invalid keeps. */
+void
+xfa_fleet_read(struct ovsdb_idl *idl, const struct xfa_fleet_config *cfg,
+               const struct shash *last_good, struct xfa_fleet_view *view)
+{
+    memset(view, 0, sizeof *view);
+    shash_init(&view->wants);
+    svec_init(&view->errors);
+
+    const struct fleetrec_node *node = find_node(idl, cfg->node);
+    view->found = node != NULL;
+    view->bridge = xstrdup(node ? smap_get_def(&node->options, "bridge",
+                                               cfg->bridge)
+                                : cfg->bridge);
+    view->datapath_type = nullable_xstrdup(
+        node ? smap_get(&node->options, "datapath-type") : NULL);
+    view->spec.bridge = view->bridge;
+    if (!node) {
+        return;
+    }
+
+    /* Every network of the fleet: trunks carry them all. */
+    const struct fleetrec_network *net;
+    size_t n = 0;
+    FLEETREC_NETWORK_FOR_EACH (net, idl) {
+        n++;
+    }
+    struct xfa_net_spec *nets = xcalloc(n, sizeof *nets);
+    FLEETREC_NETWORK_FOR_EACH (net, idl) {
+        nets[view->spec.n_nets].name = xstrdup(net->name);
+        nets[view->spec.n_nets++].vlan = net->vlan;
+    }
+    view->spec.nets = nets;
+
+    /* This node's ends of links. */
+    const struct fleetrec_link *link;
+    n = 0;
+    FLEETREC_LINK_FOR_EACH (link, idl) {
+        n += (link->node1 == node) + (link->node2 == node);
+    }
+    struct xfa_trunk_spec *trunks = xcalloc(n, sizeof *trunks);
+    FLEETREC_LINK_FOR_EACH (link, idl) {
+        if (link->node1 == node) {
+            trunks[view->spec.n_trunks].port = xstrdup(link->port1);
+            trunks[view->spec.n_trunks++].trusted = link->trusted;
+        }
+        if (link->node2 == node) {
+            trunks[view->spec.n_trunks].port = xstrdup(link->port2);
+            trunks[view->spec.n_trunks++].trusted = link->trusted;
+        }
+    }
+    view->spec.trunks = trunks;
+
+    /* The routers placed here. */
+    const struct fleetrec_router *r;
+    n = 0;
+    FLEETREC_ROUTER_FOR_EACH (r, idl) {
+        n += r->node == node;
+    }
+    struct xfa_router_spec *routers = xcalloc(n, sizeof *routers);
+    FLEETREC_ROUTER_FOR_EACH (r, idl) {
+        if (r->node != node) {
+            continue;
+        }
+        struct xfa_want *want = xzalloc(sizeof *want);
+        char *error = build_vm(r, cfg, view->bridge, &want->vm);
+        want->running = !strcmp(r->state, "running");
+        want->max_routes = limit(r, "routes");
+        want->max_neighbors = limit(r, "neighbors");
+        if (error) {
+            /* Bad input loses nothing: the router stays as it last was
+             * (its VM untouched, its keys from the last good row), and the
+             * error says why it is not updated. */
+            const struct xfa_want *good = shash_find_data(last_good,
+                                                          r->name);
+            svec_add(&view->errors, error);
+            xfa_vm_destroy(&want->vm);
+            free(want);
+            if (good) {
+                want = xfa_want_clone(good);
+            } else {
+                want = xzalloc(sizeof *want);
+                want->vm.name = xstrdup(r->name);
+            }
+            free(want->error);
+            want->error = error;
+        }
+        shash_add(&view->wants, r->name, want);
+
+        if (want->vm.bridge) {
+            struct xfa_router_spec *rs = &routers[view->spec.n_routers++];
+            rs->vm = &want->vm;
+            rs->max_routes = want->max_routes;
+            rs->max_neighbors = want->max_neighbors;
+        }
+    }
+    view->spec.routers = routers;
+}
+
+/* Frees 'view', except the wants that xfa_worker_set() took. */
+void
+xfa_fleet_view_destroy(struct xfa_fleet_view *view)
+{
+    for (size_t i = 0; i < view->spec.n_nets; i++) {
+        free(CONST_CAST(char *, view->spec.nets[i].name));
+    }
+    free(CONST_CAST(struct xfa_net_spec *, view->spec.nets));
+    for (size_t i = 0; i < view->spec.n_trunks; i++) {
+        free(CONST_CAST(char *, view->spec.trunks[i].port));
+    }
+    free(CONST_CAST(struct xfa_trunk_spec *, view->spec.trunks));
+    free(CONST_CAST(struct xfa_router_spec *, view->spec.routers));
+    xfa_wants_clear(&view->wants);
+    shash_destroy(&view->wants);
+    svec_destroy(&view->errors);
+    free(view->bridge);
+    free(view->datapath_type);
+}
+
+static void
+put_stat(struct smap *status, const char *key, long long value)
+{
+    if (value >= 0) {
+        smap_add_format(status, key, "%lld", value);
+    }
+}
+
+static void
+write_router_state(const struct fleetrec_router_state *rs,
+                   const struct xfa_report *report, int64_t now)
+{
+    const struct xfa_dom_info *info = &report->info;
+    struct smap status = SMAP_INITIALIZER(&status);
+
+    fleetrec_router_state_set_state(rs, report->state);
+    fleetrec_router_state_set_error(rs, report->error);
+    int64_t weight = info->cpu_shares, cap = 0;
+    fleetrec_router_state_set_cpu_weight(rs, &weight, info->cpu_shares >= 0);
+    if (info->vcpu_period > 0 && info->vcpu_quota > 0
+        && info->vcpu_quota < 1LL << 40) {
+        cap = info->vcpu_quota * 100 / info->vcpu_period;
+    }
+    fleetrec_router_state_set_cpu_cap(rs, &cap, info->active);
+    fleetrec_router_state_set_updated(rs, &now, 1);
+
+    smap_add(&status, "libvirt-state", info->state);
+    put_stat(&status, "cpu-time-ns", info->cpu_time_ns);
+    put_stat(&status, "memory-kib", info->mem_actual_kib);
+    put_stat(&status, "memory-rss-kib", info->mem_rss_kib);
+    put_stat(&status, "vcpu-period", info->vcpu_period);
+    put_stat(&status, "vcpu-quota", info->vcpu_quota);
+    put_stat(&status, "rx-bytes", info->rx_bytes);
+    put_stat(&status, "rx-packets", info->rx_packets);
+    put_stat(&status, "tx-bytes", info->tx_bytes);
+    put_stat(&status, "tx-packets", info->tx_packets);
+    fleetrec_router_state_set_status(rs, &status);
+    smap_destroy(&status);
+}
+
+static const struct fleetrec_router *
+find_router(struct ovsdb_idl *idl, const char *name)
+{
+    const struct fleetrec_router *r;
+    FLEETREC_ROUTER_FOR_EACH (r, idl) {
+        if (!strcmp(r->name, name)) {
+            return r;
+        }
+    }
+    return NULL;
+}
+
+/* Writes this node's reported state in 'txn'. */
+void
+xfa_fleet_write(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
+                const struct xfa_fleet_config *cfg,
+                const struct xfa_fleet_report *report)
+{
+    const struct fleetrec_node *node = find_node(idl, cfg->node);
+    int64_t now = time_wall_msec() / 1000;
+
+    if (node) {
+        struct ds errors = DS_EMPTY_INITIALIZER;
+        if (report->libvirt_error) {
+            ds_put_cstr(&errors, report->libvirt_error);
+        }
+        for (size_t i = 0; i < report->errors->n; i++) {
+            ds_put_format(&errors, "%s%s", errors.length ? "; " : "",
+                          report->errors->names[i]);
+        }
+        fleetrec_node_set_agent_state(node, report->libvirt_error
+                                      ? "error" : "up");
+        fleetrec_node_set_agent_version(node, PACKAGE_VERSION);
+        fleetrec_node_set_last_seen(node, &now, 1);
+        fleetrec_node_set_error(node, errors.length ? ds_cstr(&errors)
+                                : NULL);
+        ds_destroy(&errors);
+
+        struct smap status = SMAP_INITIALIZER(&status);
+        smap_add(&status, "libvirt", report->libvirt_error
+                 ? "disconnected" : "connected");
+        smap_add_format(&status, "routers", "%"PRIuSIZE,
+                        shash_count(report->routers));
+        fleetrec_node_set_status(node, &status);
+        smap_destroy(&status);
+    }
+
+    if (!report->report_routers) {
+        return;
+    }
+    struct shash done = SHASH_INITIALIZER(&done);
+    const struct fleetrec_router_state *rs;
+    FLEETREC_ROUTER_STATE_FOR_EACH_SAFE (rs, idl) {
+        if (strcmp(rs->node, cfg->node)) {
+            continue;
+        }
+        const struct xfa_report *r = shash_find_data(report->routers,
+                                                     rs->name);
+        if (!r || shash_find(&done, rs->name)) {
+            fleetrec_router_state_delete(rs);
+        } else {
+            write_router_state(rs, r, now);
+            shash_add(&done, rs->name, NULL);
+        }
+    }
+    struct shash_node *sn;
+    SHASH_FOR_EACH (sn, report->routers) {
+        if (!shash_find(&done, sn->name)) {
+            rs = fleetrec_router_state_insert(txn);
+            fleetrec_router_state_set_name(rs, sn->name);
+            fleetrec_router_state_set_node(rs, cfg->node);
+            fleetrec_router_state_set_router(rs, find_router(idl, sn->name));
+            write_router_state(rs, sn->data, now);
+        }
+    }
+    shash_destroy(&done);
+}

@@ -1,0 +1,218 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+/* The translated configuration into the Open_vSwitch database (see
+ * local.h). */
+
+#include <config.h>
+
+#include "xenflow/agent/local.h"
+
+#include <string.h>
+
+#include "lib/vswitch-idl.h"
+#include "openvswitch/dynamic-string.h"
+#include "ovsdb-idl.h"
+#include "smap.h"
+#include "sset.h"
+#include "util.h"
+#include "xenflow/agent/translate.h"
+
+/* Computes the 'other_config' a row should have: its current one without
+ * the keys the agent owned ('external_ids' XFA_OWNED_KEYS), plus 'want'.
+ * Stores the new map in '*config' and the new owned-key list in '*owned'
+ * (NULL if none); returns true if either differs from the row's. */
+static bool
+merge_keys(const struct smap *other_config, const struct smap *external_ids,
+           const struct smap *want, struct smap *config, char **owned)
+{
+    struct sset old_owned = SSET_INITIALIZER(&old_owned);
+    sset_from_delimited_string(&old_owned,
+                               smap_get_def(external_ids, XFA_OWNED_KEYS, ""),
+                               ",");
+    smap_init(config);
+    const struct smap_node *node;
+    SMAP_FOR_EACH (node, other_config) {
+        if (!sset_contains(&old_owned, node->key)
+            && !(want && smap_get(want, node->key))) {
+            smap_add(config, node->key, node->value);
+        }
+    }
+
+    struct ds keys = DS_EMPTY_INITIALIZER;
+    if (want) {
+        const struct smap_node **sorted = smap_sort(want);
+        for (size_t i = 0; i < smap_count(want); i++) {
+            smap_add(config, sorted[i]->key, sorted[i]->value);
+            ds_put_format(&keys, "%s%s", i ? "," : "", sorted[i]->key);
+        }
+        free(sorted);
+    }
+    *owned = keys.length ? ds_steal_cstr(&keys) : NULL;
+    ds_destroy(&keys);
+
+    const char *old = smap_get(external_ids, XFA_OWNED_KEYS);
+    bool changed = !smap_equal(config, other_config)
+                   || (old ? !*owned || strcmp(old, *owned) : *owned != NULL);
+    sset_destroy(&old_owned);
+    return changed;
+}
+
+static void
+set_owned(const struct smap *external_ids, const char *owned,
+          struct smap *ids)
+{
+    smap_clone(ids, external_ids);
+    if (owned) {
+        smap_replace(ids, XFA_OWNED_KEYS, owned);
+    } else {
+        smap_remove(ids, XFA_OWNED_KEYS);
+    }
+}
+
+static void
+apply_bridge(const struct ovsrec_bridge *br, const struct smap *want)
+{
+    struct smap config, ids;
+    char *owned;
+
+    if (merge_keys(&br->other_config, &br->external_ids, want, &config,
+                   &owned)) {
+        set_owned(&br->external_ids, owned, &ids);
+        ovsrec_bridge_set_other_config(br, &config);
+        ovsrec_bridge_set_external_ids(br, &ids);
+        smap_destroy(&ids);
+    }
+    smap_destroy(&config);
+    free(owned);
+}
+
+static void
+apply_iface(const struct ovsrec_interface *iface, const struct smap *want)
+{
+    struct smap config, ids;
+    char *owned;
+
+    if (merge_keys(&iface->other_config, &iface->external_ids, want, &config,
+                   &owned)) {
+        set_owned(&iface->external_ids, owned, &ids);
+        ovsrec_interface_set_other_config(iface, &config);
+        ovsrec_interface_set_external_ids(iface, &ids);
+        smap_destroy(&ids);
+    }
+    smap_destroy(&config);
+    free(owned);
+}
+
+static const struct ovsrec_bridge *
+create_bridge(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
+              const char *name, const char *datapath_type)
+{
+    const struct ovsrec_open_vswitch *ovs = ovsrec_open_vswitch_first(idl);
+    if (!ovs) {
+        return NULL;
+    }
+    struct smap owned = SMAP_CONST1(&owned, XFA_OWNED_ROW, "true");
+    struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
+    ovsrec_interface_set_name(iface, name);
+    ovsrec_interface_set_type(iface, "internal");
+    struct ovsrec_port *port = ovsrec_port_insert(txn);
+    ovsrec_port_set_name(port, name);
+    ovsrec_port_set_interfaces(port, &iface, 1);
+    struct ovsrec_bridge *br = ovsrec_bridge_insert(txn);
+    ovsrec_bridge_set_name(br, name);
+    ovsrec_bridge_set_ports(br, &port, 1);
+    ovsrec_bridge_set_external_ids(br, &owned);
+    if (datapath_type) {
+        ovsrec_bridge_set_datapath_type(br, datapath_type);
+    }
+    ovsrec_open_vswitch_update_bridges_addvalue(ovs, br);
+    return br;
+}
+
+static const struct ovsrec_port *
+find_port(const struct ovsrec_bridge *br, const char *name)
+{
+    for (size_t i = 0; i < br->n_ports; i++) {
+        if (!strcmp(br->ports[i]->name, name)) {
+            return br->ports[i];
+        }
+    }
+    return NULL;
+}
+
+/* Adds the trunks' ports the bridge lacks, deletes those the agent made
+ * and no longer wants. */
+static void
+sync_trunk_ports(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
+                 const struct xfa_local *local)
+{
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &local->trunks) {
+        if (!find_port(br, node->name)) {
+            struct smap owned = SMAP_CONST1(&owned, XFA_OWNED_ROW, "true");
+            struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
+            ovsrec_interface_set_name(iface, node->name);
+            ovsrec_interface_set_external_ids(iface, &owned);
+            struct ovsrec_port *port = ovsrec_port_insert(txn);
+            ovsrec_port_set_name(port, node->name);
+            ovsrec_port_set_interfaces(port, &iface, 1);
+            ovsrec_port_set_external_ids(port, &owned);
+            ovsrec_bridge_update_ports_addvalue(br, port);
+        }
+    }
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct ovsrec_port *port = br->ports[i];
+        if (smap_get_bool(&port->external_ids, XFA_OWNED_ROW, false)
+            && !shash_find(&local->trunks, port->name)) {
+            ovsrec_bridge_update_ports_delvalue(br, port);
+        }
+    }
+}
+
+/* Makes the Open_vSwitch database say what 'local' says, in 'txn'. */
+void
+xfa_local_apply(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
+                const char *bridge, const char *datapath_type,
+                const struct xfa_local *local)
+{
+    const struct ovsrec_bridge *br = NULL, *b;
+    OVSREC_BRIDGE_FOR_EACH (b, idl) {
+        if (!strcmp(b->name, bridge)) {
+            br = b;
+        }
+    }
+    if (!br) {
+        br = create_bridge(idl, txn, bridge, datapath_type);
+        if (!br) {
+            return;
+        }
+    }
+    apply_bridge(br, &local->bridge);
+    sync_trunk_ports(txn, br, local);
+
+    const struct ovsrec_interface *iface;
+    OVSREC_INTERFACE_FOR_EACH (iface, idl) {
+        const struct smap *want = shash_find_data(&local->trunks,
+                                                  iface->name);
+        const char *mac = smap_get(&iface->external_ids, "attached-mac");
+        if (!want && mac) {
+            want = shash_find_data(&local->vm_ports, mac);
+        }
+        if (want || smap_get(&iface->external_ids, XFA_OWNED_KEYS)) {
+            apply_iface(iface, want);
+        }
+    }
+}

@@ -1,0 +1,243 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+/* Fleet desired state -> XenFlow's local keys (see translate.h). */
+
+#include <config.h>
+
+#include "xenflow/agent/translate.h"
+
+#include "openvswitch/dynamic-string.h"
+#include "packets.h"
+#include "util.h"
+#include "xenflow/agent/vm.h"
+#include "xenflow/conf.h"
+
+/* Moves the errors XenFlow's parser found into 'errors', after 'context'.
+ * Returns true if there were any. */
+static bool
+take_errors(struct svec *found, const char *context, struct svec *errors)
+{
+    bool any = found->n > 0;
+    for (size_t i = 0; i < found->n; i++) {
+        svec_add_nocopy(errors, xasprintf("%s: %s", context,
+                                          found->names[i]));
+    }
+    svec_clear(found);
+    return any;
+}
+
+static void
+translate_networks(const struct xfa_node_spec *spec, struct xfa_local *local)
+{
+    struct svec found = SVEC_EMPTY_INITIALIZER;
+
+    smap_add(&local->bridge, XF_KEY_ENABLE, "true");
+    for (size_t i = 0; i < spec->n_nets; i++) {
+        const struct xfa_net_spec *net = &spec->nets[i];
+        struct smap one = SMAP_INITIALIZER(&one);
+        struct xf_bridge_conf conf;
+        char *key = xasprintf(XF_KEY_NETWORK"%s", net->name);
+
+        smap_add_format(&one, key, "%lld", net->vlan);
+        xf_bridge_conf_parse(spec->bridge, &one, &conf, &found);
+        if (!found.n && !shash_find(&conf.networks, net->name)) {
+            svec_add_nocopy(&found, xasprintf("network %s (VLAN %lld) is "
+                                              "not a valid XenFlow network",
+                                              net->name, net->vlan));
+        }
+        char *context = xasprintf("network %s", net->name);
+        if (!take_errors(&found, context, &local->errors)) {
+            smap_add_format(&local->bridge, key, "%lld", net->vlan);
+        }
+        free(context);
+        xf_bridge_conf_destroy(&conf);
+        smap_destroy(&one);
+        free(key);
+    }
+    svec_destroy(&found);
+}
+
+static void
+translate_trunks(const struct xfa_node_spec *spec, struct xfa_local *local)
+{
+    for (size_t i = 0; i < spec->n_trunks; i++) {
+        const struct xfa_trunk_spec *trunk = &spec->trunks[i];
+        if (shash_find(&local->trunks, trunk->port)) {
+            svec_add_nocopy(&local->errors,
+                            xasprintf("port %s: two links name it; the first "
+                                      "is used", trunk->port));
+            continue;
+        }
+        struct smap *keys = xmalloc(sizeof *keys);
+        smap_init(keys);
+        smap_add(keys, XF_IFACE_TRUNK, "true");
+        if (trunk->trusted) {
+            smap_add(keys, XF_IFACE_TRUSTED, "true");
+        }
+        shash_add(&local->trunks, trunk->port, keys);
+    }
+}
+
+/* The router's keys: its limits on the bridge, one map per interface.
+ * Nothing is added if XenFlow's parser refuses any of them. */
+static void
+translate_router(const struct xfa_node_spec *spec,
+                 const struct xfa_router_spec *r, struct xfa_local *local)
+{
+    const struct xfa_vm *vm = r->vm;
+    struct svec found = SVEC_EMPTY_INITIALIZER;
+    char *context = xasprintf("router %s", vm->name);
+    struct ds limits = DS_EMPTY_INITIALIZER;
+    struct shash ports = SHASH_INITIALIZER(&ports);
+    char *key = xasprintf(XF_KEY_ROUTER"%s", vm->name);
+
+    ds_put_format(&limits, "client-id=%s", vm->name);
+    if (r->max_routes >= 0) {
+        ds_put_format(&limits, ",max-routes=%lld", r->max_routes);
+    }
+    if (r->max_neighbors >= 0) {
+        ds_put_format(&limits, ",max-neighbors=%lld", r->max_neighbors);
+    }
+    struct smap one = SMAP_INITIALIZER(&one);
+    struct xf_bridge_conf bconf;
+    smap_add(&one, key, ds_cstr(&limits));
+    xf_bridge_conf_parse(spec->bridge, &one, &bconf, &found);
+    xf_bridge_conf_destroy(&bconf);
+    smap_destroy(&one);
+
+    for (size_t i = 0; i < vm->n_ifaces; i++) {
+        const struct xfa_vm_iface *iface = &vm->ifaces[i];
+        struct smap *keys = xmalloc(sizeof *keys);
+        char mac[ETH_ADDR_STRLEN + 1];
+        struct xf_iface_conf iconf;
+
+        snprintf(mac, sizeof mac, ETH_ADDR_FMT, ETH_ADDR_ARGS(iface->mac));
+        smap_init(keys);
+        smap_add(keys, XF_IFACE_NETWORK, iface->network);
+        smap_add(keys, XF_IFACE_ROUTER, vm->name);
+        smap_add(keys, XF_IFACE_MAC, mac);
+        if (iface->addresses) {
+            smap_add(keys, XF_IFACE_ADDRESSES, iface->addresses);
+        }
+        xf_iface_conf_parse(spec->bridge, iface->name, keys, &iconf, &found);
+        xf_iface_conf_destroy(&iconf);
+        char *net_key = xasprintf(XF_KEY_NETWORK"%s", iface->network);
+        if (!smap_get(&local->bridge, net_key)) {
+            svec_add_nocopy(&found, xasprintf("interface %s: network %s is "
+                                              "not one of this node's",
+                                              iface->name, iface->network));
+        }
+        free(net_key);
+        if (shash_find(&local->vm_ports, mac) || shash_find(&ports, mac)) {
+            svec_add_nocopy(&found, xasprintf("MAC %s is another "
+                                              "interface's", mac));
+        }
+        shash_add(&ports, mac, keys);
+    }
+
+    if (!take_errors(&found, context, &local->errors)) {
+        smap_add(&local->bridge, key, ds_cstr(&limits));
+        struct shash_node *node;
+        SHASH_FOR_EACH_SAFE (node, &ports) {
+            shash_add(&local->vm_ports, node->name, node->data);
+            shash_delete(&ports, node);
+        }
+    }
+    struct shash_node *node;
+    SHASH_FOR_EACH_SAFE (node, &ports) {
+        smap_destroy(node->data);
+        free(node->data);
+        shash_delete(&ports, node);
+    }
+    shash_destroy(&ports);
+    ds_destroy(&limits);
+    svec_destroy(&found);
+    free(context);
+    free(key);
+}
+
+/* Initializes 'local' with the keys 'spec' asks for. */
+void
+xfa_translate(const struct xfa_node_spec *spec, struct xfa_local *local)
+{
+    smap_init(&local->bridge);
+    shash_init(&local->trunks);
+    shash_init(&local->vm_ports);
+    svec_init(&local->errors);
+
+    translate_networks(spec, local);
+    translate_trunks(spec, local);
+    for (size_t i = 0; i < spec->n_routers; i++) {
+        translate_router(spec, &spec->routers[i], local);
+    }
+}
+
+static void
+smaps_destroy(struct shash *maps)
+{
+    struct shash_node *node;
+    SHASH_FOR_EACH_SAFE (node, maps) {
+        smap_destroy(node->data);
+        free(node->data);
+        shash_delete(maps, node);
+    }
+    shash_destroy(maps);
+}
+
+void
+xfa_local_destroy(struct xfa_local *local)
+{
+    smap_destroy(&local->bridge);
+    smaps_destroy(&local->trunks);
+    smaps_destroy(&local->vm_ports);
+    svec_destroy(&local->errors);
+}
+
+static void
+format_smap(const char *title, const struct smap *keys, struct ds *s)
+{
+    const struct smap_node **sorted = smap_sort(keys);
+    ds_put_format(s, "%s:", title);
+    for (size_t i = 0; i < smap_count(keys); i++) {
+        ds_put_format(s, " %s=%s", sorted[i]->key, sorted[i]->value);
+    }
+    ds_put_char(s, '\n');
+    free(sorted);
+}
+
+static void
+format_smaps(const char *kind, const struct shash *maps, struct ds *s)
+{
+    const struct shash_node **sorted = shash_sort(maps);
+    for (size_t i = 0; i < shash_count(maps); i++) {
+        char *title = xasprintf("%s %s", kind, sorted[i]->name);
+        format_smap(title, sorted[i]->data, s);
+        free(title);
+    }
+    free(sorted);
+}
+
+/* Appends 'local' to 's', sorted, one line per row (tests, show). */
+void
+xfa_local_format(const struct xfa_local *local, struct ds *s)
+{
+    format_smap("bridge", &local->bridge, s);
+    format_smaps("trunk", &local->trunks, s);
+    format_smaps("port", &local->vm_ports, s);
+    for (size_t i = 0; i < local->errors.n; i++) {
+        ds_put_format(s, "error: %s\n", local->errors.names[i]);
+    }
+}

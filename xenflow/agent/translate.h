@@ -1,0 +1,77 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+#ifndef XENFLOW_AGENT_TRANSLATE_H
+#define XENFLOW_AGENT_TRANSLATE_H 1
+
+/* The fleet's desired state for one node, turned into the local
+ * configuration XenFlow already reads (Documentation/xenflow.7): keys of
+ * the node's XenFlow bridge, of its trunks' interfaces and of its router
+ * VMs' ports.  Pure: the input is plain values (fleet.c reads them from the
+ * fleet database), the output is key-value maps (local.c writes them into
+ * the Open_vSwitch database), and every key is checked with the parser
+ * ovs-vswitchd itself uses (xenflow/conf.c), so that what the agent writes
+ * is what XenFlow applies.  A router with a bad value is left out as a
+ * whole and reported; the rest goes on. */
+
+#include <stdbool.h>
+#include "openvswitch/compiler.h"
+#include "openvswitch/shash.h"
+#include "smap.h"
+#include "svec.h"
+
+struct ds;
+struct xfa_vm;
+
+struct xfa_net_spec {
+    const char *name;
+    long long vlan;
+};
+
+struct xfa_trunk_spec {
+    const char *port;           /* This node's end of a Link. */
+    bool trusted;
+};
+
+struct xfa_router_spec {
+    const struct xfa_vm *vm;    /* Name and interfaces. */
+    long long max_routes;       /* -1: XenFlow's default. */
+    long long max_neighbors;    /* -1: XenFlow's default. */
+};
+
+struct xfa_node_spec {
+    const char *bridge;
+    const struct xfa_net_spec *nets;
+    size_t n_nets;
+    const struct xfa_trunk_spec *trunks;
+    size_t n_trunks;
+    const struct xfa_router_spec *routers;
+    size_t n_routers;
+};
+
+struct xfa_local {
+    struct smap bridge;         /* Bridge other_config. */
+    struct shash trunks;        /* Interface name -> struct smap *. */
+    struct shash vm_ports;      /* Router MAC "xx:xx:..." -> struct smap *
+                                 * (libvirt names the port; the agent finds
+                                 * it by external_ids:attached-mac). */
+    struct svec errors;         /* Routers, networks, links left out. */
+};
+
+void xfa_translate(const struct xfa_node_spec *, struct xfa_local *);
+void xfa_local_destroy(struct xfa_local *);
+void xfa_local_format(const struct xfa_local *, struct ds *);
+
+#endif /* xenflow/agent/translate.h */

@@ -1,0 +1,527 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+/* xenflow-agent: the fleet's agent on one node (Documentation/
+ * xenflow-agent.8).  A client of the fleet database, of the node's
+ * Open_vSwitch database and of the local libvirt: turns the fleet's desired
+ * state for this node into XenFlow's local keys and router VMs, and writes
+ * back what it sees. */
+
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "command-line.h"
+#include "daemon.h"
+#include "dirs.h"
+#include "fatal-signal.h"
+#include "lib/vswitch-idl.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb-idl.h"
+#include "stream-ssl.h"
+#include "stream.h"
+#include "unixctl.h"
+#include "util.h"
+#include "xenflow/agent/bootstrap.h"
+#include "xenflow/agent/fleet.h"
+#include "xenflow/agent/local.h"
+#include "xenflow/agent/translate.h"
+#include "xenflow/agent/virt-worker.h"
+#include "xenflow/fleet/fleet-idl.h"
+
+VLOG_DEFINE_THIS_MODULE(xenflow_agent);
+
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+static struct vlog_rate_limit rl_node = VLOG_RATE_LIMIT_INIT(1, 60);
+
+/* Command line. */
+static char *fleet_remote;
+static char *ovs_remote;
+static char *libvirt_uri;
+static char *node_name;
+static char *bridge_name;
+static char *state_dir;
+static char *unixctl_path;
+static struct xfa_bootstrap_options boot_options;
+static long long int shutdown_timeout_ms = 30000;
+
+static void parse_options(int argc, char *argv[]);
+OVS_NO_RETURN static void usage(void);
+
+/* What the agent last did, for xenflow-agent/show. */
+struct agent {
+    struct xfa_fleet_config cfg;
+    struct xfa_local local;     /* Last translation. */
+    bool have_local;
+    struct svec build_errors;   /* Routers the fleet view could not build. */
+    struct shash reports;       /* From the libvirt thread. */
+    bool have_reports;
+    char *libvirt_error;
+    bool fleet_found;
+    char *wants_digest;         /* What the libvirt thread was last given. */
+    struct shash last_good;     /* Router name -> struct xfa_want *. */
+};
+
+static unixctl_cb_func agent_exit;
+static unixctl_cb_func agent_show;
+
+/* A string that differs whenever 'wants' (name -> struct xfa_want *) does
+ * in anything the libvirt thread acts on. */
+static char *
+wants_digest(const struct shash *wants)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    const struct shash_node **sorted = shash_sort(wants);
+
+    for (size_t i = 0; i < shash_count(wants); i++) {
+        const struct xfa_want *want = sorted[i]->data;
+        ds_put_format(&s, "%s %d %u %u\n", sorted[i]->name, want->running,
+                      want->vm.cpu_weight, want->vm.cpu_cap);
+        if (want->error) {
+            ds_put_format(&s, "%s\n", want->error);
+        } else {
+            xfa_vm_to_xml(&want->vm, &s);
+        }
+    }
+    free(sorted);
+    return ds_steal_cstr(&s);
+}
+
+/* Reads the fleet and hands the result to the libvirt thread and to the
+ * next Open_vSwitch transaction. */
+static void
+agent_reconfigure(struct agent *agent, struct ovsdb_idl *fleet_idl,
+                  struct xfa_worker *worker, char **bridge, char **dp_type)
+{
+    struct xfa_fleet_view view;
+
+    xfa_fleet_read(fleet_idl, &agent->cfg, &agent->last_good, &view);
+
+    /* Remember each router as last built without error. */
+    struct shash_node *node;
+    xfa_wants_clear(&agent->last_good);
+    SHASH_FOR_EACH (node, &view.wants) {
+        const struct xfa_want *want = node->data;
+        if (want->vm.bridge) {
+            shash_add(&agent->last_good, node->name, xfa_want_clone(want));
+        }
+    }
+    if (agent->have_local) {
+        xfa_local_destroy(&agent->local);
+    }
+    xfa_translate(&view.spec, &agent->local);
+    agent->have_local = true;
+    agent->fleet_found = view.found;
+    /* Each problem is logged once, when it appears. */
+    struct svec errors;
+    svec_clone(&errors, &view.errors);
+    for (size_t i = 0; i < agent->local.errors.n; i++) {
+        svec_add(&errors, agent->local.errors.names[i]);
+    }
+    for (size_t i = 0; i < errors.n; i++) {
+        if (!svec_contains_unsorted(&agent->build_errors, errors.names[i])) {
+            VLOG_WARN_RL(&rl, "%s", errors.names[i]);
+        }
+    }
+    svec_swap(&errors, &agent->build_errors);
+    svec_destroy(&errors);
+    free(*bridge);
+    *bridge = xstrdup(view.bridge);
+    free(*dp_type);
+    *dp_type = view.datapath_type ? xstrdup(view.datapath_type) : NULL;
+
+    /* The fleet changes with every report the agent writes: hand the
+     * libvirt thread only wants that changed. */
+    char *digest = wants_digest(&view.wants);
+    if (view.found && (!agent->wants_digest
+                       || strcmp(digest, agent->wants_digest))) {
+        free(agent->wants_digest);
+        agent->wants_digest = digest;
+        xfa_worker_set(worker, &view.wants);
+    } else {
+        free(digest);
+    }
+    if (!view.found) {
+        VLOG_WARN_RL(&rl_node, "no Node named %s in the fleet database: waiting",
+                     agent->cfg.node);
+    }
+    xfa_fleet_view_destroy(&view);
+}
+
+int
+main(int argc, char *argv[])
+{
+    struct unixctl_server *unixctl;
+    bool exiting = false;
+
+    ovs_cmdl_proctitle_init(argc, argv);
+    set_program_name(argv[0]);
+    service_start(&argc, &argv);
+    parse_options(argc, argv);
+    fatal_ignore_sigpipe();
+
+    daemon_become_new_user(false);
+    daemonize_start(false);
+
+    if (unixctl_server_create(unixctl_path, &unixctl)) {
+        exit(EXIT_FAILURE);
+    }
+
+    struct agent agent = {
+        .cfg = {
+            .node = node_name,
+            .bridge = bridge_name,
+            .state_dir = state_dir,
+        },
+    };
+    svec_init(&agent.build_errors);
+    shash_init(&agent.reports);
+    shash_init(&agent.last_good);
+    if (!xfa_driver_from_string(libvirt_uri, &agent.cfg.driver)) {
+        char *scheme = xmemdup0(libvirt_uri, strcspn(libvirt_uri, ":+"));
+        if (!xfa_driver_from_string(scheme, &agent.cfg.driver)) {
+            ovs_fatal(0, "--libvirt: \"%s\" is not an lxc, qemu or test "
+                      "URI", libvirt_uri);
+        }
+        free(scheme);
+    }
+    unixctl_command_register("exit", "", 0, 0, agent_exit, &exiting);
+    unixctl_command_register("xenflow-agent/show", "", 0, 0, agent_show,
+                             &agent);
+
+    struct ovsdb_idl_loop fleet = OVSDB_IDL_LOOP_INITIALIZER(
+        ovsdb_idl_create(fleet_remote, &fleetrec_idl_class, true, true));
+    struct ovsdb_idl_loop ovs = OVSDB_IDL_LOOP_INITIALIZER(
+        ovsdb_idl_create(ovs_remote, &ovsrec_idl_class, true, true));
+    struct xfa_worker *worker = xfa_worker_create(
+        libvirt_uri, state_dir, &boot_options, shutdown_timeout_ms);
+
+    daemonize_complete();
+    VLOG_INFO("node %s: fleet %s, switch %s, libvirt %s", node_name,
+              fleet_remote, ovs_remote, libvirt_uri);
+
+    unsigned int fleet_seqno = 0, ovs_seqno = 0;
+    char *bridge = xstrdup(bridge_name), *dp_type = NULL;
+    bool local_dirty = false;
+    while (!exiting) {
+        struct ovsdb_idl_txn *fleet_txn = ovsdb_idl_loop_run(&fleet);
+        struct ovsdb_idl_txn *ovs_txn = ovsdb_idl_loop_run(&ovs);
+
+        if (ovsdb_idl_has_ever_connected(fleet.idl)
+            && ovsdb_idl_get_seqno(fleet.idl) != fleet_seqno) {
+            fleet_seqno = ovsdb_idl_get_seqno(fleet.idl);
+            agent_reconfigure(&agent, fleet.idl, worker, &bridge, &dp_type);
+            local_dirty = true;
+        }
+        if (ovsdb_idl_get_seqno(ovs.idl) != ovs_seqno) {
+            ovs_seqno = ovsdb_idl_get_seqno(ovs.idl);
+            local_dirty = true;
+        }
+        if (local_dirty && ovs_txn && agent.have_local && agent.fleet_found
+            && ovsdb_idl_has_ever_connected(ovs.idl)) {
+            ovsdb_idl_txn_add_comment(ovs_txn, "xenflow-agent: node %s",
+                                      node_name);
+            xfa_local_apply(ovs.idl, ovs_txn, bridge, dp_type, &agent.local);
+            local_dirty = false;
+        }
+
+        bool new_reports = xfa_worker_get_reports(worker, &agent.reports,
+                                                  &agent.libvirt_error);
+        agent.have_reports |= new_reports;
+        if (new_reports && fleet_txn && agent.fleet_found) {
+            struct xfa_fleet_report report = {
+                .libvirt_error = agent.libvirt_error,
+                .errors = &agent.build_errors,
+                .routers = &agent.reports,
+                .report_routers = !agent.libvirt_error,
+            };
+            ovsdb_idl_txn_add_comment(fleet_txn, "xenflow-agent: node %s",
+                                      node_name);
+            xfa_fleet_write(fleet.idl, fleet_txn, &agent.cfg, &report);
+        }
+
+        unixctl_server_run(unixctl);
+
+        ovsdb_idl_loop_commit_and_wait(&fleet);
+        ovsdb_idl_loop_commit_and_wait(&ovs);
+        xfa_worker_wait(worker);
+        unixctl_server_wait(unixctl);
+        if (exiting) {
+            poll_immediate_wake();
+        }
+        poll_block();
+    }
+
+    xfa_worker_destroy(worker);
+    ovsdb_idl_loop_destroy(&fleet);
+    ovsdb_idl_loop_destroy(&ovs);
+    if (agent.have_local) {
+        xfa_local_destroy(&agent.local);
+    }
+    svec_destroy(&agent.build_errors);
+    xfa_reports_clear(&agent.reports);
+    shash_destroy(&agent.reports);
+    free(agent.libvirt_error);
+    free(agent.wants_digest);
+    xfa_wants_clear(&agent.last_good);
+    shash_destroy(&agent.last_good);
+    unixctl_server_destroy(unixctl);
+    free(bridge);
+    free(dp_type);
+    service_stop();
+    return 0;
+}
+
+static void
+agent_exit(struct unixctl_conn *conn, int argc OVS_UNUSED,
+           const char *argv[] OVS_UNUSED, void *exiting_)
+{
+    bool *exiting = exiting_;
+    *exiting = true;
+    unixctl_command_reply(conn, NULL);
+}
+
+static void
+agent_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
+           const char *argv[] OVS_UNUSED, void *agent_)
+{
+    const struct agent *agent = agent_;
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    ds_put_format(&s, "node: %s%s\n", agent->cfg.node,
+                  agent->fleet_found ? "" : " (not in the fleet database)");
+    ds_put_format(&s, "libvirt: %s: %s\n", libvirt_uri,
+                  !agent->have_reports ? "not yet"
+                  : agent->libvirt_error ? agent->libvirt_error
+                  : "connected");
+    if (agent->have_local) {
+        xfa_local_format(&agent->local, &s);
+    }
+    const struct shash_node **sorted = shash_sort(&agent->reports);
+    for (size_t i = 0; i < shash_count(&agent->reports); i++) {
+        const struct xfa_report *r = sorted[i]->data;
+        ds_put_format(&s, "router %s: %s (libvirt: %s)", sorted[i]->name,
+                      r->state, r->info.state);
+        if (r->info.cpu_shares >= 0) {
+            ds_put_format(&s, " cpu_shares=%lld vcpu_quota=%lld "
+                          "vcpu_period=%lld", r->info.cpu_shares,
+                          r->info.vcpu_quota, r->info.vcpu_period);
+        }
+        if (r->error) {
+            ds_put_format(&s, " error: %s", r->error);
+        }
+        ds_put_char(&s, '\n');
+    }
+    free(sorted);
+    for (size_t i = 0; i < agent->build_errors.n; i++) {
+        if (!svec_contains_unsorted(&agent->local.errors,
+                           agent->build_errors.names[i])) {
+            ds_put_format(&s, "error: %s\n", agent->build_errors.names[i]);
+        }
+    }
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+/* Command line. */
+
+static void
+parse_options(int argc, char *argv[])
+{
+    enum {
+        OPT_FLEET = UCHAR_MAX + 1,
+        OPT_OVS,
+        OPT_LIBVIRT,
+        OPT_NODE,
+        OPT_BRIDGE,
+        OPT_STATE_DIR,
+        OPT_PKI_DIR,
+        OPT_SWITCH_REMOTE,
+        OPT_SHUTDOWN_TIMEOUT,
+        OPT_UNIXCTL,
+        OPT_BOOTSTRAP_CA_CERT,
+        VLOG_OPTION_ENUMS,
+        DAEMON_OPTION_ENUMS,
+        SSL_OPTION_ENUMS,
+    };
+    static const struct option long_options[] = {
+        {"fleet", required_argument, NULL, OPT_FLEET},
+        {"ovs", required_argument, NULL, OPT_OVS},
+        {"libvirt", required_argument, NULL, OPT_LIBVIRT},
+        {"node", required_argument, NULL, OPT_NODE},
+        {"bridge", required_argument, NULL, OPT_BRIDGE},
+        {"state-dir", required_argument, NULL, OPT_STATE_DIR},
+        {"pki-dir", required_argument, NULL, OPT_PKI_DIR},
+        {"switch-remote", required_argument, NULL, OPT_SWITCH_REMOTE},
+        {"shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN_TIMEOUT},
+        {"unixctl", required_argument, NULL, OPT_UNIXCTL},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        DAEMON_LONG_OPTIONS,
+        VLOG_LONG_OPTIONS,
+        STREAM_SSL_LONG_OPTIONS,
+        {"bootstrap-ca-cert", required_argument, NULL, OPT_BOOTSTRAP_CA_CERT},
+        {NULL, 0, NULL, 0},
+    };
+    char *short_options = ovs_cmdl_long_options_to_short_options(long_options);
+    unsigned int secs;
+
+    for (;;) {
+        int c = getopt_long(argc, argv, short_options, long_options, NULL);
+        if (c == -1) {
+            break;
+        }
+
+        switch (c) {
+        case OPT_FLEET:
+            fleet_remote = optarg;
+            break;
+        case OPT_OVS:
+            ovs_remote = optarg;
+            break;
+        case OPT_LIBVIRT:
+            libvirt_uri = optarg;
+            break;
+        case OPT_NODE:
+            if (!optarg[0]) {
+                ovs_fatal(0, "--node: the node name must not be empty");
+            }
+            node_name = xstrdup(optarg);
+            break;
+        case OPT_BRIDGE:
+            bridge_name = optarg;
+            break;
+        case OPT_STATE_DIR:
+            if (optarg[0] != '/') {
+                ovs_fatal(0, "--state-dir: \"%s\" is not an absolute path",
+                          optarg);
+            }
+            state_dir = optarg;
+            break;
+        case OPT_PKI_DIR:
+            boot_options.pki_dir = optarg;
+            break;
+        case OPT_SWITCH_REMOTE:
+            if (stream_verify_name(optarg)) {
+                ovs_fatal(0, "--switch-remote: \"%s\" is not an active "
+                          "stream name (e.g. ssl:169.254.100.1:6640)",
+                          optarg);
+            }
+            boot_options.switch_remote = optarg;
+            break;
+        case OPT_SHUTDOWN_TIMEOUT:
+            if (!str_to_uint(optarg, 10, &secs) || !secs || secs > 3600) {
+                ovs_fatal(0, "--shutdown-timeout: \"%s\" is not a number of "
+                          "seconds from 1 to 3600", optarg);
+            }
+            shutdown_timeout_ms = secs * 1000LL;
+            break;
+        case OPT_UNIXCTL:
+            unixctl_path = optarg;
+            break;
+        case 'h':
+            usage();
+        case 'V':
+            ovs_print_version(0, 0);
+            exit(EXIT_SUCCESS);
+
+        VLOG_OPTION_HANDLERS
+        DAEMON_OPTION_HANDLERS
+        STREAM_SSL_OPTION_HANDLERS
+
+        case OPT_BOOTSTRAP_CA_CERT:
+            stream_ssl_set_ca_cert_file(optarg, true);
+            break;
+        case '?':
+            exit(EXIT_FAILURE);
+        default:
+            OVS_NOT_REACHED();
+        }
+    }
+    free(short_options);
+
+    if (optind != argc) {
+        ovs_fatal(0, "no non-option argument is accepted (use --help)");
+    }
+    if (!fleet_remote) {
+        ovs_fatal(0, "--fleet=REMOTE[,REMOTE...] is required (the fleet "
+                  "database, e.g. ssl:10.0.0.1:6642)");
+    }
+    if (!ovs_remote) {
+        ovs_remote = xasprintf("unix:%s/db.sock", ovs_rundir());
+    }
+    if (!libvirt_uri) {
+        libvirt_uri = "lxc:///system";
+    }
+    if (!bridge_name) {
+        bridge_name = "br-xenflow";
+    }
+    if (!state_dir) {
+        state_dir = xasprintf("%s/xenflow-agent", ovs_dbdir());
+    }
+    if (!node_name) {
+        char host[HOST_NAME_MAX + 1];
+        if (gethostname(host, sizeof host) || !host[0]) {
+            ovs_fatal(errno, "cannot get the host name: use --node");
+        }
+        host[HOST_NAME_MAX] = '\0';
+        node_name = xstrdup(host);
+    }
+}
+
+static void
+usage(void)
+{
+    printf("%s: XenFlow fleet agent: makes this node what the fleet "
+           "database says\n"
+           "usage: %s [OPTIONS]\n"
+           "\nOptions:\n"
+           "  --fleet=REMOTE[,REMOTE]  fleet database (every member of a "
+           "cluster)\n"
+           "  --ovs=REMOTE             this node's Open_vSwitch database "
+           "(default:\n"
+           "                           unix:%s/db.sock)\n"
+           "  --libvirt=URI            libvirt (default: lxc:///system)\n"
+           "  --node=NAME              this node's Node row (default: the "
+           "host name)\n"
+           "  --bridge=NAME            XenFlow bridge unless the Node says "
+           "(br-xenflow)\n"
+           "  --state-dir=DIR          routers' bootstrap directories "
+           "(default:\n"
+           "                           %s/xenflow-agent)\n"
+           "  --pki-dir=DIR            ovs-pki directory that signs routers' "
+           "client\n"
+           "                           certificates (default: none issued)\n"
+           "  --switch-remote=REMOTE   switch address routers' "
+           "xenflow-client uses\n"
+           "  --shutdown-timeout=SECS  destroy a router that has not shut "
+           "down (30)\n"
+           "  --unixctl=SOCKET         override default control socket "
+           "name\n"
+           "  -h, --help               display this help message\n"
+           "  -V, --version            display version information\n",
+           program_name, program_name, ovs_rundir(), ovs_dbdir());
+    daemon_usage();
+    vlog_usage();
+    stream_usage("fleet and switch", true, false, true);
+    exit(EXIT_SUCCESS);
+}
