@@ -20,8 +20,8 @@ import sys
 
 LAYERS = [
     ("lifecycle", ["xenflow"]),
-    ("commands", ["show", "router-cmd", "load", "server", "migrate",
-                  "migrate-peer", "migrate-cmd"]),
+    ("commands", ["show", "memory-cmd", "router-cmd", "load", "server",
+                  "migrate", "migrate-peer", "migrate-cmd"]),
     ("sessions", ["session"]),
     ("routers", ["routers", "router", "router-update"]),
     ("model", ["bridges", "pipeline", "model"]),

@@ -40,6 +40,8 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/flowsync-group.h \
 	xenflow/load.c \
 	xenflow/load.h \
+	xenflow/memory-cmd.c \
+	xenflow/memory-cmd.h \
 	xenflow/migrate-cmd.c \
 	xenflow/migrate-peer.c \
 	xenflow/migrate-peer.h \

@@ -598,6 +598,13 @@ xf_flowsync_pending(const struct xf_flowsync *fs)
     return fs->n_pending + fs->groups.n_pending;
 }
 
+/* The distinct action lists the desired flows share. */
+size_t
+xf_flowsync_n_actions(const struct xf_flowsync *fs)
+{
+    return xf_actions_count(&fs->actions);
+}
+
 unsigned long long
 xf_flowsync_errors(const struct xf_flowsync *fs)
 {

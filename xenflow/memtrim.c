@@ -46,6 +46,8 @@ struct trim_job {
 static struct trim_job trim_job;
 static atomic_bool trimming = false;
 static atomic_ullong n_trims = 0;
+static atomic_llong rss_before = -1;
+static atomic_llong rss_after = -1;
 
 /* Counts 'n' flows removed from the switch. */
 void
@@ -54,8 +56,9 @@ xf_memtrim_note(size_t n)
     n_removed += n;
 }
 
-static long long int
-rss_kb(void)
+/* ovs-vswitchd's resident set size in kB, or -1. */
+long long int
+xf_memtrim_rss_kb(void)
 {
     long long int pages = -1;
     FILE *f = fopen("/proc/self/statm", "r");
@@ -76,16 +79,34 @@ trim_stage(struct trim_job *job)
         ovsrcu_postpone(trim_stage, job);
         return;
     }
+    long long int before = xf_memtrim_rss_kb();
 #if HAVE_DECL_MALLOC_TRIM
-    long long int before = rss_kb();
     malloc_trim(0);
-    long long int after = rss_kb();
+#endif
+    long long int after = xf_memtrim_rss_kb();
     VLOG_INFO("returned freed memory to the system after a large table "
               "change: RSS %lld MB -> %lld MB", before / 1024, after / 1024);
-#endif
+    atomic_store(&rss_before, before);
+    atomic_store(&rss_after, after);
     unsigned long long orig;
     atomic_add(&n_trims, 1, &orig);
     atomic_store(&trimming, false);
+}
+
+static bool
+start_trim(void)
+{
+    bool busy;
+
+    atomic_read(&trimming, &busy);
+    if (!busy) {
+        n_removed = 0;
+        atomic_store(&trimming, true);
+        COVERAGE_INC(xenflow_memtrim);
+        trim_job.stages_left = XF_MEMTRIM_STAGES;
+        ovsrcu_postpone(trim_stage, &trim_job);
+    }
+    return !busy;
 }
 
 /* Says that the bulk work that removed flows is done for now.  Trims if
@@ -93,24 +114,25 @@ trim_stage(struct trim_job *job)
 void
 xf_memtrim_idle(void)
 {
-    bool busy;
-
-    atomic_read(&trimming, &busy);
-    if (n_removed >= XF_MEMTRIM_MIN_FLOWS && !busy) {
-        n_removed = 0;
-        atomic_store(&trimming, true);
-        COVERAGE_INC(xenflow_memtrim);
-        trim_job.stages_left = XF_MEMTRIM_STAGES;
-        ovsrcu_postpone(trim_stage, &trim_job);
+    if (n_removed >= XF_MEMTRIM_MIN_FLOWS) {
+        start_trim();
     }
 }
 
-/* How many trims have completed, for tests. */
-unsigned long long
-xf_memtrim_count(void)
+/* Trims (after the same grace periods) whatever was removed, unless a trim
+ * is already under way: for "xenflow/memory --trim". */
+void
+xf_memtrim_now(void)
 {
-    unsigned long long n;
+    start_trim();
+}
 
-    atomic_read(&n_trims, &n);
-    return n;
+void
+xf_memtrim_get_stats(struct xf_memtrim_stats *s)
+{
+    atomic_read(&n_trims, &s->n_trims);
+    atomic_read(&trimming, &s->busy);
+    atomic_read(&rss_before, &s->rss_before_kb);
+    atomic_read(&rss_after, &s->rss_after_kb);
+    s->n_removed = n_removed;
 }

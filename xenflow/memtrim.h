@@ -30,12 +30,23 @@
  * rules (freed in postponed callbacks, which postpone more) are free by
  * then and the main thread never waits for it. */
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define XF_MEMTRIM_MIN_FLOWS 10000
 
 void xf_memtrim_note(size_t n_flows_removed);
 void xf_memtrim_idle(void);
-unsigned long long xf_memtrim_count(void);
+void xf_memtrim_now(void);
+
+struct xf_memtrim_stats {
+    unsigned long long n_trims;   /* Completed. */
+    bool busy;                    /* One under way. */
+    size_t n_removed;             /* Flows removed since the last one. */
+    long long int rss_before_kb;  /* Around the last one, or -1. */
+    long long int rss_after_kb;
+};
+void xf_memtrim_get_stats(struct xf_memtrim_stats *);
+long long int xf_memtrim_rss_kb(void);
 
 #endif /* xenflow/memtrim.h */

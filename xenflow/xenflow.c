@@ -38,6 +38,7 @@
 #include "vswitch-idl.h"
 #include "xenflow/bridges.h"
 #include "xenflow/load.h"
+#include "xenflow/memory-cmd.h"
 #include "xenflow/migrate.h"
 #include "xenflow/pace.h"
 #include "xenflow/qos.h"
@@ -73,6 +74,7 @@ xenflow_init(void)
     if (!initialized) {
         initialized = true;
         xf_show_register();
+        xf_memory_cmd_register();
         xf_router_cmd_register();
         xf_load_register();
         xf_server_register_commands();
