@@ -119,6 +119,7 @@ XENFLOW_TESTSUITE_AT = \
 	tests/xenflow/xenflow-client.at \
 	tests/xenflow/xenflow-qos.at \
 	tests/xenflow/xenflow-migrate.at \
+	tests/xenflow/xenflow-ctlhold.at \
 	tests/xenflow/xenflow-flowsync.at \
 	tests/xenflow/xenflow-churn.at
 XENFLOW_SYSTEM_TESTSUITE_AT = \

@@ -159,11 +159,6 @@ xf_ctlhold_start(const char *router)
     struct ctlhold *h = hold_find(router);
     if (h && h->state == HS_ARMED) {
         h->state = HS_HOLDING;
-        if (!xf_punt_ready(h->bridge)) {
-            VLOG_WARN("router %s: the packet-in channel of bridge %s is not "
-                      "ready; control traffic is not held", router,
-                      h->bridge);
-        }
     }
 }
 
@@ -456,6 +451,8 @@ xf_ctlhold_run(void)
         if (r && !strcmp(r->bridge, h->bridge) && r->ctl_hold != want) {
             struct xf_flowsync *fs = xf_bridge_flows(r->bridge);
             r->ctl_hold = want;
+            VLOG_INFO("router %s: control traffic %s", r->name,
+                      want ? "held from now on" : "goes to the VM again");
             if (fs) {
                 xf_pipeline_router(r, fs);
             }
