@@ -21,14 +21,14 @@ import sys
 LAYERS = [
     ("lifecycle", ["xenflow"]),
     ("commands", ["show", "memory-cmd", "router-cmd", "load", "server",
-                  "migrate", "migrate-peer", "migrate-cmd"]),
+                  "migrate", "migrate-peer", "migrate-cmd", "ctlhold"]),
     ("sessions", ["session"]),
     ("routers", ["routers", "router", "router-update"]),
-    ("model", ["bridges", "pipeline", "model"]),
+    ("model", ["bridges", "pipeline", "pipeline-vm", "model"]),
     ("mechanisms", ["flowsync", "flowsync-actions", "flowsync-group",
                     "flow-owners", "latency", "memtrim", "rib", "addr", "conf",
                     "pace", "proto", "appctl", "mover", "mover-libvirt",
-                    "qos*"]),
+                    "hold", "punt", "qos*"]),
 ]
 MAX_LINES = 800
 

@@ -30,6 +30,8 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/appctl.h \
 	xenflow/bridges.c \
 	xenflow/bridges.h \
+	xenflow/ctlhold.c \
+	xenflow/ctlhold.h \
 	xenflow/flowsync.c \
 	xenflow/flowsync.h \
 	xenflow/flowsync-actions.c \
@@ -38,6 +40,8 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/memtrim.h \
 	xenflow/flowsync-group.c \
 	xenflow/flowsync-group.h \
+	xenflow/hold.c \
+	xenflow/hold.h \
 	xenflow/load.c \
 	xenflow/load.h \
 	xenflow/memory-cmd.c \
@@ -53,6 +57,10 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/mover.h \
 	xenflow/pipeline.c \
 	xenflow/pipeline.h \
+	xenflow/pipeline-vm.c \
+	xenflow/pipeline-vm.h \
+	xenflow/punt.c \
+	xenflow/punt.h \
 	xenflow/qos.c \
 	xenflow/qos.h \
 	xenflow/qos-link.c \
@@ -113,6 +121,7 @@ XENFLOW_TESTSUITE_AT = \
 	tests/xenflow/xenflow-client.at \
 	tests/xenflow/xenflow-qos.at \
 	tests/xenflow/xenflow-migrate.at \
+	tests/xenflow/xenflow-ctlhold.at \
 	tests/xenflow/xenflow-flowsync.at \
 	tests/xenflow/xenflow-churn.at
 XENFLOW_SYSTEM_TESTSUITE_AT = \

@@ -432,9 +432,9 @@ xf_iface_conf_destroy(struct xf_iface_conf *ic)
 /* Returns the value of 'key' in 'cfg' if it is an integer from 'min' to
  * 'max', otherwise reports the problem (if the key is there) and returns
  * 'dflt'. */
-static unsigned int
-get_uint_key(const struct smap *cfg, const char *key, unsigned int min,
-             unsigned int max, unsigned int dflt, struct svec *errors)
+unsigned int
+xf_get_uint_key(const struct smap *cfg, const char *key, unsigned int min,
+                unsigned int max, unsigned int dflt, struct svec *errors)
 {
     const char *s = smap_get(cfg, key);
     unsigned int value;
@@ -480,14 +480,14 @@ void
 xf_server_conf_parse(const struct smap *cfg, struct xf_server_conf *conf,
                      struct svec *errors)
 {
-    conf->grace = get_uint_key(cfg, XF_KEY_CLIENT_GRACE, 0, 86400, 30,
-                               errors);
-    conf->max_message = get_uint_key(cfg, XF_KEY_CLIENT_MAX_MESSAGE, 4096,
-                                     1 << 30, 16 << 20, errors);
-    conf->rate = get_uint_key(cfg, XF_KEY_CLIENT_RATE, 1, 1000000, 2000,
-                              errors);
-    conf->probe = get_uint_key(cfg, XF_KEY_CLIENT_PROBE, 1000, 3600000,
-                               5000, errors);
+    conf->grace = xf_get_uint_key(cfg, XF_KEY_CLIENT_GRACE, 0, 86400, 30,
+                                  errors);
+    conf->max_message = xf_get_uint_key(cfg, XF_KEY_CLIENT_MAX_MESSAGE, 4096,
+                                        1 << 30, 16 << 20, errors);
+    conf->rate = xf_get_uint_key(cfg, XF_KEY_CLIENT_RATE, 1, 1000000, 2000,
+                                 errors);
+    conf->probe = xf_get_uint_key(cfg, XF_KEY_CLIENT_PROBE, 1000, 3600000,
+                                  5000, errors);
 
     parse_listeners(cfg, XF_KEY_LISTEN, true, &conf->listen, errors);
 }
@@ -757,17 +757,17 @@ void
 xf_qos_timing_parse(const struct smap *cfg, struct xf_qos_timing *timing,
                     struct svec *errors)
 {
-    timing->interval = get_uint_key(cfg, XF_KEY_QOS_INTERVAL, 100, 60000,
-                                    1000, errors);
-    timing->samples = get_uint_key(cfg, XF_KEY_QOS_SAMPLES, 1, 60, 3,
-                                   errors);
+    timing->interval = xf_get_uint_key(cfg, XF_KEY_QOS_INTERVAL, 100, 60000,
+                                       1000, errors);
+    timing->samples = xf_get_uint_key(cfg, XF_KEY_QOS_SAMPLES, 1, 60, 3,
+                                      errors);
 }
 
 unsigned int
 xf_bulk_share_parse(const struct smap *cfg, unsigned int dflt,
                     struct svec *errors)
 {
-    return get_uint_key(cfg, XF_KEY_BULK_SHARE, 1, 100, dflt, errors);
+    return xf_get_uint_key(cfg, XF_KEY_BULK_SHARE, 1, 100, dflt, errors);
 }
 
 /* Parses the migration keys into 'conf', which the caller must free with
@@ -782,10 +782,10 @@ xf_migrate_conf_parse(const struct smap *cfg, struct xf_migrate_conf *conf,
     sset_from_delimited_string(&conf->peers,
                                smap_get_def(cfg, XF_KEY_PEERS, ""), " ,");
     conf->mover = nullable_xstrdup(smap_get(cfg, XF_KEY_MOVER));
-    conf->drain = get_uint_key(cfg, XF_KEY_MIGRATE_DRAIN, 0, 600000, 1000,
-                               errors);
-    conf->timeout = get_uint_key(cfg, XF_KEY_MIGRATE_TIMEOUT, 1, 86400, 300,
-                                 errors);
+    conf->drain = xf_get_uint_key(cfg, XF_KEY_MIGRATE_DRAIN, 0, 600000, 1000,
+                                  errors);
+    conf->timeout = xf_get_uint_key(cfg, XF_KEY_MIGRATE_TIMEOUT, 1, 86400, 300,
+                                    errors);
 }
 
 void

@@ -73,6 +73,12 @@ struct svec;
 #define XF_KEY_MIGRATE_DRAIN "xenflow-migrate-drain"    /* Milliseconds. */
 #define XF_KEY_MIGRATE_TIMEOUT "xenflow-migrate-timeout" /* Seconds. */
 
+/* Open_vSwitch other_config keys: a migrating router's control traffic
+ * held while its VM is paused (xenflow/ctlhold.c), per router. */
+#define XF_KEY_HOLD_PACKETS "xenflow-hold-packets"      /* Frames. */
+#define XF_KEY_HOLD_BYTES "xenflow-hold-bytes"          /* Bytes. */
+#define XF_KEY_HOLD_MS "xenflow-hold-ms"                /* Milliseconds. */
+
 /* Defaults for a router's limits. */
 /* QoS (see xenflow/qos.c).  On a Queue row: */
 #define XF_QUEUE_NETWORK "xenflow-network"      /* Network it carries. */
@@ -208,5 +214,12 @@ unsigned int xf_bulk_share_parse(const struct smap *ovs_other_config,
 
 bool xf_parse_bool(const char *s, bool *value);
 bool xf_conf_name_is_valid(const char *name);
+
+/* other_config 'key' of the Open_vSwitch table: an integer from 'min' to
+ * 'max'; 'dflt' if absent or bad (reported in 'errors'). */
+unsigned int xf_get_uint_key(const struct smap *ovs_other_config,
+                             const char *key, unsigned int min,
+                             unsigned int max, unsigned int dflt,
+                             struct svec *errors);
 
 #endif /* xenflow/conf.h */

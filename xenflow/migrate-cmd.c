@@ -28,6 +28,7 @@
 #include "util.h"
 #include "xenflow/appctl.h"
 #include "xenflow/bridges.h"
+#include "xenflow/ctlhold.h"
 #include "xenflow/flowsync.h"
 #include "xenflow/migrate-peer.h"
 #include "xenflow/model.h"
@@ -133,6 +134,7 @@ cmd_show(struct unixctl_conn *conn, int argc, const char *argv[],
     ds_put_char(&out, '\n');
 
     xf_appctl_put_table(&out, &t, "No migrations.\n");
+    xf_ctlhold_show(&out);
     unixctl_command_reply(conn, ds_cstr(&out));
     ds_destroy(&out);
 }

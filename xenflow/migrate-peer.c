@@ -39,6 +39,7 @@
 #include "xenflow/appctl.h"
 #include "xenflow/bridges.h"
 #include "xenflow/conf.h"
+#include "xenflow/ctlhold.h"
 #include "xenflow/flowsync.h"
 #include "xenflow/model.h"
 #include "xenflow/proto.h"
@@ -213,6 +214,7 @@ peer_abandon(struct peer_session *s, const char *why)
     if (s->up.router && s->state >= P_COPYING && s->state <= P_ANNOUNCING) {
         struct xf_router *r = xf_router_find(s->up.router);
         size_t n = r ? xf_router_withdraw_all(r) : 0;
+        xf_ctlhold_cancel(s->up.router);
         VLOG_WARN("incoming migration of router %s from %s abandoned (%s): "
                   "%"PRIuSIZE" copied routes and neighbours withdrawn",
                   s->up.router, peer_node(s), why, n);
@@ -324,6 +326,7 @@ handle_begin(struct peer_session *s, const struct jsonrpc_msg *req)
     /* What the router had here before (an earlier stay) goes unless the
      * copy sets it again. */
     xf_router_begin_sync(r);
+    xf_ctlhold_prepare(r->name, true);  /* Its control traffic waits. */
     s->state = P_COPYING;
     COVERAGE_INC(xenflow_migrate_incoming);
     VLOG_INFO("%s: node session %u: router %s arriving from %s (%s), "
@@ -512,6 +515,7 @@ peer_try_announce(struct peer_session *s)
                                                   "configured here",
                                                   s->up.router);
     if (!why) {
+        xf_ctlhold_release(r->name);    /* The source's held frames first. */
         size_t n = xf_migrate_announce(r);
         VLOG_INFO("%s: node session %u: router %s arrived; %"PRIuSIZE
                   " announcements sent", s->up.name, s->up.id, r->name, n);
@@ -586,7 +590,15 @@ peer_handle_notify(struct xf_session *up, const struct jsonrpc_msg *msg)
 {
     struct peer_session *s = peer_cast(up);
 
-    if (strcmp(msg->method, "migrate-abort") || !s->authorized) {
+    if (!strcmp(msg->method, "migrate-held") && s->authorized
+        && s->state >= P_COPYING) {
+        char *error = xf_ctlhold_receive(s->up.router, msg->params);
+        if (error) {
+            VLOG_WARN("%s: node session %u: %s", up->name, up->id, error);
+            free(error);
+        }
+        return true;
+    } else if (strcmp(msg->method, "migrate-abort") || !s->authorized) {
         return false;
     }
 

@@ -40,6 +40,7 @@
 #include "util.h"
 #include "xenflow/appctl.h"
 #include "xenflow/conf.h"
+#include "xenflow/ctlhold.h"
 #include "xenflow/model.h"
 #include "xenflow/mover.h"
 #include "xenflow/pace.h"
@@ -181,6 +182,7 @@ xf_migrate_reconfigure(const struct smap *cfg, struct svec *errors)
                             "them", XF_KEY_PEER_LISTEN, XF_KEY_PEERS));
     }
     xf_migrate_peer_reconfigure(&conf.listen, &conf.peers, errors);
+    xf_ctlhold_reconfigure(cfg, errors);
     xf_migrate_conf_destroy(&conf);
 }
 
@@ -250,6 +252,7 @@ migration_fail(struct migration *m, const char *format, ...)
     xf_mover_destroy(m->mover);
     m->mover = NULL;
     migration_close_rpc(m);
+    xf_ctlhold_end(m->router, m->phase <= MIG_MOVE);
     migration_set_phase(m, MIG_FAILED);
 }
 
@@ -441,6 +444,9 @@ migration_handle_reply(struct migration *m, const struct jsonrpc_msg *reply)
     case MIG_ANNOUNCE:
         migration_set_phase(m, MIG_DRAIN);
         m->deadline = time_msec() + drain_ms;
+        xf_ctlhold_send(m->router, m->rpc);
+        jsonrpc_run(m->rpc);
+        xf_ctlhold_end(m->router, false);
         migration_close_rpc(m);
         break;
 
@@ -534,6 +540,7 @@ migration_run(struct migration *m)
         if (m->routes_sent && !m->n_outstanding) {
             migration_send(m, "migrate-ready", json_object_create());
             migration_set_phase(m, MIG_COMMIT);
+            xf_ctlhold_start(m->router);    /* The VM pauses soon. */
         }
     } else if (m->phase == MIG_MOVE) {
         char *error;
@@ -548,9 +555,12 @@ migration_run(struct migration *m)
             m->move_ms = now - m->phase_started;
             xf_mover_destroy(m->mover);
             m->mover = NULL;
+            xf_ctlhold_send(m->router, m->rpc);     /* Before the announce. */
             migration_send(m, "migrate-announce", json_object_create());
             migration_set_phase(m, MIG_ANNOUNCE);
         }
+    } else if (m->phase == MIG_ANNOUNCE) {
+        xf_ctlhold_send(m->router, m->rpc);
     } else if (m->phase == MIG_DRAIN && now >= m->deadline) {
         /* Links moved and in-flight packets drained: release this node's
          * copy.  The router may be gone already (its ports removed). */
@@ -635,6 +645,7 @@ void
 xf_migrate_run(void)
 {
     xf_migrate_peer_run();
+    xf_ctlhold_run();
 
     struct migration *m;
     LIST_FOR_EACH_SAFE (m, node, &migrations) {
@@ -648,6 +659,7 @@ void
 xf_migrate_wait(void)
 {
     xf_migrate_peer_wait();
+    xf_ctlhold_wait();
 
     const struct migration *m;
     LIST_FOR_EACH (m, node, &migrations) {
@@ -667,6 +679,7 @@ xf_migrate_destroy(void)
     }
 
     xf_migrate_peer_destroy();
+    xf_ctlhold_destroy();
     free(mover_spec);
     mover_spec = NULL;
 }
@@ -735,6 +748,7 @@ xf_migrate_start(const char *router, const char *peer, const char *vm_dest,
     m->deadline = m->started + timeout_ms;
     m->phase = MIG_CONNECT;
     xf_router_set_held(r, true);
+    xf_ctlhold_prepare(router, false);
     ovs_list_push_back(&migrations, &m->node);
     migrations_trim();
     COVERAGE_INC(xenflow_migrate_start);

@@ -102,6 +102,8 @@ struct xf_router {
                                  * way (xf_router_set_held()). */
     bool unconfigured;          /* Its interfaces left the configuration
                                  * while held. */
+    bool ctl_hold;              /* Its slow path goes to XenFlow's hold
+                                 * queue, not its VM (xenflow/ctlhold.c). */
 };
 
 /* A bridge with XenFlow enabled. */

@@ -17,6 +17,7 @@
 #include <config.h>
 
 #include "xenflow/pipeline.h"
+#include "xenflow/pipeline-vm.h"
 
 #include <string.h>
 
@@ -138,17 +139,6 @@ put_resubmit(struct ofpbuf *ofpacts, enum xf_table table)
 
     resubmit->in_port = OFPP_IN_PORT;
     resubmit->table_id = table;
-}
-
-/* "strip_vlan,output:NXM_NX_REG5[0..15]": hands a frame to the router VM;
- * the interface it arrived for is in reg5. */
-static void
-put_deliver_to_vm(struct ofpbuf *ofpacts)
-{
-    ofpact_put_STRIP_VLAN(ofpacts);
-    struct ofpact_output_reg *out = ofpact_put_OUTPUT_REG(ofpacts);
-    out->max_len = UINT16_MAX;
-    out->src = (struct mf_subfield) { mf_from_id(MFF_REG5), 0, 16 };
 }
 
 /* "resubmit(,204),resubmit(,205)": switches the frame within its network:
@@ -490,7 +480,7 @@ static const struct {
 };
 
 /* Puts 'slow_path' for router 'r': "metadata=ID,MATCH actions=" 'to_vm'
- * (put_deliver_to_vm()). */
+ * (xf_pipeline_to_vm()). */
 static void
 put_slow_path(const struct xf_router *r, struct xf_flowsync *fs,
               struct ofpbuf *to_vm)
@@ -533,7 +523,7 @@ xf_pipeline_router(const struct xf_router *r, struct xf_flowsync *fs)
     struct match m;
     bool any = false;
 
-    put_deliver_to_vm(&to_vm);
+    xf_pipeline_to_vm(r, &to_vm);
     for (size_t i = 0; i < r->n_ifaces; i++) {
         const struct xf_iface *iface = &r->ifaces[i];
         if (iface->ofport == OFPP_NONE) {
