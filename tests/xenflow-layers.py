@@ -20,12 +20,14 @@ import sys
 
 LAYERS = [
     ("lifecycle", ["xenflow"]),
-    ("commands", ["show", "router-cmd", "load", "server", "migrate",
+    ("commands", ["show", "router-cmd", "load", "server",
+                  "route-state", "route-state-file", "migrate",
                   "migrate-peer", "migrate-cmd"]),
     ("sessions", ["session"]),
     ("routers", ["routers", "router", "router-update"]),
     ("model", ["bridges", "pipeline", "model"]),
     ("mechanisms", ["flowsync", "flowsync-actions", "flowsync-group",
+                    "flowsync-restore",
                     "flow-owners", "latency", "memtrim", "rib", "addr", "conf",
                     "pace", "proto", "appctl", "mover", "mover-libvirt",
                     "qos*"]),
