@@ -40,6 +40,8 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/memtrim.h \
 	xenflow/flowsync-group.c \
 	xenflow/flowsync-group.h \
+	xenflow/flowsync-restore.c \
+	xenflow/flowsync-restore.h \
 	xenflow/hold.c \
 	xenflow/hold.h \
 	xenflow/load.c \
@@ -73,6 +75,10 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/qos-show.h \
 	xenflow/qos-state.c \
 	xenflow/qos-state.h \
+	xenflow/route-state.c \
+	xenflow/route-state.h \
+	xenflow/route-state-file.c \
+	xenflow/route-state-file.h \
 	xenflow/router-cmd.c \
 	xenflow/router-cmd.h \
 	xenflow/router-update.c \
@@ -123,7 +129,8 @@ XENFLOW_TESTSUITE_AT = \
 	tests/xenflow/xenflow-migrate.at \
 	tests/xenflow/xenflow-ctlhold.at \
 	tests/xenflow/xenflow-flowsync.at \
-	tests/xenflow/xenflow-churn.at
+	tests/xenflow/xenflow-churn.at \
+	tests/xenflow/xenflow-restart.at
 XENFLOW_SYSTEM_TESTSUITE_AT = \
 	tests/xenflow/xenflow-system-testsuite.at \
 	tests/xenflow/xenflow-macros.at \

@@ -35,6 +35,7 @@
 #include "xenflow/flow-owners.h"
 #include "xenflow/flowsync-actions.h"
 #include "xenflow/flowsync-group.h"
+#include "xenflow/flowsync-restore.h"
 #include "xenflow/memtrim.h"
 #include "xenflow/pace.h"
 
@@ -43,6 +44,7 @@ VLOG_DEFINE_THIS_MODULE(xenflow_flowsync);
 COVERAGE_DEFINE(xenflow_flow_mod);
 COVERAGE_DEFINE(xenflow_flow_mod_error);
 COVERAGE_DEFINE(xenflow_flow_visit); /* Looked at by owner or staleness. */
+COVERAGE_DEFINE(xenflow_flow_adopted); /* Restored flow kept as is. */
 
 /* How many flow_mods one xf_flowsync_run() applies, as one batch, before
  * yielding to the rest of the main loop.  A batch cannot be split once
@@ -439,6 +441,8 @@ log_flow_error(const struct xf_flowsync *fs, const struct xf_flow *flow,
     ds_destroy(&s);
 }
 
+static void adopt_restored(struct xf_flowsync *, const struct ofproto *);
+
 /* Applies up to 'fs->batch' pending flow changes to the bridge's
  * ofproto as one batch (one classifier publication, one tables version),
  * plus the group changes that must come before or after them. */
@@ -450,12 +454,15 @@ xf_flowsync_run(struct xf_flowsync *fs)
     if (!ofproto) {
         fs->ofproto = NULL;
         return;
+    } else if (ofproto != fs->ofproto && xf_restore_waiting(ofproto)) {
+        return;                 /* Its flows are being restored. */
     } else if (ofproto != fs->ofproto) {
         /* A new datapath for this bridge: it has none of our flows. */
         if (fs->ofproto || !hmap_is_empty(&fs->flows)) {
             xf_flowsync_resync(fs);
         }
         fs->ofproto = ofproto;
+        adopt_restored(fs, ofproto);
     }
 
     if (fs->groups.n_pending) {
@@ -723,5 +730,73 @@ xf_flowsync_count_packets(const struct xf_flowsync *fs, uint32_t owner,
             ofproto->ofproto_class->rule_get_stats(rule, &ps, &used);
             packets[kind] += ps.n_packets;
         }
+    }
+}
+
+/* Restarts (flowsync-restore.h). */
+
+/* Takes restored flow 'rf' into account: if it equals the desired flow
+ * with its table, priority and match, that flow is installed as it is (no
+ * flow_mod); if it differs, the desired flow replaces it in place
+ * (MODIFY_STRICT, no gap); if XenFlow does not want it, it goes.  Returns
+ * which of the three. */
+enum adoption { ADOPTED, REPLACED, UNWANTED };
+
+static enum adoption
+adopt_flow(struct xf_flowsync *fs, const struct xf_restored_flow *rf)
+{
+    uint32_t hash = xf_flow_hash(rf->table_id, rf->priority, rf->match);
+    struct xf_flow *flow = flow_find(fs, rf->table_id, rf->priority,
+                                     rf->match, hash);
+    if (flow && !flow->removing) {
+        flow->installed = true;
+        flow->fresh = false;
+        if (flow->pending && flow->cookie == rf->cookie
+            && xf_ofpacts_same(flow->actions->ofpacts, flow->actions->len,
+                               rf->ofpacts, rf->ofpacts_len)) {
+            ovs_list_remove(&flow->pending_node);
+            flow->pending = false;
+            fs->n_pending--;
+            xf_flow_owners_set_pending(&fs->owners, flow->cookie, false);
+            return ADOPTED;
+        }
+        return REPLACED;
+    } else if (!flow) {
+        flow = xzalloc(sizeof *flow);
+        flow->table_id = rf->table_id;
+        flow->priority = rf->priority;
+        minimatch_clone(&flow->match, rf->match);
+        flow->cookie = rf->cookie;
+        flow->actions = xf_actions_ref(&fs->actions, rf->ofpacts,
+                                       rf->ofpacts_len);
+        flow->installed = true;
+        ovs_list_init(&flow->stale_node);
+        xf_flow_owners_add(&fs->owners, flow->cookie, &flow->owner_node,
+                           false);
+        hmap_insert(&fs->flows, &flow->node, hash);
+    }
+    flow_remove(fs, flow);
+    return UNWANTED;
+}
+
+/* Adopts the flows of XenFlow's that a restore put into 'ofproto' before
+ * XenFlow first touched it. */
+static void
+adopt_restored(struct xf_flowsync *fs, const struct ofproto *ofproto)
+{
+    struct xf_restored_flow *rfs;
+    size_t n = xf_restored_flows(ofproto, &rfs);
+    size_t counts[3] = { 0, 0, 0 };
+
+    for (size_t i = 0; i < n; i++) {
+        counts[adopt_flow(fs, &rfs[i])]++;
+    }
+    free(rfs);
+    if (n) {
+        COVERAGE_ADD(xenflow_flow_adopted, counts[ADOPTED]);
+        VLOG_INFO("%s: %"PRIuSIZE" restored XenFlow flows: %"PRIuSIZE
+                  " kept as installed, %"PRIuSIZE" replaced, %"PRIuSIZE
+                  " no longer wanted (deleted)", fs->bridge, n,
+                  counts[ADOPTED], counts[REPLACED], counts[UNWANTED]);
     }
 }

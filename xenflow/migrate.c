@@ -47,6 +47,7 @@
 #include "xenflow/proto.h"
 #include "xenflow/rib.h"
 #include "xenflow/router.h"
+#include "xenflow/route-state-file.h"
 #include "xenflow/routers.h"
 #include "xenflow/migrate-peer.h"
 #include "xenflow/server.h"
@@ -264,21 +265,6 @@ migration_send(struct migration *m, const char *method, struct json *params)
     m->n_outstanding++;
 }
 
-/* "PREFIX via GW dev DEV..." as xf_route_spec_parse() reads it. */
-static void
-format_route(const struct xf_route *route, struct ds *s)
-{
-    xf_prefix_format(&route->prefix, s);
-    for (size_t i = 0; i < route->n_nexthops; i++) {
-        const struct xf_nexthop *nh = &route->nexthops[i];
-        if (nh->has_gw) {
-            ds_put_cstr(s, " via ");
-            xf_addr_format(&nh->gw, s);
-        }
-        ds_put_format(s, " dev %s", nh->dev);
-    }
-}
-
 static void
 migration_begin(struct migration *m, const struct xf_router *r)
 {
@@ -350,7 +336,7 @@ migration_send_batch(struct migration *m, const struct xf_router *r)
             break;
         }
         ds_clear(&s);
-        format_route(CONTAINER_OF(hn, struct xf_route, node), &s);
+        xf_route_format(CONTAINER_OF(hn, struct xf_route, node), &s);
         json_array_add(routes, json_string_create(ds_cstr(&s)));
         n++;
     }

@@ -64,12 +64,8 @@ static void
 put(struct xf_flowsync *fs, uint64_t cookie, enum xf_table table,
     int priority, struct match *m, struct ofpbuf *ofpacts)
 {
-    struct ofpact_check_params cp = {
-        .match = m,
-        .max_ports = OFPP_MAX,
-        .table_id = table,
-        .n_tables = 255,
-    };
+    struct ofpact_check_params cp = { .match = m, .max_ports = OFPP_MAX,
+                                      .table_id = table, .n_tables = 255 };
 
     match_set_implied_packet_type(m);
     ovs_assert(!ofpacts_check(ofpacts->data, ofpacts->size, &cp));
@@ -505,6 +501,8 @@ put_slow_path(const struct xf_router *r, struct xf_flowsync *fs,
         if (slow_path[i].ttl >= 0) {
             match_set_nw_ttl(&m, slow_path[i].ttl);
         }
+        match_set_vlan_vid_masked(&m, htons(VLAN_CFI), htons(VLAN_CFI));
+        match_set_default_packet_type(&m);
         put(fs, slow, slow_path[i].table, slow_path[i].priority, &m, to_vm);
     }
 }
@@ -555,6 +553,7 @@ xf_pipeline_router(const struct xf_router *r, struct xf_flowsync *fs)
         for (size_t j = 0; j < iface->n_addrs; j++) {
             const struct in6_addr *addr = &iface->addrs[j].addr;
             match_router_dst(&m, r, addr, xf_addr_is_ipv4(addr) ? 32 : 128);
+            match_set_vlan_vid_masked(&m, htons(VLAN_CFI), htons(VLAN_CFI));
             put(fs, slow, XF_TABLE_ROUTER, XF_PRIO_OWN_ADDR, &m, &to_vm);
         }
     }

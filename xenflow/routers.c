@@ -59,16 +59,106 @@ xf_routers_map(void)
     return &xf_routers;
 }
 
+/* Numbers that routers had before a restart (route-state.h), by name:
+ * a router created again takes the same id and interface numbers, so that
+ * the flows restored into the switch are the ones it wants. */
+struct reserved_id {
+    struct hmap_node node;      /* In 'reserved', by name. */
+    char *name;
+    uint32_t id;
+    struct simap iface_ids;
+};
+static struct hmap reserved = HMAP_INITIALIZER(&reserved);
+
+static struct reserved_id *
+reserved_find(const char *name)
+{
+    struct reserved_id *rid;
+
+    HMAP_FOR_EACH_WITH_HASH (rid, node, hash_string(name, 0), &reserved) {
+        if (!strcmp(rid->name, name)) {
+            return rid;
+        }
+    }
+    return NULL;
+}
+
+static void
+simap_copy(struct simap *dst, const struct simap *src)
+{
+    const struct simap_node *node;
+
+    SIMAP_FOR_EACH (node, src) {
+        simap_put(dst, node->name, node->data);
+    }
+}
+
+static void
+reserved_destroy(struct reserved_id *rid)
+{
+    hmap_remove(&reserved, &rid->node);
+    simap_destroy(&rid->iface_ids);
+    free(rid->name);
+    free(rid);
+}
+
+/* Router 'name', if it is created before xf_routers_reserve_clear(), gets
+ * 'id' and the interface numbers in 'iface_ids'.  Ids never collide: a new
+ * router gets one above every reserved id.  False if 'id' or 'name' is
+ * reserved already or a router has the id (nothing is reserved then). */
+bool
+xf_routers_reserve_id(const char *name, uint32_t id,
+                      const struct simap *iface_ids)
+{
+    const struct xf_router *r;
+    struct reserved_id *rid;
+
+    HMAP_FOR_EACH (rid, node, &reserved) {
+        if (rid->id == id || !strcmp(rid->name, name)) {
+            return false;
+        }
+    }
+    XF_ROUTER_FOR_EACH (r) {
+        if (r->id == id) {
+            return false;
+        }
+    }
+    rid = xzalloc(sizeof *rid);
+    rid->name = xstrdup(name);
+    rid->id = id;
+    simap_init(&rid->iface_ids);
+    simap_copy(&rid->iface_ids, iface_ids);
+    hmap_insert(&reserved, &rid->node, hash_string(name, 0));
+    next_router_id = MAX(next_router_id, id + 1);
+    return true;
+}
+
+/* Forgets the reservations of routers that were not created. */
+void
+xf_routers_reserve_clear(void)
+{
+    struct reserved_id *rid;
+
+    HMAP_FOR_EACH_SAFE (rid, node, &reserved) {
+        reserved_destroy(rid);
+    }
+}
+
 static struct xf_router *
 router_create(const char *name, const char *bridge)
 {
     struct xf_router *r = xzalloc(sizeof *r);
+    struct reserved_id *rid = reserved_find(name);
 
     r->name = xstrdup(name);
-    r->id = next_router_id++;
+    r->id = rid ? rid->id : next_router_id++;
     r->bridge = xstrdup(bridge);
     xf_rib_init(&r->rib);
     simap_init(&r->iface_ids);
+    if (rid) {
+        simap_copy(&r->iface_ids, &rid->iface_ids);
+        reserved_destroy(rid);
+    }
     hmap_init(&r->groups);
     hmap_init(&r->groups_by_id);
     hmap_insert(&xf_routers, &r->node, hash_string(r->name, 0));

@@ -38,6 +38,12 @@ const struct hmap *xf_routers_map(void);
 void xf_routers_reconfigure(struct hmap *builds);
 void xf_routers_destroy(void);
 
+/* Ids kept across a restart (route-state.h). */
+struct simap;
+bool xf_routers_reserve_id(const char *name, uint32_t id,
+                           const struct simap *iface_ids);
+void xf_routers_reserve_clear(void);
+
 /* Removes router 'r' and its flows at once (for a router whose interfaces
  * left the configuration while a migration held it). */
 void xf_router_remove(struct xf_router *);

@@ -42,6 +42,7 @@
 #include "xenflow/migrate.h"
 #include "xenflow/pace.h"
 #include "xenflow/qos.h"
+#include "xenflow/route-state.h"
 #include "xenflow/router-cmd.h"
 #include "xenflow/routers.h"
 #include "xenflow/server.h"
@@ -81,6 +82,7 @@ xenflow_init(void)
         xf_qos_register_commands();
         xf_migrate_register_commands();
         xf_qos_init();
+        xf_route_state_init();
     }
 }
 
@@ -129,6 +131,9 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
     xf_server_reconfigure(&ovs_cfg->other_config, &errors);
     xf_migrate_reconfigure(&ovs_cfg->other_config, &errors);
 
+    /* Saved router tables: set again once the routers exist. */
+    xf_route_state_reconfigure(&ovs_cfg->other_config, &errors);
+
     /* Bulk work rests only if it would starve ports that the main thread
      * polls: those of the userspace datapath.  (The dummy datapath, for
      * tests and benchmarks, has no real ports to starve.) */
@@ -146,6 +151,7 @@ xenflow_run(void)
 {
     xf_bulk_run();
     xf_load_run();
+    xf_route_state_run();
     xf_server_run();
     xf_qos_run();
     xf_migrate_run();
@@ -157,6 +163,7 @@ void
 xenflow_wait(void)
 {
     xf_load_wait();
+    xf_route_state_wait();
     xf_server_wait();
     xf_qos_wait();
     xf_migrate_wait();
@@ -166,6 +173,7 @@ xenflow_wait(void)
 void
 xenflow_destroy(void)
 {
+    xf_route_state_destroy();
     xf_migrate_destroy();
     xf_server_destroy();
     xf_qos_destroy();
