@@ -26,9 +26,8 @@ LAYERS = [
     ("sessions", ["session"]),
     ("routers", ["routers", "router", "router-update"]),
     ("model", ["bridges", "pipeline", "pipeline-vm", "model"]),
-    ("mechanisms", ["flowsync", "flowsync-actions", "flowsync-group",
-                    "flowsync-restore",
-                    "flow-owners", "latency", "memtrim", "rib", "addr", "conf",
+    ("mechanisms", ["flowsync", "flowsync-read", "flowsync-actions",
+                    "flowsync-group", "flowsync-restore", "flow-owners", "latency", "memtrim", "rib", "addr", "conf",
                     "pace", "proto", "appctl", "mover", "mover-libvirt",
                     "hold", "punt", "qos*"]),
 ]

@@ -34,6 +34,8 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/ctlhold.h \
 	xenflow/flowsync.c \
 	xenflow/flowsync.h \
+	xenflow/flowsync-read.c \
+	xenflow/flowsync-private.h \
 	xenflow/flowsync-actions.c \
 	xenflow/flowsync-actions.h \
 	xenflow/memtrim.c \

@@ -35,6 +35,7 @@
 #include "xenflow/flow-owners.h"
 #include "xenflow/flowsync-actions.h"
 #include "xenflow/flowsync-group.h"
+#include "xenflow/flowsync-private.h"
 #include "xenflow/flowsync-restore.h"
 #include "xenflow/memtrim.h"
 #include "xenflow/pace.h"
@@ -58,49 +59,11 @@ COVERAGE_DEFINE(xenflow_flow_adopted); /* Restored flow kept as is. */
 #define XF_FLOWSYNC_MIN_BATCH 500
 #define XF_FLOWSYNC_MAX_BATCH 20000
 
-struct xf_flow {
-    struct hmap_node node;      /* In 'flows', by table, priority, match. */
-    struct ovs_list pending_node; /* In 'pending' if 'pending'. */
-    struct ovs_list stale_node; /* In 'stale' if 'stale'. */
-    struct ovs_list owner_node; /* In its owner's list for its kind. */
-    struct minimatch match;
-    struct xf_actions *actions; /* Shared (flowsync-actions.h). */
-    uint64_t cookie;
-    long long int queued;       /* time_usec() when it became pending. */
-    uint16_t priority;
-    uint8_t table_id;
-    bool installed;             /* Present in ofproto as we last set it. */
-    bool fresh;                 /* Never sent: an add needs no lookup of
-                                 * an existing rule first. */
-    bool removing;              /* Wanted gone. */
-    bool pending;               /* Needs a flow_mod. */
-    bool stale;                 /* For mark-and-sweep. */
-};
-
 /* A minimatch whose miniflows live in the caller's stack frame: looking a
  * flow up, or removing it, allocates nothing. */
 struct xf_stack_match {
     struct minimatch mm;
     uint64_t storage[2 * (sizeof(struct miniflow) / 8 + FLOW_U64S)];
-};
-
-struct xf_flowsync {
-    char *bridge;               /* Name of the bridge (and its ofproto). */
-    struct xf_groups groups;    /* Desired OpenFlow groups. */
-    const struct ofproto *ofproto; /* The ofproto our flows went into. */
-    struct hmap flows;          /* Contains "struct xf_flow"s. */
-    struct xf_actions_table actions; /* Their actions, shared. */
-    struct ovs_list pending;    /* "struct xf_flow"s that need a flow_mod. */
-    struct ovs_list stale;      /* "struct xf_flow"s marked stale. */
-    struct xf_flow_owners owners; /* The same flows, by owner and kind. */
-    size_t n_pending;
-    size_t batch;               /* flow_mods in the next batch. */
-    struct xf_flow **batch_flows; /* Room for 'batch_allocated' flows and */
-    struct ofputil_flow_mod *batch_fms; /* flow_mods, kept while flows are */
-    enum ofperr *batch_errors;  /* pending: no large allocation per batch. */
-    size_t batch_allocated;
-    unsigned long long n_errors;
-    struct xf_latency latency;  /* From "put" to "in ofproto". */
 };
 
 struct xf_flowsync *
@@ -616,121 +579,6 @@ unsigned long long
 xf_flowsync_errors(const struct xf_flowsync *fs)
 {
     return fs->n_errors;
-}
-
-static void
-format_flow(const struct xf_flow *flow, struct ds *s)
-{
-    ds_put_format(s, "table=%d, ", flow->table_id);
-    minimatch_format(&flow->match, NULL, NULL, s, flow->priority);
-    if (s->length && s->string[s->length - 1] != ' ') {
-        ds_put_char(s, ' ');
-    }
-    ds_put_cstr(s, "actions=");
-    struct ofpact_format_params fp = { .s = s };
-    ofpacts_format(flow->actions->ofpacts, flow->actions->len, &fp);
-}
-
-static int
-compare_flow_info(const void *a_, const void *b_)
-{
-    const struct xf_flow_info *a = a_;
-    const struct xf_flow_info *b = b_;
-
-    return strcmp(a->text, b->text);
-}
-
-/* Returns in '*infos' the desired flows of 'owner' of 'kinds', sorted by
- * text.  The caller frees each text and the array. */
-size_t
-xf_flowsync_collect(const struct xf_flowsync *fs, uint32_t owner,
-                    uint32_t kinds, struct xf_flow_info **infos)
-{
-    const struct xf_flow_owner *o = xf_flow_owners_find(&fs->owners, owner);
-    const struct xf_flow *flow;
-    size_t n = 0, allocated = 0;
-    int kind;
-
-    *infos = NULL;
-    XF_FLOW_OWNER_FOR_EACH (flow, owner_node, kind, kinds, o) {
-        if (flow->removing) {
-            continue;
-        }
-        if (n >= allocated) {
-            *infos = x2nrealloc(*infos, &allocated, sizeof **infos);
-        }
-        struct ds s = DS_EMPTY_INITIALIZER;
-        format_flow(flow, &s);
-        (*infos)[n++] = (struct xf_flow_info) {
-            .cookie = flow->cookie,
-            .installed = flow->installed && !flow->pending,
-            .text = ds_steal_cstr(&s),
-        };
-    }
-    if (n) {
-        qsort(*infos, n, sizeof **infos, compare_flow_info);
-    }
-    return n;
-}
-
-/* Other reads from ofproto. */
-
-bool
-xf_ofproto_exists(const char *bridge)
-{
-    return ofproto_lookup(bridge) != NULL;
-}
-
-/* The OpenFlow port number of 'port_name' on 'bridge', or OFPP_NONE. */
-ofp_port_t
-xf_ofproto_port(const char *bridge, const char *port_name)
-{
-    const struct ofproto *ofproto = ofproto_lookup(bridge);
-    struct ofproto_port port;
-    ofp_port_t ofport = OFPP_NONE;
-
-    if (ofproto && !ofproto_port_query_by_name(ofproto, port_name, &port)) {
-        ofport = port.ofp_port;
-        ofproto_port_destroy(&port);
-    }
-    return ofport;
-}
-
-/* Sets 'packets[K]', for each kind K in the bitmap 'kinds' (1 << K), to the
- * packets counted by the installed flows of that kind owned by 'owner';
- * the others to 0.  Costs O(those flows), through the index by owner, not
- * O(the bridge's flows): xenflow/show, which monitoring polls, asks for
- * each router's neighbour and slow-path flows, not its million routes. */
-void
-xf_flowsync_count_packets(const struct xf_flowsync *fs, uint32_t owner,
-                          uint32_t kinds,
-                          unsigned long long packets[XF_FLOW_N_KINDS])
-{
-    const struct xf_flow_owner *o = xf_flow_owners_find(&fs->owners, owner);
-    struct ofproto *ofproto = ofproto_lookup(fs->bridge);
-    const struct xf_flow *flow;
-    int kind;
-
-    memset(packets, 0, XF_FLOW_N_KINDS * sizeof *packets);
-    if (!ofproto) {
-        return;
-    }
-    XF_FLOW_OWNER_FOR_EACH (flow, owner_node, kind, kinds, o) {
-        if (!flow->installed || flow->table_id >= ofproto->n_tables) {
-            continue;
-        }
-        const struct cls_rule *cr = classifier_find_minimatch_exactly(
-            &ofproto->tables[flow->table_id].cls, &flow->match,
-            flow->priority, ofproto->tables_version);
-        if (cr) {
-            struct rule *rule = rule_from_cls_rule(cr);
-            struct pkt_stats ps;
-            long long int used;
-
-            ofproto->ofproto_class->rule_get_stats(rule, &ps, &used);
-            packets[kind] += ps.n_packets;
-        }
-    }
 }
 
 /* Restarts (flowsync-restore.h). */

@@ -104,8 +104,8 @@ struct xf_flow_info {
 size_t xf_flowsync_collect(const struct xf_flowsync *, uint32_t owner,
                            uint32_t kinds, struct xf_flow_info **);
 
-/* What else XenFlow reads from a bridge's ofproto (flowsync.c is the one
- * file that looks inside ofproto). */
+/* What else XenFlow reads from a bridge's ofproto (flowsync*.c are the
+ * only files that look inside ofproto; these are in flowsync-read.c). */
 bool xf_ofproto_exists(const char *bridge);
 ofp_port_t xf_ofproto_port(const char *bridge, const char *port_name);
 void xf_flowsync_count_packets(const struct xf_flowsync *, uint32_t owner,
