@@ -75,6 +75,18 @@ xf_stop_switch() {
 }
 
 # Waits until XenFlow has no flow change left to apply.
+# Waits (at most a minute) until ovs-vswitchd has given back what a large
+# change freed (xenflow/memory: nothing left to trim, no trim under way).
+xf_wait_trimmed() {
+    local i
+    for i in $(seq 600); do
+        set -- $(ovs-appctl xenflow/memory | awk 'NR == 3 { print $4, $6 }')
+        if [ "$1" -lt 10000 ] && [ "$2" = no ]; then
+            return 0
+        fi
+        sleep 0.1
+    done
+}
 xf_wait_drained() {
     while [ "$(ovs-appctl xenflow/show --json | sed -n 's/.*"pending": \([0-9]*\).*/\1/p')" != 0 ]; do
         sleep 0.05

@@ -21,7 +21,8 @@
 #
 # For each: seconds until xenflow/load replies (xenflow-s) and until
 # flowsync has nothing pending (drained-s, from the same start), and
-# ovs-vswitchd's RSS after it, and the CPU seconds its main thread
+# ovs-vswitchd's RSS after it (once it has given back what the step freed:
+# xenflow/memory), and the CPU seconds its main thread
 # (main-cpu-s) and all its threads (cpu-s: with the RCU thread, which frees
 # what a withdrawal removes) spent on it, steadier than elapsed time on a
 # shared machine.  The kernel baseline (root only) makes the
@@ -109,6 +110,7 @@ for i in "${!steps[@]}"; do
     t2=$(xf_now)
     main_cpu_s[i]=$(xf_elapsed "$c0" "$(xf_main_cpu_s)")
     cpu_s[i]=$(xf_elapsed "$a0" "$(xf_cpu_s)")
+    xf_wait_trimmed
     if [ -n "$perfdir" ]; then
         kill -INT "$perf_pid"
         wait "$perf_pid" || true

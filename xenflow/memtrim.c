@@ -26,6 +26,7 @@
 #include "coverage.h"
 #include "ovs-atomic.h"
 #include "ovs-rcu.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "util.h"
 
@@ -38,6 +39,7 @@ COVERAGE_DEFINE(xenflow_memtrim);
 #define XF_MEMTRIM_STAGES 3
 
 static size_t n_removed;        /* Flows removed since the last trim. */
+static bool retry;              /* Idle while a trim was under way. */
 
 /* The trim under way (one at a time). */
 struct trim_job {
@@ -115,7 +117,26 @@ void
 xf_memtrim_idle(void)
 {
     if (n_removed >= XF_MEMTRIM_MIN_FLOWS) {
-        start_trim();
+        retry = !start_trim();
+    }
+}
+
+/* Starts the trim that xf_memtrim_idle() could not start because another
+ * was under way, once that one is done. */
+void
+xf_memtrim_run(void)
+{
+    if (retry) {
+        xf_memtrim_idle();
+    }
+}
+
+void
+xf_memtrim_wait(void)
+{
+    if (retry) {
+        /* The RCU thread finishes a trim: poll for it (rare, short). */
+        poll_timer_wait(100);
     }
 }
 

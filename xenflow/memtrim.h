@@ -23,8 +23,9 @@
  * copy and ofproto's rules).  When they are withdrawn or replaced, glibc
  * keeps the freed memory in its heap, so ovs-vswitchd's RSS stays at its
  * high-water mark although nothing uses it.  Flowsync notes how many flows
- * it removed; once XF_MEMTRIM_MIN_FLOWS have been removed and the work that
- * removed them is done, malloc_trim() returns the free pages, as
+ * it removed (and xenflow/load how many parsed entries it freed); once
+ * XF_MEMTRIM_MIN_FLOWS have been removed and the work that removed them is
+ * done, malloc_trim() returns the free pages, as
  * ovsdb-server's memory/trim-on-compaction does after a compaction.  It
  * runs after three RCU grace periods, in the RCU thread, so that ofproto's
  * rules (freed in postponed callbacks, which postpone more) are free by
@@ -37,6 +38,8 @@
 
 void xf_memtrim_note(size_t n_flows_removed);
 void xf_memtrim_idle(void);
+void xf_memtrim_run(void);
+void xf_memtrim_wait(void);
 void xf_memtrim_now(void);
 
 struct xf_memtrim_stats {

@@ -39,6 +39,7 @@
 #include "xenflow/bridges.h"
 #include "xenflow/load.h"
 #include "xenflow/memory-cmd.h"
+#include "xenflow/memtrim.h"
 #include "xenflow/migrate.h"
 #include "xenflow/pace.h"
 #include "xenflow/qos.h"
@@ -156,6 +157,7 @@ xenflow_run(void)
     xf_qos_run();
     xf_migrate_run();
     xf_bridges_run();
+    xf_memtrim_run();
     xf_bulk_run_end();
 }
 
@@ -168,6 +170,7 @@ xenflow_wait(void)
     xf_qos_wait();
     xf_migrate_wait();
     xf_bridges_wait();
+    xf_memtrim_wait();
 }
 
 void
