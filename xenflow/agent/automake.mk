@@ -16,7 +16,8 @@ tests_ovstest_SOURCES += \
 
 XENFLOW_TESTSUITE_AT += \
 	tests/xenflow/xenflow-agent-unit.at \
-	tests/xenflow/xenflow-agent.at
+	tests/xenflow/xenflow-agent.at \
+	tests/xenflow/xenflow-agent-migrate.at
 XENFLOW_SYSTEM_TESTSUITE_AT += tests/xenflow/xenflow-system-agent.at
 
 if HAVE_LIBVIRT
@@ -29,10 +30,16 @@ xenflow_agent_xenflow_agent_SOURCES = \
 	xenflow/conf.h \
 	xenflow/agent/bootstrap.c \
 	xenflow/agent/bootstrap.h \
+	xenflow/agent/departures.c \
+	xenflow/agent/departures.h \
 	xenflow/agent/fleet.c \
 	xenflow/agent/fleet.h \
 	xenflow/agent/local.c \
 	xenflow/agent/local.h \
+	xenflow/agent/power.c \
+	xenflow/agent/power.h \
+	xenflow/agent/switchctl.c \
+	xenflow/agent/switchctl.h \
 	xenflow/agent/virt.c \
 	xenflow/agent/virt.h \
 	xenflow/agent/virt-worker.c \

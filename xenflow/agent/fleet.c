@@ -32,8 +32,8 @@
 #include "xenflow/agent/virt-worker.h"
 #include "xenflow/fleet/fleet-idl.h"
 
-static const struct fleetrec_node *
-find_node(struct ovsdb_idl *idl, const char *name)
+const struct fleetrec_node *
+xfa_fleet_find_node(struct ovsdb_idl *idl, const char *name)
 {
     const struct fleetrec_node *node;
     FLEETREC_NODE_FOR_EACH (node, idl) {
@@ -141,18 +141,70 @@ build_vm(const struct fleetrec_router *r, const struct xfa_fleet_config *cfg,
     return xfa_vm_validate(vm);
 }
 
+/* Whether router 'name' runs on a node other than 'here', as that node's
+ * agent reports it (a node being powered off does not count). */
+static bool
+runs_elsewhere(struct ovsdb_idl *idl, const char *name,
+               const struct fleetrec_node *here)
+{
+    const struct fleetrec_router_state *rs;
+    FLEETREC_ROUTER_STATE_FOR_EACH (rs, idl) {
+        if (!strcmp(rs->name, name) && strcmp(rs->node, here->name)
+            && (!strcmp(rs->state, "running")
+                || !strcmp(rs->state, "migrating"))) {
+            const struct fleetrec_node *there
+                = xfa_fleet_find_node(idl, rs->node);
+            if (there && !strcmp(there->power, "on")
+                && (!there->agent_state
+                    || strcmp(there->agent_state, "powering-off"))) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Fills 'departures' (router name -> struct xfa_departure *) with the
+ * routers running here ('reports' from the libvirt thread) that the fleet
+ * now places on another node. */
+void
+xfa_fleet_departures(struct ovsdb_idl *idl, const struct xfa_fleet_config *cfg,
+                     const struct shash *reports, struct shash *departures)
+{
+    const struct fleetrec_router *r;
+    FLEETREC_ROUTER_FOR_EACH (r, idl) {
+        const struct xfa_report *report = shash_find_data(reports, r->name);
+        if (!report || strcmp(report->state, "running")
+            || !strcmp(r->node->name, cfg->node)
+            || strcmp(r->state, "running")) {
+            continue;
+        }
+        const struct fleetrec_node *dest = r->node;
+        struct xfa_departure *d = xzalloc(sizeof *d);
+        d->router = xstrdup(r->name);
+        d->destination = xstrdup(dest->name);
+        d->peer = dest->peer_address[0] ? xstrdup(dest->peer_address) : NULL;
+        d->vm_dest = xstrdup(smap_get_def(&dest->options, "migration-target",
+                                          dest->management_address));
+        shash_add(departures, r->name, d);
+    }
+}
+
 /* Reads this node's share of the fleet into 'view'.  'last_good' (router
  * name -> struct xfa_want *) holds each router as last built without error,
  * what a router whose row has become invalid keeps. */
 void
 xfa_fleet_read(struct ovsdb_idl *idl, const struct xfa_fleet_config *cfg,
-               const struct shash *last_good, struct xfa_fleet_view *view)
+               const struct shash *last_good, const struct sset *held,
+               struct xfa_fleet_view *view)
 {
     memset(view, 0, sizeof *view);
     shash_init(&view->wants);
+    shash_init(&view->arriving);
+    shash_init(&view->arrival_ports);
     svec_init(&view->errors);
 
-    const struct fleetrec_node *node = find_node(idl, cfg->node);
+    const struct fleetrec_node *node = xfa_fleet_find_node(idl, cfg->node);
     view->found = node != NULL;
     view->bridge = xstrdup(node ? smap_get_def(&node->options, "bridge",
                                                cfg->bridge)
@@ -196,15 +248,15 @@ xfa_fleet_read(struct ovsdb_idl *idl, const struct xfa_fleet_config *cfg,
     }
     view->spec.trunks = trunks;
 
-    /* The routers placed here. */
+    /* The routers placed here, and those held here while they leave. */
     const struct fleetrec_router *r;
     n = 0;
     FLEETREC_ROUTER_FOR_EACH (r, idl) {
-        n += r->node == node;
+        n += r->node == node || sset_contains(held, r->name);
     }
     struct xfa_router_spec *routers = xcalloc(n, sizeof *routers);
     FLEETREC_ROUTER_FOR_EACH (r, idl) {
-        if (r->node != node) {
+        if (r->node != node && !sset_contains(held, r->name)) {
             continue;
         }
         struct xfa_want *want = xzalloc(sizeof *want);
@@ -230,7 +282,16 @@ xfa_fleet_read(struct ovsdb_idl *idl, const struct xfa_fleet_config *cfg,
             free(want->error);
             want->error = error;
         }
-        shash_add(&view->wants, r->name, want);
+        bool arriving = (r->node == node && !sset_contains(held, r->name)
+                         && runs_elsewhere(idl, r->name, node));
+        shash_add(arriving ? &view->arriving : &view->wants, r->name, want);
+        for (size_t i = 0; arriving && i < want->vm.n_ifaces; i++) {
+            const struct xfa_vm_iface *iface = &want->vm.ifaces[i];
+            shash_add_nocopy(&view->arrival_ports,
+                             xfa_vm_port_name(&want->vm, iface),
+                             xasprintf(ETH_ADDR_FMT,
+                                       ETH_ADDR_ARGS(iface->mac)));
+        }
 
         if (want->vm.bridge) {
             struct xfa_router_spec *rs = &routers[view->spec.n_routers++];
@@ -257,6 +318,9 @@ xfa_fleet_view_destroy(struct xfa_fleet_view *view)
     free(CONST_CAST(struct xfa_router_spec *, view->spec.routers));
     xfa_wants_clear(&view->wants);
     shash_destroy(&view->wants);
+    xfa_wants_clear(&view->arriving);
+    shash_destroy(&view->arriving);
+    shash_destroy_free_data(&view->arrival_ports);
     svec_destroy(&view->errors);
     free(view->bridge);
     free(view->datapath_type);
@@ -272,12 +336,15 @@ put_stat(struct smap *status, const char *key, long long value)
 
 static void
 write_router_state(const struct fleetrec_router_state *rs,
-                   const struct xfa_report *report, int64_t now)
+                   const struct xfa_report *report, bool migrating,
+                   int64_t now)
 {
     const struct xfa_dom_info *info = &report->info;
     struct smap status = SMAP_INITIALIZER(&status);
 
-    fleetrec_router_state_set_state(rs, report->state);
+    fleetrec_router_state_set_state(rs, (migrating
+                                         && !strcmp(report->state, "running")
+                                         ? "migrating" : report->state));
     fleetrec_router_state_set_error(rs, report->error);
     int64_t weight = info->cpu_shares, cap = 0;
     fleetrec_router_state_set_cpu_weight(rs, &weight, info->cpu_shares >= 0);
@@ -302,8 +369,8 @@ write_router_state(const struct fleetrec_router_state *rs,
     smap_destroy(&status);
 }
 
-static const struct fleetrec_router *
-find_router(struct ovsdb_idl *idl, const char *name)
+const struct fleetrec_router *
+xfa_fleet_find_router(struct ovsdb_idl *idl, const char *name)
 {
     const struct fleetrec_router *r;
     FLEETREC_ROUTER_FOR_EACH (r, idl) {
@@ -320,7 +387,7 @@ xfa_fleet_write(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
                 const struct xfa_fleet_config *cfg,
                 const struct xfa_fleet_report *report)
 {
-    const struct fleetrec_node *node = find_node(idl, cfg->node);
+    const struct fleetrec_node *node = xfa_fleet_find_node(idl, cfg->node);
     int64_t now = time_wall_msec() / 1000;
 
     if (node) {
@@ -328,12 +395,18 @@ xfa_fleet_write(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
         if (report->libvirt_error) {
             ds_put_cstr(&errors, report->libvirt_error);
         }
+        if (report->power_error) {
+            ds_put_format(&errors, "%s%s", errors.length ? "; " : "",
+                          report->power_error);
+        }
         for (size_t i = 0; i < report->errors->n; i++) {
             ds_put_format(&errors, "%s%s", errors.length ? "; " : "",
                           report->errors->names[i]);
         }
-        fleetrec_node_set_agent_state(node, report->libvirt_error
-                                      ? "error" : "up");
+        fleetrec_node_set_agent_state(node, (report->agent_state
+                                             ? report->agent_state
+                                             : report->libvirt_error
+                                             ? "error" : "up"));
         fleetrec_node_set_agent_version(node, PACKAGE_VERSION);
         fleetrec_node_set_last_seen(node, &now, 1);
         fleetrec_node_set_error(node, errors.length ? ds_cstr(&errors)
@@ -363,7 +436,8 @@ xfa_fleet_write(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
         if (!r || shash_find(&done, rs->name)) {
             fleetrec_router_state_delete(rs);
         } else {
-            write_router_state(rs, r, now);
+            write_router_state(rs, r, sset_contains(report->migrating,
+                                                    rs->name), now);
             shash_add(&done, rs->name, NULL);
         }
     }
@@ -373,9 +447,33 @@ xfa_fleet_write(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
             rs = fleetrec_router_state_insert(txn);
             fleetrec_router_state_set_name(rs, sn->name);
             fleetrec_router_state_set_node(rs, cfg->node);
-            fleetrec_router_state_set_router(rs, find_router(idl, sn->name));
-            write_router_state(rs, sn->data, now);
+            fleetrec_router_state_set_router(
+                rs, xfa_fleet_find_router(idl, sn->name));
+            write_router_state(rs, sn->data,
+                               sset_contains(report->migrating, sn->name),
+                               now);
         }
     }
     shash_destroy(&done);
+}
+
+void
+xfa_departure_destroy(struct xfa_departure *d)
+{
+    free(d->router);
+    free(d->destination);
+    free(d->peer);
+    free(d->vm_dest);
+}
+
+void
+xfa_departures_clear(struct shash *departures)
+{
+    struct shash_node *node;
+    SHASH_FOR_EACH_SAFE (node, departures) {
+        struct xfa_departure *d = node->data;
+        xfa_departure_destroy(d);
+        free(d);
+        shash_delete(departures, node);
+    }
 }

@@ -26,12 +26,15 @@
 #include <stdbool.h>
 #include "openvswitch/compiler.h"
 #include "openvswitch/shash.h"
+#include "sset.h"
 #include "svec.h"
 #include "xenflow/agent/translate.h"
 #include "xenflow/agent/vm.h"
 
 struct ovsdb_idl;
 struct ovsdb_idl_txn;
+struct fleetrec_node;
+struct fleetrec_router;
 
 struct xfa_fleet_config {
     const char *node;           /* This node's name. */
@@ -47,11 +50,36 @@ struct xfa_fleet_view {
     char *datapath_type;        /* Node options:datapath-type, or NULL. */
     struct xfa_node_spec spec;  /* Storage owned by the view. */
     struct shash wants;         /* Router name -> struct xfa_want *. */
+    struct shash arriving;      /* Router name -> struct xfa_want *: placed
+                                 * here, still running on another node
+                                 * (its VM comes with its migration). */
+    struct shash arrival_ports; /* Port name -> MAC string: the arriving
+                                 * routers' ports, made ready. */
     struct svec errors;         /* Routers that cannot be built. */
 };
 
+/* A router running here that the fleet places on another node. */
+struct xfa_departure {
+    char *router;
+    char *destination;          /* Node name. */
+    char *peer;                 /* The destination's peer_address. */
+    char *vm_dest;              /* Where the mover sends the VM. */
+};
+
+void xfa_departure_destroy(struct xfa_departure *);
+void xfa_departures_clear(struct shash *);
+
+const struct fleetrec_node *xfa_fleet_find_node(struct ovsdb_idl *,
+                                                const char *name);
+const struct fleetrec_router *xfa_fleet_find_router(struct ovsdb_idl *,
+                                                    const char *name);
+
 void xfa_fleet_read(struct ovsdb_idl *, const struct xfa_fleet_config *,
-                    const struct shash *last_good, struct xfa_fleet_view *);
+                    const struct shash *last_good, const struct sset *held,
+                    struct xfa_fleet_view *);
+void xfa_fleet_departures(struct ovsdb_idl *, const struct xfa_fleet_config *,
+                          const struct shash *reports,
+                          struct shash *departures);
 void xfa_fleet_view_destroy(struct xfa_fleet_view *);
 
 struct xfa_fleet_report {
@@ -59,6 +87,9 @@ struct xfa_fleet_report {
     const struct svec *errors;  /* Translation and build errors. */
     const struct shash *routers;        /* Name -> struct xfa_report *. */
     bool report_routers;        /* 'routers' is a complete pass. */
+    const struct sset *migrating;       /* Routers leaving this node. */
+    const char *agent_state;    /* Node.agent_state, NULL: up or error. */
+    const char *power_error;    /* The power-off command's failure. */
 };
 
 void xfa_fleet_write(struct ovsdb_idl *, struct ovsdb_idl_txn *,

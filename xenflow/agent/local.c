@@ -153,30 +153,69 @@ find_port(const struct ovsrec_bridge *br, const char *name)
     return NULL;
 }
 
-/* Adds the trunks' ports the bridge lacks, deletes those the agent made
- * and no longer wants. */
 static void
-sync_trunk_ports(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
-                 const struct xfa_local *local)
+add_owned_port(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
+               const char *name, const char *mac)
+{
+    struct smap owned = SMAP_INITIALIZER(&owned);
+    smap_add(&owned, XFA_OWNED_ROW, "true");
+    struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
+    ovsrec_interface_set_name(iface, name);
+    if (mac) {
+        smap_add(&owned, "attached-mac", mac);
+    }
+    ovsrec_interface_set_external_ids(iface, &owned);
+    smap_remove(&owned, "attached-mac");
+    struct ovsrec_port *port = ovsrec_port_insert(txn);
+    ovsrec_port_set_name(port, name);
+    ovsrec_port_set_interfaces(port, &iface, 1);
+    ovsrec_port_set_external_ids(port, &owned);
+    ovsrec_bridge_update_ports_addvalue(br, port);
+    smap_destroy(&owned);
+}
+
+/* Whether some interface of the database has 'mac' as attached-mac. */
+static bool
+mac_attached(struct ovsdb_idl *idl, const char *mac)
+{
+    const struct ovsrec_interface *iface;
+    OVSREC_INTERFACE_FOR_EACH (iface, idl) {
+        const char *m = smap_get(&iface->external_ids, "attached-mac");
+        if (m && !strcmp(m, mac)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Adds the trunks' ports the bridge lacks and the ports of routers
+ * arriving here ('arrivals': port name -> MAC) that no port stands for yet;
+ * deletes the ports the agent made that no trunk and no router of this node
+ * wants. */
+static void
+sync_owned_ports(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
+                 const struct ovsrec_bridge *br, const struct xfa_local *local,
+                 const struct shash *arrivals)
 {
     struct shash_node *node;
     SHASH_FOR_EACH (node, &local->trunks) {
         if (!find_port(br, node->name)) {
-            struct smap owned = SMAP_CONST1(&owned, XFA_OWNED_ROW, "true");
-            struct ovsrec_interface *iface = ovsrec_interface_insert(txn);
-            ovsrec_interface_set_name(iface, node->name);
-            ovsrec_interface_set_external_ids(iface, &owned);
-            struct ovsrec_port *port = ovsrec_port_insert(txn);
-            ovsrec_port_set_name(port, node->name);
-            ovsrec_port_set_interfaces(port, &iface, 1);
-            ovsrec_port_set_external_ids(port, &owned);
-            ovsrec_bridge_update_ports_addvalue(br, port);
+            add_owned_port(txn, br, node->name, NULL);
+        }
+    }
+    SHASH_FOR_EACH (node, arrivals) {
+        if (!find_port(br, node->name) && !mac_attached(idl, node->data)) {
+            add_owned_port(txn, br, node->name, node->data);
         }
     }
     for (size_t i = 0; i < br->n_ports; i++) {
         const struct ovsrec_port *port = br->ports[i];
+        const char *mac = (port->n_interfaces
+                           ? smap_get(&port->interfaces[0]->external_ids,
+                                      "attached-mac") : NULL);
         if (smap_get_bool(&port->external_ids, XFA_OWNED_ROW, false)
-            && !shash_find(&local->trunks, port->name)) {
+            && !shash_find(&local->trunks, port->name)
+            && !(mac && shash_find(&local->vm_ports, mac))) {
             ovsrec_bridge_update_ports_delvalue(br, port);
         }
     }
@@ -186,7 +225,7 @@ sync_trunk_ports(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
 void
 xfa_local_apply(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
                 const char *bridge, const char *datapath_type,
-                const struct xfa_local *local)
+                const struct xfa_local *local, const struct shash *arrivals)
 {
     const struct ovsrec_bridge *br = NULL, *b;
     OVSREC_BRIDGE_FOR_EACH (b, idl) {
@@ -201,7 +240,7 @@ xfa_local_apply(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
         }
     }
     apply_bridge(br, &local->bridge);
-    sync_trunk_ports(txn, br, local);
+    sync_owned_ports(idl, txn, br, local, arrivals);
 
     const struct ovsrec_interface *iface;
     OVSREC_INTERFACE_FOR_EACH (iface, idl) {

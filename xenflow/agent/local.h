@@ -28,9 +28,15 @@
  *     deleted.
  *
  * Router VM ports are created and deleted by libvirt; the agent finds them
- * by external_ids:attached-mac and sets their keys. */
+ * by external_ids:attached-mac and sets their keys.  For a router migrating
+ * here the agent makes them ready first (named as libvirt will name them,
+ * with their attached-mac, owned), so that XenFlow knows the router before
+ * its tables are copied; it keeps them while the router is placed here
+ * (libvirt replaces a port of the same name when the VM arrives). */
 
 #include "openvswitch/types.h"
+
+struct shash;
 
 struct ovsdb_idl;
 struct ovsdb_idl_txn;
@@ -41,6 +47,7 @@ struct xfa_local;
 
 void xfa_local_apply(struct ovsdb_idl *, struct ovsdb_idl_txn *,
                      const char *bridge, const char *datapath_type,
-                     const struct xfa_local *);
+                     const struct xfa_local *,
+                     const struct shash *arrivals);
 
 #endif /* xenflow/agent/local.h */

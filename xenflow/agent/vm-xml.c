@@ -138,11 +138,28 @@ put_filesystem(struct ds *xml, const char *source, const char *target,
     ds_put_format(xml, "'/>%s</filesystem>\n", readonly ? "<readonly/>" : "");
 }
 
+/* The name of the switch port of 'vm''s interface 'iface' (the domain's
+ * <target dev>): "ROUTER-IFACE" if that fits in a device name, otherwise
+ * "xf" and a hash of both.  The same on every node, so that a node a router
+ * migrates to has its ports ready under the names they will have. */
+char *
+xfa_vm_port_name(const struct xfa_vm *vm, const struct xfa_vm_iface *iface)
+{
+    char *name = xasprintf("%s-%s", vm->name, iface->name);
+    if (strlen(name) > 15) {
+        uint32_t hash = hash_string(iface->name, hash_string(vm->name, 0));
+        free(name);
+        name = xasprintf("xf%08"PRIx32, hash);
+    }
+    return name;
+}
+
 static void
 put_interfaces(const struct xfa_vm *vm, struct ds *xml)
 {
     for (size_t i = 0; i < vm->n_ifaces; i++) {
         const struct xfa_vm_iface *iface = &vm->ifaces[i];
+        char *port = xfa_vm_port_name(vm, iface);
 
         ds_put_cstr(xml, "    <interface type='bridge'>");
         if (!eth_addr_is_zero(iface->mac)) {
@@ -151,7 +168,10 @@ put_interfaces(const struct xfa_vm *vm, struct ds *xml)
         }
         ds_put_cstr(xml, "<source bridge='");
         put_escaped(xml, vm->bridge);
-        ds_put_cstr(xml, "'/><virtualport type='openvswitch'/>");
+        ds_put_cstr(xml, "'/><virtualport type='openvswitch'/><target dev='");
+        put_escaped(xml, port);
+        ds_put_cstr(xml, "'/>");
+        free(port);
         if (vm->driver == XFA_DRIVER_LXC) {
             ds_put_cstr(xml, "<guest dev='");
             put_escaped(xml, iface->name);

@@ -87,6 +87,7 @@ bool xfa_driver_from_string(const char *, enum xfa_driver *);
 
 char *xfa_vm_validate(const struct xfa_vm *) OVS_WARN_UNUSED_RESULT;
 void xfa_vm_to_xml(const struct xfa_vm *, struct ds *);
+char *xfa_vm_port_name(const struct xfa_vm *, const struct xfa_vm_iface *);
 
 void xfa_vm_clone(struct xfa_vm *dst, const struct xfa_vm *src);
 void xfa_vm_destroy(struct xfa_vm *);

@@ -38,12 +38,15 @@
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "stream-ssl.h"
+#include "sset.h"
 #include "stream.h"
 #include "unixctl.h"
 #include "util.h"
 #include "xenflow/agent/bootstrap.h"
+#include "xenflow/agent/departures.h"
 #include "xenflow/agent/fleet.h"
 #include "xenflow/agent/local.h"
+#include "xenflow/agent/power.h"
 #include "xenflow/agent/translate.h"
 #include "xenflow/agent/virt-worker.h"
 #include "xenflow/fleet/fleet-idl.h"
@@ -61,6 +64,7 @@ static char *node_name;
 static char *bridge_name;
 static char *state_dir;
 static char *unixctl_path;
+static char *switch_target;
 static struct xfa_bootstrap_options boot_options;
 static long long int shutdown_timeout_ms = 30000;
 
@@ -79,6 +83,10 @@ struct agent {
     bool fleet_found;
     char *wants_digest;         /* What the libvirt thread was last given. */
     struct shash last_good;     /* Router name -> struct xfa_want *. */
+    struct shash arrivals;      /* Arriving routers' ports: name -> MAC. */
+    size_t n_placed;            /* Routers the fleet places here. */
+    struct xfa_departures *departures;
+    struct xfa_power *power;
 };
 
 static unixctl_cb_func agent_exit;
@@ -113,8 +121,26 @@ agent_reconfigure(struct agent *agent, struct ovsdb_idl *fleet_idl,
                   struct xfa_worker *worker, char **bridge, char **dp_type)
 {
     struct xfa_fleet_view view;
+    struct shash departures = SHASH_INITIALIZER(&departures);
+    struct sset held = SSET_INITIALIZER(&held);
 
-    xfa_fleet_read(fleet_idl, &agent->cfg, &agent->last_good, &view);
+    /* Routers running here that the fleet now places elsewhere migrate
+     * there, and stay here meanwhile. */
+    xfa_fleet_departures(fleet_idl, &agent->cfg, &agent->reports,
+                         &departures);
+    xfa_departures_set(agent->departures, &departures);
+    xfa_departures_clear(&departures);
+    shash_destroy(&departures);
+    xfa_departures_held(agent->departures, &held);
+    xfa_fleet_read(fleet_idl, &agent->cfg, &agent->last_good, &held, &view);
+    sset_destroy(&held);
+    agent->n_placed = shash_count(&view.wants) + shash_count(&view.arriving);
+    shash_destroy_free_data(&agent->arrivals);
+    shash_init(&agent->arrivals);
+    struct shash_node *port;
+    SHASH_FOR_EACH (port, &view.arrival_ports) {
+        shash_add(&agent->arrivals, port->name, xstrdup(port->data));
+    }
 
     /* Remember each router as last built without error. */
     struct shash_node *node;
@@ -196,6 +222,9 @@ main(int argc, char *argv[])
     svec_init(&agent.build_errors);
     shash_init(&agent.reports);
     shash_init(&agent.last_good);
+    shash_init(&agent.arrivals);
+    agent.departures = xfa_departures_create(switch_target);
+    agent.power = xfa_power_create();
     if (!xfa_driver_from_string(libvirt_uri, &agent.cfg.driver)) {
         char *scheme = xmemdup0(libvirt_uri, strcspn(libvirt_uri, ":+"));
         if (!xfa_driver_from_string(scheme, &agent.cfg.driver)) {
@@ -221,13 +250,16 @@ main(int argc, char *argv[])
 
     unsigned int fleet_seqno = 0, ovs_seqno = 0;
     char *bridge = xstrdup(bridge_name), *dp_type = NULL;
-    bool local_dirty = false;
+    bool local_dirty = false, fleet_dirty = false;
     while (!exiting) {
         struct ovsdb_idl_txn *fleet_txn = ovsdb_idl_loop_run(&fleet);
         struct ovsdb_idl_txn *ovs_txn = ovsdb_idl_loop_run(&ovs);
 
+        /* A migration that ended changes what is held here. */
+        bool departed = xfa_departures_run(agent.departures);
+        fleet_dirty |= departed || xfa_departures_dirty(agent.departures);
         if (ovsdb_idl_has_ever_connected(fleet.idl)
-            && ovsdb_idl_get_seqno(fleet.idl) != fleet_seqno) {
+            && (ovsdb_idl_get_seqno(fleet.idl) != fleet_seqno || departed)) {
             fleet_seqno = ovsdb_idl_get_seqno(fleet.idl);
             agent_reconfigure(&agent, fleet.idl, worker, &bridge, &dp_type);
             local_dirty = true;
@@ -240,23 +272,54 @@ main(int argc, char *argv[])
             && ovsdb_idl_has_ever_connected(ovs.idl)) {
             ovsdb_idl_txn_add_comment(ovs_txn, "xenflow-agent: node %s",
                                       node_name);
-            xfa_local_apply(ovs.idl, ovs_txn, bridge, dp_type, &agent.local);
+            xfa_local_apply(ovs.idl, ovs_txn, bridge, dp_type, &agent.local,
+                            &agent.arrivals);
             local_dirty = false;
         }
 
         bool new_reports = xfa_worker_get_reports(worker, &agent.reports,
                                                   &agent.libvirt_error);
         agent.have_reports |= new_reports;
-        if (new_reports && fleet_txn && agent.fleet_found) {
+        fleet_dirty |= new_reports;
+        if (new_reports) {
+            /* What runs here decides which routers depart. */
+            fleet_seqno = 0;
+            poll_immediate_wake();
+        }
+
+        /* Power: off once nothing runs here, Wake-on-LAN for neighbours. */
+        if (agent.fleet_found && agent.have_reports) {
+            bool empty = (!agent.n_placed && !shash_count(&agent.reports)
+                          && !xfa_departures_n_active(agent.departures));
+            fleet_dirty |= xfa_power_run(agent.power, fleet.idl, node_name,
+                                         empty);
+        }
+
+        if (fleet_dirty && fleet_txn && agent.fleet_found
+            && agent.have_reports) {
+            struct sset migrating = SSET_INITIALIZER(&migrating);
+            struct shash_node *rn;
+            SHASH_FOR_EACH (rn, &agent.reports) {
+                if (xfa_departures_active(agent.departures, rn->name)) {
+                    sset_add(&migrating, rn->name);
+                }
+            }
             struct xfa_fleet_report report = {
                 .libvirt_error = agent.libvirt_error,
                 .errors = &agent.build_errors,
                 .routers = &agent.reports,
                 .report_routers = !agent.libvirt_error,
+                .migrating = &migrating,
+                .agent_state = xfa_power_agent_state(agent.power),
+                .power_error = xfa_power_error(agent.power),
             };
             ovsdb_idl_txn_add_comment(fleet_txn, "xenflow-agent: node %s",
                                       node_name);
             xfa_fleet_write(fleet.idl, fleet_txn, &agent.cfg, &report);
+            xfa_departures_write(agent.departures, fleet.idl, fleet_txn,
+                                 node_name);
+            sset_destroy(&migrating);
+            fleet_dirty = false;
         }
 
         unixctl_server_run(unixctl);
@@ -264,6 +327,8 @@ main(int argc, char *argv[])
         ovsdb_idl_loop_commit_and_wait(&fleet);
         ovsdb_idl_loop_commit_and_wait(&ovs);
         xfa_worker_wait(worker);
+        xfa_departures_wait(agent.departures);
+        xfa_power_wait(agent.power);
         unixctl_server_wait(unixctl);
         if (exiting) {
             poll_immediate_wake();
@@ -272,6 +337,9 @@ main(int argc, char *argv[])
     }
 
     xfa_worker_destroy(worker);
+    xfa_departures_destroy(agent.departures);
+    xfa_power_destroy(agent.power);
+    shash_destroy_free_data(&agent.arrivals);
     ovsdb_idl_loop_destroy(&fleet);
     ovsdb_idl_loop_destroy(&ovs);
     if (agent.have_local) {
@@ -316,6 +384,8 @@ agent_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
     if (agent->have_local) {
         xfa_local_format(&agent->local, &s);
     }
+    xfa_departures_format(agent->departures, &s);
+    xfa_power_format(agent->power, &s);
     const struct shash_node **sorted = shash_sort(&agent->reports);
     for (size_t i = 0; i < shash_count(&agent->reports); i++) {
         const struct xfa_report *r = sorted[i]->data;
@@ -358,6 +428,7 @@ parse_options(int argc, char *argv[])
         OPT_SWITCH_REMOTE,
         OPT_SHUTDOWN_TIMEOUT,
         OPT_UNIXCTL,
+        OPT_SWITCH_UNIXCTL,
         OPT_BOOTSTRAP_CA_CERT,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
@@ -374,6 +445,7 @@ parse_options(int argc, char *argv[])
         {"switch-remote", required_argument, NULL, OPT_SWITCH_REMOTE},
         {"shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN_TIMEOUT},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
+        {"switch-unixctl", required_argument, NULL, OPT_SWITCH_UNIXCTL},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         DAEMON_LONG_OPTIONS,
@@ -438,6 +510,9 @@ parse_options(int argc, char *argv[])
         case OPT_UNIXCTL:
             unixctl_path = optarg;
             break;
+        case OPT_SWITCH_UNIXCTL:
+            switch_target = optarg;
+            break;
         case 'h':
             usage();
         case 'V':
@@ -468,6 +543,9 @@ parse_options(int argc, char *argv[])
     }
     if (!ovs_remote) {
         ovs_remote = xasprintf("unix:%s/db.sock", ovs_rundir());
+    }
+    if (!switch_target) {
+        switch_target = "ovs-vswitchd";
     }
     if (!libvirt_uri) {
         libvirt_uri = "lxc:///system";
@@ -517,6 +595,9 @@ usage(void)
            "down (30)\n"
            "  --unixctl=SOCKET         override default control socket "
            "name\n"
+           "  --switch-unixctl=TARGET  ovs-vswitchd's control socket, as "
+           "ovs-appctl -t\n"
+           "                           (default: ovs-vswitchd)\n"
            "  -h, --help               display this help message\n"
            "  -V, --version            display version information\n",
            program_name, program_name, ovs_rundir(), ovs_dbdir());
