@@ -43,7 +43,9 @@
 #include "util.h"
 #include "xenflow/agent/bootstrap.h"
 #include "xenflow/agent/fleet.h"
+#include "xenflow/agent/http.h"
 #include "xenflow/agent/local.h"
+#include "xenflow/agent/metrics-server.h"
 #include "xenflow/agent/translate.h"
 #include "xenflow/agent/virt-worker.h"
 #include "xenflow/fleet/fleet-idl.h"
@@ -63,6 +65,7 @@ static char *state_dir;
 static char *unixctl_path;
 static struct xfa_bootstrap_options boot_options;
 static long long int shutdown_timeout_ms = 30000;
+static struct xfa_http_options http_options; /* --metrics (metrics-server.h). */
 
 static void parse_options(int argc, char *argv[]);
 OVS_NO_RETURN static void usage(void);
@@ -83,6 +86,7 @@ struct agent {
 
 static unixctl_cb_func agent_exit;
 static unixctl_cb_func agent_show;
+static unixctl_cb_func agent_metrics;
 
 /* A string that differs whenever 'wants' (name -> struct xfa_want *) does
  * in anything the libvirt thread acts on. */
@@ -208,6 +212,17 @@ main(int argc, char *argv[])
     unixctl_command_register("xenflow-agent/show", "", 0, 0, agent_show,
                              &agent);
 
+    struct xfa_metrics_server *metrics = NULL;
+    if (http_options.listen) {
+        char *error;
+        metrics = xfa_metrics_server_create(&http_options, node_name, &error);
+        if (error) {
+            ovs_fatal(0, "%s", error);
+        }
+    }
+    unixctl_command_register("xenflow-agent/metrics", "", 0, 0,
+                             agent_metrics, metrics);
+
     struct ovsdb_idl_loop fleet = OVSDB_IDL_LOOP_INITIALIZER(
         ovsdb_idl_create(fleet_remote, &fleetrec_idl_class, true, true));
     struct ovsdb_idl_loop ovs = OVSDB_IDL_LOOP_INITIALIZER(
@@ -259,18 +274,23 @@ main(int argc, char *argv[])
             xfa_fleet_write(fleet.idl, fleet_txn, &agent.cfg, &report);
         }
 
+        xfa_metrics_server_run(metrics, fleet.idl, &agent.reports,
+                               &agent.last_good,
+                               agent.have_reports && !agent.libvirt_error);
         unixctl_server_run(unixctl);
 
         ovsdb_idl_loop_commit_and_wait(&fleet);
         ovsdb_idl_loop_commit_and_wait(&ovs);
         xfa_worker_wait(worker);
         unixctl_server_wait(unixctl);
+        xfa_metrics_server_wait(metrics);
         if (exiting) {
             poll_immediate_wake();
         }
         poll_block();
     }
 
+    xfa_metrics_server_destroy(metrics);
     xfa_worker_destroy(worker);
     ovsdb_idl_loop_destroy(&fleet);
     ovsdb_idl_loop_destroy(&ovs);
@@ -342,6 +362,16 @@ agent_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_destroy(&s);
 }
 
+static void
+agent_metrics(struct unixctl_conn *conn, int argc OVS_UNUSED,
+              const char *argv[] OVS_UNUSED, void *metrics)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    xfa_metrics_server_format(metrics, &s);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
 /* Command line. */
 
 static void
@@ -359,6 +389,8 @@ parse_options(int argc, char *argv[])
         OPT_SHUTDOWN_TIMEOUT,
         OPT_UNIXCTL,
         OPT_BOOTSTRAP_CA_CERT,
+        OPT_METRICS,
+        OPT_DASHBOARD_DIR,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
         SSL_OPTION_ENUMS,
@@ -374,6 +406,8 @@ parse_options(int argc, char *argv[])
         {"switch-remote", required_argument, NULL, OPT_SWITCH_REMOTE},
         {"shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN_TIMEOUT},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
+        {"metrics", required_argument, NULL, OPT_METRICS},
+        {"dashboard-dir", required_argument, NULL, OPT_DASHBOARD_DIR},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         DAEMON_LONG_OPTIONS,
@@ -389,6 +423,14 @@ parse_options(int argc, char *argv[])
         int c = getopt_long(argc, argv, short_options, long_options, NULL);
         if (c == -1) {
             break;
+        }
+
+        /* --metrics=ssl:... serves HTTPS with the agent's own key and
+         * certificate (the stream-ssl options below). */
+        if (c == 'p') {
+            http_options.private_key = optarg;
+        } else if (c == 'c') {
+            http_options.certificate = optarg;
         }
 
         switch (c) {
@@ -438,6 +480,12 @@ parse_options(int argc, char *argv[])
         case OPT_UNIXCTL:
             unixctl_path = optarg;
             break;
+        case OPT_METRICS:
+            http_options.listen = optarg;
+            break;
+        case OPT_DASHBOARD_DIR:
+            http_options.dashboard_dir = optarg;
+            break;
         case 'h':
             usage();
         case 'V':
@@ -478,6 +526,10 @@ parse_options(int argc, char *argv[])
     if (!state_dir) {
         state_dir = xasprintf("%s/xenflow-agent", ovs_dbdir());
     }
+    if (!http_options.dashboard_dir) {
+        http_options.dashboard_dir = xasprintf("%s/xenflow-dashboard",
+                                               ovs_pkgdatadir());
+    }
     if (!node_name) {
         char host[HOST_NAME_MAX + 1];
         if (gethostname(host, sizeof host) || !host[0]) {
@@ -517,9 +569,16 @@ usage(void)
            "down (30)\n"
            "  --unixctl=SOCKET         override default control socket "
            "name\n"
+           "  --metrics=[ssl:]PORT[:ADDR]  serve /metrics, /api/fleet.json "
+           "and the\n"
+           "                           dashboard over HTTP(S) (default: "
+           "off)\n"
+           "  --dashboard-dir=DIR      dashboard files (default:\n"
+           "                           %s/xenflow-dashboard)\n"
            "  -h, --help               display this help message\n"
            "  -V, --version            display version information\n",
-           program_name, program_name, ovs_rundir(), ovs_dbdir());
+           program_name, program_name, ovs_rundir(), ovs_dbdir(),
+           ovs_pkgdatadir());
     daemon_usage();
     vlog_usage();
     stream_usage("fleet and switch", true, false, true);
