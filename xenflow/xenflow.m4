@@ -36,6 +36,34 @@ AC_DEFUN([XENFLOW_CHECK_LIBVIRT],
    AC_MSG_RESULT([$xenflow_have_libvirt])
    AM_CONDITIONAL([HAVE_LIBVIRT], [test "$xenflow_have_libvirt" = yes])])
 
+dnl XENFLOW_CHECK_MICROHTTPD
+dnl
+dnl xenflow-agent serves /metrics (OpenMetrics) and the fleet dashboard with
+dnl GNU libmicrohttpd (Debian: libmicrohttpd-dev).  Without it the agent
+dnl still builds, without --metrics.  Sets MICROHTTPD_CFLAGS,
+dnl MICROHTTPD_LIBS, the HAVE_MICROHTTPD conditional and define;
+dnl --without-microhttpd skips the check.
+AC_DEFUN([XENFLOW_CHECK_MICROHTTPD],
+  [AC_ARG_WITH([microhttpd],
+     [AS_HELP_STRING([--without-microhttpd],
+        [build xenflow-agent without its HTTP server (/metrics, dashboard)])],
+     [], [with_microhttpd=check])
+   PKG_PROG_PKG_CONFIG
+   xenflow_have_microhttpd=no
+   if test "$with_microhttpd" != no; then
+     PKG_CHECK_MODULES([MICROHTTPD], [libmicrohttpd >= 0.9.71],
+       [xenflow_have_microhttpd=yes
+        AC_DEFINE([HAVE_MICROHTTPD], [1],
+                  [Define to 1 if libmicrohttpd is available.])],
+       [if test "$with_microhttpd" = yes; then
+          AC_MSG_ERROR([--with-microhttpd given but libmicrohttpd not found: $MICROHTTPD_PKG_ERRORS])
+        fi
+        AC_MSG_WARN([libmicrohttpd not found (apt-get install libmicrohttpd-dev): xenflow-agent will have no --metrics])])
+   fi
+   AC_MSG_CHECKING([whether xenflow-agent serves HTTP])
+   AC_MSG_RESULT([$xenflow_have_microhttpd])
+   AM_CONDITIONAL([HAVE_MICROHTTPD], [test "$xenflow_have_microhttpd" = yes])])
+
 dnl XENFLOW_CHECK_LIBNL
 dnl
 dnl xenflow-client, the daemon that runs inside a virtual router, watches the
@@ -46,6 +74,7 @@ dnl Sets LIBNL_CFLAGS, LIBNL_LIBS and the HAVE_LIBNL conditional;
 dnl --without-libnl skips the check.
 AC_DEFUN([XENFLOW_CHECK_LIBNL],
   [AC_REQUIRE([XENFLOW_CHECK_LIBVIRT])
+   AC_REQUIRE([XENFLOW_CHECK_MICROHTTPD])
    AC_ARG_WITH([libnl],
      [AS_HELP_STRING([--without-libnl],
         [do not build xenflow-client (it needs libnl-3 and libnl-route-3)])],

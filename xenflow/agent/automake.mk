@@ -5,6 +5,10 @@
 # Pure parts, unit-tested through ovstest whether or not the daemon is
 # built: the translation into XenFlow's keys and the domain XML.
 XENFLOW_AGENT_PURE_SOURCES = \
+	xenflow/agent/gather-node.c \
+	xenflow/agent/gather-node.h \
+	xenflow/agent/metrics.c \
+	xenflow/agent/metrics.h \
 	xenflow/agent/translate.c \
 	xenflow/agent/translate.h \
 	xenflow/agent/vm-xml.c \
@@ -12,12 +16,14 @@ XENFLOW_AGENT_PURE_SOURCES = \
 
 tests_ovstest_SOURCES += \
 	$(XENFLOW_AGENT_PURE_SOURCES) \
-	tests/xenflow/test-xenflow-agent.c
+	tests/xenflow/test-xenflow-agent.c \
+	tests/xenflow/test-xenflow-metrics.c
 
 XENFLOW_TESTSUITE_AT += \
 	tests/xenflow/xenflow-agent-unit.at \
 	tests/xenflow/xenflow-agent.at \
-	tests/xenflow/xenflow-agent-migrate.at
+	tests/xenflow/xenflow-agent-migrate.at \
+	tests/xenflow/xenflow-metrics.at
 XENFLOW_SYSTEM_TESTSUITE_AT += tests/xenflow/xenflow-system-agent.at
 
 if HAVE_LIBVIRT
@@ -44,12 +50,33 @@ xenflow_agent_xenflow_agent_SOURCES = \
 	xenflow/agent/virt.h \
 	xenflow/agent/virt-worker.c \
 	xenflow/agent/virt-worker.h \
-	xenflow/agent/xenflow-agent.c
-xenflow_agent_xenflow_agent_CFLAGS = $(AM_CFLAGS) $(LIBVIRT_CFLAGS)
+	xenflow/agent/xenflow-agent.c \
+	xenflow/agent/fleet-json.c \
+	xenflow/agent/fleet-json.h \
+	xenflow/agent/http.h \
+	xenflow/agent/metrics-server.c \
+	xenflow/agent/metrics-server.h
+xenflow_agent_xenflow_agent_CFLAGS = \
+	$(AM_CFLAGS) $(LIBVIRT_CFLAGS) $(MICROHTTPD_CFLAGS)
 xenflow_agent_xenflow_agent_LDADD = \
 	xenflow/fleet/libxenflow-fleet.la \
 	lib/libopenvswitch.la \
-	$(LIBVIRT_LIBS)
+	$(LIBVIRT_LIBS) \
+	$(MICROHTTPD_LIBS)
+# The HTTP server (--metrics) is libmicrohttpd's; without it the option is
+# refused with a message saying why.
+if HAVE_MICROHTTPD
+xenflow_agent_xenflow_agent_SOURCES += xenflow/agent/http.c
+else
+xenflow_agent_xenflow_agent_SOURCES += xenflow/agent/http-none.c
 endif
+endif
+
+# The dashboard: static files the agent serves at "/" (--dashboard-dir).
+xenflowdashboarddir = $(pkgdatadir)/xenflow-dashboard
+dist_xenflowdashboard_DATA = \
+	xenflow/dashboard/index.html \
+	xenflow/dashboard/dashboard.css \
+	xenflow/dashboard/dashboard.js
 
 EXTRA_DIST += xenflow/agent/automake.mk

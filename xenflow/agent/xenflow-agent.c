@@ -45,8 +45,10 @@
 #include "xenflow/agent/bootstrap.h"
 #include "xenflow/agent/departures.h"
 #include "xenflow/agent/fleet.h"
+#include "xenflow/agent/http.h"
 #include "xenflow/agent/local.h"
 #include "xenflow/agent/power.h"
+#include "xenflow/agent/metrics-server.h"
 #include "xenflow/agent/translate.h"
 #include "xenflow/agent/virt-worker.h"
 #include "xenflow/fleet/fleet-idl.h"
@@ -67,6 +69,7 @@ static char *unixctl_path;
 static char *switch_target;
 static struct xfa_bootstrap_options boot_options;
 static long long int shutdown_timeout_ms = 30000;
+static struct xfa_http_options http_options; /* --metrics (metrics-server.h). */
 
 static void parse_options(int argc, char *argv[]);
 OVS_NO_RETURN static void usage(void);
@@ -91,6 +94,7 @@ struct agent {
 
 static unixctl_cb_func agent_exit;
 static unixctl_cb_func agent_show;
+static unixctl_cb_func agent_metrics;
 
 /* A string that differs whenever 'wants' (name -> struct xfa_want *) does
  * in anything the libvirt thread acts on. */
@@ -237,6 +241,17 @@ main(int argc, char *argv[])
     unixctl_command_register("xenflow-agent/show", "", 0, 0, agent_show,
                              &agent);
 
+    struct xfa_metrics_server *metrics = NULL;
+    if (http_options.listen) {
+        char *error;
+        metrics = xfa_metrics_server_create(&http_options, node_name, &error);
+        if (error) {
+            ovs_fatal(0, "%s", error);
+        }
+    }
+    unixctl_command_register("xenflow-agent/metrics", "", 0, 0,
+                             agent_metrics, metrics);
+
     struct ovsdb_idl_loop fleet = OVSDB_IDL_LOOP_INITIALIZER(
         ovsdb_idl_create(fleet_remote, &fleetrec_idl_class, true, true));
     struct ovsdb_idl_loop ovs = OVSDB_IDL_LOOP_INITIALIZER(
@@ -322,6 +337,9 @@ main(int argc, char *argv[])
             fleet_dirty = false;
         }
 
+        xfa_metrics_server_run(metrics, fleet.idl, &agent.reports,
+                               &agent.last_good,
+                               agent.have_reports && !agent.libvirt_error);
         unixctl_server_run(unixctl);
 
         ovsdb_idl_loop_commit_and_wait(&fleet);
@@ -330,12 +348,14 @@ main(int argc, char *argv[])
         xfa_departures_wait(agent.departures);
         xfa_power_wait(agent.power);
         unixctl_server_wait(unixctl);
+        xfa_metrics_server_wait(metrics);
         if (exiting) {
             poll_immediate_wake();
         }
         poll_block();
     }
 
+    xfa_metrics_server_destroy(metrics);
     xfa_worker_destroy(worker);
     xfa_departures_destroy(agent.departures);
     xfa_power_destroy(agent.power);
@@ -412,6 +432,16 @@ agent_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_destroy(&s);
 }
 
+static void
+agent_metrics(struct unixctl_conn *conn, int argc OVS_UNUSED,
+              const char *argv[] OVS_UNUSED, void *metrics)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    xfa_metrics_server_format(metrics, &s);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
 /* Command line. */
 
 static void
@@ -430,6 +460,8 @@ parse_options(int argc, char *argv[])
         OPT_UNIXCTL,
         OPT_SWITCH_UNIXCTL,
         OPT_BOOTSTRAP_CA_CERT,
+        OPT_METRICS,
+        OPT_DASHBOARD_DIR,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
         SSL_OPTION_ENUMS,
@@ -446,6 +478,8 @@ parse_options(int argc, char *argv[])
         {"shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN_TIMEOUT},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         {"switch-unixctl", required_argument, NULL, OPT_SWITCH_UNIXCTL},
+        {"metrics", required_argument, NULL, OPT_METRICS},
+        {"dashboard-dir", required_argument, NULL, OPT_DASHBOARD_DIR},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         DAEMON_LONG_OPTIONS,
@@ -461,6 +495,14 @@ parse_options(int argc, char *argv[])
         int c = getopt_long(argc, argv, short_options, long_options, NULL);
         if (c == -1) {
             break;
+        }
+
+        /* --metrics=ssl:... serves HTTPS with the agent's own key and
+         * certificate (the stream-ssl options below). */
+        if (c == 'p') {
+            http_options.private_key = optarg;
+        } else if (c == 'c') {
+            http_options.certificate = optarg;
         }
 
         switch (c) {
@@ -513,6 +555,12 @@ parse_options(int argc, char *argv[])
         case OPT_SWITCH_UNIXCTL:
             switch_target = optarg;
             break;
+        case OPT_METRICS:
+            http_options.listen = optarg;
+            break;
+        case OPT_DASHBOARD_DIR:
+            http_options.dashboard_dir = optarg;
+            break;
         case 'h':
             usage();
         case 'V':
@@ -556,6 +604,10 @@ parse_options(int argc, char *argv[])
     if (!state_dir) {
         state_dir = xasprintf("%s/xenflow-agent", ovs_dbdir());
     }
+    if (!http_options.dashboard_dir) {
+        http_options.dashboard_dir = xasprintf("%s/xenflow-dashboard",
+                                               ovs_pkgdatadir());
+    }
     if (!node_name) {
         char host[HOST_NAME_MAX + 1];
         if (gethostname(host, sizeof host) || !host[0]) {
@@ -598,9 +650,16 @@ usage(void)
            "  --switch-unixctl=TARGET  ovs-vswitchd's control socket, as "
            "ovs-appctl -t\n"
            "                           (default: ovs-vswitchd)\n"
+           "  --metrics=[ssl:]PORT[:ADDR]  serve /metrics, /api/fleet.json "
+           "and the\n"
+           "                           dashboard over HTTP(S) (default: "
+           "off)\n"
+           "  --dashboard-dir=DIR      dashboard files (default:\n"
+           "                           %s/xenflow-dashboard)\n"
            "  -h, --help               display this help message\n"
            "  -V, --version            display version information\n",
-           program_name, program_name, ovs_rundir(), ovs_dbdir());
+           program_name, program_name, ovs_rundir(), ovs_dbdir(),
+           ovs_pkgdatadir());
     daemon_usage();
     vlog_usage();
     stream_usage("fleet and switch", true, false, true);

@@ -1,0 +1,214 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+#include <config.h>
+
+#include "xenflow/agent/fleet-json.h"
+
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
+#include "smap.h"
+#include "timeval.h"
+#include "util.h"
+#include "xenflow/agent/gather-node.h"
+#include "xenflow/fleet/fleet-idl.h"
+
+static struct json *
+json_smap(const struct smap *smap)
+{
+    struct json *o = json_object_create();
+    struct smap_node *node;
+    SMAP_FOR_EACH (node, smap) {
+        json_object_put_string(o, node->key, node->value);
+    }
+    return o;
+}
+
+static void
+put_opt_int(struct json *o, const char *key, const int64_t *x, size_t n)
+{
+    json_object_put(o, key, n ? json_integer_create(*x) : json_null_create());
+}
+
+static void
+put_opt_string(struct json *o, const char *key, const char *s)
+{
+    json_object_put(o, key, s ? json_string_create(s) : json_null_create());
+}
+
+static struct json *
+json_nodes(struct ovsdb_idl *idl)
+{
+    struct json *a = json_array_create_empty();
+    const struct fleetrec_node *n;
+
+    FLEETREC_NODE_FOR_EACH (n, idl) {
+        struct json *o = json_object_create();
+        json_object_put_string(o, "name", n->name);
+        json_object_put_string(o, "management_address",
+                               n->management_address);
+        json_object_put(o, "cpus", json_integer_create(n->cpus));
+        json_object_put(o, "memory_mb", json_integer_create(n->memory_mb));
+        json_object_put_string(o, "admin_state", n->admin_state);
+        json_object_put_string(o, "power", n->power);
+        put_opt_string(o, "agent_state", n->agent_state);
+        put_opt_int(o, "last_seen", n->last_seen, n->n_last_seen);
+        put_opt_string(o, "error", n->error);
+        json_object_put(o, "status", json_smap(&n->status));
+        json_array_add(a, o);
+    }
+    return a;
+}
+
+static struct json *
+json_links(struct ovsdb_idl *idl)
+{
+    struct json *a = json_array_create_empty();
+    const struct fleetrec_link *l;
+
+    FLEETREC_LINK_FOR_EACH (l, idl) {
+        struct json *o = json_object_create();
+        json_object_put_string(o, "name", l->name);
+        json_object_put_string(o, "node1", l->node1->name);
+        json_object_put_string(o, "port1", l->port1);
+        json_object_put_string(o, "node2", l->node2->name);
+        json_object_put_string(o, "port2", l->port2);
+        json_object_put(o, "trusted", json_boolean_create(l->trusted));
+        json_array_add(a, o);
+    }
+    return a;
+}
+
+static struct json *
+json_networks(struct ovsdb_idl *idl)
+{
+    struct json *a = json_array_create_empty();
+    const struct fleetrec_network *net;
+
+    FLEETREC_NETWORK_FOR_EACH (net, idl) {
+        struct json *o = json_object_create();
+        json_object_put_string(o, "name", net->name);
+        json_object_put(o, "vlan", json_integer_create(net->vlan));
+        struct json *links = json_array_create_empty();
+        for (size_t i = 0; i < net->n_links; i++) {
+            json_array_add(links, json_string_create(net->links[i]->name));
+        }
+        json_object_put(o, "links", links);
+        json_array_add(a, o);
+    }
+    return a;
+}
+
+static struct json *
+json_router_states(struct ovsdb_idl *idl, const char *router)
+{
+    struct json *a = json_array_create_empty();
+    const struct fleetrec_router_state *rs;
+
+    FLEETREC_ROUTER_STATE_FOR_EACH (rs, idl) {
+        if (strcmp(rs->name, router)) {
+            continue;
+        }
+        struct json *o = json_object_create();
+        json_object_put_string(o, "node", rs->node);
+        json_object_put_string(o, "state", rs->state);
+        put_opt_string(o, "error", rs->error);
+        put_opt_int(o, "updated", rs->updated, rs->n_updated);
+        put_opt_int(o, "cpu_weight", rs->cpu_weight, rs->n_cpu_weight);
+        put_opt_int(o, "cpu_cap", rs->cpu_cap, rs->n_cpu_cap);
+        json_object_put(o, "client", json_smap(&rs->client));
+        json_object_put(o, "status", json_smap(&rs->status));
+        json_array_add(a, o);
+    }
+    return a;
+}
+
+static struct json *
+json_routers(struct ovsdb_idl *idl)
+{
+    struct json *a = json_array_create_empty();
+    const struct fleetrec_router *r;
+
+    FLEETREC_ROUTER_FOR_EACH (r, idl) {
+        const struct fleetrec_template *t = r->template_;
+        struct json *o = json_object_create();
+        json_object_put_string(o, "name", r->name);
+        json_object_put_string(o, "node", r->node->name);
+        json_object_put_string(o, "state", r->state);
+        json_object_put(o, "vcpus", json_integer_create(
+                            r->n_vcpus ? *r->vcpus : t ? t->vcpus : 0));
+        json_object_put(o, "memory_mb", json_integer_create(
+                            r->n_memory_mb ? *r->memory_mb
+                            : t ? t->memory_mb : 0));
+        put_opt_int(o, "cpu_weight", r->cpu_weight, r->n_cpu_weight);
+        put_opt_int(o, "cpu_cap", r->cpu_cap, r->n_cpu_cap);
+
+        struct json *ifaces = json_array_create_empty();
+        for (size_t i = 0; i < r->n_interfaces; i++) {
+            const struct fleetrec_router_interface *ri = r->interfaces[i];
+            struct json *io = json_object_create();
+            json_object_put_string(io, "name", ri->name);
+            json_object_put_string(io, "network", ri->network->name);
+            json_object_put_string(io, "mac", ri->mac);
+            struct json *addrs = json_array_create_empty();
+            for (size_t j = 0; j < ri->n_addresses; j++) {
+                json_array_add(addrs, json_string_create(ri->addresses[j]));
+            }
+            json_object_put(io, "addresses", addrs);
+            json_array_add(ifaces, io);
+        }
+        json_object_put(o, "interfaces", ifaces);
+        json_object_put(o, "reported", json_router_states(idl, r->name));
+        json_array_add(a, o);
+    }
+    return a;
+}
+
+static struct json *
+json_node_stats(const struct xfa_node_stats *st)
+{
+    struct json *o = json_object_create();
+    struct json *cpu = json_object_create();
+
+    for (int m = 0; m < XFA_N_CPU_MODES; m++) {
+        json_object_put(cpu, xfa_cpu_mode_name(m),
+                        json_real_create(st->cpu_seconds[m]));
+    }
+    json_object_put(o, "cpu_seconds", cpu);
+    json_object_put(o, "cpus", json_integer_create(st->n_cpus));
+    json_object_put(o, "memory_total_bytes",
+                    json_integer_create(st->mem_total));
+    json_object_put(o, "memory_available_bytes",
+                    json_integer_create(st->mem_available));
+    return o;
+}
+
+void
+xfa_fleet_json(struct ovsdb_idl *idl, const char *node,
+               const struct xfa_node_stats *stats, struct ds *s)
+{
+    struct json *o = json_object_create();
+
+    json_object_put(o, "time", json_integer_create(time_wall_msec()));
+    json_object_put_string(o, "served_by", node);
+    json_object_put(o, "node_stats",
+                    stats ? json_node_stats(stats) : json_null_create());
+    json_object_put(o, "nodes", json_nodes(idl));
+    json_object_put(o, "links", json_links(idl));
+    json_object_put(o, "networks", json_networks(idl));
+    json_object_put(o, "routers", json_routers(idl));
+    json_to_ds(o, JSSF_SORT, s);
+    json_destroy(o);
+}
