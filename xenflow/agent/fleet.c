@@ -142,7 +142,11 @@ build_vm(const struct fleetrec_router *r, const struct xfa_fleet_config *cfg,
 }
 
 /* Whether router 'name' runs on a node other than 'here', as that node's
- * agent reports it (a node being powered off does not count). */
+ * agent reports it.  A node whose agent reported "powering-off" (it was
+ * empty, and is down or going down) does not count; one whose power the
+ * fleet merely wants off still does: "node-evacuate --power-off" wishes it
+ * off in the same transaction that places its routers elsewhere, and they
+ * must still leave it by migration. */
 static bool
 runs_elsewhere(struct ovsdb_idl *idl, const char *name,
                const struct fleetrec_node *here)
@@ -154,9 +158,8 @@ runs_elsewhere(struct ovsdb_idl *idl, const char *name,
                 || !strcmp(rs->state, "migrating"))) {
             const struct fleetrec_node *there
                 = xfa_fleet_find_node(idl, rs->node);
-            if (there && !strcmp(there->power, "on")
-                && (!there->agent_state
-                    || strcmp(there->agent_state, "powering-off"))) {
+            if (there && (!there->agent_state
+                          || strcmp(there->agent_state, "powering-off"))) {
                 return true;
             }
         }
