@@ -32,6 +32,7 @@ VLOG_DEFINE_THIS_MODULE(xenflow_flowsync_group);
 /* A desired OpenFlow group. */
 struct xf_group {
     struct hmap_node node;      /* In 'groups', by 'gm.group_id'. */
+    struct ovs_list pending_node; /* In 'pending' if 'pending'. */
     struct ofputil_group_mod gm; /* Type, properties, buckets; the command
                                   * is set when it is pushed. */
     bool installed;
@@ -43,6 +44,7 @@ void
 xf_groups_init(struct xf_groups *groups)
 {
     hmap_init(&groups->groups);
+    ovs_list_init(&groups->pending);
     groups->n_pending = 0;
 }
 
@@ -82,6 +84,7 @@ group_make_pending(struct xf_groups *groups, struct xf_group *group)
 {
     if (!group->pending) {
         group->pending = true;
+        ovs_list_push_back(&groups->pending, &group->pending_node);
         groups->n_pending++;
     }
 }
@@ -222,8 +225,8 @@ xf_groups_run(struct xf_groups *groups, struct ofproto *ofproto,
     unsigned int n_errors = 0;
     struct xf_group *group;
 
-    HMAP_FOR_EACH_SAFE (group, node, &groups->groups) {
-        if (!group->pending || group->removing == adds) {
+    LIST_FOR_EACH_SAFE (group, pending_node, &groups->pending) {
+        if (group->removing == adds) {
             continue;
         }
 
@@ -236,6 +239,7 @@ xf_groups_run(struct xf_groups *groups, struct ofproto *ofproto,
             n_errors++;
         }
         group->pending = false;
+        ovs_list_remove(&group->pending_node);
         groups->n_pending--;
         if (group->removing) {
             hmap_remove(&groups->groups, &group->node);

@@ -31,13 +31,16 @@
 #include <stdint.h>
 
 #include "openvswitch/hmap.h"
+#include "openvswitch/list.h"
 
 struct ofproto;
 struct ofputil_group_mod;
 
 struct xf_groups {
     struct hmap groups;         /* Contains "struct xf_group"s, by id. */
-    size_t n_pending;           /* Groups that need a group_mod. */
+    struct ovs_list pending;    /* Groups that need a group_mod, so that
+                                 * applying them never walks the others. */
+    size_t n_pending;
 };
 
 void xf_groups_init(struct xf_groups *);
