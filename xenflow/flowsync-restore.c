@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "openvswitch/ofp-actions.h"
+#include "openvswitch/ofpbuf.h"
 #include "ofproto/ofproto-provider.h"
 #include "util.h"
 #include "xenflow/cookie.h"
@@ -93,25 +94,51 @@ xf_restored_flows(const struct ofproto *ofproto,
     return n;
 }
 
+/* True if 'a' and 'b' have the same OpenFlow 1.4 encoding, the one ovs-save
+ * saves them in. */
+static bool
+same_encoding(const struct ofpact *a, size_t a_len,
+              const struct ofpact *b, size_t b_len)
+{
+    uint64_t a_stub[512 / 8], b_stub[512 / 8];
+    struct ofpbuf a_buf = OFPBUF_STUB_INITIALIZER(a_stub);
+    struct ofpbuf b_buf = OFPBUF_STUB_INITIALIZER(b_stub);
+
+    ofpacts_put_openflow_instructions(a, a_len, &a_buf, OFP14_VERSION);
+    ofpacts_put_openflow_instructions(b, b_len, &b_buf, OFP14_VERSION);
+    bool same = (a_buf.size == b_buf.size
+                 && !memcmp(a_buf.data, b_buf.data, a_buf.size));
+    ofpbuf_uninit(&a_buf);
+    ofpbuf_uninit(&b_buf);
+    return same;
+}
+
 /* True if 'a' and 'b' are the same actions, whatever encoding each was
- * decoded from (ofpacts_equal() also compares each action's 'raw'
+ * decoded from.  ofpacts_equal() also compares each action's 'raw'
  * encoding, which differs between actions built in XenFlow and the same
- * actions restored by ovs-ofctl). */
+ * actions restored by ovs-ofctl; and some of XenFlow's actions come back
+ * as others: "mod_dl_src" as "set_field:...->eth_src", "mod_vlan_vid" as
+ * "push_vlan,set_field:...->vlan_vid" (whose values also carry padding
+ * that is not initialised).  Those are compared by their OpenFlow 1.4
+ * encoding, which says exactly what the switch does with them once the
+ * checks made when the flow was put (XenFlow's put(), or ofproto's for the
+ * restored flow) have recorded whether the packet has a VLAN. */
 bool
 xf_ofpacts_same(const struct ofpact *a, size_t a_len,
                 const struct ofpact *b, size_t b_len)
 {
-    if (a_len != b_len) {
-        return false;
-    }
-    const struct ofpact *end = ofpact_end(a, a_len);
-    while (a < end) {
-        if (a->type != b->type || a->len != b->len
-            || memcmp(a + 1, b + 1, a->len - sizeof *a)) {
-            return false;
+    if (a_len == b_len) {
+        const struct ofpact *end = ofpact_end(a, a_len);
+        const struct ofpact *p = a, *q = b;
+
+        while (p < end && p->type == q->type && p->len == q->len
+               && !memcmp(p + 1, q + 1, p->len - sizeof *p)) {
+            p = ofpact_next(p);
+            q = ofpact_next(q);
         }
-        a = ofpact_next(a);
-        b = ofpact_next(b);
+        if (p >= end) {
+            return true;
+        }
     }
-    return true;
+    return same_encoding(a, a_len, b, b_len);
 }
