@@ -59,7 +59,8 @@ xf_restore_waiting(const struct ofproto *ofproto)
 }
 
 /* Returns in '*flows' (the caller frees the array) every flow of 'ofproto'
- * whose cookie is XenFlow's, as visible now. */
+ * whose cookie is XenFlow's, as visible now, but for the flows that the
+ * learn action added (they are not flowsync's and expire on their own). */
 size_t
 xf_restored_flows(const struct ofproto *ofproto,
                   struct xf_restored_flow **flows)
@@ -73,6 +74,7 @@ xf_restored_flows(const struct ofproto *ofproto,
         CLS_FOR_EACH (rule, cr, &ofproto->tables[t].cls) {
             uint64_t cookie = ntohll(rule->flow_cookie);
             if (!xf_cookie_is_ours(cookie)
+                || xf_cookie_kind(cookie) == XF_FLOW_LEARNED
                 || !cls_rule_visible_in_version(&rule->cr,
                                                 ofproto->tables_version)) {
                 continue;
@@ -94,18 +96,17 @@ xf_restored_flows(const struct ofproto *ofproto,
     return n;
 }
 
-/* True if 'a' and 'b' have the same OpenFlow 1.4 encoding, the one ovs-save
- * saves them in. */
+/* True if 'a' and 'b' have the same encoding in OpenFlow 'version'. */
 static bool
 same_encoding(const struct ofpact *a, size_t a_len,
-              const struct ofpact *b, size_t b_len)
+              const struct ofpact *b, size_t b_len, enum ofp_version version)
 {
     uint64_t a_stub[512 / 8], b_stub[512 / 8];
     struct ofpbuf a_buf = OFPBUF_STUB_INITIALIZER(a_stub);
     struct ofpbuf b_buf = OFPBUF_STUB_INITIALIZER(b_stub);
 
-    ofpacts_put_openflow_instructions(a, a_len, &a_buf, OFP14_VERSION);
-    ofpacts_put_openflow_instructions(b, b_len, &b_buf, OFP14_VERSION);
+    ofpacts_put_openflow_instructions(a, a_len, &a_buf, version);
+    ofpacts_put_openflow_instructions(b, b_len, &b_buf, version);
     bool same = (a_buf.size == b_buf.size
                  && !memcmp(a_buf.data, b_buf.data, a_buf.size));
     ofpbuf_uninit(&a_buf);
@@ -118,11 +119,14 @@ same_encoding(const struct ofpact *a, size_t a_len,
  * encoding, which differs between actions built in XenFlow and the same
  * actions restored by ovs-ofctl; and some of XenFlow's actions come back
  * as others: "mod_dl_src" as "set_field:...->eth_src", "mod_vlan_vid" as
- * "push_vlan,set_field:...->vlan_vid" (whose values also carry padding
- * that is not initialised).  Those are compared by their OpenFlow 1.4
- * encoding, which says exactly what the switch does with them once the
- * checks made when the flow was put (XenFlow's put(), or ofproto's for the
- * restored flow) have recorded whether the packet has a VLAN. */
+ * "push_vlan,set_field:...->vlan_vid", a load of a 128-bit register as two
+ * loads of 64 bits, and set_field values carry padding that is not
+ * initialised.  Those are compared by their OpenFlow encodings, which say
+ * exactly what the switch does with them once the checks made when the
+ * flow was put (XenFlow's put(), or ofproto's for the restored flow) have
+ * recorded whether the packet has a VLAN: equal in OpenFlow 1.5 (where
+ * "load" and "set_field" are one action, whatever they were decoded from)
+ * or in 1.4 (where a wide load is split as ovs-ofctl splits it). */
 bool
 xf_ofpacts_same(const struct ofpact *a, size_t a_len,
                 const struct ofpact *b, size_t b_len)
@@ -140,5 +144,6 @@ xf_ofpacts_same(const struct ofpact *a, size_t a_len,
             return true;
         }
     }
-    return same_encoding(a, a_len, b, b_len);
+    return (same_encoding(a, a_len, b, b_len, OFP15_VERSION)
+            || same_encoding(a, a_len, b, b_len, OFP14_VERSION));
 }
