@@ -139,6 +139,7 @@ XENFLOW_SYSTEM_TESTSUITE_AT = \
 	tests/xenflow/xenflow-system.at \
 	tests/xenflow/xenflow-system-client.at \
 	tests/xenflow/xenflow-system-migrate.at \
+	tests/xenflow/xenflow-system-restart.at \
 	tests/xenflow/xenflow-system-frr.at \
 	tests/xenflow/xenflow-system-qos.at \
 	tests/xenflow/xenflow-system-dpdk.at

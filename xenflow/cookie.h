@@ -77,4 +77,16 @@ xf_cookie_is_ours(uint64_t cookie)
     return (cookie >> 48) == XF_COOKIE_MAGIC;
 }
 
+/* OpenFlow group ids are XenFlow's from XF_GROUP_ID_MIN to XF_GROUP_ID_MAX
+ * ("XF" in the top 16 bits, far above the small numbers operators usually
+ * pick): that range identifies them, as the cookie identifies flows. */
+#define XF_GROUP_ID_MIN (XF_COOKIE_MAGIC << 16 | 1)
+#define XF_GROUP_ID_MAX (XF_COOKIE_MAGIC << 16 | 0xffff)
+
+static inline bool
+xf_group_id_is_ours(uint32_t group_id)
+{
+    return group_id >> 16 == XF_COOKIE_MAGIC && group_id & 0xffff;
+}
+
 #endif /* xenflow/cookie.h */

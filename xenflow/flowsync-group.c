@@ -26,6 +26,8 @@
 #include "openvswitch/vlog.h"
 #include "ofproto/ofproto-provider.h"
 #include "util.h"
+#include "xenflow/cookie.h"
+#include "xenflow/flowsync-restore.h"
 
 VLOG_DEFINE_THIS_MODULE(xenflow_flowsync_group);
 
@@ -89,8 +91,12 @@ group_make_pending(struct xf_groups *groups, struct xf_group *group)
     }
 }
 
+/* True if bucket lists 'a' and 'b' are equal, their actions compared with
+ * 'same_actions'. */
 static bool
-buckets_equal(const struct ovs_list *a, const struct ovs_list *b)
+buckets_equal(const struct ovs_list *a, const struct ovs_list *b,
+              bool (*same_actions)(const struct ofpact *, size_t,
+                                   const struct ofpact *, size_t))
 {
     const struct ofputil_bucket *x, *y;
 
@@ -102,8 +108,8 @@ buckets_equal(const struct ovs_list *a, const struct ovs_list *b)
         if (x->weight != y->weight || x->watch_port != y->watch_port
             || x->watch_group != y->watch_group
             || x->bucket_id != y->bucket_id
-            || !ofpacts_equal(x->ofpacts, x->ofpacts_len,
-                              y->ofpacts, y->ofpacts_len)) {
+            || !same_actions(x->ofpacts, x->ofpacts_len,
+                             y->ofpacts, y->ofpacts_len)) {
             return false;
         }
         y = CONTAINER_OF(y->list_node.next, struct ofputil_bucket,
@@ -128,7 +134,7 @@ group_mod_equal(const struct ofputil_group_mod *a,
                            p->fields.values_size))
             && !memcmp(&p->fields.used, &q->fields.used,
                        sizeof p->fields.used)
-            && buckets_equal(&a->buckets, &b->buckets));
+            && buckets_equal(&a->buckets, &b->buckets, ofpacts_equal));
 }
 
 /* Wants group 'gm->group_id' installed with the type, properties and
@@ -191,6 +197,72 @@ xf_groups_resync(struct xf_groups *groups)
     HMAP_FOR_EACH (group, node, &groups->groups) {
         group->installed = false;
         group_make_pending(groups, group);
+    }
+}
+
+/* Restarts. */
+
+/* True if restored group 'og' is 'group' as wanted: same type, properties
+ * and buckets, their actions compared whatever encoding they were restored
+ * from. */
+static bool
+group_is_restored_as_wanted(const struct xf_group *group,
+                            const struct ofgroup *og)
+{
+    const struct ofputil_group_mod *gm = &group->gm;
+
+    if (gm->type != og->type
+        || strcmp(gm->props.selection_method, og->props.selection_method)
+        || gm->props.selection_method_param
+           != og->props.selection_method_param
+        || ovs_list_size(&gm->buckets) != og->n_buckets) {
+        return false;
+    }
+    return buckets_equal(&gm->buckets, &og->buckets, xf_ofpacts_same);
+}
+
+/* Takes into account the groups of XenFlow's (by id, xenflow/cookie.h)
+ * that a restore put into 'ofproto' before XenFlow first touched it: one
+ * that is wanted as it is counts as installed (no group_mod); one wanted
+ * otherwise is modified in place (same id: the restored flows that use it
+ * keep working); one not wanted is deleted, after the flows.  Adds to
+ * 'counts' the number of each, in that order. */
+void
+xf_groups_adopt(struct xf_groups *groups, const struct ofproto *ofproto,
+                size_t counts[3])
+{
+    const struct ofgroup *og;
+
+    CMAP_FOR_EACH (og, cmap_node, &ofproto->groups) {
+        if (!xf_group_id_is_ours(og->group_id)
+            || !versions_visible_in_version(&og->versions,
+                                            ofproto->tables_version)) {
+            continue;
+        }
+
+        struct xf_group *group = group_find(groups, og->group_id);
+        if (group && !group->removing) {
+            group->installed = true;
+            if (group->pending && group_is_restored_as_wanted(group, og)) {
+                group->pending = false;
+                groups->n_pending--;
+                counts[0]++;
+            } else {
+                counts[1]++;
+            }
+        } else {
+            if (!group) {
+                group = xzalloc(sizeof *group);
+                group->gm.group_id = og->group_id;
+                ovs_list_init(&group->gm.buckets);
+                hmap_insert(&groups->groups, &group->node,
+                            hash_int(og->group_id, 0));
+            }
+            group->installed = true;
+            group->removing = true;
+            group_make_pending(groups, group);
+            counts[2]++;
+        }
     }
 }
 

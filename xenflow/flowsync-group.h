@@ -51,6 +51,8 @@ void xf_groups_remove(struct xf_groups *, uint32_t group_id);
 void xf_groups_clear(struct xf_groups *);
 void xf_groups_resync(struct xf_groups *);
 
+void xf_groups_adopt(struct xf_groups *, const struct ofproto *,
+                     size_t counts[3]);
 unsigned int xf_groups_run(struct xf_groups *, struct ofproto *,
                            const char *bridge, bool adds);
 

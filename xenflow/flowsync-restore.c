@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "openvswitch/ofp-actions.h"
+#include "openvswitch/ofpbuf.h"
 #include "ofproto/ofproto-provider.h"
 #include "util.h"
 #include "xenflow/cookie.h"
@@ -58,7 +59,8 @@ xf_restore_waiting(const struct ofproto *ofproto)
 }
 
 /* Returns in '*flows' (the caller frees the array) every flow of 'ofproto'
- * whose cookie is XenFlow's, as visible now. */
+ * whose cookie is XenFlow's, as visible now, but for the flows that the
+ * learn action added (they are not flowsync's and expire on their own). */
 size_t
 xf_restored_flows(const struct ofproto *ofproto,
                   struct xf_restored_flow **flows)
@@ -72,6 +74,7 @@ xf_restored_flows(const struct ofproto *ofproto,
         CLS_FOR_EACH (rule, cr, &ofproto->tables[t].cls) {
             uint64_t cookie = ntohll(rule->flow_cookie);
             if (!xf_cookie_is_ours(cookie)
+                || xf_cookie_kind(cookie) == XF_FLOW_LEARNED
                 || !cls_rule_visible_in_version(&rule->cr,
                                                 ofproto->tables_version)) {
                 continue;
@@ -93,25 +96,54 @@ xf_restored_flows(const struct ofproto *ofproto,
     return n;
 }
 
+/* True if 'a' and 'b' have the same encoding in OpenFlow 'version'. */
+static bool
+same_encoding(const struct ofpact *a, size_t a_len,
+              const struct ofpact *b, size_t b_len, enum ofp_version version)
+{
+    uint64_t a_stub[512 / 8], b_stub[512 / 8];
+    struct ofpbuf a_buf = OFPBUF_STUB_INITIALIZER(a_stub);
+    struct ofpbuf b_buf = OFPBUF_STUB_INITIALIZER(b_stub);
+
+    ofpacts_put_openflow_instructions(a, a_len, &a_buf, version);
+    ofpacts_put_openflow_instructions(b, b_len, &b_buf, version);
+    bool same = (a_buf.size == b_buf.size
+                 && !memcmp(a_buf.data, b_buf.data, a_buf.size));
+    ofpbuf_uninit(&a_buf);
+    ofpbuf_uninit(&b_buf);
+    return same;
+}
+
 /* True if 'a' and 'b' are the same actions, whatever encoding each was
- * decoded from (ofpacts_equal() also compares each action's 'raw'
+ * decoded from.  ofpacts_equal() also compares each action's 'raw'
  * encoding, which differs between actions built in XenFlow and the same
- * actions restored by ovs-ofctl). */
+ * actions restored by ovs-ofctl; and some of XenFlow's actions come back
+ * as others: "mod_dl_src" as "set_field:...->eth_src", "mod_vlan_vid" as
+ * "push_vlan,set_field:...->vlan_vid", a load of a 128-bit register as two
+ * loads of 64 bits, and set_field values carry padding that is not
+ * initialised.  Those are compared by their OpenFlow encodings, which say
+ * exactly what the switch does with them once the checks made when the
+ * flow was put (XenFlow's put(), or ofproto's for the restored flow) have
+ * recorded whether the packet has a VLAN: equal in OpenFlow 1.5 (where
+ * "load" and "set_field" are one action, whatever they were decoded from)
+ * or in 1.4 (where a wide load is split as ovs-ofctl splits it). */
 bool
 xf_ofpacts_same(const struct ofpact *a, size_t a_len,
                 const struct ofpact *b, size_t b_len)
 {
-    if (a_len != b_len) {
-        return false;
-    }
-    const struct ofpact *end = ofpact_end(a, a_len);
-    while (a < end) {
-        if (a->type != b->type || a->len != b->len
-            || memcmp(a + 1, b + 1, a->len - sizeof *a)) {
-            return false;
+    if (a_len == b_len) {
+        const struct ofpact *end = ofpact_end(a, a_len);
+        const struct ofpact *p = a, *q = b;
+
+        while (p < end && p->type == q->type && p->len == q->len
+               && !memcmp(p + 1, q + 1, p->len - sizeof *p)) {
+            p = ofpact_next(p);
+            q = ofpact_next(q);
         }
-        a = ofpact_next(a);
-        b = ofpact_next(b);
+        if (p >= end) {
+            return true;
+        }
     }
-    return true;
+    return (same_encoding(a, a_len, b, b_len, OFP15_VERSION)
+            || same_encoding(a, a_len, b, b_len, OFP14_VERSION));
 }

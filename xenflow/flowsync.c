@@ -665,4 +665,13 @@ adopt_restored(struct xf_flowsync *fs, const struct ofproto *ofproto)
                   " no longer wanted (deleted)", fs->bridge, n,
                   counts[ADOPTED], counts[REPLACED], counts[UNWANTED]);
     }
+
+    size_t g[3] = { 0, 0, 0 };
+    xf_groups_adopt(&fs->groups, ofproto, g);
+    if (g[0] + g[1] + g[2]) {
+        VLOG_INFO("%s: %"PRIuSIZE" restored XenFlow groups: %"PRIuSIZE
+                  " kept as installed, %"PRIuSIZE" modified in place, "
+                  "%"PRIuSIZE" no longer wanted (deleted)", fs->bridge,
+                  g[0] + g[1] + g[2], g[0], g[1], g[2]);
+    }
 }

@@ -59,7 +59,8 @@ match_set_implied_packet_type(struct match *m)
  * each action as ovs-ofctl's parser builds the one quoted in comments, and
  * completed here as that parser would: the implied packet type, and
  * ofpacts_check(), which also records whether the packet has a VLAN by then.
- * (Route flows, the bulk, skip both: they are put directly.) */
+ * (Route flows, the bulk, skip both: they are put directly, and
+ * match_router_dst() sets their packet type.) */
 static void
 put(struct xf_flowsync *fs, uint64_t cookie, enum xf_table table,
     int priority, struct match *m, struct ofpbuf *ofpacts)
@@ -433,12 +434,15 @@ xf_pipeline_bridge(const struct xf_bridge *br, struct xf_flowsync *fs)
 
 /* Matches, in router 'r''s tables, packets whose destination address is in
  * prefix 'dst'/'plen' ('dst' v4-mapped for IPv4, 'plen' in the family's
- * own bits): "ip,nw_dst=DST/PLEN" or "ipv6,ipv6_dst=DST/PLEN". */
+ * own bits): "ip,nw_dst=DST/PLEN" or "ipv6,ipv6_dst=DST/PLEN".  With the
+ * packet type that ovs-ofctl implies, so that a route flow restored by
+ * ovs-save has the same match (route flows do not go through put()). */
 static void
 match_router_dst(struct match *m, const struct xf_router *r,
                  const struct in6_addr *dst, int plen)
 {
     match_router(m, r);
+    match_set_default_packet_type(m);
     if (xf_addr_is_ipv4(dst)) {
         match_set_dl_type(m, htons(ETH_TYPE_IP));
         match_set_nw_dst_masked(m, in6_addr_get_mapped_ipv4(dst),
@@ -715,13 +719,19 @@ xf_pipeline_route_remove(const struct xf_router *r,
 }
 
 /* Matches, in table 203, next hop 'neigh' of router 'r' through 'iface':
- * "metadata=ID,reg6=IFACE,ip,reg0=ADDR" or "...,ipv6,xxreg0=ADDR". */
+ * "metadata=ID,reg6=IFACE,vlan_tci=0x1000/0x1000,ip,reg0=ADDR" or
+ * "...,ipv6,xxreg0=ADDR". */
 static void
 neigh_match(const struct xf_router *r, const struct xf_neigh *neigh,
             const struct xf_iface *iface, struct match *m)
 {
     match_router(m, r);
     match_set_reg(m, 6, iface->id);
+    /* Always true here (table 0 tagged the frame), and it makes the
+     * OpenFlow 1.1+ encoding of "mod_vlan_vid" a plain set_field: without
+     * it, ovs-save would save "push_vlan,set_field" and the restored flow
+     * would tag the frame twice. */
+    match_set_vlan_vid_masked(m, htons(VLAN_CFI), htons(VLAN_CFI));
     if (xf_addr_is_ipv4(&neigh->ip)) {
         match_set_dl_type(m, htons(ETH_TYPE_IP));
         match_set_reg(m, 0, ntohl(in6_addr_get_mapped_ipv4(&neigh->ip)));

@@ -178,10 +178,11 @@ xf_state_file_read(const char *file_name, struct xf_saved_state *state)
             int format;
             if (sscanf(s, "xenflow-route-state %d", &format) != 1) {
                 error = xstrdup("not a XenFlow route state file");
-            } else if (format != XF_STATE_FORMAT) {
+            } else if (format < XF_STATE_FORMAT_MIN
+                       || format > XF_STATE_FORMAT) {
                 error = xasprintf("format version %d, this ovs-vswitchd "
-                                  "reads version %d", format,
-                                  XF_STATE_FORMAT);
+                                  "reads versions %d to %d", format,
+                                  XF_STATE_FORMAT_MIN, XF_STATE_FORMAT);
             }
         } else {
             char *e = parse_line(s, state);
@@ -350,8 +351,13 @@ xf_state_writer_step(struct xf_state_writer *w, size_t max_entries)
             format_neigh(CONTAINER_OF(node, struct xf_neigh, node), &s);
             w->counts.n_neighs++;
         } else {
+            const struct xf_route *route = CONTAINER_OF(node, struct xf_route,
+                                                        node);
             ds_put_cstr(&s, "route ");
-            xf_route_format(CONTAINER_OF(node, struct xf_route, node), &s);
+            xf_route_format(route, &s);
+            if (route->group_id) {
+                ds_put_format(&s, " group %#"PRIx32, route->group_id);
+            }
             w->counts.n_routes++;
         }
         put_line(w, &s);

@@ -23,7 +23,9 @@
  *     xenflow-route-state 1
  *     router NAME ID                     (its OpenFlow metadata value)
  *     iface NAME NUMBER                  (one per interface ever numbered)
- *     route PREFIX [via GW] dev IFACE... (xenflow/route-add's syntax)
+ *     route PREFIX [via GW] dev IFACE... [group ID]
+ *                                        (xenflow/route-add's syntax; an
+ *                                         ECMP route's OpenFlow group id)
  *     neigh ADDRESS MAC dev IFACE        (xenflow/neigh-add's syntax)
  *     ...
  *     end LINES CHECKSUM
@@ -41,7 +43,10 @@
 #include "simap.h"
 #include "svec.h"
 
-#define XF_STATE_FORMAT 1
+/* Format versions written and read: 2 added "group ID" (version 1 files,
+ * without it, are read as well). */
+#define XF_STATE_FORMAT 2
+#define XF_STATE_FORMAT_MIN 1
 
 struct xf_saved_router {
     char *name;

@@ -35,6 +35,7 @@
 #include "unixctl.h"
 #include "util.h"
 #include "xenflow/appctl.h"
+#include "xenflow/cookie.h"
 #include "xenflow/flowsync-restore.h"
 #include "xenflow/model.h"
 #include "xenflow/pace.h"
@@ -211,10 +212,23 @@ apply_entry(struct xf_router *r, const struct xf_saved_router *sr,
         error = xstrdup("too many words");
     } else if (!strcmp(words[0], "route")) {
         struct xf_route_spec spec;
-        error = xf_route_spec_parse(n - 1, words + 1, &spec);
+        unsigned int group_id = 0;
+
+        /* "group ID": the ECMP group the restored route flow uses. */
+        if (n > 3 && !strcmp(words[n - 2], "group")) {
+            if (!str_to_uint(words[n - 1], 0, &group_id)
+                || !xf_group_id_is_ours(group_id)) {
+                error = xasprintf("%s is not a XenFlow group id",
+                                  words[n - 1]);
+            }
+            n -= 2;
+        }
+        error = error ? error : xf_route_spec_parse(n - 1, words + 1, &spec);
         if (!error) {
             error = xf_router_check_route(r, &spec);
+            xf_router_prefer_group_id(group_id);
             ok = !error && xf_router_set_route(r, &spec);
+            xf_router_prefer_group_id(0);
             xf_route_spec_destroy(&spec);
         }
     } else {

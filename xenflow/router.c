@@ -24,24 +24,32 @@
 
 #include <string.h>
 
+#include "bitmap.h"
 #include "coverage.h"
 #include "hash.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/vlog.h"
 #include "packets.h"
 #include "util.h"
 #include "xenflow/bridges.h"
+#include "xenflow/cookie.h"
 #include "xenflow/flowsync.h"
 #include "xenflow/model.h"
 #include "xenflow/pipeline.h"
 #include "xenflow/proto.h"
 #include "xenflow/rib.h"
 
+VLOG_DEFINE_THIS_MODULE(xenflow_router);
+
 COVERAGE_DEFINE(xenflow_route_update);
 COVERAGE_DEFINE(xenflow_neigh_update);
 
-/* OpenFlow group ids XenFlow uses: from "XF" 0x5846 << 16 upward, far above
- * the small numbers operators usually pick. */
-static uint32_t next_group_id = 0x58460000;
+/* OpenFlow group ids in use (xenflow/cookie.h's range, its low 16 bits),
+ * the next one to try, and the id that the next new group takes if it is
+ * free (xf_router_prefer_group_id()). */
+static unsigned long *group_ids_used;
+static uint32_t next_group_id = XF_GROUP_ID_MIN;
+static uint32_t preferred_group_id;
 
 static struct xf_flowsync *
 router_flows(const struct xf_router *r)
@@ -113,6 +121,49 @@ find_group(const struct xf_router *r, uint32_t id)
     return NULL;
 }
 
+/* Makes the next new ECMP group take 'id' if it is free (a saved router
+ * table is being set again: its restored flows use that id), or nothing
+ * special if 'id' is 0. */
+void
+xf_router_prefer_group_id(uint32_t id)
+{
+    preferred_group_id = xf_group_id_is_ours(id) ? id : 0;
+}
+
+/* Takes a free group id: the preferred one if it is free, else the next
+ * free one after the last taken.  Returns 0 if all are taken. */
+static uint32_t
+group_id_take(void)
+{
+    enum { N = XF_GROUP_ID_MAX - XF_GROUP_ID_MIN + 1 };
+    uint32_t id = preferred_group_id;
+
+    if (!group_ids_used) {
+        group_ids_used = bitmap_allocate(N);
+    }
+    preferred_group_id = 0;
+    if (!id || bitmap_is_set(group_ids_used, id - XF_GROUP_ID_MIN)) {
+        size_t start = next_group_id - XF_GROUP_ID_MIN;
+        size_t i = bitmap_scan(group_ids_used, false, start, N);
+        if (i == N) {
+            i = bitmap_scan(group_ids_used, false, 0, start);
+            if (i == start) {
+                return 0;
+            }
+        }
+        id = XF_GROUP_ID_MIN + i;
+        next_group_id = id < XF_GROUP_ID_MAX ? id + 1 : XF_GROUP_ID_MIN;
+    }
+    bitmap_set1(group_ids_used, id - XF_GROUP_ID_MIN);
+    return id;
+}
+
+static void
+group_id_release(uint32_t id)
+{
+    bitmap_set0(group_ids_used, id - XF_GROUP_ID_MIN);
+}
+
 /* Returns the id of the select group for 'route''s next hops, putting the
  * group if it is new, and takes a reference; or returns 0 if the group
  * cannot be built (an interface is not usable).  Both lookups are hashed:
@@ -132,8 +183,14 @@ ref_group(struct xf_router *r, const struct xf_route *route,
         }
     }
 
-    uint32_t id = ++next_group_id;
-    if (!xf_pipeline_group_put(r, id, route, fs)) {
+    uint32_t id = group_id_take();
+    if (!id) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+        VLOG_WARN_RL(&rl, "router %s: no free OpenFlow group id for an "
+                     "ECMP route", r->name);
+        return 0;
+    } else if (!xf_pipeline_group_put(r, id, route, fs)) {
+        group_id_release(id);
         return 0;
     }
     g = xzalloc(sizeof *g);
@@ -156,6 +213,7 @@ free_group(struct xf_router *r, struct xf_ecmp_group *g)
         xf_pipeline_group_remove(g->id, fs);
     }
     hmap_remove(&r->groups_by_id, &g->id_node);
+    group_id_release(g->id);
     free(g->nexthops);
     free(g);
 }

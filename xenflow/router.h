@@ -29,6 +29,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "compiler.h"
 
@@ -72,6 +73,10 @@ size_t xf_router_withdraw_all(struct xf_router *);
 void xf_router_install_all(struct xf_router *);
 void xf_router_clear_groups(struct xf_router *);
 void xf_router_free_tables(struct xf_router *);
+
+/* For route-state.c: the next new ECMP group takes group id 'id' if it is
+ * free (0: any id). */
+void xf_router_prefer_group_id(uint32_t id);
 
 bool xf_router_over_limit(const struct xf_router *);
 
