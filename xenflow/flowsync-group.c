@@ -245,6 +245,7 @@ xf_groups_adopt(struct xf_groups *groups, const struct ofproto *ofproto,
             group->installed = true;
             if (group->pending && group_is_restored_as_wanted(group, og)) {
                 group->pending = false;
+                ovs_list_remove(&group->pending_node);
                 groups->n_pending--;
                 counts[0]++;
             } else {
