@@ -23,6 +23,8 @@
  *
  * SPEC, one item per line:
  *   bridge NAME
+ *   node NAME [peer_address=A] [peer-listen=L] [client-listen=L]
+ *   peer NAME (another node)
  *   net NAME VLAN
  *   trunk PORT [trusted]
  *   router NAME [driver=D] [vcpus=N] [memory=MB] [fs=DIR] [image=FILE]
@@ -56,6 +58,8 @@ struct spec {
     struct xfa_vm vms[TEST_MAX];
     struct xfa_router_spec routers[TEST_MAX];
     size_t n_routers;
+    struct xfa_channel_spec channel;
+    const char *peers[TEST_MAX];
 };
 
 static void
@@ -94,6 +98,31 @@ parse_router(struct spec *spec, struct svec *w)
             r->max_neighbors = atoll(v);
         } else {
             ovs_fatal(0, "unknown router key %s", k);
+        }
+    }
+}
+
+static void
+parse_node(struct spec *spec, struct svec *w)
+{
+    struct xfa_channel_spec *ch = &spec->channel;
+
+    ch->node = xstrdup(w->names[1]);
+    ch->peer_address = "";
+    for (size_t i = 2; i < w->n; i++) {
+        char *eq = strchr(w->names[i], '=');
+        ovs_assert(eq);
+        *eq = '\0';
+        const char *k = w->names[i];
+        char *v = xstrdup(eq + 1);
+        if (!strcmp(k, "peer_address")) {
+            ch->peer_address = v;
+        } else if (!strcmp(k, "peer-listen")) {
+            ch->peer_listen = v;
+        } else if (!strcmp(k, "client-listen")) {
+            ch->client_listen = v;
+        } else {
+            ovs_fatal(0, "unknown node key %s", k);
         }
     }
 }
@@ -140,6 +169,12 @@ parse_spec(struct spec *spec)
         if (!strcmp(cmd, "bridge")) {
             free(spec->bridge);
             spec->bridge = xstrdup(w.names[1]);
+        } else if (!strcmp(cmd, "node")) {
+            parse_node(spec, &w);
+        } else if (!strcmp(cmd, "peer")) {
+            ovs_assert(spec->channel.n_peers < TEST_MAX);
+            spec->peers[spec->channel.n_peers++] = xstrdup(w.names[1]);
+            spec->channel.peers = spec->peers;
         } else if (!strcmp(cmd, "net")) {
             struct xfa_net_spec *net = &spec->nets[spec->n_nets++];
             net->name = xstrdup(w.names[1]);
@@ -172,6 +207,7 @@ test_xenflow_agent_main(int argc, char *argv[])
     if (!strcmp(argv[1], "translate")) {
         struct xfa_node_spec node = {
             .bridge = spec.bridge,
+            .channel = spec.channel,
             .nets = spec.nets, .n_nets = spec.n_nets,
             .trunks = spec.trunks, .n_trunks = spec.n_trunks,
             .routers = spec.routers, .n_routers = spec.n_routers,

@@ -193,6 +193,38 @@ xfa_fleet_departures(struct ovsdb_idl *idl, const struct xfa_fleet_config *cfg,
     }
 }
 
+/* The node channel's part of 'view->spec': this node's addresses and the
+ * names of the other nodes, whose agents' certificates carry them. */
+static void
+read_channel(struct ovsdb_idl *idl, const struct fleetrec_node *node,
+             struct xfa_fleet_view *view)
+{
+    struct xfa_channel_spec *ch = &view->spec.channel;
+    static const char *const options[] = { "peer-listen", "client-listen" };
+
+    smap_add(&view->channel, "name", node->name);
+    smap_add(&view->channel, "peer_address", node->peer_address);
+    for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
+        const char *value = smap_get(&node->options, options[i]);
+        if (value) {
+            smap_add(&view->channel, options[i], value);
+        }
+    }
+    ch->node = smap_get(&view->channel, "name");
+    ch->peer_address = smap_get(&view->channel, "peer_address");
+    ch->peer_listen = smap_get(&view->channel, "peer-listen");
+    ch->client_listen = smap_get(&view->channel, "client-listen");
+
+    const struct fleetrec_node *other;
+    FLEETREC_NODE_FOR_EACH (other, idl) {
+        if (other != node) {
+            svec_add(&view->peers, other->name);
+        }
+    }
+    ch->peers = (const char *const *) view->peers.names;
+    ch->n_peers = view->peers.n;
+}
+
 /* Reads this node's share of the fleet into 'view'.  'last_good' (router
  * name -> struct xfa_want *) holds each router as last built without error,
  * what a router whose row has become invalid keeps. */
@@ -206,6 +238,8 @@ xfa_fleet_read(struct ovsdb_idl *idl, const struct xfa_fleet_config *cfg,
     shash_init(&view->arriving);
     shash_init(&view->arrival_ports);
     svec_init(&view->errors);
+    svec_init(&view->peers);
+    smap_init(&view->channel);
 
     const struct fleetrec_node *node = xfa_fleet_find_node(idl, cfg->node);
     view->found = node != NULL;
@@ -218,6 +252,7 @@ xfa_fleet_read(struct ovsdb_idl *idl, const struct xfa_fleet_config *cfg,
     if (!node) {
         return;
     }
+    read_channel(idl, node, view);
 
     /* Every network of the fleet: trunks carry them all. */
     const struct fleetrec_network *net;
@@ -325,6 +360,8 @@ xfa_fleet_view_destroy(struct xfa_fleet_view *view)
     shash_destroy(&view->arriving);
     shash_destroy_free_data(&view->arrival_ports);
     svec_destroy(&view->errors);
+    svec_destroy(&view->peers);
+    smap_destroy(&view->channel);
     free(view->bridge);
     free(view->datapath_type);
 }

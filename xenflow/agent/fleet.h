@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include "openvswitch/compiler.h"
 #include "openvswitch/shash.h"
+#include "smap.h"
 #include "sset.h"
 #include "svec.h"
 #include "xenflow/agent/translate.h"
@@ -49,6 +50,8 @@ struct xfa_fleet_view {
     char *bridge;               /* Node options:bridge, or the default. */
     char *datapath_type;        /* Node options:datapath-type, or NULL. */
     struct xfa_node_spec spec;  /* Storage owned by the view. */
+    struct svec peers;          /* The other nodes' names (spec.channel). */
+    struct smap channel;        /* Storage of spec.channel's strings. */
     struct shash wants;         /* Router name -> struct xfa_want *. */
     struct shash arriving;      /* Router name -> struct xfa_want *: placed
                                  * here, still running on another node

@@ -70,50 +70,109 @@ merge_keys(const struct smap *other_config, const struct smap *external_ids,
     return changed;
 }
 
+/* Stores a row's new 'other_config' and 'external_ids'. */
+typedef void set_keys_func(const void *row, const struct smap *config,
+                           const struct smap *ids);
+
+/* Makes a row's 'other_config' hold 'want' (the keys the agent owns there
+ * listed in its 'external_ids'), through 'set' if anything changes. */
 static void
-set_owned(const struct smap *external_ids, const char *owned,
-          struct smap *ids)
+apply_keys(const void *row, const struct smap *other_config,
+           const struct smap *external_ids, const struct smap *want,
+           set_keys_func *set)
 {
-    smap_clone(ids, external_ids);
-    if (owned) {
-        smap_replace(ids, XFA_OWNED_KEYS, owned);
-    } else {
-        smap_remove(ids, XFA_OWNED_KEYS);
+    struct smap config;
+    char *owned;
+
+    if (merge_keys(other_config, external_ids, want, &config, &owned)) {
+        struct smap ids;
+        smap_clone(&ids, external_ids);
+        if (owned) {
+            smap_replace(&ids, XFA_OWNED_KEYS, owned);
+        } else {
+            smap_remove(&ids, XFA_OWNED_KEYS);
+        }
+        set(row, &config, &ids);
+        smap_destroy(&ids);
     }
+    smap_destroy(&config);
+    free(owned);
+}
+
+static void
+set_bridge_keys(const void *row, const struct smap *config,
+                const struct smap *ids)
+{
+    ovsrec_bridge_set_other_config(row, config);
+    ovsrec_bridge_set_external_ids(row, ids);
+}
+
+static void
+set_iface_keys(const void *row, const struct smap *config,
+               const struct smap *ids)
+{
+    ovsrec_interface_set_other_config(row, config);
+    ovsrec_interface_set_external_ids(row, ids);
+}
+
+static void
+set_switch_keys(const void *row, const struct smap *config,
+                const struct smap *ids)
+{
+    ovsrec_open_vswitch_set_other_config(row, config);
+    ovsrec_open_vswitch_set_external_ids(row, ids);
 }
 
 static void
 apply_bridge(const struct ovsrec_bridge *br, const struct smap *want)
 {
-    struct smap config, ids;
-    char *owned;
-
-    if (merge_keys(&br->other_config, &br->external_ids, want, &config,
-                   &owned)) {
-        set_owned(&br->external_ids, owned, &ids);
-        ovsrec_bridge_set_other_config(br, &config);
-        ovsrec_bridge_set_external_ids(br, &ids);
-        smap_destroy(&ids);
-    }
-    smap_destroy(&config);
-    free(owned);
+    apply_keys(br, &br->other_config, &br->external_ids, want,
+               set_bridge_keys);
 }
 
 static void
 apply_iface(const struct ovsrec_interface *iface, const struct smap *want)
 {
-    struct smap config, ids;
-    char *owned;
+    apply_keys(iface, &iface->other_config, &iface->external_ids, want,
+               set_iface_keys);
+}
 
-    if (merge_keys(&iface->other_config, &iface->external_ids, want, &config,
-                   &owned)) {
-        set_owned(&iface->external_ids, owned, &ids);
-        ovsrec_interface_set_other_config(iface, &config);
-        ovsrec_interface_set_external_ids(iface, &ids);
-        smap_destroy(&ids);
+/* The Open_vSwitch row's keys.  There a key the operator set by hand (one
+ * the row has and the agent does not own) wins over the fleet's, and a key
+ * in 'local->ovs_keep' (its wanted value is invalid) keeps the value the
+ * agent set before. */
+void
+xfa_local_apply_switch(struct ovsdb_idl *idl, const struct xfa_local *local)
+{
+    const struct ovsrec_open_vswitch *ovs = ovsrec_open_vswitch_first(idl);
+    if (!ovs) {
+        return;
     }
-    smap_destroy(&config);
-    free(owned);
+
+    struct sset owned = SSET_INITIALIZER(&owned);
+    sset_from_delimited_string(&owned,
+                               smap_get_def(&ovs->external_ids,
+                                            XFA_OWNED_KEYS, ""), ",");
+    struct smap want = SMAP_INITIALIZER(&want);
+    const struct smap_node *node;
+    SMAP_FOR_EACH (node, &local->ovs) {
+        if (sset_contains(&owned, node->key)
+            || !smap_get(&ovs->other_config, node->key)) {
+            smap_add(&want, node->key, node->value);
+        }
+    }
+    const char *key;
+    SSET_FOR_EACH (key, &local->ovs_keep) {
+        const char *value = smap_get(&ovs->other_config, key);
+        if (value && sset_contains(&owned, key)) {
+            smap_replace(&want, key, value);
+        }
+    }
+
+    apply_keys(ovs, &ovs->other_config, &ovs->external_ids, &want,
+               set_switch_keys);
+    smap_destroy(&want);
+    sset_destroy(&owned);
 }
 
 static const struct ovsrec_bridge *
@@ -239,6 +298,7 @@ xfa_local_apply(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
             return;
         }
     }
+    xfa_local_apply_switch(idl, local);
     apply_bridge(br, &local->bridge);
     sync_owned_ports(idl, txn, br, local, arrivals);
 

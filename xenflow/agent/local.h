@@ -22,6 +22,8 @@
  *   - the keys it set, listed in the row's external_ids:xenflow-agent-keys
  *     (Bridge and Interface other_config); other keys are never changed,
  *     and keys it set once and no longer wants are removed;
+ *   - on the Open_vSwitch row (the node's channel keys), the same marks,
+ *     but a key the operator set there by hand wins and is left alone;
  *   - rows it created (the bridge if there was none, a trunk's port if the
  *     bridge had none of that name), marked external_ids:
  *     xenflow-agent-owned=true; a port it created and no longer wants is
@@ -49,5 +51,6 @@ void xfa_local_apply(struct ovsdb_idl *, struct ovsdb_idl_txn *,
                      const char *bridge, const char *datapath_type,
                      const struct xfa_local *,
                      const struct shash *arrivals);
+void xfa_local_apply_switch(struct ovsdb_idl *, const struct xfa_local *);
 
 #endif /* xenflow/agent/local.h */

@@ -21,6 +21,7 @@
 
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
+#include "stream.h"
 #include "util.h"
 #include "xenflow/agent/vm.h"
 #include "xenflow/conf.h"
@@ -169,15 +170,131 @@ translate_router(const struct xfa_node_spec *spec,
     free(key);
 }
 
+/* Returns the passive remote on which a node listens for the active remote
+ * 'peer_address' (its Node peer_address): "ssl:HOST[:PORT]" becomes
+ * "pssl:PORT:HOST" (PORT 6653 if none, as stream_open() assumes),
+ * "unix:PATH" becomes "punix:PATH".  Returns NULL for anything else (tcp:
+ * does not authenticate the peer, so XenFlow refuses it). */
+char *
+xfa_peer_listener(const char *peer_address)
+{
+    if (!strncmp(peer_address, "unix:", 5) && peer_address[5]) {
+        return xasprintf("punix:%s", peer_address + 5);
+    }
+    if (strncmp(peer_address, "ssl:", 4) || !peer_address[4]) {
+        return NULL;
+    }
+
+    const char *host = peer_address + 4;
+    const char *end = (*host == '['
+                       ? strchr(host, ']') : host + strcspn(host, ":"));
+    if (!end) {
+        return NULL;
+    }
+    end += *host == '[';
+    const char *port = *end == ':' ? end + 1 : "6653";
+    if ((*end && *end != ':') || !*port || strchr(port, ':')
+        || end == host) {
+        return NULL;
+    }
+    return xasprintf("pssl:%s:%.*s", port, (int) (end - host), host);
+}
+
+/* Adds 'key'='value' to the Open_vSwitch keys if 'check' finds no error in
+ * it, otherwise reports why, as 'origin' of this node, and keeps the key's
+ * current value. */
+static void
+add_switch_key(const struct xfa_channel_spec *ch, const char *origin,
+               const char *key, const char *value, bool client,
+               struct xfa_local *local)
+{
+    struct smap one = SMAP_CONST1(&one, key, value);
+    struct svec found = SVEC_EMPTY_INITIALIZER;
+    struct sset listen;
+
+    if (client) {
+        struct xf_server_conf conf;
+        xf_server_conf_parse(&one, &conf, &found);
+        sset_clone(&listen, &conf.listen);
+        xf_server_conf_destroy(&conf);
+    } else {
+        struct xf_migrate_conf conf;
+        xf_migrate_conf_parse(&one, &conf, &found);
+        sset_clone(&listen, &conf.listen);
+        xf_migrate_conf_destroy(&conf);
+    }
+    const char *name;
+    SSET_FOR_EACH (name, &listen) {
+        if (pstream_verify_name(name)) {
+            svec_add_nocopy(&found, xasprintf("\"%s\" is not a valid "
+                                              "passive remote", name));
+        }
+    }
+    sset_destroy(&listen);
+    char *context = xasprintf("node %s: %s", ch->node, origin);
+    if (take_errors(&found, context, &local->errors)) {
+        sset_add(&local->ovs_keep, key);
+    } else {
+        smap_add(&local->ovs, key, value);
+    }
+    free(context);
+    svec_destroy(&found);
+}
+
+/* The node channel's keys: where XenFlow listens for other nodes' migrations
+ * and for its routers' clients, and which nodes it trusts. */
+static void
+translate_channel(const struct xfa_channel_spec *ch, struct xfa_local *local)
+{
+    if (!ch->node) {
+        return;
+    }
+    if (ch->peer_listen) {
+        add_switch_key(ch, "options:peer-listen", XF_KEY_PEER_LISTEN,
+                       ch->peer_listen, false, local);
+    } else if (ch->peer_address && ch->peer_address[0]) {
+        char *listen = xfa_peer_listener(ch->peer_address);
+        if (listen) {
+            add_switch_key(ch, "peer_address", XF_KEY_PEER_LISTEN, listen,
+                           false, local);
+        } else {
+            svec_add_nocopy(&local->errors, xasprintf(
+                "node %s: peer_address \"%s\" is not ssl:HOST[:PORT] or "
+                "unix:PATH, on which XenFlow can listen for other nodes "
+                "(or set options:peer-listen)", ch->node, ch->peer_address));
+            sset_add(&local->ovs_keep, XF_KEY_PEER_LISTEN);
+        }
+        free(listen);
+    }
+    if (ch->client_listen) {
+        add_switch_key(ch, "options:client-listen", XF_KEY_LISTEN,
+                       ch->client_listen, true, local);
+    }
+    if (ch->n_peers) {
+        struct svec peers = SVEC_EMPTY_INITIALIZER;
+        for (size_t i = 0; i < ch->n_peers; i++) {
+            svec_add(&peers, ch->peers[i]);
+        }
+        svec_sort_unique(&peers);
+        char *list = svec_join(&peers, ",", "");
+        smap_add(&local->ovs, XF_KEY_PEERS, list);
+        free(list);
+        svec_destroy(&peers);
+    }
+}
+
 /* Initializes 'local' with the keys 'spec' asks for. */
 void
 xfa_translate(const struct xfa_node_spec *spec, struct xfa_local *local)
 {
+    smap_init(&local->ovs);
+    sset_init(&local->ovs_keep);
     smap_init(&local->bridge);
     shash_init(&local->trunks);
     shash_init(&local->vm_ports);
     svec_init(&local->errors);
 
+    translate_channel(&spec->channel, local);
     translate_networks(spec, local);
     translate_trunks(spec, local);
     for (size_t i = 0; i < spec->n_routers; i++) {
@@ -200,6 +317,8 @@ smaps_destroy(struct shash *maps)
 void
 xfa_local_destroy(struct xfa_local *local)
 {
+    smap_destroy(&local->ovs);
+    sset_destroy(&local->ovs_keep);
     smap_destroy(&local->bridge);
     smaps_destroy(&local->trunks);
     smaps_destroy(&local->vm_ports);
@@ -234,6 +353,9 @@ format_smaps(const char *kind, const struct shash *maps, struct ds *s)
 void
 xfa_local_format(const struct xfa_local *local, struct ds *s)
 {
+    if (!smap_is_empty(&local->ovs)) {
+        format_smap("switch", &local->ovs, s);
+    }
     format_smap("bridge", &local->bridge, s);
     format_smaps("trunk", &local->trunks, s);
     format_smaps("port", &local->vm_ports, s);

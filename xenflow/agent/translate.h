@@ -30,6 +30,7 @@
 #include "openvswitch/compiler.h"
 #include "openvswitch/shash.h"
 #include "smap.h"
+#include "sset.h"
 #include "svec.h"
 
 struct ds;
@@ -51,8 +52,20 @@ struct xfa_router_spec {
     long long max_neighbors;    /* -1: XenFlow's default. */
 };
 
+/* The node's channels: the Open_vSwitch table's keys for XenFlow's
+ * client listener and node channel (Documentation/xenflow.7). */
+struct xfa_channel_spec {
+    const char *node;           /* This node's name. */
+    const char *peer_address;   /* Node peer_address, "" if none. */
+    const char *peer_listen;    /* Node options:peer-listen, or NULL. */
+    const char *client_listen;  /* Node options:client-listen, or NULL. */
+    const char *const *peers;   /* The other nodes' names. */
+    size_t n_peers;
+};
+
 struct xfa_node_spec {
     const char *bridge;
+    struct xfa_channel_spec channel;
     const struct xfa_net_spec *nets;
     size_t n_nets;
     const struct xfa_trunk_spec *trunks;
@@ -62,6 +75,9 @@ struct xfa_node_spec {
 };
 
 struct xfa_local {
+    struct smap ovs;            /* Open_vSwitch other_config. */
+    struct sset ovs_keep;       /* Open_vSwitch keys whose wanted value is
+                                 * invalid: their current one stays. */
     struct smap bridge;         /* Bridge other_config. */
     struct shash trunks;        /* Interface name -> struct smap *. */
     struct shash vm_ports;      /* Router MAC "xx:xx:..." -> struct smap *
@@ -69,6 +85,8 @@ struct xfa_local {
                                  * it by external_ids:attached-mac). */
     struct svec errors;         /* Routers, networks, links left out. */
 };
+
+char *xfa_peer_listener(const char *peer_address);
 
 void xfa_translate(const struct xfa_node_spec *, struct xfa_local *);
 void xfa_local_destroy(struct xfa_local *);

@@ -283,12 +283,18 @@ main(int argc, char *argv[])
             ovs_seqno = ovsdb_idl_get_seqno(ovs.idl);
             local_dirty = true;
         }
-        if (local_dirty && ovs_txn && agent.have_local && agent.fleet_found
+        if (local_dirty && ovs_txn && agent.have_local
             && ovsdb_idl_has_ever_connected(ovs.idl)) {
             ovsdb_idl_txn_add_comment(ovs_txn, "xenflow-agent: node %s",
                                       node_name);
-            xfa_local_apply(ovs.idl, ovs_txn, bridge, dp_type, &agent.local,
-                            &agent.arrivals);
+            if (agent.fleet_found) {
+                xfa_local_apply(ovs.idl, ovs_txn, bridge, dp_type,
+                                &agent.local, &agent.arrivals);
+            } else {
+                /* Not (or no longer) in the fleet: no node channel.  The
+                 * bridge and the routers stay as they were. */
+                xfa_local_apply_switch(ovs.idl, &agent.local);
+            }
             local_dirty = false;
         }
 
