@@ -24,6 +24,8 @@
 #include <string.h>
 
 #include "hash.h"
+#include "netdev.h"
+#include "netdev-provider.h"  /* netdev_from_name(). */
 #include "openvswitch/meta-flow.h"
 #include "ofproto/ofproto.h"
 #include "openvswitch/vlog.h"
@@ -252,6 +254,47 @@ add_iface(struct xf_bridge *br, const struct xf_bridge_conf *conf,
     xf_iface_conf_destroy(&ic);
 }
 
+/* Whether ovs-vswitchd's main thread polls interface 'name' of a bridge on
+ * the userspace datapath: unless its netdev class has PMD threads poll it
+ * (afxdp, dpdk, dummy-pmd: netdev_is_pmd()).  An interface whose netdev is
+ * not open (it failed to open, or is not there yet) counts as polled by
+ * the main thread, the cautious answer.  The bridge calls this after
+ * bridge_reconfigure() has opened the snapshot's netdevs. */
+static bool
+iface_main_thread_polls(const char *name)
+{
+    struct netdev *netdev = netdev_from_name(name);
+    bool pmd = netdev && netdev_is_pmd(netdev);
+
+    netdev_close(netdev);
+    return !pmd;
+}
+
+/* Whether the main thread polls some port of 'br_cfg', on datapath type
+ * 'datapath_type'.  Only the userspace datapath's ports are polled by
+ * ovs-vswitchd at all.  The bridge's local port (the internal interface
+ * named after the bridge) is left out: it is the host's own interface and
+ * carries no virtual network's traffic. */
+static bool
+bridge_main_thread_polls(const struct ovsrec_bridge *br_cfg,
+                         const char *datapath_type)
+{
+    if (strcmp(datapath_type, "netdev")) {
+        return false;
+    }
+    for (size_t i = 0; i < br_cfg->n_ports; i++) {
+        const struct ovsrec_port *port_cfg = br_cfg->ports[i];
+        for (size_t j = 0; j < port_cfg->n_interfaces; j++) {
+            const char *name = port_cfg->interfaces[j]->name;
+            if (strcmp(name, br_cfg->name)
+                && iface_main_thread_polls(name)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 /* Builds the model of bridge 'br_cfg' (XenFlow enabled) into a new
  * xf_bridge, adding its routers' interfaces to 'builds'. */
 static struct xf_bridge *
@@ -265,6 +308,8 @@ build_bridge(const struct ovsrec_bridge *br_cfg,
     br->name = xstrdup(br_cfg->name);
     br->datapath_type = xstrdup(br_cfg->datapath_type[0]
                                 ? br_cfg->datapath_type : "system");
+    br->main_thread_polls = bridge_main_thread_polls(br_cfg,
+                                                     br->datapath_type);
     hmap_init(&br->networks);
 
     SHASH_FOR_EACH (snode, &conf->networks) {
@@ -405,15 +450,15 @@ xf_bridges_table_prefixes(const struct smap *other_config,
     }
 }
 
-/* Whether a XenFlow bridge uses the userspace datapath, whose ports the
- * main thread polls. */
+/* Whether ovs-vswitchd's main thread polls a port of some XenFlow bridge:
+ * one of the userspace datapath that no PMD thread polls. */
 bool
-xf_bridges_userspace(void)
+xf_bridges_main_thread_polls(void)
 {
     const struct xf_bridge *br;
 
     XF_BRIDGE_FOR_EACH (br) {
-        if (!strcmp(br->datapath_type, "netdev")) {
+        if (br->main_thread_polls) {
             return true;
         }
     }

@@ -45,7 +45,7 @@ void xf_get_bridge_names(struct sset *);
 void xf_bridges_reconfigure(const struct ovsrec_open_vswitch *,
                             struct hmap *builds, struct svec *errors);
 void xf_bridges_put_flows(void);
-bool xf_bridges_userspace(void);
+bool xf_bridges_main_thread_polls(void);
 void xf_bridges_run(void);
 void xf_bridges_wait(void);
 void xf_bridges_destroy(void);

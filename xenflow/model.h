@@ -111,6 +111,7 @@ struct xf_bridge {
     struct hmap_node node;      /* In 'xf_bridges', by name. */
     char *name;
     char *datapath_type;
+    bool main_thread_polls;     /* Some port polled by the main thread. */
     struct hmap networks;       /* Contains "struct xf_network"s. */
     struct xf_port *trunks;
     size_t n_trunks;

@@ -136,11 +136,13 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
     xf_route_state_reconfigure(&ovs_cfg->other_config, &errors);
 
     /* Bulk work rests only if it would starve ports that the main thread
-     * polls: those of the userspace datapath.  (The dummy datapath, for
-     * tests and benchmarks, has no real ports to starve.) */
+     * polls: those of the userspace datapath that no PMD thread polls
+     * (AF_PACKET devices; not afxdp or dpdk ones).  (The dummy datapath,
+     * for tests and benchmarks, has no real ports to starve.) */
     xf_bulk_set_share(xf_bulk_share_parse(
                           &ovs_cfg->other_config,
-                          xf_bridges_userspace() ? XF_PACE_DEFAULT_SHARE : 100,
+                          (xf_bridges_main_thread_polls()
+                           ? XF_PACE_DEFAULT_SHARE : 100),
                           &errors));
 
     report_problems(&errors);
