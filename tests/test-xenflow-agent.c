@@ -108,7 +108,7 @@ parse_node(struct spec *spec, struct svec *w)
     struct xfa_channel_spec *ch = &spec->channel;
 
     ch->node = xstrdup(w->names[1]);
-    ch->peer_address = "";
+    ch->peer_address = xstrdup("");
     for (size_t i = 2; i < w->n; i++) {
         char *eq = strchr(w->names[i], '=');
         ovs_assert(eq);
@@ -116,6 +116,7 @@ parse_node(struct spec *spec, struct svec *w)
         const char *k = w->names[i];
         char *v = xstrdup(eq + 1);
         if (!strcmp(k, "peer_address")) {
+            free(CONST_CAST(char *, ch->peer_address));
             ch->peer_address = v;
         } else if (!strcmp(k, "peer-listen")) {
             ch->peer_listen = v;
@@ -243,6 +244,13 @@ test_xenflow_agent_main(int argc, char *argv[])
     for (size_t i = 0; i < spec.n_trunks; i++) {
         free(CONST_CAST(char *, spec.trunks[i].port));
     }
+    for (size_t i = 0; i < spec.channel.n_peers; i++) {
+        free(CONST_CAST(char *, spec.peers[i]));
+    }
+    free(CONST_CAST(char *, spec.channel.node));
+    free(CONST_CAST(char *, spec.channel.peer_address));
+    free(CONST_CAST(char *, spec.channel.peer_listen));
+    free(CONST_CAST(char *, spec.channel.client_listen));
     free(spec.bridge);
 }
 
