@@ -28,7 +28,7 @@ LAYERS = [
     ("model", ["bridges", "pipeline", "pipeline-vm", "model"]),
     ("mechanisms", ["flowsync", "flowsync-read", "flowsync-actions",
                     "flowsync-group", "flowsync-restore", "flow-owners", "latency", "memtrim", "rib", "addr", "conf",
-                    "pace", "proto", "appctl", "mover", "mover-libvirt",
+                    "pace", "proto", "appctl", "mover", "mover-libvirt", "virt-state",
                     "hold", "punt", "qos*"]),
 ]
 MAX_LINES = 800

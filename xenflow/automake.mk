@@ -101,10 +101,16 @@ vswitchd_ovs_vswitchd_SOURCES += \
 # The libvirt control-plane mover, when configure found libvirt
 # (xenflow/xenflow.m4); it registers itself with mover.c.
 if HAVE_LIBVIRT
-vswitchd_ovs_vswitchd_SOURCES += xenflow/mover-libvirt.c
+vswitchd_ovs_vswitchd_SOURCES += \
+	xenflow/mover-libvirt.c \
+	xenflow/virt-state.c \
+	xenflow/virt-state.h
 vswitchd_ovs_vswitchd_LDADD += $(LIBVIRT_LIBS)
 endif
-EXTRA_DIST += xenflow/mover-libvirt.c
+EXTRA_DIST += \
+	xenflow/mover-libvirt.c \
+	xenflow/virt-state.c \
+	xenflow/virt-state.h
 
 # Unit tests run as "ovstest test-xenflow-*", the OVS convention.
 tests_ovstest_SOURCES += \

@@ -31,6 +31,7 @@
 #include "ovs-thread.h"
 #include "util.h"
 #include "xenflow/mover.h"
+#include "xenflow/virt-state.h"
 
 VLOG_DEFINE_THIS_MODULE(xenflow_mover_libvirt);
 
@@ -60,22 +61,6 @@ static struct libvirt_mover *
 libvirt_mover_cast(const struct xf_mover *m)
 {
     return CONTAINER_OF(m, struct libvirt_mover, up);
-}
-
-static const char *
-state_name(int state)
-{
-    switch (state) {
-    case VIR_DOMAIN_NOSTATE: return "no state";
-    case VIR_DOMAIN_RUNNING: return "running";
-    case VIR_DOMAIN_BLOCKED: return "blocked";
-    case VIR_DOMAIN_PAUSED: return "paused";
-    case VIR_DOMAIN_SHUTDOWN: return "shutting down";
-    case VIR_DOMAIN_SHUTOFF: return "shut off";
-    case VIR_DOMAIN_CRASHED: return "crashed";
-    case VIR_DOMAIN_PMSUSPENDED: return "suspended";
-    default: return "unknown state";
-    }
 }
 
 static char *
@@ -112,7 +97,7 @@ migrate_thread(void *m_)
     } else if (state != VIR_DOMAIN_RUNNING) {
         m->message = xasprintf("libvirt: domain %s is %s; only a running "
                                "domain migrates live", m->domain,
-                               state_name(state));
+                               xf_virt_state_name(state));
         m->error = EINVAL;
         goto out;
     }

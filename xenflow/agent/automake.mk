@@ -50,6 +50,8 @@ xenflow_agent_xenflow_agent_SOURCES = \
 	xenflow/agent/virt.h \
 	xenflow/agent/virt-worker.c \
 	xenflow/agent/virt-worker.h \
+	xenflow/virt-state.c \
+	xenflow/virt-state.h \
 	xenflow/agent/xenflow-agent.c \
 	xenflow/agent/fleet-json.c \
 	xenflow/agent/fleet-json.h \

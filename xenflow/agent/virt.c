@@ -29,6 +29,7 @@
 #include "sset.h"
 #include "util.h"
 #include "xenflow/agent/vm.h"
+#include "xenflow/virt-state.h"
 
 VLOG_DEFINE_THIS_MODULE(xenflow_agent_virt);
 
@@ -157,22 +158,6 @@ xfa_virt_list_managed(struct xfa_virt *virt, struct sset *names)
     return NULL;
 }
 
-static const char *
-state_name(int state)
-{
-    switch (state) {
-    case VIR_DOMAIN_NOSTATE: return "no state";
-    case VIR_DOMAIN_RUNNING: return "running";
-    case VIR_DOMAIN_BLOCKED: return "blocked";
-    case VIR_DOMAIN_PAUSED: return "paused";
-    case VIR_DOMAIN_SHUTDOWN: return "shutting down";
-    case VIR_DOMAIN_SHUTOFF: return "shut off";
-    case VIR_DOMAIN_CRASHED: return "crashed";
-    case VIR_DOMAIN_PMSUSPENDED: return "suspended";
-    default: return "unknown state";
-    }
-}
-
 static void
 read_sched(virDomainPtr dom, struct xfa_dom_info *info)
 {
@@ -285,7 +270,7 @@ xfa_virt_info(struct xfa_virt *virt, const char *name,
         error = error_for(virt, name);
     } else {
         info->exists = true;
-        info->state = state_name(state);
+        info->state = xf_virt_state_name(state);
         info->active = virDomainIsActive(dom) == 1;
         info->config = get_config(dom);
         if (info->active) {
