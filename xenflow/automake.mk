@@ -147,6 +147,7 @@ XENFLOW_SYSTEM_TESTSUITE_AT = \
 	tests/xenflow/xenflow-system-migrate.at \
 	tests/xenflow/xenflow-system-restart.at \
 	tests/xenflow/xenflow-system-frr.at \
+	tests/xenflow/xenflow-system-ctlhold.at \
 	tests/xenflow/xenflow-system-qos.at \
 	tests/xenflow/xenflow-system-dpdk.at
 XENFLOW_TESTSUITE = $(srcdir)/tests/xenflow-testsuite
