@@ -15,8 +15,14 @@
 #   xenflow   r1 has N routes in its kernel, which its xenflow-client
 #             streams to the switch of the host it runs on; the VM does not
 #             forward.
+#   no-hold   as xenflow, without holding the router's own traffic while
+#             its VM moves (other_config:xenflow-hold-packets=0).
 #   vm-fwd    the switch has no route for r1 (everything goes to the VM,
-#             which forwards: ip_forward=1), the same migration.
+#             which forwards: ip_forward=1), the same migration, no
+#             holding either.
+#
+# Meanwhile the sender pings r1's own address 50 times a second (its
+# control traffic: what the switch delivers to the VM itself).
 #
 # The client reaches "its host's switch" over SSL at 169.254.100.1, the
 # address of every host's VM-management bridge; the VM's management
@@ -32,7 +38,10 @@
 # to commit), the VM's stop-and-copy pause (as the mover measured it), the
 # control-plane interruption its client saw after it resumed (disconnected
 # until the destination's switch accepted its hello, then its snapshot),
-# and the stream: sent, lost, reordered, duplicated, longest gap.  Takes
+# the stream: sent, lost, reordered, duplicated, longest gap; and the
+# router's control traffic: pings sent during the run, lost (replies
+# missing up to the last one answered), frames the source held for the
+# VM, and the longest round trip.  Takes
 # /run/xenflow-system.lock like the system tests.  --bulk-share sets
 # other_config:xenflow-bulk-share on every host (default: the switch's,
 # 50 on the userspace datapath).  XF_KEEP=1
@@ -224,11 +233,17 @@ run() {
     local n=$1 mode=$2 row
     tag=$n-$mode
     setup
-    if [ $mode = xenflow ]; then
+    local h hold=1000
+    [ $mode = xenflow ] || hold=0
+    for h in a c; do
+        on_host $h ovs-vsctl set Open_vSwitch . \
+            other_config:xenflow-hold-packets=$hold
+    done
+    if [ $mode = vm-fwd ]; then
+        ip netns exec xfb_vm sysctl -qw net.ipv4.ip_forward=1
+    else
         ip netns exec xfb_vm sysctl -qw net.ipv4.ip_forward=0
         load_routes "$n"
-    else
-        ip netns exec xfb_vm sysctl -qw net.ipv4.ip_forward=1
     fi
     # Teach B where things are, then stream.
     ip netns exec xfb_vm ping -q -c 2 -i 0.2 -w 5 10.1.0.3 > /dev/null
@@ -241,6 +256,8 @@ run() {
     ip netns exec xfb_snd $probe send 10.2.0.4 5555 --rate "$rate" \
         --size "$size" --duration 3600 --out "$work/sent" > /dev/null &
     local spid=$!
+    ip netns exec xfb_snd ping -n -i 0.02 10.1.0.1 > "$work/ping" 2>&1 &
+    local ppid=$!
     sleep 3
     on_host a ovs-appctl xenflow/migrate r1 "unix:$work/c/peer.sock" xfb_c > /dev/null
     until on_host a ovs-appctl xenflow/migrate/show | grep -q '^1 .* \(done\|failed\) '; do
@@ -248,7 +265,7 @@ run() {
     done
     # The client's interruption: it reconnects to C and resends its tables.
     local clientdown=- resync=- i
-    if [ $mode = xenflow ]; then
+    if [ $mode != vm-fwd ]; then
         for i in $(seq 600); do
             client_status | grep -q '^interruptions: [1-9]' && break
             sleep 0.1
@@ -260,6 +277,7 @@ run() {
     fi
     sleep 2
     kill -TERM $spid; wait $spid || true
+    kill -INT $ppid; wait $ppid || true
     wait $rpid || true
     if [ -n "${XF_KEEP:-}" ]; then
         for h in a b c; do
@@ -275,18 +293,29 @@ run() {
     result=$(echo "$row" | awk '{print $5}')
     vmdown=$(awk '{print $4}' "$work/vm-down" 2>/dev/null || echo -)
     stream=$($probe report "$work/sent" "$work/recv")
-    printf '%-8s %-8s %-6s %9s %10s %9s %10s %9s %s\n' "$n" "$mode" \
+    local held ctl
+    held=$(on_host a ovs-appctl xenflow/migrate/show \
+               | sed -n '/^Control traffic held/,$p' \
+               | awk '$1 == "r1" && $2 == "out" {print $4}')
+    ctl=$(sed -n 's/.*icmp_seq=\([0-9]*\) .*time=\([0-9.]*\) ms.*/\1 \2/p' \
+              "$work/ping" | sort -un | awk -v held="${held:--}" '
+              { n++; last = $1; if ($2 > max) max = $2 }
+              END { printf "%8d %8d %8s %10.1f", last, last - n, held, max }')
+    printf '%-8s %-8s %-6s %9s %10s %9s %10s %9s %s %s\n' "$n" "$mode" \
         "$result" "$total" "$precopy" "$vmdown" "$clientdown" "$resync" \
-        "$(echo "$stream" | awk '{printf "%8s %6s %9s %10s %10s", $2, $6, $8, $10, $12}')"
+        "$(echo "$stream" | awk '{printf "%8s %6s %9s %10s %10s", $2, $6, $8, $10, $12}')" \
+        "$ctl"
     teardown
 }
 
 printf 'stream: %s datagrams/s of %s bytes; emulated VM stop-and-copy %s s\n' \
     "$rate" "$size" "$downtime"
-printf '%-8s %-8s %-6s %9s %10s %9s %10s %9s %8s %6s %9s %10s %10s\n' \
+printf '%-8s %-8s %-6s %9s %10s %9s %10s %9s %8s %6s %9s %10s %10s %8s %8s %8s %10s\n' \
     routes method result total-ms precopy-ms vm-down-ms client-down resync-ms \
-    sent lost reordered duplicated max-gap-ms
+    sent lost reordered duplicated max-gap-ms \
+    ctl-sent ctl-lost ctl-held ctl-max-ms
 for n in "${sizes[@]}"; do
     run "$n" xenflow
+    run "$n" no-hold
     run "$n" vm-fwd
 done
