@@ -149,6 +149,7 @@ XENFLOW_SYSTEM_TESTSUITE_AT = \
 	tests/xenflow/xenflow-system-frr.at \
 	tests/xenflow/xenflow-system-ctlhold.at \
 	tests/xenflow/xenflow-system-qos.at \
+	tests/xenflow/xenflow-system-offload.at \
 	tests/xenflow/xenflow-system-dpdk.at
 XENFLOW_TESTSUITE = $(srcdir)/tests/xenflow-testsuite
 XENFLOW_SYSTEM_TESTSUITE = $(srcdir)/tests/xenflow-system-testsuite
