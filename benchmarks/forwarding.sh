@@ -11,27 +11,51 @@
 #   kernel      two hosts in different subnets routed by a Linux namespace
 #               with ip_forward=1 (no OVS)
 #
-# For each: TCP throughput (iperf3, 5 s, received Mbit/s), UDP 64-byte
-# packets at maximum rate (iperf3 -u -b 0 -l 64, 5 s, packets per second
-# received by the server), the RTT of the very first ping after setup
-# (cold: ARP, and for OVS an empty datapath flow table: "dpctl/del-flows"
-# just before it), and the median RTT of 20 following pings (-i 0.05).
-# Then the ratios xenflow/ovs-normal and xenflow/kernel of each column.
-# As in upstream's system tests, tx offloads are off on the namespace side
-# of every veth (all three methods, so none gets TSO).  A benchmark, not a
-# test: it prints numbers and never judges them.
+# Each method runs on each port type of --ports (default "system afxdp"):
+# "system" ports are AF_PACKET sockets polled by ovs-vswitchd's main
+# thread, "afxdp" ports native AF_XDP sockets polled by one PMD thread on
+# core 1 (pmd-cpu-mask=0x2, as the README advises for 2 cores).
 #
-# Usage: sudo benchmarks/forwarding.sh [--builddir DIR]
-# Needs root (network namespaces, veths), iproute2, ethtool, ping, iperf3
-# and jq (throughput columns print "n/a" without iperf3/jq).  Everything it
-# creates (namespaces "xfb_*", their veths, the private ovsdb-server and
+# For each: TCP throughput with the hosts' transmit offloads off (iperf3,
+# 5 s, received Mbit/s), TCP throughput with them on and upstream's
+# userspace TSO enabled (tcp-tso: whole segments cross the switch; n/a on
+# afxdp ports, which have no TSO in OVS 3.1; for the kernel, its own
+# offloads), UDP 64-byte packets at maximum rate (iperf3 -u -b 0 -l 64, 5 s,
+# packets per second received by the server), 64-byte UDP frames from
+# netsniff-ng's trafgen (one process, PACKET_MMAP, 5 s: udp64-gen, frames
+# per second reaching the receiver's interface; iperf3's socket per
+# datagram limits the sender before the path), the RTT of the very first
+# ping after setup (cold: ARP, and for OVS an empty datapath flow table:
+# "dpctl/del-flows" just before it), and the median RTT of 20 following
+# pings (-i 0.05).  Then the ratios of xenflow to ovs-normal on the same
+# port type and to the kernel, per column.  A benchmark, not a test: it
+# prints numbers and never judges them.
+#
+# Usage: sudo benchmarks/forwarding.sh [--builddir DIR] [--ports "TYPES"]
+# Needs root (network namespaces, veths), iproute2, ethtool, ping, iperf3,
+# jq and trafgen (netsniff-ng) (installed with apt-get if missing).  Everything it creates
+# (namespaces "xfb_*", their veths, the private ovsdb-server and
 # ovs-vswitchd, whose own namespace holds the bridge's tap devices) is
-# removed on exit, also on failure.  Takes about a minute.
+# removed on exit, also on failure.  Takes about three minutes.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/benchmarks/netns-lib.sh"
-bench_options "$top/_build/ovs-build" "$@"
+ports="system afxdp"
+args=()
+while [ $# -gt 0 ]; do
+    case $1 in
+        --ports) ports=$2; shift 2 ;;
+        *) args+=("$1"); shift ;;
+    esac
+done
+bench_options "$top/_build/ovs-build" "${args[@]}"
+for tool in iperf3:iperf3 jq:jq trafgen:netsniff-ng; do
+    command -v ${tool%%:*} > /dev/null || \
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+            --no-install-recommends ${tool#*:} > /dev/null 2>&1 \
+        || echo "$0: cannot install ${tool#*:}: its columns print n/a" >&2
+done
 work=$(mktemp -d /tmp/xenflow-fwd.XXXXXX)
 trap netns_cleanup EXIT
 trap 'exit 1' INT TERM HUP
@@ -41,24 +65,66 @@ schema=$(sed -n 's/^abs_top_srcdir = //p' "$builddir/Makefile")/vswitchd/vswitch
 
 have_iperf=yes
 command -v iperf3 > /dev/null && command -v jq > /dev/null || have_iperf=no
+declare -A tcp_tso gen routed
+
+mac_of() { ip -n "$1" -br link show "$2" | awk '{print $3}'; }
+
+# switch_args TSO: what start_switch writes to the database before the
+# daemon starts, for $port_type ports and userspace TSO on or off.
+switch_args() {
+    local a=()
+    [ "$port_type" != afxdp ] || a+=(other_config:pmd-cpu-mask=0x2)
+    [ "$1" != on ] || a+=(other_config:userspace-tso-enable=true)
+    [ ${#a[@]} = 0 ] || echo -- set Open_vSwitch . "${a[@]}"
+}
 
 # 1. XenFlow: r1 routes between red and blue inside the switch.
-xenflow_topology xfb_
-measure xenflow xfb_a xfb_b 10.2.0.4 ovs
-ovs-appctl revalidator/wait > /dev/null
-routed=$(ovs-appctl xenflow/show --json | sed -n 's/.*"routed_packets": \([0-9]*\).*/\1/p')
-stop_switch
+xenflow_run() {
+    local m=xenflow/$port_type
+    xenflow_topology xfb_ $(switch_args off)
+    measure $m xfb_a xfb_b 10.2.0.4 ovs
+    gen[$m]=$(gen_kpps xfb_a ha 02:00:00:00:01:01 10.1.0.3 10.2.0.4 xfb_b hb)
+    ovs-appctl revalidator/wait > /dev/null
+    routed[$m]=$(ovs-appctl xenflow/show --json | sed -n 's/.*"routed_packets": \([0-9]*\).*/\1/p')
+    netns_reset
+    tcp_tso[$m]=n/a
+    if [ "$port_type" = system ]; then
+        xenflow_topology xfb_ $(switch_args on)
+        offloads xfb_a ha on; offloads xfb_b hb on
+        tcp_tso[$m]=$(iperf xfb_a xfb_b 10.2.0.4 tcp)
+        netns_reset
+    fi
+}
 
 # 2. Stock OVS: L2 NORMAL between two hosts of one subnet.
-start_switch xfb_nsw
-add_bridge
-ovs-ofctl add-flow br0 actions=normal
-add_ns xfb_n1; add_ns xfb_n2
-add_veth n1 xfb_n1 xfb_nsw 10.3.0.1/24
-add_veth n2 xfb_n2 xfb_nsw 10.3.0.2/24
-for p in n1 n2; do ovs-vsctl add-port br0 xfb-$p; done
-measure ovs-normal xfb_n1 xfb_n2 10.3.0.2 ovs
-stop_switch
+normal_topology() {
+    start_switch xfb_nsw "$@"
+    add_bridge
+    ovs-ofctl add-flow br0 actions=normal
+    add_ns xfb_n1; add_ns xfb_n2
+    add_veth n1 xfb_n1 xfb_nsw 10.3.0.1/24
+    add_veth n2 xfb_n2 xfb_nsw 10.3.0.2/24
+    for p in n1 n2; do add_switch_port xfb-$p; done
+}
+normal_run() {
+    local m=ovs-normal/$port_type
+    normal_topology $(switch_args off)
+    measure $m xfb_n1 xfb_n2 10.3.0.2 ovs
+    gen[$m]=$(gen_kpps xfb_n1 n1 "$(mac_of xfb_n2 n2)" 10.3.0.1 10.3.0.2 xfb_n2 n2)
+    netns_reset
+    tcp_tso[$m]=n/a
+    if [ "$port_type" = system ]; then
+        normal_topology $(switch_args on)
+        offloads xfb_n1 n1 on; offloads xfb_n2 n2 on
+        tcp_tso[$m]=$(iperf xfb_n1 xfb_n2 10.3.0.2 tcp)
+        netns_reset
+    fi
+}
+
+for port_type in $ports; do
+    xenflow_run
+    normal_run
+done
 
 # 3. Linux kernel routing in a namespace.
 add_ns xfb_kr; add_ns xfb_k1; add_ns xfb_k2
@@ -67,19 +133,34 @@ add_veth k1 xfb_k1 xfb_kr 10.4.0.2/24 "" 10.4.0.1
 add_veth k2 xfb_k2 xfb_kr 10.5.0.2/24 "" 10.5.0.1
 ip -n xfb_kr addr add 10.4.0.1/24 dev xfb-k1
 ip -n xfb_kr addr add 10.5.0.1/24 dev xfb-k2
-ip netns exec xfb_kr ethtool -K xfb-k1 tx off > /dev/null 2>&1 || true
-ip netns exec xfb_kr ethtool -K xfb-k2 tx off > /dev/null 2>&1 || true
+offloads xfb_kr xfb-k1 off; offloads xfb_kr xfb-k2 off
 measure kernel xfb_k1 xfb_k2 10.5.0.2
+gen[kernel]=$(gen_kpps xfb_k1 k1 "$(mac_of xfb_kr xfb-k1)" 10.4.0.2 10.5.0.2 xfb_k2 k2)
+for i in xfb_k1:k1 xfb_k2:k2 xfb_kr:xfb-k1 xfb_kr:xfb-k2; do
+    offloads ${i%%:*} ${i#*:} on
+done
+tcp_tso[kernel]=$(iperf xfb_k1 xfb_k2 10.5.0.2 tcp)
 
-row method tcp-Mbit/s udp64-kpps first-rtt-ms steady-rtt-ms
-for m in xenflow ovs-normal kernel; do
-    row "$m" "${tcp[$m]}" "${udp[$m]}" "${first[$m]}" "${steady[$m]}"
+row() { printf '%-24s %11s %11s %11s %11s %13s %13s\n' "$@"; }
+row method tcp-Mbit/s tcp-tso udp64-kpps udp64-gen first-rtt-ms steady-rtt-ms
+methods=()
+for port_type in $ports; do
+    methods+=(xenflow/$port_type ovs-normal/$port_type)
 done
-for b in ovs-normal kernel; do
-    row "xenflow/$b" "$(ratio "${tcp[xenflow]}" "${tcp[$b]}")" \
-        "$(ratio "${udp[xenflow]}" "${udp[$b]}")" \
-        "$(ratio "${first[xenflow]}" "${first[$b]}")" \
-        "$(ratio "${steady[xenflow]}" "${steady[$b]}")"
+for m in "${methods[@]}" kernel; do
+    row "$m" "${tcp[$m]}" "${tcp_tso[$m]}" "${udp[$m]}" "${gen[$m]}" \
+        "${first[$m]}" "${steady[$m]}"
 done
-echo "(xenflow: ${routed:-?} packets routed by the switch; router VM has ip_forward=0)"
+for port_type in $ports; do
+    x=xenflow/$port_type
+    for b in ovs-normal/$port_type kernel; do
+        row "$x:${b%/*}" "$(ratio "${tcp[$x]}" "${tcp[$b]}")" \
+            "$(ratio "${tcp_tso[$x]}" "${tcp_tso[$b]}")" \
+            "$(ratio "${udp[$x]}" "${udp[$b]}")" \
+            "$(ratio "${gen[$x]}" "${gen[$b]}")" \
+            "$(ratio "${first[$x]}" "${first[$b]}")" \
+            "$(ratio "${steady[$x]}" "${steady[$b]}")"
+    done
+    echo "($x: ${routed[$x]:-?} packets routed by the switch; the router VM has ip_forward=0)"
+done
 [ $have_iperf = yes ] || echo "(tcp/udp n/a: iperf3 or jq not installed)"

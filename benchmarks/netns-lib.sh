@@ -89,6 +89,35 @@ add_veth() {
     [ -z "$gw" ] || ip -n "$ns" route add default via "$gw"
 }
 
+# add_switch_port NAME: NAME (a veth end in the switch's namespace) as a
+# port of br0, of type $port_type: "system" (an AF_PACKET socket polled by
+# the main thread) or "afxdp" (native XDP, polled by a PMD thread).
+port_type=system
+add_switch_port() {
+    if [ "$port_type" = afxdp ]; then
+        ovs-vsctl add-port br0 "$1" -- set Interface "$1" type=afxdp \
+            options:xdp-mode=native
+    else
+        ovs-vsctl add-port br0 "$1"
+    fi
+}
+
+# offloads NS IFACE on|off: the transmit offloads of a host's veth
+# (checksum, scatter-gather, segmentation).
+offloads() {
+    ip netns exec "$1" ethtool -K "$2" tx "$3" sg "$3" tso "$3" \
+        > /dev/null 2>&1 || true
+}
+
+# netns_reset: stops the switch and deletes the namespaces made so far, so
+# that the next configuration starts from nothing.
+netns_reset() {
+    local ns
+    stop_switch
+    for ns in "${namespaces[@]}"; do ip netns del "$ns" 2>/dev/null; done
+    namespaces=()
+}
+
 add_bridge() {
     ovs-vsctl add-br br0 -- set Bridge br0 datapath_type=netdev \
         protocols=OpenFlow10,OpenFlow11,OpenFlow12,OpenFlow13,OpenFlow14,OpenFlow15 \
@@ -148,6 +177,23 @@ iperf() {
     fi
 }
 
+# gen_kpps NS-SENDER IFACE DST-MAC SRC-IP DST-IP NS-RECEIVER RX-IFACE:
+# 64-byte UDP frames (60 bytes and the FCS) sent as fast as one trafgen
+# process can (PACKET_MMAP, no socket per packet: it does not limit the
+# path as iperf3 does) for 5 s; prints the thousands of frames per second
+# that reached the receiver's interface.
+gen_kpps() {
+    local sns=$1 dev=$2 dmac=$3 sip=$4 dip=$5 rns=$6 rdev=$7 before after
+    command -v trafgen > /dev/null || { echo n/a; return; }
+    before=$(ip netns exec "$rns" cat /sys/class/net/"$rdev"/statistics/rx_packets)
+    timeout -s INT 5 ip netns exec "$sns" trafgen -o "$dev" -P 1 -Q -C \
+        "{ eth(da=$dmac), ipv4(saddr=$sip, daddr=$dip, ttl=64), udp(sp=5001, dp=9), fill(0, 18) }" \
+        > /dev/null 2>&1 || true
+    sleep 0.5
+    after=$(ip netns exec "$rns" cat /sys/class/net/"$rdev"/statistics/rx_packets)
+    awk -v n=$((after - before)) 'BEGIN { printf "%.1f\n", n / 5 / 1e3 }'
+}
+
 # measure METHOD NS-CLIENT NS-SERVER SERVER-IP [ovs]: one table row.
 declare -A tcp udp first steady
 measure() {
@@ -166,17 +212,20 @@ ratio() {
 }
 row() { printf '%-20s %12s %12s %14s %14s\n' "$@"; }
 
-# xenflow_topology P: the XenFlow side of the forwarding benchmarks.  A
+# xenflow_topology P [START-SWITCH-ARGS...]: the XenFlow side of the
+# forwarding benchmarks (START-SWITCH-ARGS go to start_switch).  A
 # userspace bridge in namespace Pxsw with networks red (VLAN 100) and blue
 # (VLAN 200) and router r1 between them, whose VM is namespace Pvm
 # (interfaces vr1 10.1.0.1/24 and vr2 10.2.0.1/24, ip_forward=0, so traffic
 # that gets through was routed by the switch); host Pa (ha, 10.1.0.3,
 # 50:54:00:00:00:03) in red and host Pb (hb, 10.2.0.4, 50:54:00:00:00:04) in
-# blue, each with r1 as its default gateway.  r1 has its two connected
+# blue, each with r1 as its default gateway; the switch's ports are of
+# type $port_type.  r1 has its two connected
 # routes and both hosts as neighbours, all in the switch when this returns.
 xenflow_topology() {
     local p=$1
-    start_switch ${p}xsw
+    shift
+    start_switch ${p}xsw "$@"
     add_bridge other_config:xenflow-enable=true \
         other_config:xenflow-network-red=100 other_config:xenflow-network-blue=200
     ovs-ofctl add-flow br0 actions=normal
@@ -187,7 +236,7 @@ xenflow_topology() {
     add_veth ha ${p}a ${p}xsw 10.1.0.3/24 50:54:00:00:00:03 10.1.0.1
     add_veth hb ${p}b ${p}xsw 10.2.0.4/24 50:54:00:00:00:04 10.2.0.1
     local port
-    for port in vr1 vr2 ha hb; do ovs-vsctl add-port br0 xfb-$port; done
+    for port in vr1 vr2 ha hb; do add_switch_port xfb-$port; done
     ovs-vsctl \
         set Interface xfb-vr1 other_config:xenflow-network=red \
             other_config:xenflow-router=r1 other_config:xenflow-mac=02:00:00:00:01:01 \
