@@ -38,7 +38,11 @@
  * "xenflow/migrate/show --json" ("migrate") into the same figures
  * (xenflow/agent/gather-switch.c), printing each parser's error, then
  * print the figures ("switch") or their metrics for node "n1"
- * ("switch-metrics"; "stale": the last pass failed). */
+ * ("switch-metrics"; "stale": the last pass failed).
+ *
+ *   ovstest test-xenflow-metrics stats-interval VALUE...
+ *
+ * parses each VALUE as Fleet options:stats-interval. */
 
 #include <config.h>
 #undef NDEBUG
@@ -52,6 +56,7 @@
 #include "openvswitch/shash.h"
 #include "tests/ovstest.h"
 #include "util.h"
+#include "xenflow/agent/fleet-stats.h"
 #include "xenflow/agent/gather-node.h"
 #include "xenflow/agent/gather-switch.h"
 #include "xenflow/agent/metrics.h"
@@ -245,6 +250,16 @@ test_xenflow_metrics_main(int argc, char *argv[])
 {
     struct xfa_node_stats st;
 
+    if (argc >= 2 && !strcmp(argv[1], "stats-interval")) {
+        for (int i = 2; i < argc; i++) {
+            int seconds;
+            char *error = xfa_stats_interval_parse(argv[i], &seconds);
+            printf("%s: %d%s%s\n", argv[i], seconds, error ? ": " : "",
+                   error ? error : "");
+            free(error);
+        }
+        return;
+    }
     if (argc >= 2 && (!strcmp(argv[1], "switch")
                       || !strcmp(argv[1], "switch-metrics"))) {
         test_switch(argc, argv);

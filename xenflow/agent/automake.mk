@@ -6,6 +6,8 @@
 # built: the translation into XenFlow's keys, the domain XML, the
 # gatherers' parsers and the metrics' text.
 XENFLOW_AGENT_PURE_SOURCES = \
+	xenflow/agent/fleet-stats.c \
+	xenflow/agent/fleet-stats.h \
 	xenflow/agent/gather-node.c \
 	xenflow/agent/gather-node.h \
 	xenflow/agent/gather-switch.c \

@@ -45,6 +45,8 @@
 #include "xenflow/agent/bootstrap.h"
 #include "xenflow/agent/departures.h"
 #include "xenflow/agent/fleet.h"
+#include "xenflow/agent/fleet-stats.h"
+#include "xenflow/agent/gather-switch.h"
 #include "xenflow/agent/http.h"
 #include "xenflow/agent/local.h"
 #include "xenflow/agent/power.h"
@@ -93,6 +95,7 @@ struct agent {
     struct xfa_power *power;
     struct xfa_switch_poll *switch_poll;        /* XenFlow's figures. */
     struct xfa_metrics_server *metrics;         /* --metrics, or NULL. */
+    struct xfa_fleet_stats *stats;      /* Figures to the fleet database. */
 };
 
 static unixctl_cb_func agent_exit;
@@ -234,6 +237,7 @@ main(int argc, char *argv[])
     agent.power = xfa_power_create();
     agent.switch_poll = xfa_switch_poll_create(switch_target,
                                                XFA_METRICS_PERIOD_MS);
+    agent.stats = xfa_fleet_stats_create();
     if (!xfa_driver_from_string(libvirt_uri, &agent.cfg.driver)) {
         char *scheme = xmemdup0(libvirt_uri, strcspn(libvirt_uri, ":+"));
         if (!xfa_driver_from_string(scheme, &agent.cfg.driver)) {
@@ -321,7 +325,9 @@ main(int argc, char *argv[])
                                          empty);
         }
 
-        if (fleet_dirty && fleet_txn && agent.fleet_found
+        xfa_fleet_stats_configure(agent.stats, fleet.idl);
+        bool figures_due = xfa_fleet_stats_due(agent.stats);
+        if ((fleet_dirty || figures_due) && fleet_txn && agent.fleet_found
             && agent.have_reports) {
             struct sset migrating = SSET_INITIALIZER(&migrating);
             struct shash_node *rn;
@@ -338,7 +344,17 @@ main(int argc, char *argv[])
                 .migrating = &migrating,
                 .agent_state = xfa_power_agent_state(agent.power),
                 .power_error = xfa_power_error(agent.power),
+                .figures_due = figures_due,
+                .stats_error = xfa_fleet_stats_error(agent.stats),
             };
+            struct xfa_sw_stats sw_stats;
+            if (figures_due) {
+                const struct xfa_sw_figures *sw = xfa_switch_poll_figures(
+                    agent.switch_poll, &sw_stats);
+                report.node_figures = xfa_fleet_stats_take(agent.stats);
+                report.sw = &sw->routers;
+                report.switch_known = sw_stats.n_passes && !sw_stats.stale;
+            }
             ovsdb_idl_txn_add_comment(fleet_txn, "xenflow-agent: node %s",
                                       node_name);
             xfa_fleet_write(fleet.idl, fleet_txn, &agent.cfg, &report);
@@ -362,6 +378,7 @@ main(int argc, char *argv[])
         xfa_power_wait(agent.power);
         unixctl_server_wait(unixctl);
         xfa_switch_poll_wait(agent.switch_poll);
+        xfa_fleet_stats_wait(agent.stats);
         xfa_metrics_server_wait(agent.metrics);
         if (exiting) {
             poll_immediate_wake();
@@ -371,6 +388,7 @@ main(int argc, char *argv[])
 
     xfa_metrics_server_destroy(agent.metrics);
     xfa_switch_poll_destroy(agent.switch_poll);
+    xfa_fleet_stats_destroy(agent.stats);
     xfa_worker_destroy(worker);
     xfa_departures_destroy(agent.departures);
     xfa_power_destroy(agent.power);
@@ -455,6 +473,7 @@ agent_metrics(struct unixctl_conn *conn, int argc OVS_UNUSED,
     struct ds s = DS_EMPTY_INITIALIZER;
     xfa_metrics_server_format(agent->metrics, &s);
     xfa_switch_poll_format(agent->switch_poll, &s);
+    xfa_fleet_stats_format(agent->stats, &s);
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
 }

@@ -186,7 +186,7 @@ function xenflowFigures(fleet, r, rep) {
   }
   const st = rep.status || {};
   if (!('xenflow-routes' in st)) return null;
-  return {t: (+st['xenflow-updated'] || rep.updated || fleet.time),
+  return {t: rep.updated ? rep.updated * 1000 : fleet.time,
           stale: false, from: rep.node + ' (database)',
           routes: +st['xenflow-routes'],
           routes_installed: +st['xenflow-routes-installed'],
@@ -225,7 +225,7 @@ function routerPanels(fleet) {
   for (const r of fleet.routers) {
     const rep = r.reported.find(s => s.state === 'running')
                 || r.reported[0] || {status: {}};
-    const st = rep.status || {}, t = rep.updated || fleet.time;
+    const st = rep.status || {}, t = rep.updated ? rep.updated * 1000 : fleet.time;
     const k = n => `router-${n}:${r.name}`;
     const packets = (+st['rx-packets'] || 0) + (+st['tx-packets'] || 0);
     record(k('packets'), t, 'rx-packets' in st ? packets : undefined);
