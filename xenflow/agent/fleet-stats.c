@@ -190,6 +190,13 @@ xfa_fleet_stats_configure(struct xfa_fleet_stats *fs, struct ovsdb_idl *idl)
     }
 }
 
+/* False if the fleet wants no figures (stats-interval 0). */
+bool
+xfa_fleet_stats_enabled(const struct xfa_fleet_stats *fs)
+{
+    return fs->interval != 0;
+}
+
 bool
 xfa_fleet_stats_due(const struct xfa_fleet_stats *fs)
 {

@@ -57,6 +57,7 @@ void xfa_stats_node_figures(const struct xfa_node_stats *prev,
 struct xfa_fleet_stats *xfa_fleet_stats_create(void);
 void xfa_fleet_stats_destroy(struct xfa_fleet_stats *);
 void xfa_fleet_stats_configure(struct xfa_fleet_stats *, struct ovsdb_idl *);
+bool xfa_fleet_stats_enabled(const struct xfa_fleet_stats *);
 bool xfa_fleet_stats_due(const struct xfa_fleet_stats *);
 const struct smap *xfa_fleet_stats_take(struct xfa_fleet_stats *);
 void xfa_fleet_stats_wait(const struct xfa_fleet_stats *);

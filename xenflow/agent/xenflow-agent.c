@@ -364,7 +364,12 @@ main(int argc, char *argv[])
             fleet_dirty = false;
         }
 
-        xfa_switch_poll_run(agent.switch_poll);
+        /* XenFlow's figures, for /metrics or the fleet database. */
+        bool poll_switch = (agent.metrics
+                            || xfa_fleet_stats_enabled(agent.stats));
+        if (poll_switch) {
+            xfa_switch_poll_run(agent.switch_poll);
+        }
         xfa_metrics_server_run(agent.metrics, fleet.idl, &agent.reports,
                                &agent.last_good,
                                agent.have_reports && !agent.libvirt_error,
@@ -377,7 +382,9 @@ main(int argc, char *argv[])
         xfa_departures_wait(agent.departures);
         xfa_power_wait(agent.power);
         unixctl_server_wait(unixctl);
-        xfa_switch_poll_wait(agent.switch_poll);
+        if (poll_switch) {
+            xfa_switch_poll_wait(agent.switch_poll);
+        }
         xfa_fleet_stats_wait(agent.stats);
         xfa_metrics_server_wait(agent.metrics);
         if (exiting) {
