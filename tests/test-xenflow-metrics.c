@@ -28,7 +28,21 @@
  *   NAME STATE [vcpus=N] [memory=MB] [cpu-ns=N] [mem-kib=N] [rss-kib=N]
  *        [shares=N] [quota=N] [period=N] [rx=BYTES,PACKETS]
  *        [tx=BYTES,PACKETS] [absent]
- * ("absent": libvirt reports it but the fleet does not want it). */
+ * ("absent": libvirt reports it but the fleet does not want it).
+ *
+ *   ovstest test-xenflow-metrics switch KIND=FILE...
+ *   ovstest test-xenflow-metrics switch-metrics [stale] KIND=FILE...
+ *
+ * parse each FILE in turn as the reply to "xenflow/show --json"
+ * (KIND "show"), "xenflow/qos/show --json" ("qos") or
+ * "xenflow/migrate/show --json" ("migrate") into the same figures
+ * (xenflow/agent/gather-switch.c), printing each parser's error, then
+ * print the figures ("switch") or their metrics for node "n1"
+ * ("switch-metrics"; "stale": the last pass failed).
+ *
+ *   ovstest test-xenflow-metrics stats-interval VALUE...
+ *
+ * parses each VALUE as Fleet options:stats-interval. */
 
 #include <config.h>
 #undef NDEBUG
@@ -42,7 +56,9 @@
 #include "openvswitch/shash.h"
 #include "tests/ovstest.h"
 #include "util.h"
+#include "xenflow/agent/fleet-stats.h"
 #include "xenflow/agent/gather-node.h"
+#include "xenflow/agent/gather-switch.h"
 #include "xenflow/agent/metrics.h"
 #include "xenflow/agent/virt-worker.h"
 
@@ -149,9 +165,106 @@ parse_router(char *line, struct shash *reports, struct shash *wants)
 }
 
 static void
+print_figures(const struct xfa_sw_figures *f)
+{
+    const struct shash_node **routers = shash_sort(&f->routers);
+    for (size_t i = 0; i < shash_count(&f->routers); i++) {
+        const struct xfa_sw_router *r = routers[i]->data;
+        char *networks = svec_join(&r->networks, ",", "");
+        char buf[32];
+
+        printf("router %s bridge=%s networks=%s client=%s (%s) status=%s "
+               "routes=%llu/%llu neighbors=%llu/%llu flows=%llu "
+               "pending=%llu routed=%llu to_vm=%llu updates=%llu,%llu "
+               "rejected=%llu\n", r->name, r->bridge, networks,
+               xfa_sw_client_state(r->client, buf, sizeof buf), r->client,
+               r->status, r->routes_installed, r->routes,
+               r->neighbors_installed, r->neighbors, r->flows,
+               r->flows_pending, r->routed_packets, r->to_vm_packets,
+               r->route_updates, r->neighbor_updates, r->rejected);
+        if (r->migration) {
+            const struct xfa_sw_migration *m = r->migration;
+            printf("  last migration: %s %s %s %s %lld ms\n", m->direction,
+                   m->peer, m->phase, m->result, m->elapsed_ms);
+        }
+        free(networks);
+    }
+    free(routers);
+    for (size_t i = 0; i < f->n_queues; i++) {
+        const struct xfa_sw_queue *q = &f->queues[i];
+        printf("queue %s:%lld network=%s mode=%s capacity=%lld "
+               "contract=%lld min=%lld max=%lld rate=%lld expected=%lld "
+               "fitness=%.3f\n", q->port, q->id, q->network, q->mode,
+               q->capacity, q->contract, q->min, q->max, q->rate,
+               q->expected, q->fitness);
+    }
+}
+
+static void
+test_switch(int argc, char *argv[])
+{
+    bool metrics = !strcmp(argv[1], "switch-metrics");
+    struct xfa_sw_stats stats = { .n_passes = 1, .last_ok = 1700000000000 };
+    struct xfa_sw_figures f;
+
+    xfa_sw_figures_init(&f);
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "stale")) {
+            stats.stale = true;
+            stats.n_failures = 1;
+            continue;
+        }
+        char *kind = xstrdup(argv[i]);
+        char *file = strchr(kind, '=');
+        if (!file) {
+            ovs_fatal(0, "%s: not KIND=FILE", argv[i]);
+        }
+        *file++ = '\0';
+
+        char *text = slurp(file);
+        char *error = (!strcmp(kind, "show") ? xfa_sw_parse_show(text, &f)
+                       : !strcmp(kind, "qos") ? xfa_sw_parse_qos(text, &f)
+                       : !strcmp(kind, "migrate")
+                       ? xfa_sw_parse_migrations(text, &f)
+                       : xasprintf("unknown kind %s", kind));
+        if (error) {
+            printf("%s: error: %s\n", file, error);
+            free(error);
+        }
+        free(text);
+        free(kind);
+    }
+    if (metrics) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        xfa_metrics_format_switch("n1", &f, &stats, &s);
+        fputs(ds_cstr(&s), stdout);
+        ds_destroy(&s);
+    } else {
+        print_figures(&f);
+    }
+    xfa_sw_figures_destroy(&f);
+}
+
+static void
 test_xenflow_metrics_main(int argc, char *argv[])
 {
     struct xfa_node_stats st;
+
+    if (argc >= 2 && !strcmp(argv[1], "stats-interval")) {
+        for (int i = 2; i < argc; i++) {
+            int seconds;
+            char *error = xfa_stats_interval_parse(argv[i], &seconds);
+            printf("%s: %d%s%s\n", argv[i], seconds, error ? ": " : "",
+                   error ? error : "");
+            free(error);
+        }
+        return;
+    }
+    if (argc >= 2 && (!strcmp(argv[1], "switch")
+                      || !strcmp(argv[1], "switch-metrics"))) {
+        test_switch(argc, argv);
+        return;
+    }
 
     if (argc != 4) {
         ovs_fatal(0, "usage: test-xenflow-metrics node|metrics PROC_STAT "

@@ -334,6 +334,14 @@ xf_flowsync_owner_pending(const struct xf_flowsync *fs, uint32_t owner,
     return xf_flow_owners_pending(&fs->owners, owner, kinds);
 }
 
+/* Returns how many flows 'owner' has in 'fs', pending or not. */
+size_t
+xf_flowsync_owner_count(const struct xf_flowsync *fs, uint32_t owner)
+{
+    const struct xf_flow_owner *o = xf_flow_owners_find(&fs->owners, owner);
+    return o ? o->n_flows : 0;
+}
+
 /* Marks stale every flow other than route and neighbour flows: the flows
  * that configuration decides, which a reconfiguration puts again.  Looks at
  * those flows only, so its cost does not grow with the routing tables. */

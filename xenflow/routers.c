@@ -361,15 +361,20 @@ xf_router_stats(const struct xf_router *r)
 {
     unsigned long long packets[XF_FLOW_N_KINDS] = { 0 };
     const struct xf_flowsync *fs = xf_bridge_flows(r->bridge);
+    size_t flows = 0, pending = 0;
 
     if (fs) {
         xf_flowsync_count_packets(fs, r->id,
                                   (XF_FLOW_KIND_BIT(XF_FLOW_NEIGH)
                                    | XF_FLOW_KIND_BIT(XF_FLOW_SLOWPATH)),
                                   packets);
+        flows = xf_flowsync_owner_count(fs, r->id);
+        pending = xf_flowsync_owner_pending(fs, r->id, UINT32_MAX);
     }
     return (struct xf_router_stats) {
         .routed_packets = packets[XF_FLOW_NEIGH],
         .slowpath_packets = packets[XF_FLOW_SLOWPATH],
+        .flows = flows,
+        .flows_pending = pending,
     };
 }

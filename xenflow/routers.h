@@ -56,10 +56,13 @@ void xf_router_set_held(struct xf_router *, bool held);
 /* The identity a xenflow-client must present to program 'r'. */
 const char *xf_router_client_id(const struct xf_router *);
 
-/* Packet counters of 'r', read from its flows in the switch. */
+/* Packet counters of 'r', read from its flows in the switch, and how many
+ * flows it has. */
 struct xf_router_stats {
     unsigned long long routed_packets;  /* Forwarded by the switch. */
     unsigned long long slowpath_packets; /* Delivered to the router VM. */
+    size_t flows;               /* Its flows in the bridge's flow set. */
+    size_t flows_pending;       /* ...not yet in ofproto as wanted. */
 };
 struct xf_router_stats xf_router_stats(const struct xf_router *);
 

@@ -300,6 +300,8 @@ router_json(const struct xf_router *r, struct router_view *v)
     put_uint(o, "max_routes", r->limits.max_routes);
     put_uint(o, "max_neighbors", r->limits.max_neighbors);
     put_uint(o, "max_flows", r->limits.max_flows);
+    put_uint(o, "flow_count", v->stats.flows);
+    put_uint(o, "flows_pending", v->stats.flows_pending);
     put_uint(o, "routed_packets", v->stats.routed_packets);
     put_uint(o, "to_vm_packets", v->stats.slowpath_packets);
     put_uint(o, "route_updates", r->n_route_updates);

@@ -3,12 +3,20 @@
 # xenflow/xenflow.m4) and the fleet IDL (xenflow/fleet/automake.mk).
 
 # Pure parts, unit-tested through ovstest whether or not the daemon is
-# built: the translation into XenFlow's keys and the domain XML.
+# built: the translation into XenFlow's keys, the domain XML, the
+# gatherers' parsers and the metrics' text.
 XENFLOW_AGENT_PURE_SOURCES = \
+	xenflow/agent/fleet-stats.c \
+	xenflow/agent/fleet-stats.h \
 	xenflow/agent/gather-node.c \
 	xenflow/agent/gather-node.h \
+	xenflow/agent/gather-switch.c \
+	xenflow/agent/gather-switch.h \
 	xenflow/agent/metrics.c \
 	xenflow/agent/metrics.h \
+	xenflow/agent/metrics-switch.c \
+	xenflow/agent/prom.c \
+	xenflow/agent/prom.h \
 	xenflow/agent/translate.c \
 	xenflow/agent/translate.h \
 	xenflow/agent/vm-xml.c \
@@ -46,6 +54,8 @@ xenflow_agent_xenflow_agent_SOURCES = \
 	xenflow/agent/power.h \
 	xenflow/agent/switchctl.c \
 	xenflow/agent/switchctl.h \
+	xenflow/agent/switch-poll.c \
+	xenflow/agent/switch-poll.h \
 	xenflow/agent/virt.c \
 	xenflow/agent/virt.h \
 	xenflow/agent/virt-worker.c \

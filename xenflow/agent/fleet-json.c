@@ -23,6 +23,7 @@
 #include "timeval.h"
 #include "util.h"
 #include "xenflow/agent/gather-node.h"
+#include "xenflow/agent/gather-switch.h"
 #include "xenflow/fleet/fleet-idl.h"
 
 static struct json *
@@ -195,9 +196,108 @@ json_node_stats(const struct xfa_node_stats *st)
     return o;
 }
 
+static struct json *
+json_sw_router(const struct xfa_sw_router *r)
+{
+    struct json *o = json_object_create();
+    const struct {
+        const char *key;
+        unsigned long long x;
+    } counts[] = {
+        { "routes", r->routes },
+        { "routes_installed", r->routes_installed },
+        { "neighbors", r->neighbors },
+        { "neighbors_installed", r->neighbors_installed },
+        { "flows", r->flows },
+        { "flows_pending", r->flows_pending },
+        { "routed_packets", r->routed_packets },
+        { "to_vm_packets", r->to_vm_packets },
+        { "route_updates", r->route_updates },
+        { "neighbor_updates", r->neighbor_updates },
+        { "rejected", r->rejected },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(counts); i++) {
+        json_object_put(o, counts[i].key, json_integer_create(counts[i].x));
+    }
+    char buf[32];
+    json_object_put_string(o, "bridge", r->bridge);
+    json_object_put_string(o, "client", r->client);
+    json_object_put_string(o, "client_state",
+                           xfa_sw_client_state(r->client, buf, sizeof buf));
+    json_object_put_string(o, "status", r->status);
+    struct json *nets = json_array_create_empty();
+    for (size_t i = 0; i < r->networks.n; i++) {
+        json_array_add(nets, json_string_create(r->networks.names[i]));
+    }
+    json_object_put(o, "networks", nets);
+
+    const struct xfa_sw_migration *m = r->migration;
+    struct json *mj = json_null_create();
+    if (m) {
+        json_destroy(mj);
+        mj = json_object_create();
+        json_object_put_string(mj, "direction", m->direction);
+        json_object_put_string(mj, "peer", m->peer);
+        json_object_put_string(mj, "phase", m->phase);
+        json_object_put_string(mj, "result", m->result);
+        json_object_put(mj, "elapsed_ms", json_integer_create(m->elapsed_ms));
+    }
+    json_object_put(o, "last_migration", mj);
+    return o;
+}
+
+static struct json *
+json_sw_queue(const struct xfa_sw_queue *q)
+{
+    struct json *o = json_object_create();
+    json_object_put_string(o, "port", q->port);
+    json_object_put(o, "queue", json_integer_create(q->id));
+    json_object_put_string(o, "network", q->network);
+    json_object_put_string(o, "mode", q->mode);
+    json_object_put(o, "capacity", json_integer_create(q->capacity));
+    json_object_put(o, "contract", json_integer_create(q->contract));
+    json_object_put(o, "min", json_integer_create(q->min));
+    json_object_put(o, "max", json_integer_create(q->max));
+    json_object_put(o, "rate", json_integer_create(q->rate));
+    json_object_put(o, "expected", json_integer_create(q->expected));
+    json_object_put(o, "fitness", (q->fitness >= 0
+                                   ? json_real_create(q->fitness)
+                                   : json_null_create()));
+    return o;
+}
+
+/* What this node's ovs-vswitchd said on the last good pass. */
+static struct json *
+json_switch(const char *node, const struct xfa_sw_figures *f,
+            const struct xfa_sw_stats *st)
+{
+    struct json *o = json_object_create();
+    json_object_put_string(o, "node", node);
+    json_object_put(o, "stale", json_boolean_create(st->stale
+                                                    || !st->n_passes));
+    put_opt_string(o, "error", st->last_error);
+    int64_t updated = st->last_ok;
+    put_opt_int(o, "updated", &updated, st->last_ok != 0);
+
+    struct json *routers = json_object_create();
+    struct shash_node *sn;
+    SHASH_FOR_EACH (sn, &f->routers) {
+        json_object_put(routers, sn->name, json_sw_router(sn->data));
+    }
+    json_object_put(o, "routers", routers);
+    struct json *queues = json_array_create_empty();
+    for (size_t i = 0; i < f->n_queues; i++) {
+        json_array_add(queues, json_sw_queue(&f->queues[i]));
+    }
+    json_object_put(o, "queues", queues);
+    return o;
+}
+
 void
 xfa_fleet_json(struct ovsdb_idl *idl, const char *node,
-               const struct xfa_node_stats *stats, struct ds *s)
+               const struct xfa_node_stats *stats,
+               const struct xfa_sw_figures *sw,
+               const struct xfa_sw_stats *sw_stats, struct ds *s)
 {
     struct json *o = json_object_create();
 
@@ -209,6 +309,7 @@ xfa_fleet_json(struct ovsdb_idl *idl, const char *node,
     json_object_put(o, "links", json_links(idl));
     json_object_put(o, "networks", json_networks(idl));
     json_object_put(o, "routers", json_routers(idl));
+    json_object_put(o, "switch", json_switch(node, sw, sw_stats));
     json_to_ds(o, JSSF_SORT, s);
     json_destroy(o);
 }

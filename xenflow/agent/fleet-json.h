@@ -19,15 +19,20 @@
 /* /api/fleet.json, what the dashboard draws: the whole fleet as this
  * agent's IDL sees it (nodes, links, networks, routers with their
  * interfaces and each node's report of them: Router_State, whose status
- * carries libvirt's figures) plus this node's own live figures.  Every
+ * carries libvirt's figures) plus this node's own live figures: its CPU and
+ * memory, and what its ovs-vswitchd knows per router and queue.  Every
  * agent monitors the whole fleet database, so any agent serves the same
  * picture.  Format in xenflow-agent(8), "DASHBOARD". */
 
 struct ds;
 struct ovsdb_idl;
 struct xfa_node_stats;
+struct xfa_sw_figures;
+struct xfa_sw_stats;
 
 void xfa_fleet_json(struct ovsdb_idl *, const char *node,
-                    const struct xfa_node_stats *, struct ds *);
+                    const struct xfa_node_stats *,
+                    const struct xfa_sw_figures *,
+                    const struct xfa_sw_stats *, struct ds *);
 
 #endif /* xenflow/agent/fleet-json.h */

@@ -29,6 +29,7 @@
 #include "timeval.h"
 #include "util.h"
 #include "xenflow/agent/bootstrap.h"
+#include "xenflow/agent/fleet-stats.h"
 #include "xenflow/agent/virt-worker.h"
 #include "xenflow/fleet/fleet-idl.h"
 
@@ -366,45 +367,49 @@ xfa_fleet_view_destroy(struct xfa_fleet_view *view)
     free(view->datapath_type);
 }
 
+/* Writes 'report' into Router_State row 'rs' ('is_new' if just inserted).
+ * Its figures (status) and 'updated' only when they are due or the state
+ * changed, so that a pass of the libvirt thread that changed nothing else
+ * writes nothing. */
 static void
-put_stat(struct smap *status, const char *key, long long value)
-{
-    if (value >= 0) {
-        smap_add_format(status, key, "%lld", value);
-    }
-}
-
-static void
-write_router_state(const struct fleetrec_router_state *rs,
+write_router_state(const struct fleetrec_router_state *rs, bool is_new,
                    const struct xfa_report *report, bool migrating,
-                   int64_t now)
+                   const struct xfa_fleet_report *fr, int64_t now)
 {
     const struct xfa_dom_info *info = &report->info;
-    struct smap status = SMAP_INITIALIZER(&status);
-
-    fleetrec_router_state_set_state(rs, (migrating
-                                         && !strcmp(report->state, "running")
-                                         ? "migrating" : report->state));
-    fleetrec_router_state_set_error(rs, report->error);
+    const char *state = (migrating && !strcmp(report->state, "running")
+                         ? "migrating" : report->state);
     int64_t weight = info->cpu_shares, cap = 0;
-    fleetrec_router_state_set_cpu_weight(rs, &weight, info->cpu_shares >= 0);
     if (info->vcpu_period > 0 && info->vcpu_quota > 0
         && info->vcpu_quota < 1LL << 40) {
         cap = info->vcpu_quota * 100 / info->vcpu_period;
     }
-    fleetrec_router_state_set_cpu_cap(rs, &cap, info->active);
-    fleetrec_router_state_set_updated(rs, &now, 1);
+    bool has_weight = info->cpu_shares >= 0, has_cap = info->active;
+    bool changed = (is_new || strcmp(rs->state, state)
+                    || !nullable_string_is_equal(rs->error, report->error)
+                    || rs->n_cpu_weight != has_weight
+                    || (has_weight && *rs->cpu_weight != weight)
+                    || rs->n_cpu_cap != has_cap
+                    || (has_cap && *rs->cpu_cap != cap));
 
-    smap_add(&status, "libvirt-state", info->state);
-    put_stat(&status, "cpu-time-ns", info->cpu_time_ns);
-    put_stat(&status, "memory-kib", info->mem_actual_kib);
-    put_stat(&status, "memory-rss-kib", info->mem_rss_kib);
-    put_stat(&status, "vcpu-period", info->vcpu_period);
-    put_stat(&status, "vcpu-quota", info->vcpu_quota);
-    put_stat(&status, "rx-bytes", info->rx_bytes);
-    put_stat(&status, "rx-packets", info->rx_packets);
-    put_stat(&status, "tx-bytes", info->tx_bytes);
-    put_stat(&status, "tx-packets", info->tx_packets);
+    fleetrec_router_state_set_state(rs, state);
+    fleetrec_router_state_set_error(rs, report->error);
+    fleetrec_router_state_set_cpu_weight(rs, &weight, has_weight);
+    fleetrec_router_state_set_cpu_cap(rs, &cap, has_cap);
+    if (changed || fr->figures_due) {
+        fleetrec_router_state_set_updated(rs, &now, 1);
+    }
+
+    /* The figures too when the state changed: a router that starts shows
+     * its size at once. */
+    struct smap status;
+    smap_clone(&status, &rs->status);
+    smap_replace(&status, "libvirt-state", info->state);
+    if (changed || fr->figures_due) {
+        xfa_stats_router_figures(info, fr->switch_known,
+                                 (fr->sw ? shash_find_data(fr->sw, rs->name)
+                                  : NULL), &status);
+    }
     fleetrec_router_state_set_status(rs, &status);
     smap_destroy(&status);
 }
@@ -439,6 +444,10 @@ xfa_fleet_write(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
             ds_put_format(&errors, "%s%s", errors.length ? "; " : "",
                           report->power_error);
         }
+        if (report->stats_error) {
+            ds_put_format(&errors, "%s%s", errors.length ? "; " : "",
+                          report->stats_error);
+        }
         for (size_t i = 0; i < report->errors->n; i++) {
             ds_put_format(&errors, "%s%s", errors.length ? "; " : "",
                           report->errors->names[i]);
@@ -448,16 +457,26 @@ xfa_fleet_write(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
                                              : report->libvirt_error
                                              ? "error" : "up"));
         fleetrec_node_set_agent_version(node, PACKAGE_VERSION);
-        fleetrec_node_set_last_seen(node, &now, 1);
+        if (report->figures_due || !node->n_last_seen) {
+            fleetrec_node_set_last_seen(node, &now, 1);
+        }
         fleetrec_node_set_error(node, errors.length ? ds_cstr(&errors)
                                 : NULL);
         ds_destroy(&errors);
 
-        struct smap status = SMAP_INITIALIZER(&status);
-        smap_add(&status, "libvirt", report->libvirt_error
-                 ? "disconnected" : "connected");
-        smap_add_format(&status, "routers", "%"PRIuSIZE,
-                        shash_count(report->routers));
+        struct smap status;
+        smap_clone(&status, &node->status);
+        smap_replace(&status, "libvirt", report->libvirt_error
+                     ? "disconnected" : "connected");
+        smap_replace_nocopy(&status, "routers",
+                            xasprintf("%"PRIuSIZE,
+                                      shash_count(report->routers)));
+        if (report->figures_due && report->node_figures) {
+            struct smap_node *sn;
+            SMAP_FOR_EACH (sn, report->node_figures) {
+                smap_replace(&status, sn->key, sn->value);
+            }
+        }
         fleetrec_node_set_status(node, &status);
         smap_destroy(&status);
     }
@@ -476,8 +495,9 @@ xfa_fleet_write(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
         if (!r || shash_find(&done, rs->name)) {
             fleetrec_router_state_delete(rs);
         } else {
-            write_router_state(rs, r, sset_contains(report->migrating,
-                                                    rs->name), now);
+            write_router_state(rs, false, r,
+                               sset_contains(report->migrating, rs->name),
+                               report, now);
             shash_add(&done, rs->name, NULL);
         }
     }
@@ -489,9 +509,9 @@ xfa_fleet_write(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
             fleetrec_router_state_set_node(rs, cfg->node);
             fleetrec_router_state_set_router(
                 rs, xfa_fleet_find_router(idl, sn->name));
-            write_router_state(rs, sn->data,
+            write_router_state(rs, true, sn->data,
                                sset_contains(report->migrating, sn->name),
-                               now);
+                               report, now);
         }
     }
     shash_destroy(&done);

@@ -93,6 +93,13 @@ struct xfa_fleet_report {
     const struct sset *migrating;       /* Routers leaving this node. */
     const char *agent_state;    /* Node.agent_state, NULL: up or error. */
     const char *power_error;    /* The power-off command's failure. */
+
+    /* Figures (fleet-stats.h), written only if 'figures_due'. */
+    bool figures_due;
+    const char *stats_error;            /* Bad stats-interval, or NULL. */
+    const struct smap *node_figures;    /* Node status keys. */
+    bool switch_known;                  /* 'sw' is fresh. */
+    const struct shash *sw;     /* Router name -> struct xfa_sw_router *. */
 };
 
 void xfa_fleet_write(struct ovsdb_idl *, struct ovsdb_idl_txn *,

@@ -25,8 +25,10 @@
 #include "util.h"
 #include "xenflow/agent/fleet-json.h"
 #include "xenflow/agent/gather-node.h"
+#include "xenflow/agent/gather-switch.h"
 #include "xenflow/agent/http.h"
 #include "xenflow/agent/metrics.h"
+#include "xenflow/agent/switch-poll.h"
 
 VLOG_DEFINE_THIS_MODULE(xenflow_agent_metrics);
 
@@ -37,6 +39,7 @@ struct xfa_metrics_server {
     char *node;
     long long int next;         /* When to gather next. */
     unsigned int fleet_seqno;
+    unsigned int switch_seqno;
     unsigned long long n_gathers, n_gather_errors;
     char *last_error;
 };
@@ -76,7 +79,8 @@ void
 xfa_metrics_server_run(struct xfa_metrics_server *ms,
                        struct ovsdb_idl *fleet_idl,
                        const struct shash *reports,
-                       const struct shash *wants, bool libvirt_up)
+                       const struct shash *wants, bool libvirt_up,
+                       const struct xfa_switch_poll *sp)
 {
     if (!ms) {
         return;
@@ -87,6 +91,10 @@ xfa_metrics_server_run(struct xfa_metrics_server *ms,
         /* Something changed: publish within a second, not at once, so a
          * busy fleet costs one snapshot a second at most. */
         ms->fleet_seqno = seqno;
+        ms->next = MIN(ms->next, now + 1000);
+    }
+    if (xfa_switch_poll_seqno(sp) != ms->switch_seqno) {
+        ms->switch_seqno = xfa_switch_poll_seqno(sp);
         ms->next = MIN(ms->next, now + 1000);
     }
     if (now < ms->next) {
@@ -104,6 +112,8 @@ xfa_metrics_server_run(struct xfa_metrics_server *ms,
     free(ms->last_error);
     ms->last_error = error;
 
+    struct xfa_sw_stats sw_stats;
+    const struct xfa_sw_figures *sw = xfa_switch_poll_figures(sp, &sw_stats);
     struct xfa_metrics_input in = {
         .node = ms->node,
         .stats = error ? NULL : &stats,
@@ -113,12 +123,14 @@ xfa_metrics_server_run(struct xfa_metrics_server *ms,
         .wants = wants,
         .n_gathers = ms->n_gathers,
         .n_gather_errors = ms->n_gather_errors,
+        .sw = sw,
+        .sw_stats = &sw_stats,
     };
     struct ds s = DS_EMPTY_INITIALIZER;
     xfa_metrics_format(&in, &s);
     xfa_http_publish(ms->http, "/metrics",
                      "text/plain; version=0.0.4; charset=utf-8", &s);
-    xfa_fleet_json(fleet_idl, ms->node, in.stats, &s);
+    xfa_fleet_json(fleet_idl, ms->node, in.stats, sw, &sw_stats, &s);
     xfa_http_publish(ms->http, "/api/fleet.json",
                      "application/json", &s);
     ds_destroy(&s);

@@ -18,7 +18,8 @@
 
 /* The agent's --metrics: gathers the node's figures on a bounded period
  * (XFA_METRICS_PERIOD_MS, and at most once a second when the fleet or the
- * libvirt reports change), formats /metrics (metrics.h) and
+ * libvirt reports change, or a pass of questions to ovs-vswitchd
+ * (switch-poll.h) ends), formats /metrics (metrics.h) and
  * /api/fleet.json (fleet-json.h) and publishes both to the HTTP server
  * (http.h), whose own thread serves them.  Called from the main loop; it
  * never blocks it (reading /proc does not wait on anything but the
@@ -31,6 +32,7 @@
 struct ds;
 struct ovsdb_idl;
 struct xfa_http_options;
+struct xfa_switch_poll;
 
 #define XFA_METRICS_PERIOD_MS 5000
 
@@ -41,7 +43,8 @@ void xfa_metrics_server_destroy(struct xfa_metrics_server *);
 void xfa_metrics_server_run(struct xfa_metrics_server *,
                             struct ovsdb_idl *fleet_idl,
                             const struct shash *reports,
-                            const struct shash *wants, bool libvirt_up);
+                            const struct shash *wants, bool libvirt_up,
+                            const struct xfa_switch_poll *);
 void xfa_metrics_server_wait(const struct xfa_metrics_server *);
 void xfa_metrics_server_format(const struct xfa_metrics_server *,
                                struct ds *);

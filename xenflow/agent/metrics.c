@@ -22,31 +22,9 @@
 #include "openvswitch/dynamic-string.h"
 #include "util.h"
 #include "xenflow/agent/gather-node.h"
+#include "xenflow/agent/gather-switch.h"
+#include "xenflow/agent/prom.h"
 #include "xenflow/agent/virt-worker.h"
-
-/* A label value, escaped as the exposition format wants. */
-static void
-put_label(struct ds *s, const char *name, const char *value, bool first)
-{
-    ds_put_format(s, "%s%s=\"", first ? "" : ",", name);
-    for (const char *p = value; *p; p++) {
-        if (*p == '\\' || *p == '"') {
-            ds_put_format(s, "\\%c", *p);
-        } else if (*p == '\n') {
-            ds_put_cstr(s, "\\n");
-        } else {
-            ds_put_char(s, *p);
-        }
-    }
-    ds_put_char(s, '"');
-}
-
-static void
-put_header(struct ds *s, const char *name, const char *type,
-           const char *help)
-{
-    ds_put_format(s, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
 
 /* One sample of 'name' labelled node="...", plus 'label'="value" if
  * 'label' is nonnull. */
@@ -55,9 +33,9 @@ put_sample(struct ds *s, const char *name, const char *node,
            const char *label, const char *value, double x)
 {
     ds_put_format(s, "%s{", name);
-    put_label(s, "node", node, true);
+    xfa_prom_label(s, "node", node, true);
     if (label) {
-        put_label(s, label, value, false);
+        xfa_prom_label(s, label, value, false);
     }
     ds_put_format(s, "} %.17g\n", x);
 }
@@ -67,40 +45,40 @@ put_node(const struct xfa_metrics_input *in, struct ds *s)
 {
     const struct xfa_node_stats *st = in->stats;
 
-    put_header(s, "xenflow_agent_up", "gauge",
-               "1 while the agent runs (the scrape reached it).");
+    xfa_prom_header(s, "xenflow_agent_up", "gauge",
+                    "1 while the agent runs (the scrape reached it).");
     put_sample(s, "xenflow_agent_up", in->node, NULL, NULL, 1);
-    put_header(s, "xenflow_agent_fleet_connected", "gauge",
-               "1 if the agent is connected to the fleet database.");
+    xfa_prom_header(s, "xenflow_agent_fleet_connected", "gauge",
+                    "1 if the agent is connected to the fleet database.");
     put_sample(s, "xenflow_agent_fleet_connected", in->node, NULL, NULL,
                in->fleet_connected);
-    put_header(s, "xenflow_agent_libvirt_up", "gauge",
-               "1 if the libvirt thread's last pass was connected.");
+    xfa_prom_header(s, "xenflow_agent_libvirt_up", "gauge",
+                    "1 if the libvirt thread's last pass was connected.");
     put_sample(s, "xenflow_agent_libvirt_up", in->node, NULL, NULL,
                in->libvirt_up);
-    put_header(s, "xenflow_agent_gathers_total", "counter",
-               "Gathering passes of the node's figures.");
+    xfa_prom_header(s, "xenflow_agent_gathers_total", "counter",
+                    "Gathering passes of the node's figures.");
     put_sample(s, "xenflow_agent_gathers_total", in->node, NULL, NULL,
                in->n_gathers);
-    put_header(s, "xenflow_agent_gather_errors_total", "counter",
-               "Gathering passes that could not read /proc.");
+    xfa_prom_header(s, "xenflow_agent_gather_errors_total", "counter",
+                    "Gathering passes that could not read /proc.");
     put_sample(s, "xenflow_agent_gather_errors_total", in->node, NULL, NULL,
                in->n_gather_errors);
     if (!st) {
         return;
     }
 
-    put_header(s, "xenflow_node_cpu_seconds_total", "counter",
-               "Seconds all CPUs of the node spent in each mode.");
+    xfa_prom_header(s, "xenflow_node_cpu_seconds_total", "counter",
+                    "Seconds all CPUs of the node spent in each mode.");
     for (int m = 0; m < XFA_N_CPU_MODES; m++) {
         put_sample(s, "xenflow_node_cpu_seconds_total", in->node, "mode",
                    xfa_cpu_mode_name(m), st->cpu_seconds[m]);
     }
-    put_header(s, "xenflow_node_cpus", "gauge", "CPUs of the node.");
+    xfa_prom_header(s, "xenflow_node_cpus", "gauge", "CPUs of the node.");
     put_sample(s, "xenflow_node_cpus", in->node, NULL, NULL, st->n_cpus);
     if (st->boot_time >= 0) {
-        put_header(s, "xenflow_node_boot_time_seconds", "gauge",
-                   "When the node booted, seconds since the epoch.");
+        xfa_prom_header(s, "xenflow_node_boot_time_seconds", "gauge",
+                        "When the node booted, seconds since the epoch.");
         put_sample(s, "xenflow_node_boot_time_seconds", in->node, NULL, NULL,
                    st->boot_time);
     }
@@ -122,7 +100,7 @@ put_node(const struct xfa_metrics_input *in, struct ds *s)
     for (size_t i = 0; i < ARRAY_SIZE(mem); i++) {
         long long x = mem[i].value;
         if (x >= 0) {
-            put_header(s, mem[i].name, "gauge", mem[i].help);
+            xfa_prom_header(s, mem[i].name, "gauge", mem[i].help);
             put_sample(s, mem[i].name, in->node, NULL, NULL, x);
         }
     }
@@ -254,20 +232,23 @@ put_routers(const struct xfa_metrics_input *in, struct ds *s)
                 continue;
             }
             if (!header) {
-                put_header(s, router_metrics[m].name, router_metrics[m].type,
-                           router_metrics[m].help);
+                xfa_prom_header(s, router_metrics[m].name,
+                                router_metrics[m].type,
+                                router_metrics[m].help);
                 header = true;
             }
             ds_put_format(s, "%s{", router_metrics[m].name);
-            put_label(s, "node", in->node, true);
-            put_label(s, "router", name, false);
+            xfa_prom_label(s, "node", in->node, true);
+            xfa_prom_label(s, "router", name, false);
             if (m == RM_INFO) {
-                put_label(s, "state", r ? r->state : "pending", false);
-                put_label(s, "libvirt_state",
-                          r && r->info.state ? r->info.state : "", false);
-                put_label(s, "wanted",
-                          !w ? "absent" : w->running ? "running" : "stopped",
-                          false);
+                xfa_prom_label(s, "state", r ? r->state : "pending", false);
+                xfa_prom_label(s, "libvirt_state",
+                               r && r->info.state ? r->info.state : "",
+                               false);
+                xfa_prom_label(s, "wanted",
+                               (!w ? "absent"
+                                : w->running ? "running" : "stopped"),
+                               false);
             }
             ds_put_format(s, "} %.17g\n", x);
         }
@@ -281,4 +262,7 @@ xfa_metrics_format(const struct xfa_metrics_input *in, struct ds *s)
 {
     put_node(in, s);
     put_routers(in, s);
+    if (in->sw) {
+        xfa_metrics_format_switch(in->node, in->sw, in->sw_stats, s);
+    }
 }

@@ -18,17 +18,20 @@
 
 /* The agent's figures in Prometheus's text exposition format (version
  * 0.0.4, what "promtool check metrics" checks): the node's CPU and memory
- * (gather-node.h) and, per router VM on this node, what libvirt measured
- * (virt-worker.h's reports) and what the fleet asks of it.  Every metric,
- * its type and labels are listed in xenflow-agent(8), "METRICS".  Pure:
- * the main loop formats a snapshot once per period and hands the text to
- * the HTTP server (http.h). */
+ * (gather-node.h); per router VM on this node, what libvirt measured
+ * (virt-worker.h's reports) and what the fleet asks of it; per router and
+ * per queue, what XenFlow in ovs-vswitchd knows (gather-switch.h).  Every
+ * metric, its type and labels are listed in xenflow-agent(8), "METRICS".
+ * Pure: the main loop formats a snapshot once per period and hands the
+ * text to the HTTP server (http.h). */
 
 #include <stdbool.h>
 #include "openvswitch/shash.h"
 
 struct ds;
 struct xfa_node_stats;
+struct xfa_sw_figures;
+struct xfa_sw_stats;
 
 struct xfa_metrics_input {
     const char *node;                   /* Value of every "node" label. */
@@ -39,8 +42,18 @@ struct xfa_metrics_input {
     const struct shash *wants;          /* Name -> struct xfa_want *. */
     unsigned long long n_gathers;       /* Gathering passes so far. */
     unsigned long long n_gather_errors; /* ...that failed to read /proc. */
+
+    /* What ovs-vswitchd knows per router and queue (gather-switch.h), or
+     * NULL if not gathered. */
+    const struct xfa_sw_figures *sw;
+    const struct xfa_sw_stats *sw_stats;
 };
 
 void xfa_metrics_format(const struct xfa_metrics_input *, struct ds *);
+
+/* In metrics-switch.c. */
+void xfa_metrics_format_switch(const char *node,
+                               const struct xfa_sw_figures *,
+                               const struct xfa_sw_stats *, struct ds *);
 
 #endif /* xenflow/agent/metrics.h */

@@ -45,10 +45,13 @@
 #include "xenflow/agent/bootstrap.h"
 #include "xenflow/agent/departures.h"
 #include "xenflow/agent/fleet.h"
+#include "xenflow/agent/fleet-stats.h"
+#include "xenflow/agent/gather-switch.h"
 #include "xenflow/agent/http.h"
 #include "xenflow/agent/local.h"
 #include "xenflow/agent/power.h"
 #include "xenflow/agent/metrics-server.h"
+#include "xenflow/agent/switch-poll.h"
 #include "xenflow/agent/translate.h"
 #include "xenflow/agent/virt-worker.h"
 #include "xenflow/fleet/fleet-idl.h"
@@ -90,6 +93,9 @@ struct agent {
     size_t n_placed;            /* Routers the fleet places here. */
     struct xfa_departures *departures;
     struct xfa_power *power;
+    struct xfa_switch_poll *switch_poll;        /* XenFlow's figures. */
+    struct xfa_metrics_server *metrics;         /* --metrics, or NULL. */
+    struct xfa_fleet_stats *stats;      /* Figures to the fleet database. */
 };
 
 static unixctl_cb_func agent_exit;
@@ -229,6 +235,9 @@ main(int argc, char *argv[])
     shash_init(&agent.arrivals);
     agent.departures = xfa_departures_create(switch_target);
     agent.power = xfa_power_create();
+    agent.switch_poll = xfa_switch_poll_create(switch_target,
+                                               XFA_METRICS_PERIOD_MS);
+    agent.stats = xfa_fleet_stats_create();
     if (!xfa_driver_from_string(libvirt_uri, &agent.cfg.driver)) {
         char *scheme = xmemdup0(libvirt_uri, strcspn(libvirt_uri, ":+"));
         if (!xfa_driver_from_string(scheme, &agent.cfg.driver)) {
@@ -241,16 +250,16 @@ main(int argc, char *argv[])
     unixctl_command_register("xenflow-agent/show", "", 0, 0, agent_show,
                              &agent);
 
-    struct xfa_metrics_server *metrics = NULL;
     if (http_options.listen) {
         char *error;
-        metrics = xfa_metrics_server_create(&http_options, node_name, &error);
+        agent.metrics = xfa_metrics_server_create(&http_options, node_name,
+                                                  &error);
         if (error) {
             ovs_fatal(0, "%s", error);
         }
     }
     unixctl_command_register("xenflow-agent/metrics", "", 0, 0,
-                             agent_metrics, metrics);
+                             agent_metrics, &agent);
 
     struct ovsdb_idl_loop fleet = OVSDB_IDL_LOOP_INITIALIZER(
         ovsdb_idl_create(fleet_remote, &fleetrec_idl_class, true, true));
@@ -316,7 +325,9 @@ main(int argc, char *argv[])
                                          empty);
         }
 
-        if (fleet_dirty && fleet_txn && agent.fleet_found
+        xfa_fleet_stats_configure(agent.stats, fleet.idl);
+        bool figures_due = xfa_fleet_stats_due(agent.stats);
+        if ((fleet_dirty || figures_due) && fleet_txn && agent.fleet_found
             && agent.have_reports) {
             struct sset migrating = SSET_INITIALIZER(&migrating);
             struct shash_node *rn;
@@ -333,7 +344,17 @@ main(int argc, char *argv[])
                 .migrating = &migrating,
                 .agent_state = xfa_power_agent_state(agent.power),
                 .power_error = xfa_power_error(agent.power),
+                .figures_due = figures_due,
+                .stats_error = xfa_fleet_stats_error(agent.stats),
             };
+            struct xfa_sw_stats sw_stats;
+            if (figures_due) {
+                const struct xfa_sw_figures *sw = xfa_switch_poll_figures(
+                    agent.switch_poll, &sw_stats);
+                report.node_figures = xfa_fleet_stats_take(agent.stats);
+                report.sw = &sw->routers;
+                report.switch_known = sw_stats.n_passes && !sw_stats.stale;
+            }
             ovsdb_idl_txn_add_comment(fleet_txn, "xenflow-agent: node %s",
                                       node_name);
             xfa_fleet_write(fleet.idl, fleet_txn, &agent.cfg, &report);
@@ -343,9 +364,16 @@ main(int argc, char *argv[])
             fleet_dirty = false;
         }
 
-        xfa_metrics_server_run(metrics, fleet.idl, &agent.reports,
+        /* XenFlow's figures, for /metrics or the fleet database. */
+        bool poll_switch = (agent.metrics
+                            || xfa_fleet_stats_enabled(agent.stats));
+        if (poll_switch) {
+            xfa_switch_poll_run(agent.switch_poll);
+        }
+        xfa_metrics_server_run(agent.metrics, fleet.idl, &agent.reports,
                                &agent.last_good,
-                               agent.have_reports && !agent.libvirt_error);
+                               agent.have_reports && !agent.libvirt_error,
+                               agent.switch_poll);
         unixctl_server_run(unixctl);
 
         ovsdb_idl_loop_commit_and_wait(&fleet);
@@ -354,14 +382,20 @@ main(int argc, char *argv[])
         xfa_departures_wait(agent.departures);
         xfa_power_wait(agent.power);
         unixctl_server_wait(unixctl);
-        xfa_metrics_server_wait(metrics);
+        if (poll_switch) {
+            xfa_switch_poll_wait(agent.switch_poll);
+        }
+        xfa_fleet_stats_wait(agent.stats);
+        xfa_metrics_server_wait(agent.metrics);
         if (exiting) {
             poll_immediate_wake();
         }
         poll_block();
     }
 
-    xfa_metrics_server_destroy(metrics);
+    xfa_metrics_server_destroy(agent.metrics);
+    xfa_switch_poll_destroy(agent.switch_poll);
+    xfa_fleet_stats_destroy(agent.stats);
     xfa_worker_destroy(worker);
     xfa_departures_destroy(agent.departures);
     xfa_power_destroy(agent.power);
@@ -440,10 +474,13 @@ agent_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
 
 static void
 agent_metrics(struct unixctl_conn *conn, int argc OVS_UNUSED,
-              const char *argv[] OVS_UNUSED, void *metrics)
+              const char *argv[] OVS_UNUSED, void *agent_)
 {
+    const struct agent *agent = agent_;
     struct ds s = DS_EMPTY_INITIALIZER;
-    xfa_metrics_server_format(metrics, &s);
+    xfa_metrics_server_format(agent->metrics, &s);
+    xfa_switch_poll_format(agent->switch_poll, &s);
+    xfa_fleet_stats_format(agent->stats, &s);
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
 }

@@ -175,13 +175,57 @@ function nodePanels(fleet) {
   }
 }
 
+// What XenFlow knows of router 'r': live from the serving node's switch
+// if the router is there, else from the figures the router's node wrote in
+// its Router_State (status keys "xenflow-*", every stats-interval).
+function xenflowFigures(fleet, r, rep) {
+  const sw = fleet.switch && fleet.switch.routers[r.name];
+  if (sw) {
+    return {t: fleet.switch.updated || fleet.time, stale: fleet.switch.stale,
+            from: fleet.switch.node, ...sw};
+  }
+  const st = rep.status || {};
+  if (!('xenflow-routes' in st)) return null;
+  return {t: rep.updated ? rep.updated * 1000 : fleet.time,
+          stale: false, from: rep.node + ' (database)',
+          routes: +st['xenflow-routes'],
+          routes_installed: +st['xenflow-routes-installed'],
+          neighbors: +st['xenflow-neighbors'],
+          flows: +st['xenflow-flows'],
+          flows_pending: +st['xenflow-flows-pending'],
+          routed_packets: +st['xenflow-routed-packets'],
+          to_vm_packets: +st['xenflow-to-vm-packets'],
+          client_state: st['xenflow-client'] || '–'};
+}
+
+// Appends the rows of XenFlow's figures 'x' of router 'name' to 'tab'.
+function xenflowRows(tab, name, x) {
+  const k = n => `router-${n}:${name}`;
+  record(k('routed'), x.t, x.routed_packets);
+  record(k('to-vm'), x.t, x.to_vm_packets);
+  row(tab, 'routes', x.routes_installed === x.routes ? `${x.routes}`
+      : `${x.routes_installed} of ${x.routes} installed`);
+  if (x.neighbors !== undefined) row(tab, 'neighbours', `${x.neighbors}`);
+  row(tab, 'flows', `${x.flows}` +
+      (x.flows_pending ? ` (${x.flows_pending} pending)` : ''));
+  const routed = html('td', {id: 'routed-' + name},
+                      `${x.routed_packets} (${fmt(rate(k('routed')), 'pps')})`);
+  const tr = html('tr');
+  tr.appendChild(html('td', {}, 'routed'));
+  tr.appendChild(routed);
+  tab.appendChild(tr);
+  row(tab, 'to VM', `${x.to_vm_packets} (${fmt(rate(k('to-vm')), 'pps')})`);
+  row(tab, 'client', x.client_state);
+  row(tab, 'switch', x.from + (x.stale ? ' (stale)' : ''));
+}
+
 function routerPanels(fleet) {
   const box = document.getElementById('router-panels');
   box.replaceChildren();
   for (const r of fleet.routers) {
     const rep = r.reported.find(s => s.state === 'running')
                 || r.reported[0] || {status: {}};
-    const st = rep.status || {}, t = rep.updated || fleet.time;
+    const st = rep.status || {}, t = rep.updated ? rep.updated * 1000 : fleet.time;
     const k = n => `router-${n}:${r.name}`;
     const packets = (+st['rx-packets'] || 0) + (+st['tx-packets'] || 0);
     record(k('packets'), t, 'rx-packets' in st ? packets : undefined);
@@ -202,8 +246,10 @@ function routerPanels(fleet) {
         ? fmt((rate(k('cpu')) || 0) * 100, '%') : '–');
     row(tab, 'memory', 'memory-kib' in st
         ? fmt(st['memory-kib'] * 1024, 'B') : '–');
+    const x = xenflowFigures(fleet, r, rep);
+    if (x) xenflowRows(tab, r.name, x);
     p.appendChild(tab);
-    p.appendChild(sparkline(rates(k('packets'))));
+    p.appendChild(sparkline(rates(k(x ? 'routed' : 'packets'))));
     if (rep.error) p.appendChild(html('div', {class: 'error'}, rep.error));
     box.appendChild(p);
   }
