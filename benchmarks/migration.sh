@@ -30,7 +30,7 @@
 # session gone and reconnects to C's switch, whose pre-copied tables its
 # snapshot reconciles.
 #
-# Usage: sudo benchmarks/migration.sh [--builddir DIR] [--rate PPS]
+# Usage: sudo benchmarks/migration.sh [--builddir DIR] [--rate PPS|auto]
 #            [--size BYTES] [--downtime S] [--dest-nice N]
 #            [--bulk-share PCT] [N]...
 #            (default N: 1000 100000 1000000)
@@ -42,7 +42,10 @@
 # router's control traffic: pings sent during the run, lost (replies
 # missing up to the last one answered), frames the source held for the
 # VM, and the longest round trip.  Takes
-# /run/xenflow-system.lock like the system tests.  --bulk-share sets
+# /run/xenflow-system.lock like the system tests.  --rate auto calibrates
+# the rate in the run: 2 s streams at 80000, 40000, 20000, 10000, 5000
+# datagrams/s through r1 (1,000 routes) with nothing migrating; the first
+# that loses nothing is the rate of every row (printed above the table).  --bulk-share sets
 # other_config:xenflow-bulk-share on every host (default: the switch's,
 # 50 on the userspace datapath).  XF_KEEP=1
 # keeps the logs and the receiver's report in the scratch directory.
@@ -307,6 +310,38 @@ run() {
         "$ctl"
     teardown
 }
+
+# The highest rate of the list that r1's path carries without loss when
+# nothing migrates (2 s streams).
+calibrate() {
+    local r
+    tag=calibrate
+    setup
+    ip netns exec xfb_vm sysctl -qw net.ipv4.ip_forward=0
+    load_routes 1000
+    ip netns exec xfb_vm ping -q -c 2 -i 0.2 -w 5 10.1.0.3 > /dev/null
+    ip netns exec xfb_vm ping -q -c 2 -i 0.2 -w 5 10.2.0.4 > /dev/null
+    for r in 80000 40000 20000 10000 5000; do
+        rm -f "$work"/recv "$work"/sent "$work"/ready
+        ip netns exec xfb_rcv $probe recv 10.2.0.4 5555 --out "$work/recv" \
+            --idle 1 --ready "$work/ready" &
+        local rpid=$!
+        until [ -e "$work/ready" ]; do sleep 0.05; done
+        ip netns exec xfb_snd $probe send 10.2.0.4 5555 --rate $r \
+            --size "$size" --duration 2 --out "$work/sent" > /dev/null
+        wait $rpid || true
+        echo "calibration at $r/s: $($probe report "$work/sent" "$work/recv")" >&2
+        if $probe report "$work/sent" "$work/recv" | grep -q ' lost 0 '; then
+            rate=$r
+            break
+        fi
+    done
+    teardown
+    [ "$rate" != auto ] || { echo "$0: no rate of the list lost nothing" >&2; exit 1; }
+}
+if [ "$rate" = auto ]; then
+    calibrate
+fi
 
 printf 'stream: %s datagrams/s of %s bytes; emulated VM stop-and-copy %s s\n' \
     "$rate" "$size" "$downtime"
