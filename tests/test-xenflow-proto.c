@@ -27,7 +27,8 @@
  *       from stdin, one line at a time:
  *         JSON        sent as is; if it has a non-null "id", waits for the
  *                     reply and prints it (errors and results alike), and
- *                     prints any notification received meanwhile
+ *                     prints any notification received meanwhile (except
+ *                     "installed", whose timing is the switch's)
  *         !raw TEXT   TEXT is sent as is (e.g. broken JSON), no wait
  *         !big N      sends the start of a JSON string of N bytes, no wait
  *         !bigecho N  sends a whole "echo" request of about N bytes, no wait
@@ -199,6 +200,11 @@ wait_reply(struct jsonrpc *rpc, const struct json *id)
         if (msg->type == JSONRPC_REQUEST && !strcmp(msg->method, "echo")) {
             jsonrpc_send_block(rpc, jsonrpc_create_reply(
                                    json_clone(msg->params), msg->id));
+            jsonrpc_msg_destroy(msg);
+        } else if (msg->type == JSONRPC_NOTIFY
+                   && !strcmp(msg->method, "installed")) {
+            /* When it comes depends on the switch's flow installation,
+             * not on the script: not printed. */
             jsonrpc_msg_destroy(msg);
         } else {
             print_msg(msg);

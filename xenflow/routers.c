@@ -28,6 +28,7 @@
 #include "simap.h"
 #include "util.h"
 #include "xenflow/bridges.h"
+#include "xenflow/cookie.h"
 #include "xenflow/flowsync.h"
 #include "xenflow/model.h"
 #include "xenflow/pipeline.h"
@@ -377,4 +378,13 @@ xf_router_stats(const struct xf_router *r)
         .flows = flows,
         .flows_pending = pending,
     };
+}
+
+/* Returns how many flows of router 'r''s routes and neighbours are not in
+ * the switch as wanted yet (to be added, changed or removed). */
+size_t
+xf_router_flows_pending(const struct xf_router *r)
+{
+    struct xf_flowsync *fs = xf_bridge_flows(r->bridge);
+    return fs ? xf_flowsync_owner_pending(fs, r->id, XF_FLOW_KINDS_TABLES) : 0;
 }

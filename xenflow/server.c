@@ -80,6 +80,7 @@ struct client {
     struct token_bucket bucket;
     char *client;               /* The client's software, from "hello". */
     unsigned long long n_rate_limited;
+    size_t pending;             /* Flows not installed, as last told. */
 };
 
 static const struct xf_session_class client_class;
@@ -313,6 +314,45 @@ handle_hello(struct client *c, const struct jsonrpc_msg *req)
     xf_proto_hello_destroy(&hello);
 }
 
+/* Puts "pending" in 'result', the result of an "update" or "sync-end" for
+ * router 'r', and remembers it: once it is 0 again, the client is told
+ * (notify_installed()). */
+static void
+put_pending(struct client *c, const struct xf_router *r, struct json *result)
+{
+    c->pending = xf_router_flows_pending(r);
+    json_object_put(result, "pending", json_integer_create(c->pending));
+}
+
+/* True if 'link''s client was last told of flows not yet installed and
+ * they all are now. */
+static bool
+installed_untold(const struct router_link *link)
+{
+    const struct client *c = link->client;
+    const struct xf_router *r;
+    return (c && c->pending && !c->up.closing
+            && (r = xf_router_find(link->router))
+            && !xf_router_flows_pending(r));
+}
+
+/* Sends an "installed" notification to each client that was last told of
+ * flows not yet installed, once they all are. */
+static void
+notify_installed(void)
+{
+    struct router_link *link;
+    HMAP_FOR_EACH (link, node, &links) {
+        if (installed_untold(link)) {
+            struct json *params = json_object_create();
+            json_object_put(params, "pending", json_integer_create(0));
+            jsonrpc_send(link->client->up.rpc, jsonrpc_create_notify(
+                             "installed", json_array_create_1(params)));
+            link->client->pending = 0;
+        }
+    }
+}
+
 static void
 handle_update(struct client *c, const struct jsonrpc_msg *req)
 {
@@ -336,8 +376,9 @@ handle_update(struct client *c, const struct jsonrpc_msg *req)
                      u.errors.n, u.errors.names[0]);
     }
 
-    xf_session_reply(s, xf_router_update_result(n_applied, &u.errors),
-                     req->id);
+    struct json *result = xf_router_update_result(n_applied, &u.errors);
+    put_pending(c, r, result);
+    xf_session_reply(s, result, req->id);
     xf_proto_update_destroy(&u);
 }
 
@@ -374,6 +415,7 @@ handle_sync(struct client *c, const struct jsonrpc_msg *req, bool begin)
         VLOG_INFO("%s: session %u: router %s synchronised (%"PRIuSIZE
                   " stale entries removed)", s->name, s->id, r->name, n);
         json_object_put(result, "removed", json_integer_create(n));
+        put_pending(c, r, result);
     }
     xf_session_reply(s, result, req->id);
 }
@@ -467,6 +509,7 @@ xf_server_run(void)
 {
     xf_session_server_run(&clients);
     expire_links();
+    notify_installed();
 }
 
 void
@@ -478,6 +521,10 @@ xf_server_wait(void)
     HMAP_FOR_EACH (link, node, &links) {
         if (link->orphaned) {
             poll_timer_wait_until(link->orphaned_at + grace_ms);
+        }
+        /* The last flows may have been installed after xf_server_run(). */
+        if (installed_untold(link)) {
+            poll_immediate_wake();
         }
     }
 }

@@ -297,6 +297,7 @@ router_json(const struct xf_router *r, struct router_view *v)
     put_uint(o, "routes_installed", r->n_routes_offloaded);
     put_uint(o, "neighbors", hmap_count(&r->rib.neighs));
     put_uint(o, "neighbors_installed", r->n_neighs_offloaded);
+    put_uint(o, "flows_pending", xf_router_flows_pending(r));
     put_uint(o, "max_routes", r->limits.max_routes);
     put_uint(o, "max_neighbors", r->limits.max_neighbors);
     put_uint(o, "max_flows", r->limits.max_flows);

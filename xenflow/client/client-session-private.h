@@ -93,6 +93,10 @@ struct xfc_session {
     struct ct_update_counts sent;
     unsigned long long int n_error_replies, n_applied, n_rejected;
     unsigned long long int n_removed;
+    int64_t switch_pending;     /* Of this router's route and neighbour
+                                 * flows, how many the server last said
+                                 * were not in the switch yet; -1 if it
+                                 * has not said (an older server). */
     char *last_error;
     struct svec rejections;     /* Last reasons for rejected entries. */
 };

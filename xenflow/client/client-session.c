@@ -128,6 +128,7 @@ connection_reset(struct xfc_session *c)
     c->ifaces_changed_at = LLONG_MIN;
     c->state = S_DISCONNECTED;
     c->session_id = -1;
+    c->switch_pending = -1;
     c->max_batch = XFC_DEFAULT_MAX_BATCH;
     svec_clear(&c->iface_map);
     svec_clear(&c->unmapped);
@@ -242,6 +243,7 @@ handle_update_reply(struct xfc_session *c, const struct json *result)
     int64_t rejected = xfc_json_get_int(result, "rejected", 0);
 
     c->n_applied += MAX(xfc_json_get_int(result, "applied", 0), 0);
+    c->switch_pending = xfc_json_get_int(result, "pending", -1);
     if (rejected > 0) {
         c->n_rejected += rejected;
         xfc_add_rejections(&c->rejections, result, XFC_MAX_REJECTIONS);
@@ -259,6 +261,7 @@ handle_sync_end_reply(struct xfc_session *c, const struct xfc_request *req,
 {
     int64_t removed = MAX(xfc_json_get_int(result, "removed", 0), 0);
 
+    c->switch_pending = xfc_json_get_int(result, "pending", -1);
     c->n_removed += removed;
     if (req->epoch == c->epoch && c->state == S_SYNCING) {
         const struct ct_update_counts *n = &c->snapshot_counts;
@@ -393,6 +396,11 @@ handle_msg(struct xfc_session *c, const struct jsonrpc_msg *msg)
             session_set_error(c, xasprintf("server: %s", params));
             handle_size_error(c, msg->params);
             free(params);
+        } else if (!strcmp(msg->method, "installed")
+                   && msg->params->type == JSON_ARRAY
+                   && json_array(msg->params)->n == 1) {
+            c->switch_pending = xfc_json_get_int(
+                json_array(msg->params)->elems[0], "pending", -1);
         }
         break;
 

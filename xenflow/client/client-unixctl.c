@@ -126,6 +126,13 @@ format_status(const struct xfc_session *c, struct ds *s)
     ds_put_format(s, "server: applied %llu, rejected %llu, withdrew %llu "
                   "stale entries at sync-end\n",
                   c->n_applied, c->n_rejected, c->n_removed);
+    if (c->switch_pending >= 0) {
+        ds_put_format(s, "installed: %s (%"PRId64" route and neighbour "
+                      "flows pending in the switch)\n",
+                      c->switch_pending ? "no" : "yes", c->switch_pending);
+    } else {
+        ds_put_cstr(s, "installed: unknown (the server has not said)\n");
+    }
     ds_put_format(s, "interruptions: %llu", c->n_interruptions);
     if (c->n_interruptions) {
         ds_put_format(s, ", last: disconnected %lld ms, snapshot %lld ms",
