@@ -74,6 +74,12 @@ rm -f "$out"/*.deb "$out"/*.changes "$out"/*.buildinfo
 mv "$out"/src/*.deb "$out"/src/*.changes "$out"/src/*.buildinfo "$out"/
 log "built in $((end - start)) s:"
 ls -l "$out"/*.deb
+for f in usr/bin/xenflow-agent usr/bin/xenflow-ctl \
+         usr/share/openvswitch/xenflow-dashboard/index.html \
+         usr/share/openvswitch/xenflow-dashboard/dashboard.js; do
+    dpkg-deb -c "$out"/xenflow-switch_*.deb | grep -q " \./$f\$" \
+        || { echo "build-debs: xenflow-switch lacks /$f" >&2; exit 1; }
+done
 
 log "lintian"
 # Errors fail the build; warnings and informational tags are printed.
