@@ -142,7 +142,9 @@ XENFLOW_SYSTEM_TESTSUITE_AT = \
 	tests/xenflow/xenflow-system-restart.at \
 	tests/xenflow/xenflow-system-frr.at \
 	tests/xenflow/xenflow-system-qos.at \
-	tests/xenflow/xenflow-system-dpdk.at
+	tests/xenflow/xenflow-system-dpdk.at \
+	tests/xenflow/xenflow-system-agent.at \
+	tests/xenflow/xenflow-system-fleet.at
 XENFLOW_TESTSUITE = $(srcdir)/tests/xenflow-testsuite
 XENFLOW_SYSTEM_TESTSUITE = $(srcdir)/tests/xenflow-system-testsuite
 EXTRA_DIST += $(XENFLOW_TESTSUITE_AT) $(XENFLOW_SYSTEM_TESTSUITE_AT)
