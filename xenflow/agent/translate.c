@@ -21,10 +21,10 @@
 
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
-#include "stream.h"
 #include "util.h"
 #include "xenflow/agent/vm.h"
 #include "xenflow/conf.h"
+#include "xenflow/fleet/channel.h"
 
 /* Moves the errors XenFlow's parser found into 'errors', after 'context'.
  * Returns true if there were any. */
@@ -170,36 +170,6 @@ translate_router(const struct xfa_node_spec *spec,
     free(key);
 }
 
-/* Returns the passive remote on which a node listens for the active remote
- * 'peer_address' (its Node peer_address): "ssl:HOST[:PORT]" becomes
- * "pssl:PORT:HOST" (PORT 6653 if none, as stream_open() assumes),
- * "unix:PATH" becomes "punix:PATH".  Returns NULL for anything else (tcp:
- * does not authenticate the peer, so XenFlow refuses it). */
-char *
-xfa_peer_listener(const char *peer_address)
-{
-    if (!strncmp(peer_address, "unix:", 5) && peer_address[5]) {
-        return xasprintf("punix:%s", peer_address + 5);
-    }
-    if (strncmp(peer_address, "ssl:", 4) || !peer_address[4]) {
-        return NULL;
-    }
-
-    const char *host = peer_address + 4;
-    const char *end = (*host == '['
-                       ? strchr(host, ']') : host + strcspn(host, ":"));
-    if (!end) {
-        return NULL;
-    }
-    end += *host == '[';
-    const char *port = *end == ':' ? end + 1 : "6653";
-    if ((*end && *end != ':') || !*port || strchr(port, ':')
-        || end == host) {
-        return NULL;
-    }
-    return xasprintf("pssl:%s:%.*s", port, (int) (end - host), host);
-}
-
 /* Adds 'key'='value' to the Open_vSwitch keys if 'check' finds no error in
  * it, otherwise reports why, as 'origin' of this node, and keeps the key's
  * current value. */
@@ -208,37 +178,13 @@ add_switch_key(const struct xfa_channel_spec *ch, const char *origin,
                const char *key, const char *value, bool client,
                struct xfa_local *local)
 {
-    struct smap one = SMAP_CONST1(&one, key, value);
-    struct svec found = SVEC_EMPTY_INITIALIZER;
-    struct sset listen;
-
-    if (client) {
-        struct xf_server_conf conf;
-        xf_server_conf_parse(&one, &conf, &found);
-        sset_clone(&listen, &conf.listen);
-        xf_server_conf_destroy(&conf);
-    } else {
-        struct xf_migrate_conf conf;
-        xf_migrate_conf_parse(&one, &conf, &found);
-        sset_clone(&listen, &conf.listen);
-        xf_migrate_conf_destroy(&conf);
-    }
-    const char *name;
-    SSET_FOR_EACH (name, &listen) {
-        if (pstream_verify_name(name)) {
-            svec_add_nocopy(&found, xasprintf("\"%s\" is not a valid "
-                                              "passive remote", name));
-        }
-    }
-    sset_destroy(&listen);
     char *context = xasprintf("node %s: %s", ch->node, origin);
-    if (take_errors(&found, context, &local->errors)) {
-        sset_add(&local->ovs_keep, key);
-    } else {
+    if (xf_channel_check_listen(context, value, client, &local->errors)) {
         smap_add(&local->ovs, key, value);
+    } else {
+        sset_add(&local->ovs_keep, key);
     }
     free(context);
-    svec_destroy(&found);
 }
 
 /* The node channel's keys: where XenFlow listens for other nodes' migrations
@@ -253,15 +199,13 @@ translate_channel(const struct xfa_channel_spec *ch, struct xfa_local *local)
         add_switch_key(ch, "options:peer-listen", XF_KEY_PEER_LISTEN,
                        ch->peer_listen, false, local);
     } else if (ch->peer_address && ch->peer_address[0]) {
-        char *listen = xfa_peer_listener(ch->peer_address);
+        char *listen = xf_channel_peer_listener(ch->peer_address);
         if (listen) {
             add_switch_key(ch, "peer_address", XF_KEY_PEER_LISTEN, listen,
                            false, local);
         } else {
-            svec_add_nocopy(&local->errors, xasprintf(
-                "node %s: peer_address \"%s\" is not ssl:HOST[:PORT] or "
-                "unix:PATH, on which XenFlow can listen for other nodes "
-                "(or set options:peer-listen)", ch->node, ch->peer_address));
+            svec_add_nocopy(&local->errors, xf_channel_peer_address_error(
+                                ch->node, ch->peer_address));
             sset_add(&local->ovs_keep, XF_KEY_PEER_LISTEN);
         }
         free(listen);

@@ -86,8 +86,6 @@ struct xfa_local {
     struct svec errors;         /* Routers, networks, links left out. */
 };
 
-char *xfa_peer_listener(const char *peer_address);
-
 void xfa_translate(const struct xfa_node_spec *, struct xfa_local *);
 void xfa_local_destroy(struct xfa_local *);
 void xfa_local_format(const struct xfa_local *, struct ds *);
