@@ -122,11 +122,13 @@ setup() {
         ovsdb-tool create "$work/$n/conf.db" "$schema"
         on_node $n ovsdb-server --detach --no-chdir --pidfile --log-file \
             -vconsole:off --remote="punix:$work/$n/db.sock" 2>/dev/null
+        local move="exec:$mover --from=xfl_$n --db=unix:$work/$n/db.sock"
+        move="$move --vm-prefix=xfl_ --downtime=$downtime"
         on_node $n ovs-vsctl --no-wait init -- set-ssl \
             "$work/pki/host-privkey.pem" "$work/pki/host-cert.pem" \
             "$work/pki/switchca/cacert.pem" -- \
             set Open_vSwitch . other_config:xenflow-migrate-drain=500 \
-            other_config:xenflow-mover="exec:$mover --from=xfl_$n --db=unix:$work/$n/db.sock --vm-prefix=xfl_ --downtime=$downtime"
+            other_config:xenflow-mover="$move"
         on_node $n ovs-vswitchd --detach --no-chdir --pidfile --log-file \
             -vconsole:off 2>/dev/null
         ip -n xfl_$n link add xfvm address 02:00:00:fe:00:01 type bridge
@@ -164,8 +166,10 @@ setup() {
     wait_for "on_node a ovs-vsctl br-exists br0 2>/dev/null \
               && on_node c ovs-vsctl br-exists br0 2>/dev/null"
     on_node c ovs-vsctl \
-        add-port br0 snd -- set Interface snd other_config:xenflow-network=red -- \
-        add-port br0 rcv -- set Interface rcv other_config:xenflow-network=blue
+        add-port br0 snd -- \
+        set Interface snd other_config:xenflow-network=red -- \
+        add-port br0 rcv -- \
+        set Interface rcv other_config:xenflow-network=blue
     wait_for "on_node a ovs-appctl xenflow/clients | grep -q '^Listeners: pssl'"
 }
 
