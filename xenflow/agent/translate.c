@@ -92,6 +92,68 @@ translate_trunks(const struct xfa_node_spec *spec, struct xfa_local *local)
     }
 }
 
+static void
+qos_destroy(struct xfa_qos *q)
+{
+    if (q) {
+        smap_destroy(&q->config);
+        for (size_t i = 0; i < q->n_queues; i++) {
+            smap_destroy(&q->queues[i]);
+        }
+        free(q->queues);
+        free(q->ids);
+        free(q);
+    }
+}
+
+/* The networks' contracts on each trunk: a QoS (linux-htb; max-rate and
+ * the redistributor if the link has a max-rate) with a Queue per network,
+ * checked by XenFlow's parsers; a trunk with a bad one gets none. */
+static void
+translate_qos(const struct xfa_node_spec *spec, struct xfa_local *local)
+{
+    struct svec found = SVEC_EMPTY_INITIALIZER;
+
+    for (size_t i = 0; i < spec->n_trunks; i++) {
+        const struct xfa_trunk_spec *trunk = &spec->trunks[i];
+        if (!trunk->n_queues || shash_find(&local->qos, trunk->port)) {
+            continue;
+        }
+        struct xfa_qos *q = xzalloc(sizeof *q);
+        smap_init(&q->config);
+        if (trunk->max_rate >= 0) {
+            smap_add_format(&q->config, "max-rate", "%lld", trunk->max_rate);
+            smap_add(&q->config, XF_QOS_REDISTRIBUTE, "true");
+        }
+        xf_qos_conf_redistribute(trunk->port, &q->config, &found);
+        q->ids = xcalloc(trunk->n_queues, sizeof *q->ids);
+        q->queues = xcalloc(trunk->n_queues, sizeof *q->queues);
+        for (size_t j = 0; j < trunk->n_queues; j++) {
+            const struct xfa_queue_spec *qs = &trunk->queues[j];
+            struct smap *qc = &q->queues[q->n_queues];
+            struct xf_queue_conf conf;
+
+            smap_init(qc);
+            q->ids[q->n_queues++] = qs->vlan;
+            smap_add(qc, XF_QUEUE_NETWORK, qs->network);
+            smap_add_format(qc, "min-rate", "%lld", qs->min_rate);
+            if (qs->max_rate >= 0) {
+                smap_add_format(qc, "max-rate", "%lld", qs->max_rate);
+            }
+            xf_queue_conf_parse(trunk->port, qs->vlan, qc, &conf, &found);
+            xf_queue_conf_destroy(&conf);
+        }
+        char *context = xasprintf("QoS of port %s", trunk->port);
+        if (take_errors(&found, context, &local->errors)) {
+            qos_destroy(q);
+        } else {
+            shash_add(&local->qos, trunk->port, q);
+        }
+        free(context);
+    }
+    svec_destroy(&found);
+}
+
 /* The router's keys: its limits on the bridge, one map per interface.
  * Nothing is added if XenFlow's parser refuses any of them. */
 static void
@@ -236,11 +298,13 @@ xfa_translate(const struct xfa_node_spec *spec, struct xfa_local *local)
     smap_init(&local->bridge);
     shash_init(&local->trunks);
     shash_init(&local->vm_ports);
+    shash_init(&local->qos);
     svec_init(&local->errors);
 
     translate_channel(&spec->channel, local);
     translate_networks(spec, local);
     translate_trunks(spec, local);
+    translate_qos(spec, local);
     for (size_t i = 0; i < spec->n_routers; i++) {
         translate_router(spec, &spec->routers[i], local);
     }
@@ -266,6 +330,12 @@ xfa_local_destroy(struct xfa_local *local)
     smap_destroy(&local->bridge);
     smaps_destroy(&local->trunks);
     smaps_destroy(&local->vm_ports);
+    struct shash_node *node;
+    SHASH_FOR_EACH_SAFE (node, &local->qos) {
+        qos_destroy(node->data);
+        shash_delete(&local->qos, node);
+    }
+    shash_destroy(&local->qos);
     svec_destroy(&local->errors);
 }
 
@@ -303,6 +373,19 @@ xfa_local_format(const struct xfa_local *local, struct ds *s)
     format_smap("bridge", &local->bridge, s);
     format_smaps("trunk", &local->trunks, s);
     format_smaps("port", &local->vm_ports, s);
+    const struct shash_node **sorted = shash_sort(&local->qos);
+    for (size_t i = 0; i < shash_count(&local->qos); i++) {
+        const struct xfa_qos *q = sorted[i]->data;
+        char *title = xasprintf("qos %s", sorted[i]->name);
+        format_smap(title, &q->config, s);
+        free(title);
+        for (size_t j = 0; j < q->n_queues; j++) {
+            title = xasprintf("queue %s %u", sorted[i]->name, q->ids[j]);
+            format_smap(title, &q->queues[j], s);
+            free(title);
+        }
+    }
+    free(sorted);
     for (size_t i = 0; i < local->errors.n; i++) {
         ds_put_format(s, "error: %s\n", local->errors.names[i]);
     }
