@@ -11,6 +11,18 @@ xf_bench_env() {
     schema=$(sed -n 's/^abs_top_srcdir = //p' "$builddir/Makefile")/vswitchd/vswitch.ovsschema
 }
 
+# xf_netns_bench NAME: what a benchmark on network namespaces does first:
+# checks it runs as root, takes /run/xenflow-system.lock as the system tests
+# do (on fd 9, until the script exits), makes the scratch directory 'work'
+# (/tmp/xenflow-NAME.*) and calls xf_bench_env.
+xf_netns_bench() {
+    [ "$(id -u)" = 0 ] || { echo "$0: needs root (namespaces)" >&2; exit 1; }
+    exec 9>/run/xenflow-system.lock
+    flock 9
+    work=$(mktemp -d "/tmp/xenflow-$1.XXXXXX")
+    xf_bench_env
+}
+
 xf_now() { date +%s.%N; }
 xf_elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { print b - a }'; }
 xf_rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$(cat "$work/ovs-vswitchd.pid")/status"; }

@@ -69,14 +69,8 @@ while [ $# -gt 0 ]; do
     esac
 done
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 100000 1000000)
-[ "$(id -u)" = 0 ] || { echo "$0: needs root (namespaces)" >&2; exit 1; }
-
-exec 9>/run/xenflow-system.lock
-flock 9
-
-work=$(mktemp -d /tmp/xenflow-migration.XXXXXX)
 . "$top/benchmarks/lib.sh"
-xf_bench_env
+xf_netns_bench migration
 probe="python3 $top/utilities/xenflow-udp-probe"
 mover=$top/utilities/xenflow-mover-netns
 namespaces="xfb_a xfb_b xfb_c xfb_vm xfb_snd xfb_rcv"

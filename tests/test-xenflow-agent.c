@@ -26,7 +26,8 @@
  *   node NAME [peer_address=A] [peer-listen=L] [client-listen=L]
  *   peer NAME (another node)
  *   net NAME VLAN
- *   trunk PORT [trusted]
+ *   trunk PORT [trusted] [max-rate=BPS]
+ *   queue PORT NETWORK VLAN MIN-RATE [MAX-RATE]   (the last trunk PORT's)
  *   router NAME [driver=D] [vcpus=N] [memory=MB] [fs=DIR] [image=FILE]
  *          [routes=N] [neighbors=N] [boot=DIR]
  *   iface ROUTER NAME NETWORK MAC [ADDRESSES]
@@ -54,6 +55,7 @@ struct spec {
     struct xfa_net_spec nets[TEST_MAX];
     size_t n_nets;
     struct xfa_trunk_spec trunks[TEST_MAX];
+    struct xfa_queue_spec queues[TEST_MAX][TEST_MAX];
     size_t n_trunks;
     struct xfa_vm vms[TEST_MAX];
     struct xfa_router_spec routers[TEST_MAX];
@@ -181,9 +183,27 @@ parse_spec(struct spec *spec)
             net->name = xstrdup(w.names[1]);
             net->vlan = atoll(w.names[2]);
         } else if (!strcmp(cmd, "trunk")) {
-            struct xfa_trunk_spec *t = &spec->trunks[spec->n_trunks++];
+            struct xfa_trunk_spec *t = &spec->trunks[spec->n_trunks];
             t->port = xstrdup(w.names[1]);
-            t->trusted = w.n > 2 && !strcmp(w.names[2], "trusted");
+            t->max_rate = -1;
+            t->queues = spec->queues[spec->n_trunks++];
+            for (size_t i = 2; i < w.n; i++) {
+                if (!strcmp(w.names[i], "trusted")) {
+                    t->trusted = true;
+                } else if (!strncmp(w.names[i], "max-rate=", 9)) {
+                    t->max_rate = atoll(w.names[i] + 9);
+                }
+            }
+        } else if (!strcmp(cmd, "queue")) {
+            ovs_assert(spec->n_trunks && w.n >= 5);
+            struct xfa_trunk_spec *t = &spec->trunks[spec->n_trunks - 1];
+            ovs_assert(!strcmp(t->port, w.names[1]) && t->n_queues < TEST_MAX);
+            struct xfa_queue_spec *q = &spec->queues[spec->n_trunks - 1]
+                                                    [t->n_queues++];
+            q->network = xstrdup(w.names[2]);
+            q->vlan = atoll(w.names[3]);
+            q->min_rate = atoll(w.names[4]);
+            q->max_rate = w.n > 5 ? atoll(w.names[5]) : -1;
         } else if (!strcmp(cmd, "router")) {
             parse_router(spec, &w);
         } else if (!strcmp(cmd, "iface")) {
@@ -243,6 +263,9 @@ test_xenflow_agent_main(int argc, char *argv[])
     }
     for (size_t i = 0; i < spec.n_trunks; i++) {
         free(CONST_CAST(char *, spec.trunks[i].port));
+        for (size_t j = 0; j < spec.trunks[i].n_queues; j++) {
+            free(CONST_CAST(char *, spec.queues[i][j].network));
+        }
     }
     for (size_t i = 0; i < spec.channel.n_peers; i++) {
         free(CONST_CAST(char *, spec.peers[i]));

@@ -150,7 +150,8 @@ XENFLOW_SYSTEM_TESTSUITE_AT = \
 	tests/xenflow/xenflow-system-ctlhold.at \
 	tests/xenflow/xenflow-system-qos.at \
 	tests/xenflow/xenflow-system-offload.at \
-	tests/xenflow/xenflow-system-dpdk.at
+	tests/xenflow/xenflow-system-dpdk.at \
+	tests/xenflow/xenflow-system-fleet.at
 XENFLOW_TESTSUITE = $(srcdir)/tests/xenflow-testsuite
 XENFLOW_SYSTEM_TESTSUITE = $(srcdir)/tests/xenflow-system-testsuite
 EXTRA_DIST += $(XENFLOW_TESTSUITE_AT) $(XENFLOW_SYSTEM_TESTSUITE_AT)

@@ -20,7 +20,9 @@ XENFLOW_AGENT_PURE_SOURCES = \
 	xenflow/agent/translate.c \
 	xenflow/agent/translate.h \
 	xenflow/agent/vm-xml.c \
-	xenflow/agent/vm.h
+	xenflow/agent/vm.h \
+	xenflow/fleet/channel.c \
+	xenflow/fleet/channel.h
 
 tests_ovstest_SOURCES += \
 	$(XENFLOW_AGENT_PURE_SOURCES) \

@@ -131,14 +131,35 @@ put_start_script(const struct xfa_vm *vm, struct ds *s)
         "while :; do sleep 3600 & wait $!; done\n", vm->name, vm->name);
 }
 
-/* Runs "ovs-pki --dir=PKI_DIR --force req+sign client client" in 'dir' and
- * copies the CA certificate there. */
+/* Renames 'dir'/ROUTER-'what'.pem, which ovs-pki wrote, to
+ * 'dir'/client-'what'.pem (the start script's name).  Returns NULL or a
+ * malloc()'d error. */
+static char *
+take_issued(const char *dir, const char *router, const char *what)
+{
+    char *from = xasprintf("%s/%s-%s.pem", dir, router, what);
+    char *to = xasprintf("%s/client-%s.pem", dir, what);
+    char *error = (rename(from, to)
+                   ? xasprintf("router %s: renaming %s: %s", router, from,
+                               ovs_strerror(errno))
+                   : NULL);
+    free(from);
+    free(to);
+    return error;
+}
+
+/* Runs "ovs-pki --dir=PKI_DIR --force req+sign ROUTER switch" in 'dir' (the
+ * certificate's common name is the router's name, which XenFlow checks
+ * against its client-id), keeps the key and certificate as client-*.pem
+ * and copies there the switch CA's certificate, which signs XenFlow's
+ * switches' certificates too (the client checks the switch with it). */
 static char *
 issue_certificate(const char *dir, const char *pki_dir, const char *router)
 {
     char *dir_opt = xasprintf("--dir=%s", pki_dir);
-    char *argv[] = { "ovs-pki", dir_opt, "--force", "req+sign", "client",
-                     "client", NULL };
+    char *name = xstrdup(router);
+    char *argv[] = { "ovs-pki", dir_opt, "--force", "req+sign", name,
+                     "switch", NULL };
     char *log = xasprintf("%s/ovs-pki.log", dir);
     posix_spawn_file_actions_t actions;
     char *error = NULL;
@@ -165,7 +186,18 @@ issue_certificate(const char *dir, const char *pki_dir, const char *router)
         }
     }
     if (!error) {
-        char *src = xasprintf("%s/clientca/cacert.pem", pki_dir);
+        error = take_issued(dir, router, "privkey");
+    }
+    if (!error) {
+        error = take_issued(dir, router, "cert");
+    }
+    if (!error) {
+        char *req = xasprintf("%s/%s-req.pem", dir, router);
+        unlink(req);
+        free(req);
+    }
+    if (!error) {
+        char *src = xasprintf("%s/switchca/cacert.pem", pki_dir);
         FILE *in = fopen(src, "r");
         if (!in) {
             error = xasprintf("router %s: %s: %s", router, src,
@@ -184,6 +216,7 @@ issue_certificate(const char *dir, const char *pki_dir, const char *router)
     }
     free(log);
     free(dir_opt);
+    free(name);
     return error;
 }
 

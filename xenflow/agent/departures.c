@@ -136,19 +136,40 @@ dep_finish(struct dep *dep, char *error)
     dep->dirty = true;
 }
 
+/* Whether 'node''s Migration row for 'dep''s router, as the database has
+ * it, already says how 'dep' ended. */
+static bool
+dep_recorded(const struct dep *dep, struct ovsdb_idl *idl, const char *node)
+{
+    const struct fleetrec_migration *row;
+    FLEETREC_MIGRATION_FOR_EACH (row, idl) {
+        if (!strcmp(row->name, dep->d.router)
+            && !strcmp(row->source, node)) {
+            return (row->result && !strcmp(row->phase, dep->phase)
+                    && row->progress == dep->progress);
+        }
+    }
+    return false;
+}
+
 /* Takes the routers that should leave this node now ('departures', router
- * name -> struct xfa_departure *, from the fleet).  A migration that has
- * not started and is no longer wanted is cancelled; one that ovs-vswitchd
- * runs goes on (it cannot be called back). */
+ * name -> struct xfa_departure *, from the fleet 'idl').  A migration that
+ * has not started and is no longer wanted is cancelled; one that
+ * ovs-vswitchd runs goes on (it cannot be called back); one that is done
+ * is forgotten once 'node''s Migration row in the database says so (a
+ * transaction lost with a cluster leader is written again). */
 void
-xfa_departures_set(struct xfa_departures *ds, const struct shash *departures)
+xfa_departures_set(struct xfa_departures *ds, const struct shash *departures,
+                   struct ovsdb_idl *idl, const char *node_name)
 {
     struct shash_node *node;
     SHASH_FOR_EACH_SAFE (node, &ds->deps) {
         struct dep *dep = node->data;
         const struct xfa_departure *d = shash_find_data(departures,
                                                         node->name);
-        if (dep->state == DEP_STARTED) {
+        if (dep->state == DEP_STARTED
+            || (!d && dep->state == DEP_DONE
+                && !dep_recorded(dep, idl, node_name))) {
             continue;
         }
         if (!d || strcmp(d->destination, dep->d.destination)) {
@@ -461,13 +482,19 @@ xfa_departures_wait(const struct xfa_departures *ds)
     }
 }
 
+/* Whether 'node''s Migration rows in the fleet 'idl' lag behind: a change
+ * not yet written, or an outcome not yet in the database (its transaction
+ * failed). */
 bool
-xfa_departures_dirty(const struct xfa_departures *ds)
+xfa_departures_dirty(const struct xfa_departures *ds, struct ovsdb_idl *idl,
+                     const char *node_name)
 {
     struct shash_node *node;
     SHASH_FOR_EACH (node, &ds->deps) {
         const struct dep *dep = node->data;
-        if (dep->dirty) {
+        if (dep->dirty
+            || ((dep->state == DEP_DONE || dep->state == DEP_FAILED)
+                && !dep_recorded(dep, idl, node_name))) {
             return true;
         }
     }

@@ -40,14 +40,16 @@ struct ovsdb_idl_txn;
 struct xfa_departures *xfa_departures_create(const char *switch_target);
 void xfa_departures_destroy(struct xfa_departures *);
 
-void xfa_departures_set(struct xfa_departures *, const struct shash *);
+void xfa_departures_set(struct xfa_departures *, const struct shash *,
+                        struct ovsdb_idl *, const char *node);
 void xfa_departures_held(const struct xfa_departures *, struct sset *);
 bool xfa_departures_active(const struct xfa_departures *, const char *);
 size_t xfa_departures_n_active(const struct xfa_departures *);
 
 bool xfa_departures_run(struct xfa_departures *);
 void xfa_departures_wait(const struct xfa_departures *);
-bool xfa_departures_dirty(const struct xfa_departures *);
+bool xfa_departures_dirty(const struct xfa_departures *, struct ovsdb_idl *,
+                          const char *node);
 void xfa_departures_write(struct xfa_departures *, struct ovsdb_idl *,
                           struct ovsdb_idl_txn *, const char *node);
 void xfa_departures_format(const struct xfa_departures *, struct ds *);

@@ -226,6 +226,56 @@ read_channel(struct ovsdb_idl *idl, const struct fleetrec_node *node,
     ch->n_peers = view->peers.n;
 }
 
+/* Returns the rate for 'link' in the map 'keys'/'values' of 'n' entries
+ * (Network contracts or ceilings), or -1 if it has none. */
+static long long
+link_rate(struct fleetrec_link **keys, const int64_t *values, size_t n,
+          const struct fleetrec_link *link)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (keys[i] == link) {
+            return values[i];
+        }
+    }
+    return -1;
+}
+
+/* This node's end 'port' of 'link': a trunk, and a queue for each network
+ * with a contract on the link. */
+static void
+read_trunk(struct ovsdb_idl *idl, const struct fleetrec_link *link,
+           const char *port, struct xfa_trunk_spec *trunk)
+{
+    const struct fleetrec_network *net;
+    struct xfa_queue_spec *queues = NULL;
+    size_t n = 0, allocated = 0;
+
+    trunk->port = xstrdup(port);
+    trunk->trusted = link->trusted;
+    trunk->max_rate = smap_get_ullong(&link->options, "max-rate", 0);
+    if (!trunk->max_rate) {
+        trunk->max_rate = -1;
+    }
+    FLEETREC_NETWORK_FOR_EACH (net, idl) {
+        long long min = link_rate(net->key_contracts, net->value_contracts,
+                                  net->n_contracts, link);
+        if (min < 0) {
+            continue;
+        }
+        if (n >= allocated) {
+            queues = x2nrealloc(queues, &allocated, sizeof *queues);
+        }
+        queues[n].network = xstrdup(net->name);
+        queues[n].vlan = net->vlan;
+        queues[n].min_rate = min;
+        queues[n++].max_rate = link_rate(net->key_ceilings,
+                                         net->value_ceilings,
+                                         net->n_ceilings, link);
+    }
+    trunk->queues = queues;
+    trunk->n_queues = n;
+}
+
 /* Reads this node's share of the fleet into 'view'.  'last_good' (router
  * name -> struct xfa_want *) holds each router as last built without error,
  * what a router whose row has become invalid keeps. */
@@ -277,12 +327,12 @@ xfa_fleet_read(struct ovsdb_idl *idl, const struct xfa_fleet_config *cfg,
     struct xfa_trunk_spec *trunks = xcalloc(n, sizeof *trunks);
     FLEETREC_LINK_FOR_EACH (link, idl) {
         if (link->node1 == node) {
-            trunks[view->spec.n_trunks].port = xstrdup(link->port1);
-            trunks[view->spec.n_trunks++].trusted = link->trusted;
+            read_trunk(idl, link, link->port1,
+                       &trunks[view->spec.n_trunks++]);
         }
         if (link->node2 == node) {
-            trunks[view->spec.n_trunks].port = xstrdup(link->port2);
-            trunks[view->spec.n_trunks++].trusted = link->trusted;
+            read_trunk(idl, link, link->port2,
+                       &trunks[view->spec.n_trunks++]);
         }
     }
     view->spec.trunks = trunks;
@@ -351,7 +401,12 @@ xfa_fleet_view_destroy(struct xfa_fleet_view *view)
     }
     free(CONST_CAST(struct xfa_net_spec *, view->spec.nets));
     for (size_t i = 0; i < view->spec.n_trunks; i++) {
-        free(CONST_CAST(char *, view->spec.trunks[i].port));
+        const struct xfa_trunk_spec *trunk = &view->spec.trunks[i];
+        free(CONST_CAST(char *, trunk->port));
+        for (size_t j = 0; j < trunk->n_queues; j++) {
+            free(CONST_CAST(char *, trunk->queues[j].network));
+        }
+        free(CONST_CAST(struct xfa_queue_spec *, trunk->queues));
     }
     free(CONST_CAST(struct xfa_trunk_spec *, view->spec.trunks));
     free(CONST_CAST(struct xfa_router_spec *, view->spec.routers));

@@ -280,6 +280,86 @@ sync_owned_ports(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
     }
 }
 
+/* Returns 'qos''s queue with id 'id', or NULL. */
+static struct ovsrec_queue *
+find_queue(const struct ovsrec_qos *qos, unsigned int id)
+{
+    for (size_t i = 0; i < qos->n_queues; i++) {
+        if (qos->key_queues[i] == id) {
+            return qos->value_queues[i];
+        }
+    }
+    return NULL;
+}
+
+/* Makes the QoS of each trunk 'local' has one for what it says: a QoS row
+ * of the agent's (external_ids:xenflow-agent-owned) with a Queue per
+ * network; removes the agent's QoS from ports that need none.  A QoS an
+ * operator set on a port is left alone. */
+static void
+sync_qos(struct ovsdb_idl_txn *txn, const struct ovsrec_bridge *br,
+         const struct xfa_local *local)
+{
+    struct smap owned = SMAP_CONST1(&owned, XFA_OWNED_ROW, "true");
+
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct ovsrec_port *port = br->ports[i];
+        const struct xfa_qos *want = shash_find_data(&local->qos,
+                                                     port->name);
+        const struct ovsrec_qos *qos = port->qos;
+        if (qos && !smap_get_bool(&qos->external_ids, XFA_OWNED_ROW,
+                                  false)) {
+            continue;
+        }
+        if (!want) {
+            if (qos) {
+                ovsrec_port_set_qos(port, NULL);
+                for (size_t j = 0; j < qos->n_queues; j++) {
+                    ovsrec_queue_delete(qos->value_queues[j]);
+                }
+                ovsrec_qos_delete(qos);
+            }
+            continue;
+        }
+        if (!qos) {
+            qos = ovsrec_qos_insert(txn);
+            ovsrec_qos_set_type(qos, "linux-htb");
+            ovsrec_qos_set_external_ids(qos, &owned);
+            ovsrec_port_set_qos(port, qos);
+        }
+        if (!smap_equal(&qos->other_config, &want->config)) {
+            ovsrec_qos_set_other_config(qos, &want->config);
+        }
+
+        int64_t *ids = xmalloc(want->n_queues * sizeof *ids);
+        struct ovsrec_queue **queues = xmalloc(want->n_queues
+                                               * sizeof *queues);
+        for (size_t j = 0; j < want->n_queues; j++) {
+            struct ovsrec_queue *queue = find_queue(qos, want->ids[j]);
+            if (!queue) {
+                queue = ovsrec_queue_insert(txn);
+            }
+            if (!smap_equal(&queue->other_config, &want->queues[j])) {
+                ovsrec_queue_set_other_config(queue, &want->queues[j]);
+            }
+            ids[j] = want->ids[j];
+            queues[j] = queue;
+        }
+        for (size_t j = 0; j < qos->n_queues; j++) {
+            bool kept = false;
+            for (size_t k = 0; k < want->n_queues; k++) {
+                kept |= queues[k] == qos->value_queues[j];
+            }
+            if (!kept) {
+                ovsrec_queue_delete(qos->value_queues[j]);
+            }
+        }
+        ovsrec_qos_set_queues(qos, ids, queues, want->n_queues);
+        free(ids);
+        free(queues);
+    }
+}
+
 /* Makes the Open_vSwitch database say what 'local' says, in 'txn'. */
 void
 xfa_local_apply(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
@@ -301,6 +381,7 @@ xfa_local_apply(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
     xfa_local_apply_switch(idl, local);
     apply_bridge(br, &local->bridge);
     sync_owned_ports(idl, txn, br, local, arrivals);
+    sync_qos(txn, br, local);
 
     const struct ovsrec_interface *iface;
     OVSREC_INTERFACE_FOR_EACH (iface, idl) {

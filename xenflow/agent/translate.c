@@ -21,10 +21,10 @@
 
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
-#include "stream.h"
 #include "util.h"
 #include "xenflow/agent/vm.h"
 #include "xenflow/conf.h"
+#include "xenflow/fleet/channel.h"
 
 /* Moves the errors XenFlow's parser found into 'errors', after 'context'.
  * Returns true if there were any. */
@@ -90,6 +90,68 @@ translate_trunks(const struct xfa_node_spec *spec, struct xfa_local *local)
         }
         shash_add(&local->trunks, trunk->port, keys);
     }
+}
+
+static void
+qos_destroy(struct xfa_qos *q)
+{
+    if (q) {
+        smap_destroy(&q->config);
+        for (size_t i = 0; i < q->n_queues; i++) {
+            smap_destroy(&q->queues[i]);
+        }
+        free(q->queues);
+        free(q->ids);
+        free(q);
+    }
+}
+
+/* The networks' contracts on each trunk: a QoS (linux-htb; max-rate and
+ * the redistributor if the link has a max-rate) with a Queue per network,
+ * checked by XenFlow's parsers; a trunk with a bad one gets none. */
+static void
+translate_qos(const struct xfa_node_spec *spec, struct xfa_local *local)
+{
+    struct svec found = SVEC_EMPTY_INITIALIZER;
+
+    for (size_t i = 0; i < spec->n_trunks; i++) {
+        const struct xfa_trunk_spec *trunk = &spec->trunks[i];
+        if (!trunk->n_queues || shash_find(&local->qos, trunk->port)) {
+            continue;
+        }
+        struct xfa_qos *q = xzalloc(sizeof *q);
+        smap_init(&q->config);
+        if (trunk->max_rate >= 0) {
+            smap_add_format(&q->config, "max-rate", "%lld", trunk->max_rate);
+            smap_add(&q->config, XF_QOS_REDISTRIBUTE, "true");
+        }
+        xf_qos_conf_redistribute(trunk->port, &q->config, &found);
+        q->ids = xcalloc(trunk->n_queues, sizeof *q->ids);
+        q->queues = xcalloc(trunk->n_queues, sizeof *q->queues);
+        for (size_t j = 0; j < trunk->n_queues; j++) {
+            const struct xfa_queue_spec *qs = &trunk->queues[j];
+            struct smap *qc = &q->queues[q->n_queues];
+            struct xf_queue_conf conf;
+
+            smap_init(qc);
+            q->ids[q->n_queues++] = qs->vlan;
+            smap_add(qc, XF_QUEUE_NETWORK, qs->network);
+            smap_add_format(qc, "min-rate", "%lld", qs->min_rate);
+            if (qs->max_rate >= 0) {
+                smap_add_format(qc, "max-rate", "%lld", qs->max_rate);
+            }
+            xf_queue_conf_parse(trunk->port, qs->vlan, qc, &conf, &found);
+            xf_queue_conf_destroy(&conf);
+        }
+        char *context = xasprintf("QoS of port %s", trunk->port);
+        if (take_errors(&found, context, &local->errors)) {
+            qos_destroy(q);
+        } else {
+            shash_add(&local->qos, trunk->port, q);
+        }
+        free(context);
+    }
+    svec_destroy(&found);
 }
 
 /* The router's keys: its limits on the bridge, one map per interface.
@@ -170,36 +232,6 @@ translate_router(const struct xfa_node_spec *spec,
     free(key);
 }
 
-/* Returns the passive remote on which a node listens for the active remote
- * 'peer_address' (its Node peer_address): "ssl:HOST[:PORT]" becomes
- * "pssl:PORT:HOST" (PORT 6653 if none, as stream_open() assumes),
- * "unix:PATH" becomes "punix:PATH".  Returns NULL for anything else (tcp:
- * does not authenticate the peer, so XenFlow refuses it). */
-char *
-xfa_peer_listener(const char *peer_address)
-{
-    if (!strncmp(peer_address, "unix:", 5) && peer_address[5]) {
-        return xasprintf("punix:%s", peer_address + 5);
-    }
-    if (strncmp(peer_address, "ssl:", 4) || !peer_address[4]) {
-        return NULL;
-    }
-
-    const char *host = peer_address + 4;
-    const char *end = (*host == '['
-                       ? strchr(host, ']') : host + strcspn(host, ":"));
-    if (!end) {
-        return NULL;
-    }
-    end += *host == '[';
-    const char *port = *end == ':' ? end + 1 : "6653";
-    if ((*end && *end != ':') || !*port || strchr(port, ':')
-        || end == host) {
-        return NULL;
-    }
-    return xasprintf("pssl:%s:%.*s", port, (int) (end - host), host);
-}
-
 /* Adds 'key'='value' to the Open_vSwitch keys if 'check' finds no error in
  * it, otherwise reports why, as 'origin' of this node, and keeps the key's
  * current value. */
@@ -208,37 +240,13 @@ add_switch_key(const struct xfa_channel_spec *ch, const char *origin,
                const char *key, const char *value, bool client,
                struct xfa_local *local)
 {
-    struct smap one = SMAP_CONST1(&one, key, value);
-    struct svec found = SVEC_EMPTY_INITIALIZER;
-    struct sset listen;
-
-    if (client) {
-        struct xf_server_conf conf;
-        xf_server_conf_parse(&one, &conf, &found);
-        sset_clone(&listen, &conf.listen);
-        xf_server_conf_destroy(&conf);
-    } else {
-        struct xf_migrate_conf conf;
-        xf_migrate_conf_parse(&one, &conf, &found);
-        sset_clone(&listen, &conf.listen);
-        xf_migrate_conf_destroy(&conf);
-    }
-    const char *name;
-    SSET_FOR_EACH (name, &listen) {
-        if (pstream_verify_name(name)) {
-            svec_add_nocopy(&found, xasprintf("\"%s\" is not a valid "
-                                              "passive remote", name));
-        }
-    }
-    sset_destroy(&listen);
     char *context = xasprintf("node %s: %s", ch->node, origin);
-    if (take_errors(&found, context, &local->errors)) {
-        sset_add(&local->ovs_keep, key);
-    } else {
+    if (xf_channel_check_listen(context, value, client, &local->errors)) {
         smap_add(&local->ovs, key, value);
+    } else {
+        sset_add(&local->ovs_keep, key);
     }
     free(context);
-    svec_destroy(&found);
 }
 
 /* The node channel's keys: where XenFlow listens for other nodes' migrations
@@ -253,15 +261,13 @@ translate_channel(const struct xfa_channel_spec *ch, struct xfa_local *local)
         add_switch_key(ch, "options:peer-listen", XF_KEY_PEER_LISTEN,
                        ch->peer_listen, false, local);
     } else if (ch->peer_address && ch->peer_address[0]) {
-        char *listen = xfa_peer_listener(ch->peer_address);
+        char *listen = xf_channel_peer_listener(ch->peer_address);
         if (listen) {
             add_switch_key(ch, "peer_address", XF_KEY_PEER_LISTEN, listen,
                            false, local);
         } else {
-            svec_add_nocopy(&local->errors, xasprintf(
-                "node %s: peer_address \"%s\" is not ssl:HOST[:PORT] or "
-                "unix:PATH, on which XenFlow can listen for other nodes "
-                "(or set options:peer-listen)", ch->node, ch->peer_address));
+            svec_add_nocopy(&local->errors, xf_channel_peer_address_error(
+                                ch->node, ch->peer_address));
             sset_add(&local->ovs_keep, XF_KEY_PEER_LISTEN);
         }
         free(listen);
@@ -292,11 +298,13 @@ xfa_translate(const struct xfa_node_spec *spec, struct xfa_local *local)
     smap_init(&local->bridge);
     shash_init(&local->trunks);
     shash_init(&local->vm_ports);
+    shash_init(&local->qos);
     svec_init(&local->errors);
 
     translate_channel(&spec->channel, local);
     translate_networks(spec, local);
     translate_trunks(spec, local);
+    translate_qos(spec, local);
     for (size_t i = 0; i < spec->n_routers; i++) {
         translate_router(spec, &spec->routers[i], local);
     }
@@ -322,6 +330,12 @@ xfa_local_destroy(struct xfa_local *local)
     smap_destroy(&local->bridge);
     smaps_destroy(&local->trunks);
     smaps_destroy(&local->vm_ports);
+    struct shash_node *node;
+    SHASH_FOR_EACH_SAFE (node, &local->qos) {
+        qos_destroy(node->data);
+        shash_delete(&local->qos, node);
+    }
+    shash_destroy(&local->qos);
     svec_destroy(&local->errors);
 }
 
@@ -359,6 +373,19 @@ xfa_local_format(const struct xfa_local *local, struct ds *s)
     format_smap("bridge", &local->bridge, s);
     format_smaps("trunk", &local->trunks, s);
     format_smaps("port", &local->vm_ports, s);
+    const struct shash_node **sorted = shash_sort(&local->qos);
+    for (size_t i = 0; i < shash_count(&local->qos); i++) {
+        const struct xfa_qos *q = sorted[i]->data;
+        char *title = xasprintf("qos %s", sorted[i]->name);
+        format_smap(title, &q->config, s);
+        free(title);
+        for (size_t j = 0; j < q->n_queues; j++) {
+            title = xasprintf("queue %s %u", sorted[i]->name, q->ids[j]);
+            format_smap(title, &q->queues[j], s);
+            free(title);
+        }
+    }
+    free(sorted);
     for (size_t i = 0; i < local->errors.n; i++) {
         ds_put_format(s, "error: %s\n", local->errors.names[i]);
     }

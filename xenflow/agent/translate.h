@@ -41,9 +41,29 @@ struct xfa_net_spec {
     long long vlan;
 };
 
+/* A network's contract on a link (Network contracts, ceilings): a Queue
+ * of the QoS on this node's end of the link. */
+struct xfa_queue_spec {
+    const char *network;
+    long long vlan;             /* The queue's id. */
+    long long min_rate;         /* Bit/s. */
+    long long max_rate;         /* Bit/s, -1 if none. */
+};
+
 struct xfa_trunk_spec {
     const char *port;           /* This node's end of a Link. */
     bool trusted;
+    long long max_rate;         /* Link options:max-rate, bit/s, -1: none. */
+    const struct xfa_queue_spec *queues;
+    size_t n_queues;
+};
+
+/* The QoS the agent wants on a trunk's port: type linux-htb. */
+struct xfa_qos {
+    struct smap config;         /* QoS other_config. */
+    size_t n_queues;
+    unsigned int *ids;          /* Queue ids (the networks' VLANs). */
+    struct smap *queues;        /* Queue other_config, one per id. */
 };
 
 struct xfa_router_spec {
@@ -83,10 +103,9 @@ struct xfa_local {
     struct shash vm_ports;      /* Router MAC "xx:xx:..." -> struct smap *
                                  * (libvirt names the port; the agent finds
                                  * it by external_ids:attached-mac). */
+    struct shash qos;           /* Trunk port name -> struct xfa_qos *. */
     struct svec errors;         /* Routers, networks, links left out. */
 };
-
-char *xfa_peer_listener(const char *peer_address);
 
 void xfa_translate(const struct xfa_node_spec *, struct xfa_local *);
 void xfa_local_destroy(struct xfa_local *);

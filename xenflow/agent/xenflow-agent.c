@@ -138,7 +138,8 @@ agent_reconfigure(struct agent *agent, struct ovsdb_idl *fleet_idl,
      * there, and stay here meanwhile. */
     xfa_fleet_departures(fleet_idl, &agent->cfg, &agent->reports,
                          &departures);
-    xfa_departures_set(agent->departures, &departures);
+    xfa_departures_set(agent->departures, &departures, fleet_idl,
+                       agent->cfg.node);
     xfa_departures_clear(&departures);
     shash_destroy(&departures);
     xfa_departures_held(agent->departures, &held);
@@ -281,7 +282,9 @@ main(int argc, char *argv[])
 
         /* A migration that ended changes what is held here. */
         bool departed = xfa_departures_run(agent.departures);
-        fleet_dirty |= departed || xfa_departures_dirty(agent.departures);
+        fleet_dirty |= departed || xfa_departures_dirty(agent.departures,
+                                                        fleet.idl,
+                                                        node_name);
         if (ovsdb_idl_has_ever_connected(fleet.idl)
             && (ovsdb_idl_get_seqno(fleet.idl) != fleet_seqno || departed)) {
             fleet_seqno = ovsdb_idl_get_seqno(fleet.idl);

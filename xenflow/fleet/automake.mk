@@ -32,6 +32,10 @@ bin_PROGRAMS += xenflow/fleet/xenflow-ctl
 xenflow_fleet_xenflow_ctl_SOURCES = \
 	xenflow/addr.c \
 	xenflow/addr.h \
+	xenflow/conf.c \
+	xenflow/conf.h \
+	xenflow/fleet/channel.c \
+	xenflow/fleet/channel.h \
 	xenflow/fleet/ctl-evacuate.c \
 	xenflow/fleet/ctl-fleet.c \
 	xenflow/fleet/ctl-lookup.c \

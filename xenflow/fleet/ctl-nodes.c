@@ -22,17 +22,20 @@
 #include <string.h>
 
 #include "db-ctl-base.h"
+#include "smap.h"
 #include "openvswitch/dynamic-string.h"
 #include "stream.h"
 #include "svec.h"
 #include "table.h"
 #include "util.h"
+#include "xenflow/fleet/channel.h"
 #include "xenflow/fleet/ctl.h"
 #include "xenflow/fleet/placement.h"
 
 /* Everything a node row must satisfy beyond the schema, after node-add or
- * node-set changed it: addresses that parse, a Wake-on-LAN MAC no other
- * node has, and a capacity its routers fit in. */
+ * node-set changed it: addresses that parse and on which XenFlow can listen
+ * (its agent would refuse them with the same message), a Wake-on-LAN MAC no
+ * other node has, and a capacity its routers fit in. */
 static bool
 check_node(struct ctl_context *ctx, const struct fleetrec_node *node)
 {
@@ -44,6 +47,18 @@ check_node(struct ctl_context *ctx, const struct fleetrec_node *node)
                   node->peer_address);
         return false;
     }
+    struct svec errors = SVEC_EMPTY_INITIALIZER;
+    xf_channel_check_node(node->name, node->peer_address,
+                          smap_get(&node->options, "peer-listen"),
+                          smap_get(&node->options, "client-listen"), &errors);
+    if (errors.n) {
+        char *all = svec_join(&errors, "; ", "");
+        ctl_error(ctx, "%s", all);
+        free(all);
+        svec_destroy(&errors);
+        return false;
+    }
+    svec_destroy(&errors);
     if (node->wol_mac) {
         if (!xf_ctl_check_mac(ctx, "wol_mac", node->wol_mac)) {
             return false;
