@@ -25,9 +25,11 @@ LAYERS = [
                   "migrate-peer", "migrate-cmd", "ctlhold"]),
     ("sessions", ["session"]),
     ("routers", ["routers", "router", "router-update"]),
-    ("model", ["bridges", "pipeline", "pipeline-vm", "model"]),
+    ("model", ["bridges", "trunks", "pipeline", "pipeline-vm",
+               "pipeline-net", "pipeline-trunk", "pipeline-build", "model"]),
     ("mechanisms", ["flowsync", "flowsync-read", "flowsync-actions",
                     "flowsync-group", "flowsync-restore", "flow-owners", "latency", "memtrim", "rib", "addr", "conf",
+                    "conf-iface", "encap",
                     "pace", "proto", "appctl", "mover", "mover-libvirt",
                     "hold", "punt", "qos*"]),
 ]

@@ -10,6 +10,9 @@ XENFLOW_CORE_SOURCES = \
 	xenflow/addr.h \
 	xenflow/conf.c \
 	xenflow/conf.h \
+	xenflow/conf-iface.c \
+	xenflow/encap.c \
+	xenflow/encap.h \
 	xenflow/cookie.h \
 	xenflow/flow-owners.c \
 	xenflow/flow-owners.h \
@@ -61,6 +64,15 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/mover.h \
 	xenflow/pipeline.c \
 	xenflow/pipeline.h \
+	xenflow/pipeline-build.c \
+	xenflow/pipeline-build.h \
+	xenflow/pipeline-tables.h \
+	xenflow/pipeline-net.c \
+	xenflow/pipeline-net.h \
+	xenflow/pipeline-trunk.c \
+	xenflow/pipeline-trunk.h \
+	xenflow/trunks.c \
+	xenflow/trunks.h \
 	xenflow/pipeline-vm.c \
 	xenflow/pipeline-vm.h \
 	xenflow/punt.c \
