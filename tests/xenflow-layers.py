@@ -20,7 +20,8 @@ import sys
 
 LAYERS = [
     ("lifecycle", ["xenflow"]),
-    ("commands", ["show", "memory-cmd", "router-cmd", "load", "server",
+    ("commands", ["show", "memory-cmd", "trunks-cmd", "router-cmd", "load",
+                  "server",
                   "route-state", "route-state-file", "migrate",
                   "migrate-peer", "migrate-cmd", "ctlhold"]),
     ("sessions", ["session"]),

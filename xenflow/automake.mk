@@ -52,6 +52,8 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/load.c \
 	xenflow/load.h \
 	xenflow/memory-cmd.c \
+	xenflow/trunks-cmd.c \
+	xenflow/trunks-cmd.h \
 	xenflow/memory-cmd.h \
 	xenflow/migrate-cmd.c \
 	xenflow/migrate-peer.c \
@@ -138,6 +140,7 @@ XENFLOW_TESTSUITE_AT = \
 	tests/xenflow/xenflow-basic.at \
 	tests/xenflow/xenflow-routing.at \
 	tests/xenflow/xenflow-badinput.at \
+	tests/xenflow/xenflow-encap.at \
 	tests/xenflow/xenflow-client.at \
 	tests/xenflow/xenflow-qos.at \
 	tests/xenflow/xenflow-migrate.at \

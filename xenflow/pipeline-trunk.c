@@ -340,9 +340,20 @@ xf_pipeline_trunks(const struct xf_bridge *br, struct xf_flowsync *fs)
     put_reserved_arp(br, fs);
 
     /* Table 198: what VM ports send still tagged after table 0 (a double
-     * tag under the network's own) is dropped; the rest goes on to 200. */
+     * tag under the network's own) is dropped, and so is MPLS, from VM
+     * ports or inside a trunk's frame: a network carries Ethernet frames
+     * whose payload is not MPLS (encap(mpls) would push a label that is not
+     * the bottom of the stack on such a frame, and the far end would not
+     * know it); the rest goes on to 200. */
     put_still_tagged(fs, xf_cookie(XF_FLOW_CLASSIFY, 0), OFPP_NONE,
                      XF_PRIO_STILL_TAGGED_VM);
+    for (int mcast = 0; mcast < 2; mcast++) {
+        match_init_catchall(&m);
+        match_set_dl_type(&m, htons(mcast ? ETH_TYPE_MPLS_MCAST
+                                    : ETH_TYPE_MPLS));
+        put_drop(fs, xf_cookie(XF_FLOW_CLASSIFY, 0), XF_TABLE_ADMIT,
+                 XF_PRIO_STILL_TAGGED_VM, &m);
+    }
     match_init_catchall(&m);
     ofpact_put_GOTO_TABLE(&ofpacts)->table_id = XF_TABLE_INGRESS;
     xf_pipeline_put(fs, xf_cookie(XF_FLOW_CLASSIFY, 0), XF_TABLE_ADMIT,
