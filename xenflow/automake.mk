@@ -157,6 +157,7 @@ XENFLOW_SYSTEM_TESTSUITE_AT = \
 	tests/xenflow/xenflow-system-restart.at \
 	tests/xenflow/xenflow-system-frr.at \
 	tests/xenflow/xenflow-system-qos.at \
+	tests/xenflow/xenflow-system-encap.at \
 	tests/xenflow/xenflow-system-dpdk.at
 XENFLOW_TESTSUITE = $(srcdir)/tests/xenflow-testsuite
 XENFLOW_SYSTEM_TESTSUITE = $(srcdir)/tests/xenflow-system-testsuite
