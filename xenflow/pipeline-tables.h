@@ -52,6 +52,12 @@ enum xf_priority {
 
     /* Table 0. */
     XF_PRIO_CLASSIFY_TRUNK = 40200,    /* A trunk's tagged/labelled frame. */
+    XF_PRIO_CLASSIFY_TRUNK_DROP = 40190, /* A tag on an mpls trunk: not the
+                                          * same key as an 802.1q or
+                                          * 802.1ad trunk's accept flow, so
+                                          * that changing the encapsulation
+                                          * replaces the flow and its
+                                          * counters. */
     XF_PRIO_CLASSIFY_RESERVED = 40100, /* Reserved link-migration ARP. */
     XF_PRIO_CLASSIFY_ACCEPT = 40010,   /* A network's frame. */
     XF_PRIO_CLASSIFY_DROP = 40000,     /* A foreign tag. */

@@ -194,8 +194,9 @@ put_still_tagged(struct xf_flowsync *fs, uint64_t cookie, ofp_port_t port,
 
 /* Table 0's flows for 'trunk': its tagged (802.1q, 802.1ad) or labelled
  * (mpls) frames go to table 196 with reg8 = 1 + its encapsulation
- * ("load:E->NXM_NX_REG8[],goto_table:196"); a tag on an mpls trunk and
- * multicast MPLS are dropped as unknown.  Untagged (unlabelled) frames are
+ * ("load:E->NXM_NX_REG8[],goto_table:196"); a tag on an mpls trunk, MPLS
+ * on an 802.1q or 802.1ad trunk, and multicast MPLS are dropped as
+ * unknown (the far end's encapsulation differs).  Untagged (unlabelled) frames are
  * not XenFlow's and keep ordinary switching.  Then the drops that count
  * its unknown tags and labels in tables 196, 197 and 198. */
 static void
@@ -207,15 +208,22 @@ put_trunk(struct xf_flowsync *fs, const struct xf_port *trunk)
     struct match m;
 
     xf_match_in_port(&m, trunk->ofport);
+    match_set_dl_type(&m, htons(ETH_TYPE_MPLS_MCAST));
+    put_drop(fs, cookie, XF_TABLE_CLASSIFY, XF_PRIO_CLASSIFY_TRUNK_DROP, &m);
     if (trunk->encap == XF_ENCAP_MPLS) {
-        match_set_dl_tci_masked(&m, htons(VLAN_CFI), htons(VLAN_CFI));
-        put_drop(fs, cookie, XF_TABLE_CLASSIFY, XF_PRIO_CLASSIFY_TRUNK, &m);
         xf_match_in_port(&m, trunk->ofport);
-        match_set_dl_type(&m, htons(ETH_TYPE_MPLS_MCAST));
-        put_drop(fs, cookie, XF_TABLE_CLASSIFY, XF_PRIO_CLASSIFY_TRUNK, &m);
+        match_set_dl_tci_masked(&m, htons(VLAN_CFI), htons(VLAN_CFI));
+        put_drop(fs, cookie, XF_TABLE_CLASSIFY, XF_PRIO_CLASSIFY_TRUNK_DROP,
+                 &m);
         xf_match_in_port(&m, trunk->ofport);
         match_set_dl_type(&m, htons(ETH_TYPE_MPLS));
     } else {
+        /* MPLS on a VLAN trunk: the far end is an mpls trunk. */
+        xf_match_in_port(&m, trunk->ofport);
+        match_set_dl_type(&m, htons(ETH_TYPE_MPLS));
+        put_drop(fs, cookie, XF_TABLE_CLASSIFY, XF_PRIO_CLASSIFY_TRUNK_DROP,
+                 &m);
+        xf_match_in_port(&m, trunk->ofport);
         match_set_dl_tci_masked(&m, htons(VLAN_CFI), htons(VLAN_CFI));
     }
     put_load_reg(&ofpacts, XF_REG_ENCAP, 32, 1 + trunk->encap);
