@@ -36,6 +36,7 @@
 #undef NDEBUG
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "command-line.h"
@@ -145,11 +146,42 @@ test_ovs(struct ovs_cmdl_context *ctx)
     smap_destroy(&other_config);
 }
 
+/* "encap ENCAP ID...": what each network id becomes on a trunk of
+ * encapsulation ENCAP, or that the trunk cannot carry it. */
+static void
+test_encap(struct ovs_cmdl_context *ctx)
+{
+    enum xf_encap encap;
+
+    if (!xf_encap_parse(ctx->argv[1], &encap)) {
+        printf("\"%s\": invalid\n", ctx->argv[1]);
+        return;
+    }
+    for (int i = 2; i < ctx->argc; i++) {
+        uint32_t id = strtoul(ctx->argv[i], NULL, 10);
+        uint16_t s_vid, c_vid;
+
+        printf("%s %"PRIu32": ", xf_encap_to_string(encap), id);
+        if (!xf_encap_carries(encap, id)) {
+            printf("not carried (ids 1 to %"PRIu32")\n",
+                   xf_encap_max_id(encap));
+        } else if (encap == XF_ENCAP_8021AD) {
+            xf_encap_qinq(id, &s_vid, &c_vid);
+            printf("S %u C %u\n", s_vid, c_vid);
+        } else if (encap == XF_ENCAP_MPLS) {
+            printf("label %"PRIu32"\n", xf_encap_label(id));
+        } else {
+            printf("VLAN %"PRIu32"\n", id);
+        }
+    }
+}
+
 static const struct ovs_cmdl_command commands[] = {
     {"bridge", "NAME [KEY=VALUE]...", 1, INT_MAX, test_bridge, OVS_RO},
     {"bool", "STRING...", 1, INT_MAX, test_bool, OVS_RO},
     {"prefix", "STRING...", 1, INT_MAX, test_prefix, OVS_RO},
     {"ovs", "[KEY=VALUE]...", 0, INT_MAX, test_ovs, OVS_RO},
+    {"encap", "ENCAP ID...", 1, INT_MAX, test_encap, OVS_RO},
     {NULL, NULL, 0, 0, NULL, OVS_RO},
 };
 

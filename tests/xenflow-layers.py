@@ -20,14 +20,17 @@ import sys
 
 LAYERS = [
     ("lifecycle", ["xenflow"]),
-    ("commands", ["show", "memory-cmd", "router-cmd", "load", "server",
+    ("commands", ["show", "memory-cmd", "trunks-cmd", "router-cmd", "load",
+                  "server",
                   "route-state", "route-state-file", "migrate",
                   "migrate-peer", "migrate-cmd", "ctlhold"]),
     ("sessions", ["session"]),
     ("routers", ["routers", "router", "router-update"]),
-    ("model", ["bridges", "pipeline", "pipeline-vm", "model"]),
+    ("model", ["bridges", "trunks", "pipeline", "pipeline-vm",
+               "pipeline-net", "pipeline-trunk", "pipeline-build", "model"]),
     ("mechanisms", ["flowsync", "flowsync-read", "flowsync-actions",
                     "flowsync-group", "flowsync-restore", "flow-owners", "latency", "memtrim", "rib", "addr", "conf",
+                    "conf-iface", "encap",
                     "pace", "proto", "appctl", "mover", "mover-libvirt", "virt-state",
                     "hold", "punt", "qos*"]),
 ]

@@ -10,6 +10,9 @@ XENFLOW_CORE_SOURCES = \
 	xenflow/addr.h \
 	xenflow/conf.c \
 	xenflow/conf.h \
+	xenflow/conf-iface.c \
+	xenflow/encap.c \
+	xenflow/encap.h \
 	xenflow/cookie.h \
 	xenflow/flow-owners.c \
 	xenflow/flow-owners.h \
@@ -49,6 +52,8 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/load.c \
 	xenflow/load.h \
 	xenflow/memory-cmd.c \
+	xenflow/trunks-cmd.c \
+	xenflow/trunks-cmd.h \
 	xenflow/memory-cmd.h \
 	xenflow/migrate-cmd.c \
 	xenflow/migrate-peer.c \
@@ -61,6 +66,15 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/mover.h \
 	xenflow/pipeline.c \
 	xenflow/pipeline.h \
+	xenflow/pipeline-build.c \
+	xenflow/pipeline-build.h \
+	xenflow/pipeline-tables.h \
+	xenflow/pipeline-net.c \
+	xenflow/pipeline-net.h \
+	xenflow/pipeline-trunk.c \
+	xenflow/pipeline-trunk.h \
+	xenflow/trunks.c \
+	xenflow/trunks.h \
 	xenflow/pipeline-vm.c \
 	xenflow/pipeline-vm.h \
 	xenflow/punt.c \
@@ -132,6 +146,7 @@ XENFLOW_TESTSUITE_AT = \
 	tests/xenflow/xenflow-basic.at \
 	tests/xenflow/xenflow-routing.at \
 	tests/xenflow/xenflow-badinput.at \
+	tests/xenflow/xenflow-encap.at \
 	tests/xenflow/xenflow-client.at \
 	tests/xenflow/xenflow-qos.at \
 	tests/xenflow/xenflow-migrate.at \
@@ -149,6 +164,7 @@ XENFLOW_SYSTEM_TESTSUITE_AT = \
 	tests/xenflow/xenflow-system-frr.at \
 	tests/xenflow/xenflow-system-ctlhold.at \
 	tests/xenflow/xenflow-system-qos.at \
+	tests/xenflow/xenflow-system-encap.at \
 	tests/xenflow/xenflow-system-offload.at \
 	tests/xenflow/xenflow-system-dpdk.at \
 	tests/xenflow/xenflow-system-fleet.at

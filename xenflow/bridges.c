@@ -37,6 +37,8 @@
 #include "xenflow/conf.h"
 #include "xenflow/flowsync.h"
 #include "xenflow/pipeline.h"
+#include "xenflow/pipeline-net.h"
+#include "xenflow/trunks.h"
 
 VLOG_DEFINE_THIS_MODULE(xenflow_bridges);
 
@@ -138,10 +140,10 @@ sort_ports(struct xf_port *ports, size_t n)
 
 static void
 add_port(struct xf_port **ports, size_t *n, const char *name,
-         ofp_port_t ofport)
+         ofp_port_t ofport, enum xf_encap encap)
 {
     *ports = xrealloc(*ports, (*n + 1) * sizeof **ports);
-    (*ports)[(*n)++] = (struct xf_port) { xstrdup(name), ofport };
+    (*ports)[(*n)++] = (struct xf_port) { xstrdup(name), ofport, encap };
 }
 
 static struct xf_network *
@@ -204,7 +206,7 @@ add_router_iface(const struct xf_bridge *br, const struct xf_bridge_conf *conf,
         .ofport = ofport,
         .mac = ic->mac,
         .network = xstrdup(net->name),
-        .vlan = net->vlan,
+        .network_id = net->id,
         .addrs = ic->addrs,
         .n_addrs = ic->n_addrs,
     };
@@ -231,7 +233,7 @@ add_iface(struct xf_bridge *br, const struct xf_bridge_conf *conf,
     if (ic.network && !net) {
         svec_add_nocopy(errors, xasprintf(
             "bridge %s: interface %s: network %s is not defined (set Bridge "
-            "%s other_config:"XF_KEY_NETWORK"%s=VLAN); XenFlow ignores this "
+            "%s other_config:"XF_KEY_NETWORK"%s=ID); XenFlow ignores this "
             "interface", br->name, if_cfg->name, ic.network, br->name,
             ic.network));
         xf_iface_conf_destroy(&ic);
@@ -240,12 +242,15 @@ add_iface(struct xf_bridge *br, const struct xf_bridge_conf *conf,
 
     ofp_port_t ofport = xf_ofproto_port(br->name, if_cfg->name);
     if (ic.trunk) {
-        add_port(&br->trunks, &br->n_trunks, if_cfg->name, ofport);
+        add_port(&br->trunks, &br->n_trunks, if_cfg->name, ofport,
+                 ic.encap);
         if (ic.trusted) {
-            add_port(&br->trusted, &br->n_trusted, if_cfg->name, ofport);
+            add_port(&br->trusted, &br->n_trusted, if_cfg->name, ofport,
+                     ic.encap);
         }
     } else {
-        add_port(&net->vm_ports, &net->n_vm_ports, if_cfg->name, ofport);
+        add_port(&net->vm_ports, &net->n_vm_ports, if_cfg->name, ofport,
+                 XF_ENCAP_8021Q);
     }
     if (ic.router) {
         add_router_iface(br, conf, if_cfg->name, ofport, net, &ic, builds,
@@ -316,7 +321,7 @@ build_bridge(const struct ovsrec_bridge *br_cfg,
         const struct xf_network_conf *nc = snode->data;
         struct xf_network *net = xzalloc(sizeof *net);
         net->name = xstrdup(nc->name);
-        net->vlan = nc->vlan;
+        net->id = nc->id;
         hmap_insert(&br->networks, &net->node, hash_string(net->name, 0));
     }
 
@@ -335,6 +340,7 @@ build_bridge(const struct ovsrec_bridge *br_cfg,
     }
     sort_ports(br->trunks, br->n_trunks);
     sort_ports(br->trusted, br->n_trusted);
+    xf_trunks_check(br, errors);
     return br;
 }
 
@@ -414,6 +420,7 @@ xf_bridges_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg,
     }
     hmap_swap(&xf_bridges, &new_bridges);
     hmap_destroy(&new_bridges);
+    xf_trunks_vlan_limit(&ovs_cfg->other_config, &xf_bridges, errors);
 }
 
 /* Puts every bridge's own flows, then drops the configuration flows that

@@ -30,13 +30,6 @@
 #include "svec.h"
 #include "util.h"
 
-/* Keys this version understands on an Interface.  Any other xenflow-* key is
- * reported, because a typo in a key would otherwise fail silently. */
-static const char *const iface_keys[] = {
-    XF_IFACE_NETWORK, XF_IFACE_TRUNK, XF_IFACE_ROUTER, XF_IFACE_MAC,
-    XF_IFACE_ADDRESSES, XF_IFACE_TRUSTED,
-};
-
 /* Parses 's' as a boolean.  Only "true" and "false" are accepted, the same
  * words OVSDB itself uses, so that a typo such as "ture" is reported instead
  * of quietly meaning false.  Returns true and stores the value in '*value'
@@ -54,8 +47,8 @@ xf_parse_bool(const char *s, bool *value)
     return false;
 }
 
-static bool
-is_known_key(const char *key, const char *const *keys, size_t n_keys)
+bool
+xf_conf_is_known_key(const char *key, const char *const *keys, size_t n_keys)
 {
     for (size_t i = 0; i < n_keys; i++) {
         if (!strcmp(key, keys[i])) {
@@ -111,6 +104,15 @@ add_error(struct svec *errors, const char *format, ...)
     va_start(args, format);
     svec_add_nocopy(errors, xvasprintf(format, args));
     va_end(args);
+}
+
+/* Formats 'id' into 'buf' (16 bytes) in decimal and returns 'buf': the
+ * key of a network id in a map, the same for "10" and "010". */
+static const char *
+id_key(unsigned int id, char *buf)
+{
+    snprintf(buf, 16, "%u", id);
+    return buf;
 }
 
 /* Parses a router's limits, "KEY=N[,KEY=N]...", into 'rc'.  Returns NULL or
@@ -184,8 +186,9 @@ xf_bridge_conf_parse(const char *br_name, const struct smap *other_config,
     }
 
     /* Walk the keys in sorted order, so that which of two clashing networks
-     * wins (the first by name) does not depend on hash order. */
-    const char *vlan_owner[4096] = { NULL };
+     * wins (the first by name) does not depend on hash order.  'id_owner'
+     * maps each id taken so far (in decimal) to its network's name. */
+    struct shash id_owner = SHASH_INITIALIZER(&id_owner);
     const struct smap_node **nodes = smap_sort(other_config);
     for (size_t i = 0; i < smap_count(other_config); i++) {
         const char *key = nodes[i]->key;
@@ -196,25 +199,29 @@ xf_bridge_conf_parse(const char *br_name, const struct smap *other_config,
             continue;
         } else if (!strncmp(key, XF_KEY_NETWORK, strlen(XF_KEY_NETWORK))) {
             const char *name = key + strlen(XF_KEY_NETWORK);
-            unsigned int vlan;
+            const char *owner;
+            char id_s[16];
+            unsigned int id;
 
             if (!xf_conf_name_is_valid(name)) {
                 add_error(errors, "bridge %s: other_config:%s: network name "
                           "must be 1 to 32 letters, digits, '_', '.' or "
                           "'-'; ignored", br_name, key);
-            } else if (!parse_uint(value, 1, 4094, &vlan)) {
-                add_error(errors, "bridge %s: other_config:%s=\"%s\": VLAN "
-                          "must be an integer from 1 to 4094; network %s "
-                          "ignored", br_name, key, value, name);
-            } else if (vlan_owner[vlan]) {
+            } else if (!parse_uint(value, 1, XF_NETWORK_ID_MAX, &id)) {
+                add_error(errors, "bridge %s: other_config:%s=\"%s\": "
+                          "network id must be an integer from 1 to %d; "
+                          "network %s ignored", br_name, key, value,
+                          XF_NETWORK_ID_MAX, name);
+            } else if ((owner = shash_find_data(&id_owner,
+                                                id_key(id, id_s)))) {
                 add_error(errors, "bridge %s: networks %s and %s both use "
-                          "VLAN %u; network %s ignored",
-                          br_name, vlan_owner[vlan], name, vlan, name);
+                          "id %u; network %s ignored",
+                          br_name, owner, name, id, name);
             } else {
                 struct xf_network_conf *nc = xzalloc(sizeof *nc);
                 nc->name = xstrdup(name);
-                nc->vlan = vlan;
-                vlan_owner[vlan] = nc->name;
+                nc->id = id;
+                shash_add(&id_owner, id_s, nc->name);
                 shash_add(&conf->networks, name, nc);
             }
         } else if (!strncmp(key, XF_KEY_ROUTER, strlen(XF_KEY_ROUTER))) {
@@ -245,6 +252,7 @@ xf_bridge_conf_parse(const char *br_name, const struct smap *other_config,
         }
     }
     free(nodes);
+    shash_destroy(&id_owner);
 }
 
 void
@@ -276,155 +284,6 @@ xf_router_conf_default(const char *name)
     xf_router_conf_set_defaults(rc);
     rc->name = xstrdup(name);
     return rc;
-}
-
-static char *
-parse_iface_addresses(const char *s, struct xf_iface_conf *ic)
-{
-    char *copy = xstrdup(s);
-    char *save_ptr = NULL;
-    char *error = NULL;
-    size_t allocated = 0;
-
-    for (char *tok = strtok_r(copy, ", ", &save_ptr); tok && !error;
-         tok = strtok_r(NULL, ", ", &save_ptr)) {
-        struct xf_prefix prefix;
-        error = xf_prefix_parse(tok, true, &prefix);
-        if (!error && !strchr(tok, '/')) {
-            error = xasprintf("\"%s\" needs a prefix length, e.g. %s/24",
-                              tok, tok);
-        }
-        if (!error) {
-            if (ic->n_addrs >= allocated) {
-                ic->addrs = x2nrealloc(ic->addrs, &allocated,
-                                       sizeof *ic->addrs);
-            }
-            ic->addrs[ic->n_addrs++] = prefix;
-        }
-    }
-    free(copy);
-    return error;
-}
-
-/* Parses the xenflow-* keys of Interface 'iface_name' (on bridge 'br_name')
- * into 'ic'.  Returns true if the interface has a XenFlow role (VM port,
- * trunk, router interface).  A problem makes the whole interface's XenFlow
- * configuration ignored (never half-applied) and appends a message to
- * 'errors'.  The caller must free 'ic' with xf_iface_conf_destroy(). */
-bool
-xf_iface_conf_parse(const char *br_name, const char *iface_name,
-                    const struct smap *other_config,
-                    struct xf_iface_conf *ic, struct svec *errors)
-{
-    size_t n_errors = errors->n;
-
-    memset(ic, 0, sizeof *ic);
-
-    const struct smap_node **nodes = smap_sort(other_config);
-    for (size_t i = 0; i < smap_count(other_config); i++) {
-        const char *key = nodes[i]->key;
-        if (!strncmp(key, XF_KEY_PREFIX, strlen(XF_KEY_PREFIX))
-            && !is_known_key(key, iface_keys, ARRAY_SIZE(iface_keys))) {
-            add_error(errors, "bridge %s: interface %s: other_config:%s is "
-                      "not a XenFlow key (see xenflow(7)); ignored",
-                      br_name, iface_name, key);
-        }
-    }
-    free(nodes);
-    /* Unknown keys alone do not invalidate the known ones. */
-    n_errors = errors->n;
-
-    const char *network = smap_get(other_config, XF_IFACE_NETWORK);
-    const char *trunk = smap_get(other_config, XF_IFACE_TRUNK);
-    const char *router = smap_get(other_config, XF_IFACE_ROUTER);
-    const char *mac = smap_get(other_config, XF_IFACE_MAC);
-    const char *addrs = smap_get(other_config, XF_IFACE_ADDRESSES);
-    const char *trusted = smap_get(other_config, XF_IFACE_TRUSTED);
-
-    if (network && !xf_conf_name_is_valid(network)) {
-        add_error(errors, "bridge %s: interface %s: other_config:%s=\"%s\" "
-                  "is not a valid network name", br_name, iface_name,
-                  XF_IFACE_NETWORK, network);
-    }
-    if (trunk && !xf_parse_bool(trunk, &ic->trunk)) {
-        add_error(errors, "bridge %s: interface %s: other_config:%s=\"%s\" "
-                  "is not a boolean (use \"true\" or \"false\")",
-                  br_name, iface_name, XF_IFACE_TRUNK, trunk);
-    }
-    if (trusted && !xf_parse_bool(trusted, &ic->trusted)) {
-        add_error(errors, "bridge %s: interface %s: other_config:%s=\"%s\" "
-                  "is not a boolean (use \"true\" or \"false\")",
-                  br_name, iface_name, XF_IFACE_TRUSTED, trusted);
-    } else if (ic->trusted && !ic->trunk) {
-        add_error(errors, "bridge %s: interface %s: other_config:%s=true "
-                  "needs other_config:%s=true (only links between XenFlow "
-                  "nodes are trusted)", br_name, iface_name,
-                  XF_IFACE_TRUSTED, XF_IFACE_TRUNK);
-    }
-    if (ic->trunk && network) {
-        add_error(errors, "bridge %s: interface %s: a trunk carries every "
-                  "network, so it cannot also be in network %s",
-                  br_name, iface_name, network);
-    }
-    if (router) {
-        if (!xf_conf_name_is_valid(router)) {
-            add_error(errors, "bridge %s: interface %s: other_config:%s="
-                      "\"%s\" is not a valid router name",
-                      br_name, iface_name, XF_IFACE_ROUTER, router);
-        }
-        if (!network) {
-            add_error(errors, "bridge %s: interface %s: a router interface "
-                      "needs other_config:%s", br_name, iface_name,
-                      XF_IFACE_NETWORK);
-        }
-        if (!mac) {
-            add_error(errors, "bridge %s: interface %s: a router interface "
-                      "needs other_config:%s (the VM interface's MAC)",
-                      br_name, iface_name, XF_IFACE_MAC);
-        } else if (!eth_addr_from_string(mac, &ic->mac)
-                   || eth_addr_is_multicast(ic->mac)
-                   || eth_addr_is_zero(ic->mac)) {
-            add_error(errors, "bridge %s: interface %s: other_config:%s="
-                      "\"%s\" is not a unicast Ethernet address",
-                      br_name, iface_name, XF_IFACE_MAC, mac);
-        }
-        if (addrs) {
-            char *error = parse_iface_addresses(addrs, ic);
-            if (error) {
-                add_error(errors, "bridge %s: interface %s: other_config:%s: "
-                          "%s", br_name, iface_name, XF_IFACE_ADDRESSES,
-                          error);
-                free(error);
-            }
-        }
-    } else if (mac || addrs) {
-        add_error(errors, "bridge %s: interface %s: other_config:%s only "
-                  "applies to router interfaces (set other_config:%s)",
-                  br_name, iface_name, mac ? XF_IFACE_MAC : XF_IFACE_ADDRESSES,
-                  XF_IFACE_ROUTER);
-    }
-
-    if (errors->n > n_errors) {
-        char *last = errors->names[errors->n - 1];
-        errors->names[errors->n - 1] = xasprintf(
-            "%s; XenFlow ignores this interface", last);
-        free(last);
-        xf_iface_conf_destroy(ic);
-        memset(ic, 0, sizeof *ic);
-        return false;
-    }
-
-    ic->network = nullable_xstrdup(network);
-    ic->router = nullable_xstrdup(router);
-    return ic->network || ic->trunk;
-}
-
-void
-xf_iface_conf_destroy(struct xf_iface_conf *ic)
-{
-    free(ic->network);
-    free(ic->router);
-    free(ic->addrs);
 }
 
 /* The client channel: other_config of the Open_vSwitch table. */
@@ -681,8 +540,8 @@ xf_queue_conf_parse(const char *port_name, unsigned int queue_id,
     memset(qc, 0, sizeof *qc);
     SMAP_FOR_EACH (node, cfg) {
         if (!strncmp(node->key, XF_KEY_PREFIX, strlen(XF_KEY_PREFIX))
-            && !is_known_key(node->key, queue_keys,
-                             ARRAY_SIZE(queue_keys))) {
+            && !xf_conf_is_known_key(node->key, queue_keys,
+                                     ARRAY_SIZE(queue_keys))) {
             add_error(errors, "port %s: queue %u: unknown key "
                       "other_config:%s", port_name, queue_id, node->key);
         }

@@ -33,6 +33,7 @@
 #include "openvswitch/types.h"
 #include "sset.h"
 #include "xenflow/addr.h"
+#include "xenflow/encap.h"
 
 struct ds;
 struct smap;
@@ -43,7 +44,7 @@ struct svec;
 
 /* Bridge other_config keys. */
 #define XF_KEY_ENABLE "xenflow-enable"          /* true|false. */
-#define XF_KEY_NETWORK "xenflow-network-"       /* xenflow-network-NAME=VLAN */
+#define XF_KEY_NETWORK "xenflow-network-"       /* xenflow-network-NAME=ID */
 #define XF_KEY_ROUTER "xenflow-router-"         /* xenflow-router-NAME=LIMITS */
 
 /* Interface other_config keys. */
@@ -54,6 +55,8 @@ struct svec;
 #define XF_IFACE_ADDRESSES "xenflow-addresses"  /* Router iface addresses. */
 #define XF_IFACE_TRUSTED "xenflow-trusted"      /* true: link to a XenFlow
                                                  * node (migration ARP). */
+#define XF_IFACE_ENCAP "xenflow-encap"          /* A trunk's encapsulation:
+                                                 * 802.1q|802.1ad|mpls. */
 
 /* Open_vSwitch other_config keys: the xenflow-client channel. */
 #define XF_KEY_LISTEN "xenflow-listen"          /* Passive remotes. */
@@ -93,10 +96,10 @@ struct svec;
 #define XF_DEFAULT_MAX_NEIGHBORS 65536
 #define XF_DEFAULT_MAX_FLOWS 4000000
 
-/* A virtual network: other_config:xenflow-network-NAME=VLAN on a Bridge. */
+/* A virtual network: other_config:xenflow-network-NAME=ID on a Bridge. */
 struct xf_network_conf {
     char *name;
-    uint16_t vlan;              /* 1...4094. */
+    uint32_t id;                /* 1...XF_NETWORK_ID_MAX (xenflow/encap.h). */
 };
 
 /* A virtual router's limits: other_config:xenflow-router-NAME on a Bridge,
@@ -127,6 +130,7 @@ struct xf_iface_conf {
     struct xf_prefix *addrs;    /* Router interface addresses. */
     size_t n_addrs;
     bool trusted;               /* Trunk to another XenFlow node. */
+    enum xf_encap encap;        /* A trunk's encapsulation. */
 };
 
 void xf_bridge_conf_parse(const char *br_name, const struct smap *other_config,
@@ -213,6 +217,8 @@ unsigned int xf_bulk_share_parse(const struct smap *ovs_other_config,
                                  unsigned int dflt, struct svec *errors);
 
 bool xf_parse_bool(const char *s, bool *value);
+bool xf_conf_is_known_key(const char *key, const char *const *keys,
+                          size_t n_keys);
 bool xf_conf_name_is_valid(const char *name);
 
 /* other_config 'key' of the Open_vSwitch table: an integer from 'min' to

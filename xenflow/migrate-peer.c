@@ -42,6 +42,7 @@
 #include "xenflow/ctlhold.h"
 #include "xenflow/flowsync.h"
 #include "xenflow/model.h"
+#include "xenflow/pipeline-trunk.h"
 #include "xenflow/proto.h"
 #include "xenflow/rib.h"
 #include "xenflow/router.h"
@@ -456,7 +457,7 @@ router_unready(const struct xf_router *r)
     bool pending = !br || xf_flowsync_owner_pending(br->flows, r->id,
                                                     XF_FLOW_KINDS_ROUTER);
     for (size_t i = 0; !pending && i < r->n_ifaces; i++) {
-        pending = xf_flowsync_owner_pending(br->flows, r->ifaces[i].vlan,
+        pending = xf_flowsync_owner_pending(br->flows, r->ifaces[i].network_id,
                                             XF_FLOW_KINDS_NETWORK) != 0;
     }
     if (pending) {
@@ -488,8 +489,13 @@ xf_migrate_announce(const struct xf_router *r)
             struct dp_packet *packet = dp_packet_new(0);
             compose_arp(packet, ARP_OP_REPLY, iface->mac, reserved_mac,
                         false, ip, ip);
-            eth_push_vlan(packet, htons(ETH_TYPE_VLAN),
-                          htons(iface->vlan & VLAN_VID_MASK));
+            if (!xf_encap_carries(br->trusted[i].encap,
+                                  iface->network_id)) {
+                dp_packet_delete(packet);
+                continue;
+            }
+            xf_pipeline_trunk_encapsulate(&br->trusted[i],
+                                          iface->network_id, packet);
             struct dp_packet_batch batch;
             dp_packet_batch_init_packet(&batch, packet);
             error = netdev_send(netdev, 0, &batch, true);

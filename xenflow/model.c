@@ -50,7 +50,8 @@ xf_ifaces_differ(const struct xf_iface *a, size_t n_a,
     }
     for (size_t i = 0; i < n_a; i++) {
         if (strcmp(a[i].name, b[i].name)
-            || !eth_addr_equals(a[i].mac, b[i].mac) || a[i].vlan != b[i].vlan
+            || !eth_addr_equals(a[i].mac, b[i].mac)
+            || a[i].network_id != b[i].network_id
             || a[i].n_addrs != b[i].n_addrs) {
             return true;
         }

@@ -41,13 +41,15 @@ struct xf_flowsync;
 struct xf_port {
     char *name;                 /* Interface name. */
     ofp_port_t ofport;          /* OFPP_NONE if not (yet) in the datapath. */
+    enum xf_encap encap;        /* A trunk's encapsulation. */
 };
 
 /* A virtual network on one bridge. */
 struct xf_network {
     struct hmap_node node;      /* In xf_bridge's 'networks', by name. */
     char *name;
-    uint16_t vlan;
+    uint32_t id;                /* Its id: reg7 inside the switch, and what
+                                 * trunks carry (xenflow/encap.h). */
     struct xf_port *vm_ports;   /* Its VM ports (router interfaces too). */
     size_t n_vm_ports;
 };
@@ -64,7 +66,7 @@ struct xf_iface {
                                  * migration) rewrites none of them. */
     struct eth_addr mac;        /* The VM interface's MAC. */
     char *network;
-    uint16_t vlan;              /* The network's VLAN. */
+    uint32_t network_id;        /* The network's id. */
     struct xf_prefix *addrs;    /* The router's addresses on it. */
     size_t n_addrs;
 };

@@ -27,17 +27,17 @@
 /* Appends to 'ofpacts' the actions that hand a frame to router 'r''s VM,
  * whose interface the frame arrived for is in reg5:
  *
- *   - normally "strip_vlan,output:NXM_NX_REG5[0..15]";
+ *   - normally "output:NXM_NX_REG5[0..15]" (frames are untagged inside the
+ *     switch: a network is its id in reg7, not a tag);
  *
  *   - while the router's control traffic is held (its VM paused by a
- *     migration, xenflow/ctlhold.c), "strip_vlan,controller(id=0x5846,
+ *     migration, xenflow/ctlhold.c), "controller(id=0x5846,
  *     max_len=65535)": the frame, with its metadata (the router) and reg5
  *     (the interface), goes to XenFlow's own packet-in channel
  *     (xenflow/punt.h), which queues it. */
 void
 xf_pipeline_to_vm(const struct xf_router *r, struct ofpbuf *ofpacts)
 {
-    ofpact_put_STRIP_VLAN(ofpacts);
     if (r->ctl_hold) {
         xf_punt_put_action(ofpacts);
     } else {

@@ -19,14 +19,33 @@
 
 /* Translation of XenFlow's model into OpenFlow flows.
  *
+ * Inside the switch a network is its id in reg7[0..23], never a tag: frames
+ * are untagged from classification to output.  Only trunks carry networks
+ * on the wire, each in its encapsulation (xenflow/encap.h): decapsulated in
+ * tables 0, 196 and 197, encapsulated again by the egress flows' per-trunk
+ * actions (xenflow/pipeline-trunk.c).
+ *
  * Tables (all proactive; no packet ever goes to a controller):
  *
- *   0    classify   VM port: tag with its network's VLAN, drop foreign tags.
- *                   Trunk: accept known network VLANs, drop other tags.
- *                   Reserved link-migration ARP (aa:aa:aa:aa:aa:aa): consumed;
- *                   from a trusted trunk it first pins the router MAC it
- *                   announces behind that trunk (table 204, priority 20).
+ *   0    classify   VM port: untagged frames (or tagged with the network's
+ *                   id as VLAN, popped) load the network's id; anything
+ *                   else is dropped.  Trunk: its tagged (802.1q, 802.1ad)
+ *                   or labelled (mpls) frames go to 196 with the trunk's
+ *                   encapsulation in reg8.  Reserved link-migration ARP
+ *                   (aa:aa:aa:aa:aa:aa) from anywhere else: dropped.
  *                   Anything else falls through to the operator's flows.
+ *   196  trunk      per network and encapsulation: the outer tag or label,
+ *                   popped; 802.1q and mpls load the network's id and go to
+ *                   198, 802.1ad loads the S-VLAN into reg9 and goes to 197.
+ *                   Unknown tag or label: dropped, counted per trunk.
+ *   197  c-tag      802.1ad: (S-VLAN, C-VLAN) -> network id, popped; unknown:
+ *                   dropped, counted per trunk.
+ *   198  admit      a frame still tagged after decapsulation (QinQ on an
+ *                   802.1q trunk, a VM's double tag) is dropped (counted per
+ *                   trunk); the reserved link-migration ARP is consumed, and
+ *                   from a trusted trunk it first pins the router MAC it
+ *                   announces behind that trunk in its network (table 204,
+ *                   priority 20); everything else goes to 200.
  *   200  ingress    learn the source MAC's port in its network; a frame for
  *                   a router interface MAC enters that router (metadata =
  *                   router id, reg5 = the interface's VM port), anything
@@ -39,11 +58,11 @@
  *                   to a select group with one bucket per next hop.  No
  *                   route: delivered to the VM.
  *   203  neighbour  one flow per resolved neighbour: MAC rewrite, egress
- *                   VLAN, TTL decrement, then 206.  Unresolved: delivered
- *                   to the VM.
- *   204  l2-learned learned MAC locations: reg4 = port.
- *   205  egress     reg4 -> output (untagged to VM ports), or flood within
- *                   the network when reg4 is unknown.
+ *                   network (reg7), TTL decrement, then 206.  Unresolved:
+ *                   delivered to the VM.
+ *   204  l2-learned learned MAC locations: (reg7, dl_dst) -> reg4 = port.
+ *   205  egress     (reg7, reg4) -> output (encapsulated to trunks), or
+ *                   flood within the network when reg4 is unknown.
  *   206  next router a routed frame whose new destination MAC is another
  *                   router interface of this bridge enters that router (201)
  *                   and is routed again in the switch; else 204, 205.
@@ -54,67 +73,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "xenflow/pipeline-tables.h"
+
 struct xf_bridge;
 struct xf_flowsync;
 struct xf_neigh;
 struct xf_route;
 struct xf_router;
 
-/* OpenFlow tables (see above). */
-enum xf_table {
-    XF_TABLE_CLASSIFY = 0,
-    XF_TABLE_INGRESS = 200,
-    XF_TABLE_ROUTER = 201,
-    XF_TABLE_ROUTE = 202,
-    XF_TABLE_NEIGH = 203,
-    XF_TABLE_L2 = 204,
-    XF_TABLE_EGRESS = 205,
-    XF_TABLE_NEXT_ROUTER = 206,
-};
-
-/* Flow priorities, by table. */
-enum xf_priority {
-    /* Every table's last resort. */
-    XF_PRIO_MISS = 0,
-
-    /* Table 0. */
-    XF_PRIO_CLASSIFY_ANNOUNCE = 40110, /* Reserved ARP from a trusted trunk. */
-    XF_PRIO_CLASSIFY_RESERVED = 40100, /* Reserved link-migration ARP. */
-    XF_PRIO_CLASSIFY_ACCEPT = 40010,   /* A network's frame. */
-    XF_PRIO_CLASSIFY_DROP = 40000,     /* A foreign tag. */
-
-    /* Tables 200 and 206: a router interface's MAC. */
-    XF_PRIO_ROUTER_MAC = 100,
-
-    /* Table 201. */
-    XF_PRIO_OWN_ADDR = 300,     /* The router's own addresses, ARP. */
-    XF_PRIO_SLOW_PATH = 290,    /* TTL <= 1, multicast, broadcast. */
-    XF_PRIO_ROUTED = 100,       /* IP: on to the routes. */
-
-    /* Table 202: plus the prefix length, so that the longest wins. */
-    XF_PRIO_ROUTE_BASE = 1000,
-
-    /* Table 203. */
-    XF_PRIO_NEIGH = 100,
-
-    /* Table 204 (learned by "learn" actions). */
-    XF_PRIO_PINNED = 20,        /* Pinned by a link-migration announcement. */
-    XF_PRIO_LEARNED = 10,       /* Learned from traffic. */
-
-    /* Table 205. */
-    XF_PRIO_CLASS_QUEUE = 110,  /* A class of a network's flows. */
-    XF_PRIO_DELIVERY = 100,     /* A known destination port. */
-    XF_PRIO_FLOOD = 50,         /* Unknown destination. */
-};
-
-/* Cookie owners of table 0's link-migration announcement flows (above any
- * VLAN), whose packet counts xenflow/migrate/show reports. */
-enum xf_announce_owner {
-    XF_OWNER_ANNOUNCE_ACCEPTED = 0x10000,
-    XF_OWNER_ANNOUNCE_DROPPED = 0x10001,
-};
-
-void xf_pipeline_bridge(const struct xf_bridge *, struct xf_flowsync *);
 void xf_pipeline_router(const struct xf_router *, struct xf_flowsync *);
 bool xf_pipeline_route_put(const struct xf_router *, const struct xf_route *,
                            struct xf_flowsync *);

@@ -108,7 +108,7 @@ compare_networks(const void *a_, const void *b_)
 {
     const struct xf_network *const *a = a_;
     const struct xf_network *const *b = b_;
-    return (int) (*a)->vlan - (int) (*b)->vlan;
+    return (*a)->id < (*b)->id ? -1 : (*a)->id > (*b)->id;
 }
 
 /* Returns the elements of 'map' (an hmap of structures whose 'hmap_node'
@@ -196,7 +196,7 @@ show_table_columns(struct table *bt, struct table *nt, struct table *rt)
     table_set_caption(nt, xstrdup("Virtual networks"));
     table_add_column(nt, "bridge");
     table_add_column(nt, "network");
-    table_add_column(nt, "vlan");
+    table_add_column(nt, "id");
     table_add_column(nt, "vm-ports");
     table_add_column(nt, "trunks");
 
@@ -249,7 +249,7 @@ network_row(const struct xf_bridge *br, const struct xf_network *net,
         table_add_row(t);
         xf_table_add_text(t, br->name);
         xf_table_add_text(t, net->name);
-        xf_table_add_int(t, net->vlan);
+        xf_table_add_int(t, net->id);
         table_add_cell(t)->text = ports_to_string(net->vm_ports,
                                                   net->n_vm_ports);
         table_add_cell(t)->text = ports_to_string(br->trunks, br->n_trunks);
@@ -258,7 +258,7 @@ network_row(const struct xf_bridge *br, const struct xf_network *net,
         struct json *ports = json_array_create_empty();
         json_object_put_string(n, "bridge", br->name);
         json_object_put_string(n, "name", net->name);
-        json_object_put(n, "vlan", json_integer_create(net->vlan));
+        json_object_put(n, "id", json_integer_create(net->id));
         for (size_t i = 0; i < net->n_vm_ports; i++) {
             json_array_add(ports, json_string_create(net->vm_ports[i].name));
         }

@@ -39,6 +39,7 @@
 #include "xenflow/bridges.h"
 #include "xenflow/load.h"
 #include "xenflow/memory-cmd.h"
+#include "xenflow/trunks-cmd.h"
 #include "xenflow/memtrim.h"
 #include "xenflow/migrate.h"
 #include "xenflow/pace.h"
@@ -77,6 +78,7 @@ xenflow_init(void)
         initialized = true;
         xf_show_register();
         xf_memory_cmd_register();
+        xf_trunks_cmd_register();
         xf_router_cmd_register();
         xf_load_register();
         xf_server_register_commands();

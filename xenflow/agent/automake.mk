@@ -44,6 +44,9 @@ xenflow_agent_xenflow_agent_SOURCES = \
 	xenflow/addr.h \
 	xenflow/conf.c \
 	xenflow/conf.h \
+	xenflow/conf-iface.c \
+	xenflow/encap.c \
+	xenflow/encap.h \
 	xenflow/agent/bootstrap.c \
 	xenflow/agent/bootstrap.h \
 	xenflow/agent/departures.c \

@@ -1,0 +1,133 @@
+#! /bin/bash
+# qinq.sh -- networks beyond 4,094 (issue 21): what many networks cost,
+# and what forwarding through an 802.1ad or mpls trunk costs against 802.1q.
+#
+#   scale       N networks (default 100,000) on one bridge of the dummy
+#               datapath, one VM port each and one trunk (802.1ad, so every
+#               id up to 16,760,836 crosses it): XenFlow flows installed,
+#               time from the ovs-vsctl transactions' start until every
+#               flow is in the switch (pending = 0), ovs-vswitchd's RSS, and
+#               the flows per network.  Ports are added 1,000 per ovs-vsctl
+#               call (a command line has limits); the time includes
+#               ovs-vswitchd's own port handling, which dominates at large N.
+#   forwarding  two XenFlow bridges (two "nodes") of one userspace-datapath
+#               ovs-vswitchd in its own namespace, joined by a veth trunk;
+#               host A (br0) and host B (br1) in network "red" (id 4000, so
+#               that all three encapsulations carry the same network:
+#               802.1q VLAN 4000, 802.1ad S=1 C=4000, mpls label 4015).
+#               For each encapsulation, set on both trunk ends in turn:
+#               first and median ping RTT, TCP Mbit/s, UDP 64-byte kpps
+#               (iperf3, as forwarding.sh), then the ratio to 802.1q.
+#
+# Usage: sudo benchmarks/qinq.sh [--builddir DIR] [--networks N]
+#                                [--skip-scale] [--skip-forwarding]
+# Needs root for the forwarding part (namespaces "xfq_*"), iperf3 and jq for
+# its throughput columns.  A benchmark, not a test: it prints numbers and
+# never judges them.  Everything it creates is removed on exit.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+builddir=$top/_build/ovs-build
+n=100000
+scale=yes
+forwarding=yes
+while [ $# -gt 0 ]; do
+    case $1 in
+        --builddir) builddir=$(cd "$2" && pwd); shift 2 ;;
+        --networks) n=$2; shift 2 ;;
+        --skip-scale) scale=no; shift ;;
+        --skip-forwarding) forwarding=no; shift ;;
+        *) echo "usage: $0 [--builddir DIR] [--networks N] [--skip-scale] [--skip-forwarding]" >&2; exit 1 ;;
+    esac
+done
+
+work=$(mktemp -d /tmp/xenflow-qinq.XXXXXX)
+. "$top/benchmarks/lib.sh"
+. "$top/benchmarks/netns-lib.sh"
+xf_bench_env
+trap netns_cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+run_scale() {
+    local t0 t1 i j flows rss
+    xf_start_switch
+    ovs-vsctl add-br br0 -- set Bridge br0 datapath_type=dummy \
+        other_config:xenflow-enable=true -- \
+        add-port br0 t1 -- set Interface t1 type=dummy \
+            other_config:xenflow-trunk=true other_config:xenflow-encap=802.1ad
+    xf_wait_drained
+    t0=$(xf_now)
+    for ((i = 1; i <= n; i += 1000)); do
+        args=()
+        for ((j = i; j < i + 1000 && j <= n; j++)); do
+            args+=(-- set Bridge br0 other_config:xenflow-network-n$j=$((j + 4094))
+                   -- add-port br0 v$j -- set Interface v$j type=dummy
+                      other_config:xenflow-network=n$j)
+        done
+        ovs-vsctl --no-wait "${args[@]:1}"
+    done
+    while ! ovs-appctl xenflow/show | grep -q "^br0 .* $n "; do sleep 0.5; done
+    xf_wait_drained
+    t1=$(xf_now)
+    flows=$(ovs-appctl xenflow/show --json | sed -n 's/.*"flows": \([0-9]*\).*/\1/p')
+    rss=$(xf_rss_kb)
+    printf '%-10s %-10s %-12s %-10s %s\n' networks flows configure-s rss-MB flows/network
+    printf '%-10s %-10s %-12.1f %-10d %.2f\n' "$n" "$flows" \
+        "$(xf_elapsed "$t0" "$t1")" $((rss / 1024)) \
+        "$(awk -v f="$flows" -v n="$n" 'BEGIN { print f / n }')"
+    xf_stop_switch
+}
+
+# Both bridges' flows are in the switch (xenflow_synced reads one).
+both_synced() {
+    [ "$(ovs-appctl xenflow/show --json | grep -o '"pending": [0-9]*' | sort -u)" = '"pending": 0' ]
+}
+
+run_forwarding() {
+    have_iperf=no
+    command -v iperf3 > /dev/null && command -v jq > /dev/null && have_iperf=yes
+    add_ns xfq_sw
+    add_ns xfq_a
+    add_ns xfq_b
+    start_switch xfq_sw -- set Open_vSwitch . other_config:vlan-limit=0
+    add_bridge -- set Bridge br0 other_config:xenflow-enable=true \
+        other_config:xenflow-network-red=4000
+    ovs-vsctl add-br br1 -- set Bridge br1 datapath_type=netdev \
+        fail-mode=secure other_config:xenflow-enable=true \
+        other_config:xenflow-network-red=4000
+    add_veth qa xfq_a xfq_sw 10.0.0.1/24 50:54:00:00:a0:01
+    add_veth qb xfq_b xfq_sw 10.0.0.2/24 50:54:00:00:b0:01
+    ip -n xfq_sw link add xfqt0 type veth peer name xfqt1
+    # The trunk carries 1,500-byte frames plus 8 (802.1ad) or 18 (mpls)
+    # bytes of encapsulation: a larger MTU on the link, as on a real one.
+    ip -n xfq_sw link set xfqt0 mtu 1600 up
+    ip -n xfq_sw link set xfqt1 mtu 1600 up
+    ovs-vsctl add-port br0 xfb-qa -- set Interface xfb-qa \
+            other_config:xenflow-network=red -- \
+        add-port br1 xfb-qb -- set Interface xfb-qb \
+            other_config:xenflow-network=red -- \
+        add-port br0 xfqt0 -- set Interface xfqt0 other_config:xenflow-trunk=true -- \
+        add-port br1 xfqt1 -- set Interface xfqt1 other_config:xenflow-trunk=true
+    for e in 802.1q 802.1ad mpls; do
+        ovs-vsctl set Interface xfqt0 other_config:xenflow-encap=$e -- \
+                  set Interface xfqt1 other_config:xenflow-encap=$e
+        wait_until 10 both_synced
+        ip -n xfq_a neigh flush all
+        measure $e xfq_a xfq_b 10.0.0.2 ovs
+    done
+    printf '%-8s %-9s %-10s %-9s %-9s %-10s %s\n' encap first-ms median-ms \
+        tcp-Mbit/s udp-kpps tcp/802.1q udp/802.1q
+    for e in 802.1q 802.1ad mpls; do
+        printf '%-8s %-9s %-10s %-10s %-9s %-10s %s\n' $e "${first[$e]}" \
+            "${steady[$e]}" "${tcp[$e]}" "${udp[$e]}" \
+            "$(awk -v a="${tcp[$e]}" -v b="${tcp[802.1q]}" 'BEGIN { if (a + 0 && b + 0) printf "%.2f", a / b; else print "n/a" }')" \
+            "$(awk -v a="${udp[$e]}" -v b="${udp[802.1q]}" 'BEGIN { if (a + 0 && b + 0) printf "%.2f", a / b; else print "n/a" }')"
+    done
+    stop_switch
+}
+
+[ $scale = no ] || run_scale
+if [ $forwarding = yes ]; then
+    [ "$(id -u)" = 0 ] || { echo "$0: the forwarding part needs root" >&2; exit 1; }
+    run_forwarding
+fi
