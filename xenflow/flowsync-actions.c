@@ -64,7 +64,7 @@ xf_actions_ref(struct xf_actions_table *t, const struct ofpact *ofpacts,
     a->n_refs = 1;
     a->len = len;
     a->ofpacts = (struct ofpact *) (a + 1);
-    memcpy(a->ofpacts, ofpacts, len);
+    nullable_memcpy(a->ofpacts, ofpacts, len); /* A drop flow: NULL, 0. */
     hmap_insert(&t->lists, &a->node, hash);
     return a;
 }
