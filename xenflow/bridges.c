@@ -85,6 +85,35 @@ xf_bridges_map(void)
     return &xf_bridges;
 }
 
+/* Marks VM port 'ofport' of bridge 'bridge' as one whose router's control
+ * traffic is held ('router_id' nonzero) or not (0), and puts the flows of
+ * its network again if that changed (xenflow/pipeline-net.c floods to a
+ * held port into the hold queue).  A bridge's ports are new at each
+ * reconfiguration: xf_routers_hold_ports() marks them again. */
+void
+xf_bridge_hold_port(const char *bridge, ofp_port_t ofport, uint32_t router_id)
+{
+    struct xf_bridge *br = xf_bridge_find(bridge);
+    struct xf_network *net;
+
+    if (!br || ofport == OFPP_NONE) {
+        return;
+    }
+    HMAP_FOR_EACH (net, node, &br->networks) {
+        bool changed = false;
+        for (size_t i = 0; i < net->n_vm_ports; i++) {
+            struct xf_port *port = &net->vm_ports[i];
+            if (port->ofport == ofport && port->hold_router != router_id) {
+                port->hold_router = router_id;
+                changed = true;
+            }
+        }
+        if (changed && br->flows) {
+            xf_pipeline_network(br, net, br->flows);
+        }
+    }
+}
+
 /* Adds the name of every bridge with XenFlow enabled to 'names'. */
 void
 xf_get_bridge_names(struct sset *names)
@@ -143,7 +172,9 @@ add_port(struct xf_port **ports, size_t *n, const char *name,
          ofp_port_t ofport, enum xf_encap encap)
 {
     *ports = xrealloc(*ports, (*n + 1) * sizeof **ports);
-    (*ports)[(*n)++] = (struct xf_port) { xstrdup(name), ofport, encap };
+    (*ports)[(*n)++] = (struct xf_port) {
+        .name = xstrdup(name), .ofport = ofport, .encap = encap,
+    };
 }
 
 static struct xf_network *

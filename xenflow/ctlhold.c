@@ -33,10 +33,8 @@
 #include "timeval.h"
 #include "util.h"
 #include "xenflow/appctl.h"
-#include "xenflow/bridges.h"
 #include "xenflow/hold.h"
 #include "xenflow/model.h"
-#include "xenflow/pipeline.h"
 #include "xenflow/punt.h"
 #include "xenflow/routers.h"
 
@@ -406,12 +404,16 @@ punt_cb(const char *bridge, uint64_t metadata, uint32_t reg5,
             iface = &r->ifaces[i];
         }
     }
-    if (!iface) {
-        h->stats.dropped++;
-    } else if (h->state == HS_HOLDING) {
+    if (h->state == HS_HOLDING && iface) {
         xf_hold_queue_push(&h->queue, &limits, &h->stats, iface->mac, data,
                            size, time_msec());
-    } else if (xf_punt_output(bridge, port, data, size)) {
+        return;
+    }
+
+    /* Counted as held too, so that held = delivered + handed over +
+     * dropped + queued. */
+    h->stats.held++;
+    if (iface && xf_punt_output(bridge, port, data, size)) {
         h->stats.delivered++;   /* Late: left the flows before a release. */
     } else {
         h->stats.dropped++;
@@ -449,13 +451,9 @@ xf_ctlhold_run(void)
         struct xf_router *r = xf_router_find(h->router);
         bool want = h->state == HS_HOLDING && xf_punt_ready(h->bridge);
         if (r && !strcmp(r->bridge, h->bridge) && r->ctl_hold != want) {
-            struct xf_flowsync *fs = xf_bridge_flows(r->bridge);
-            r->ctl_hold = want;
             VLOG_INFO("router %s: control traffic %s", r->name,
                       want ? "held from now on" : "goes to the VM again");
-            if (fs) {
-                xf_pipeline_router(r, fs);
-            }
+            xf_router_set_ctl_hold(r, want);
         }
     }
 }

@@ -42,6 +42,11 @@ struct xf_port {
     char *name;                 /* Interface name. */
     ofp_port_t ofport;          /* OFPP_NONE if not (yet) in the datapath. */
     enum xf_encap encap;        /* A trunk's encapsulation. */
+    uint32_t hold_router;       /* A VM port: nonzero while the control
+                                 * traffic of the router with this id is
+                                 * held (xenflow/ctlhold.c), so that frames
+                                 * flooded to the port go to the hold
+                                 * queue instead. */
 };
 
 /* A virtual network on one bridge. */

@@ -32,6 +32,7 @@
 #include "xenflow/model.h"
 #include "xenflow/pipeline-build.h"
 #include "xenflow/pipeline-trunk.h"
+#include "xenflow/punt.h"
 #include "xenflow/qos.h"
 
 /* Matches frames of network 'id' ("reg7=ID") for destination port 'port'
@@ -65,6 +66,34 @@ put_output(struct ofpbuf *ofpacts, const struct xf_port *port, bool trunk,
     } else {
         ofpact_put_OUTPUT(ofpacts)->port = port->ofport;
     }
+}
+
+/* Appends to 'flood' what a flood does for VM port 'port': "output:PORT",
+ * or, while the control traffic of the router behind it is held (its VM
+ * paused by a migration), "clone(load:ID->OXM_OF_METADATA[],
+ * load:PORT->NXM_NX_REG5[0..15],controller(id=0x5846,max_len=65535))": the
+ * frame goes to the router's hold queue, as its slow path does
+ * (xf_pipeline_to_vm()), so that broadcasts and multicasts for it (ARP
+ * requests for its addresses, neighbour solicitations, routing protocols'
+ * hellos) are held too. */
+static void
+put_flood_vm_port(struct ofpbuf *flood, const struct xf_port *port)
+{
+    if (!port->hold_router) {
+        ofpact_put_OUTPUT(flood)->port = port->ofport;
+        return;
+    }
+
+    size_t ofs = flood->size;
+    ofpact_put_CLONE(flood);
+    xf_put_load(flood, MFF_METADATA, 64,
+                &(union mf_value) { .be64 = htonll(port->hold_router) });
+    xf_put_load(flood, MFF_REG5, 16, &(union mf_value) {
+                    .be32 = htonl(ofp_to_u16(port->ofport)) });
+    xf_punt_put_action(flood);
+    struct ofpact_nest *clone = ofpbuf_at_assert(flood, ofs, sizeof *clone);
+    flood->header = clone;
+    ofpact_finish_CLONE(flood, &clone);
 }
 
 /* Appends "set_queue:N" (the queue of network 'net' on port 'port') and
@@ -203,7 +232,7 @@ put_vm_port_classify(struct xf_flowsync *fs, ofp_port_t port,
 /* Network 'net''s flows on bridge 'br': its VM ports' classification, its
  * delivery to each port, and its flood list. */
 static void
-put_network(const struct xf_bridge *br, const struct xf_network *net,
+put_network__(const struct xf_bridge *br, const struct xf_network *net,
             struct xf_flowsync *fs, struct ofpbuf *ofpacts)
 {
     uint64_t flood_stub[1024 / 8];
@@ -219,7 +248,7 @@ put_network(const struct xf_bridge *br, const struct xf_network *net,
         put_vm_port_classify(fs, port, net, ofpacts);
         put_delivery(fs, &net->vm_ports[i], net, false);
         queued = put_queue_action(&net->vm_ports[i], net, queued, &flood);
-        ofpact_put_OUTPUT(&flood)->port = port;
+        put_flood_vm_port(&flood, &net->vm_ports[i]);
     }
     for (size_t i = 0; i < br->n_trunks; i++) {
         const struct xf_port *trunk = &br->trunks[i];
@@ -238,6 +267,19 @@ put_network(const struct xf_bridge *br, const struct xf_network *net,
     xf_pipeline_put(fs, xf_cookie(XF_FLOW_EGRESS, net->id), XF_TABLE_EGRESS,
                     XF_PRIO_FLOOD, &m, &flood);
     ofpbuf_uninit(&flood);
+}
+
+/* Puts network 'net''s flows on bridge 'br' again (after a change to one of
+ * its ports' 'hold_router'). */
+void
+xf_pipeline_network(const struct xf_bridge *br, const struct xf_network *net,
+                    struct xf_flowsync *fs)
+{
+    uint64_t stub[1024 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+
+    put_network__(br, net, fs, &ofpacts);
+    ofpbuf_uninit(&ofpacts);
 }
 
 /* Flows that depend only on the bridge's networks and trunks. */
@@ -265,7 +307,7 @@ xf_pipeline_bridge(const struct xf_bridge *br, struct xf_flowsync *fs)
 
     xf_pipeline_trunks(br, fs);
     HMAP_FOR_EACH (net, node, &br->networks) {
-        put_network(br, net, fs, &ofpacts);
+        put_network__(br, net, fs, &ofpacts);
     }
     ofpbuf_uninit(&ofpacts);
 }

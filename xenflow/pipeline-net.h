@@ -23,7 +23,10 @@
 
 struct xf_bridge;
 struct xf_flowsync;
+struct xf_network;
 
 void xf_pipeline_bridge(const struct xf_bridge *, struct xf_flowsync *);
+void xf_pipeline_network(const struct xf_bridge *, const struct xf_network *,
+                         struct xf_flowsync *);
 
 #endif /* xenflow/pipeline-net.h */

@@ -183,12 +183,18 @@ router_destroy(struct xf_router *r)
 
 /* Removes router 'r', marking its flows stale; 'sweep' removes them at
  * once (otherwise the bridge's next sweep does). */
+static void hold_ports(const struct xf_router *);
+
 static void
 router_remove(struct xf_router *r, bool sweep)
 {
     struct xf_flowsync *fs = xf_bridge_flows(r->bridge);
 
     VLOG_INFO("router %s removed", r->name);
+    if (r->ctl_hold) {
+        r->ctl_hold = false;
+        hold_ports(r);
+    }
     if (fs && sweep) {
         xf_flowsync_remove_owner(fs, r->id, XF_FLOW_KINDS_ROUTER);
     } else if (fs) {
@@ -330,6 +336,14 @@ xf_routers_reconfigure(struct hmap *builds)
         router_apply_build(rb);
         xf_router_build_destroy(rb);
     }
+
+    /* The bridges' ports are new: those of routers whose control traffic
+     * is held are marked again. */
+    HMAP_FOR_EACH (r, node, &xf_routers) {
+        if (r->ctl_hold && !r->unconfigured) {
+            hold_ports(r);
+        }
+    }
 }
 
 void
@@ -346,6 +360,31 @@ void
 xf_router_set_held(struct xf_router *r, bool held)
 {
     r->held = held;
+}
+
+/* Frames for its VM ports flooded within their networks follow 'r''s
+ * control traffic: to the hold queue while it is held. */
+static void
+hold_ports(const struct xf_router *r)
+{
+    for (size_t i = 0; i < r->n_ifaces; i++) {
+        xf_bridge_hold_port(r->bridge, r->ifaces[i].ofport,
+                            r->ctl_hold ? r->id : 0);
+    }
+}
+
+/* Sends 'r''s control traffic (its slow path, and what its networks flood
+ * to its VM ports) to XenFlow's hold queue if 'hold', else to its VM. */
+void
+xf_router_set_ctl_hold(struct xf_router *r, bool hold)
+{
+    struct xf_flowsync *fs = xf_bridge_flows(r->bridge);
+
+    r->ctl_hold = hold;
+    if (fs) {
+        xf_pipeline_router(r, fs);
+    }
+    hold_ports(r);
 }
 
 const char *

@@ -54,6 +54,10 @@ void xf_router_remove(struct xf_router *);
  * forwarding, "unconfigured", until the migration releases it. */
 void xf_router_set_held(struct xf_router *, bool held);
 
+/* While a migration pauses its VM, 'r''s control traffic is held
+ * (xenflow/ctlhold.c). */
+void xf_router_set_ctl_hold(struct xf_router *, bool hold);
+
 /* The identity a xenflow-client must present to program 'r'. */
 const char *xf_router_client_id(const struct xf_router *);
 
