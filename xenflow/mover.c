@@ -138,7 +138,7 @@ struct exec_mover {
 };
 
 #define EXEC_OUTPUT_MAX 512
-#define EXEC_POLL_MS 50
+#define EXEC_POLL_MS 10
 
 static struct exec_mover *
 exec_mover_cast(const struct xf_mover *m)
@@ -209,7 +209,7 @@ static void
 exec_read_output(struct exec_mover *m)
 {
     char buf[256];
-    ssize_t n;
+    ssize_t n = -1;
 
     while (m->fd >= 0 && (n = read(m->fd, buf, sizeof buf)) > 0) {
         ds_put_buffer(&m->output, buf, n);
@@ -219,6 +219,12 @@ exec_read_output(struct exec_mover *m)
                     EXEC_OUTPUT_MAX);
             ds_truncate(&m->output, EXEC_OUTPUT_MAX);
         }
+    }
+    if (m->fd >= 0 && !n) {
+        /* End of file: the mover (and whatever it started) closed its
+         * output, usually by exiting. */
+        close(m->fd);
+        m->fd = -1;
     }
 }
 
@@ -257,6 +263,11 @@ exec_wait(const struct xf_mover *m_)
 {
     const struct exec_mover *m = exec_mover_cast(m_);
     if (m->pid) {
+        /* Its output closing is usually its exit, at once; a child it
+         * left running may keep the output open: then the timer. */
+        if (m->fd >= 0) {
+            poll_fd_wait(m->fd, POLLIN);
+        }
         poll_timer_wait(EXEC_POLL_MS);
     } else {
         poll_immediate_wake();
