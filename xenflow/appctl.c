@@ -65,6 +65,22 @@ xf_appctl_take_json(int *argc, const char *argv[])
     return false;
 }
 
+/* If 'argv' has more than 'n_used' arguments (the command's name counts),
+ * replies to 'conn' with an error that names the first extra one and the
+ * command's 'usage' (e.g. "[--json]"), and returns true; else returns
+ * false. */
+bool
+xf_appctl_refuse_extra(struct unixctl_conn *conn, int argc,
+                       const char *argv[], int n_used, const char *usage)
+{
+    if (argc <= n_used) {
+        return false;
+    }
+    xf_appctl_reply_error(conn, "%s: unknown argument \"%s\" (usage: %s %s)",
+                          argv[0], argv[n_used], argv[0], usage);
+    return true;
+}
+
 void
 xf_appctl_reply_json(struct unixctl_conn *conn, struct json *json)
 {

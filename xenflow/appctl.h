@@ -37,6 +37,9 @@ const char *xf_version(void);
 void xf_appctl_reply_error(struct unixctl_conn *, const char *format, ...)
     OVS_PRINTF_FORMAT(2, 3);
 bool xf_appctl_take_json(int *argc, const char *argv[]);
+bool xf_appctl_refuse_extra(struct unixctl_conn *, int argc,
+                            const char *argv[], int n_used,
+                            const char *usage);
 void xf_appctl_reply_json(struct unixctl_conn *, struct json *);
 void xf_appctl_reply_table(struct unixctl_conn *, struct table *, bool json);
 

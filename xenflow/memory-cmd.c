@@ -46,10 +46,8 @@ cmd_memory(struct unixctl_conn *conn, int argc, const char *argv[],
     bool json = xf_appctl_take_json(&argc, argv);
     bool trim = argc > 1 && !strcmp(argv[1], "--trim");
 
-    if (argc > 1 + trim) {
-        xf_appctl_reply_error(conn, "%s: unknown argument \"%s\" (usage: %s "
-                              "[--trim] [--json])", argv[0], argv[1 + trim],
-                              argv[0]);
+    if (xf_appctl_refuse_extra(conn, argc, argv, 1 + trim,
+                               "[--trim] [--json]")) {
         return;
     }
     if (trim) {

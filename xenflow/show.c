@@ -69,9 +69,8 @@ cmd_version(struct unixctl_conn *conn, int argc, const char *argv[],
 {
     bool json = xf_appctl_take_json(&argc, argv);
 
-    if (argc > 1) {
-        xf_appctl_reply_error(conn, "%s: unknown argument \"%s\" (usage: %s "
-                              "[--json])", argv[0], argv[1], argv[0]);
+    if (xf_appctl_refuse_extra(conn, argc, argv, 1, "[--json]")) {
+        return;
     } else if (json) {
         struct json *obj = json_object_create();
         json_object_put_string(obj, "xenflow", xf_version());
@@ -425,9 +424,7 @@ cmd_show(struct unixctl_conn *conn, int argc, const char *argv[],
 {
     bool json = xf_appctl_take_json(&argc, argv);
 
-    if (argc > 1) {
-        xf_appctl_reply_error(conn, "%s: unknown argument \"%s\" (usage: %s "
-                              "[--json])", argv[0], argv[1], argv[0]);
+    if (xf_appctl_refuse_extra(conn, argc, argv, 1, "[--json]")) {
         return;
     } else if (json) {
         xf_appctl_reply_json(conn, show_json());
@@ -638,10 +635,8 @@ cmd_latency(struct unixctl_conn *conn, int argc, const char *argv[],
     bool json = xf_appctl_take_json(&argc, argv);
     bool clear = argc > 1 && !strcmp(argv[1], "--clear");
 
-    if (argc > 1 && !clear) {
-        xf_appctl_reply_error(conn, "%s: unknown argument \"%s\" (usage: %s "
-                              "[--clear] [--json])", argv[0], argv[1],
-                              argv[0]);
+    if (xf_appctl_refuse_extra(conn, argc, argv, 1 + clear,
+                               "[--clear] [--json]")) {
         return;
     }
 
@@ -678,9 +673,7 @@ cmd_bulk(struct unixctl_conn *conn, int argc, const char *argv[],
 {
     bool json = xf_appctl_take_json(&argc, argv);
 
-    if (argc > 1) {
-        xf_appctl_reply_error(conn, "%s: unknown argument \"%s\" (usage: %s "
-                              "[--json])", argv[0], argv[1], argv[0]);
+    if (xf_appctl_refuse_extra(conn, argc, argv, 1, "[--json]")) {
         return;
     }
 

@@ -48,9 +48,7 @@ cmd_trunks(struct unixctl_conn *conn, int argc, const char *argv[],
 {
     bool json = xf_appctl_take_json(&argc, argv);
 
-    if (argc > 1) {
-        xf_appctl_reply_error(conn, "%s: unknown argument \"%s\" (usage: %s "
-                              "[--json])", argv[0], argv[1], argv[0]);
+    if (xf_appctl_refuse_extra(conn, argc, argv, 1, "[--json]")) {
         return;
     }
 
