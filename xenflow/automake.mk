@@ -58,6 +58,7 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/migrate-cmd.c \
 	xenflow/migrate-peer.c \
 	xenflow/migrate-peer.h \
+	xenflow/migrate-private.h \
 	xenflow/migrate.c \
 	xenflow/migrate.h \
 	xenflow/model.c \

@@ -33,6 +33,9 @@
 #include "timeval.h"
 #include "util.h"
 #include "xenflow/appctl.h"
+#include "xenflow/bridges.h"
+#include "xenflow/cookie.h"
+#include "xenflow/flowsync.h"
 #include "xenflow/hold.h"
 #include "xenflow/model.h"
 #include "xenflow/punt.h"
@@ -161,6 +164,44 @@ xf_ctlhold_start(const char *router)
 }
 
 /* Hands frame 'f' to its interface of router 'h'; frees it. */
+static void deliver_all(struct ctlhold *, struct xf_hold_queue *);
+
+/* The source's mover holds only when the VM pauses (it said so): what was
+ * held since the commit goes to the VM, which still runs here, and holding
+ * waits for xf_ctlhold_start(). */
+void
+xf_ctlhold_rearm(const char *router)
+{
+    struct ctlhold *h = hold_find(router);
+    if (h && !h->incoming && h->state == HS_HOLDING) {
+        deliver_all(h, &h->queue);
+        h->state = HS_ARMED;
+    }
+}
+
+/* Whether 'router''s control traffic goes to the hold queue now: holding,
+ * and its flows and its networks' flood flows in that form are in the
+ * switch. */
+bool
+xf_ctlhold_in_place(const char *router)
+{
+    const struct ctlhold *h = hold_find(router);
+    const struct xf_router *r = xf_router_find(router);
+    const struct xf_flowsync *fs = r ? xf_bridge_flows(r->bridge) : NULL;
+
+    if (!h || h->state != HS_HOLDING || !r->ctl_hold || !fs
+        || xf_flowsync_owner_pending(fs, r->id, XF_FLOW_KINDS_ROUTER)) {
+        return false;
+    }
+    for (size_t i = 0; i < r->n_ifaces; i++) {
+        if (xf_flowsync_owner_pending(fs, r->ifaces[i].network_id,
+                                      XF_FLOW_KINDS_NETWORK)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static void
 deliver(struct ctlhold *h, struct xf_hold_frame *f, long long int now)
 {

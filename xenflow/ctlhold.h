@@ -60,6 +60,8 @@ void xf_ctlhold_destroy(void);
 
 void xf_ctlhold_prepare(const char *router, bool incoming);
 void xf_ctlhold_start(const char *router);
+void xf_ctlhold_rearm(const char *router);
+bool xf_ctlhold_in_place(const char *router);
 struct json *xf_ctlhold_take(const char *router);
 char *xf_ctlhold_receive(const char *router, const struct json *params);
 void xf_ctlhold_release(const char *router);

@@ -22,7 +22,9 @@
 #include "xenflow/migrate.h"
 
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/list.h"
 #include "sset.h"
+#include "timeval.h"
 #include "table.h"
 #include "unixctl.h"
 #include "util.h"
@@ -31,8 +33,39 @@
 #include "xenflow/ctlhold.h"
 #include "xenflow/flowsync.h"
 #include "xenflow/migrate-peer.h"
+#include "xenflow/migrate-private.h"
 #include "xenflow/model.h"
 #include "xenflow/pipeline.h"
+
+/* For xenflow/migrate/show: adds a row per outgoing migration to 't';
+ * returns how many. */
+static size_t
+migrate_show(struct table *t)
+{
+    const struct ovs_list *migrations = xf_migrate_migrations();
+    long long int now = time_msec();
+    const struct migration *m;
+    LIST_FOR_EACH (m, node, migrations) {
+        table_add_row(t);
+        xf_table_add_int(t, m->id);
+        xf_table_add_text(t, m->router);
+        xf_table_add_text(t, "out");
+        xf_table_add_text(t, m->peer);
+        xf_table_add_text(t, xf_migrate_phase_name(m->phase));
+        xf_table_add_int(t, (m->phase >= MIG_DONE ? m->ended : now)
+                         - m->started);
+        xf_table_add_int(t, m->n_routes);
+        xf_table_add_int(t, m->n_neighs);
+        xf_table_add_int(t, m->n_applied);
+        xf_table_add_int(t, m->n_rejected);
+        xf_table_add_int(t, m->precopy_ms);
+        xf_table_add_int(t, m->move_ms);
+        xf_table_add_text(t, (m->phase == MIG_DONE ? "completed"
+                              : m->phase == MIG_FAILED ? m->error
+                              : "running"));
+    }
+    return ovs_list_size(migrations);
+}
 
 /* xenflow/migrate ROUTER PEER [VM-DEST] */
 static void
@@ -104,7 +137,7 @@ cmd_show(struct unixctl_conn *conn, int argc, const char *argv[],
     table_add_column(&t, "precopy-ms");
     table_add_column(&t, "move-ms");
     table_add_column(&t, "result");
-    xf_migrate_show(&t);
+    migrate_show(&t);
     xf_migrate_peer_show(&t);
 
     if (json) {

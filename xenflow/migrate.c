@@ -50,6 +50,7 @@
 #include "xenflow/route-state-file.h"
 #include "xenflow/routers.h"
 #include "xenflow/migrate-peer.h"
+#include "xenflow/migrate-private.h"
 #include "xenflow/server.h"
 
 VLOG_DEFINE_THIS_MODULE(xenflow_migrate);
@@ -65,6 +66,13 @@ COVERAGE_DEFINE(xenflow_migrate_failed);
 #define PRECOPY_BATCH 2000
 #define PRECOPY_WINDOW 4
 
+/* After the announcement the source still holds the router's control
+ * traffic that reaches it (frames in flight, or sent before the network
+ * learned the router's new place) and hands it to the destination for at
+ * most this long (and never past the drain): below the time the
+ * destination passes late frames on after its release (ctlhold.c). */
+#define HOLD_AFTER_ANNOUNCE_MS 1500
+
 /* Finished migrations kept for xenflow/migrate/show. */
 #define MAX_FINISHED 32
 
@@ -73,21 +81,9 @@ static char *mover_spec;
 static long long int drain_ms = 1000;
 static long long int timeout_ms = 300 * 1000;
 
-/* Source side: one migration of a router to another node. */
-enum mig_phase {
-    MIG_CONNECT,                /* Connecting to the destination. */
-    MIG_BEGIN,                  /* "migrate-begin" sent. */
-    MIG_PRECOPY,                /* Copying routes and neighbours. */
-    MIG_COMMIT,                 /* "migrate-ready" sent. */
-    MIG_MOVE,                   /* The mover moves the VM. */
-    MIG_ANNOUNCE,               /* The destination announces the MACs. */
-    MIG_DRAIN,                  /* In-flight packets drain through here. */
-    MIG_DONE,
-    MIG_FAILED,
-};
 
-static const char *
-phase_name(enum mig_phase phase)
+const char *
+xf_migrate_phase_name(enum mig_phase phase)
 {
     switch (phase) {
     case MIG_CONNECT: return "connecting";
@@ -103,36 +99,6 @@ phase_name(enum mig_phase phase)
     return "?";
 }
 
-struct migration {
-    struct ovs_list node;       /* In 'migrations', newest last. */
-    unsigned int id;
-    char *router;
-    char *peer;                 /* The destination node's remote. */
-    char *vm_dest;              /* The destination, for the mover. */
-    char *mover_spec;
-    enum mig_phase phase;
-    long long int started;
-    long long int phase_started;
-    long long int deadline;     /* The current phase fails after it. */
-    long long int ended;        /* MIG_DONE, MIG_FAILED: when. */
-    long long int precopy_ms;   /* Time from connect to commit. */
-    long long int move_ms;      /* Time the mover took. */
-
-    struct stream *stream;      /* MIG_CONNECT only. */
-    struct jsonrpc *rpc;        /* Afterwards, until the end. */
-    unsigned int n_outstanding; /* Requests without a reply yet. */
-
-    struct hmap_position route_pos;
-    struct hmap_position neigh_pos;
-    bool routes_sent, neighs_sent;
-    size_t n_routes, n_neighs;  /* Entries at the start of the copy. */
-    size_t n_sent;              /* Entries sent. */
-    size_t n_applied;           /* Entries the destination applied. */
-    size_t n_rejected;          /* ... and refused. */
-
-    struct xf_mover *mover;
-    char *error;                /* MIG_FAILED: why. */
-};
 
 static struct ovs_list migrations = OVS_LIST_INITIALIZER(&migrations);
 static unsigned int next_migration_id = 1;
@@ -195,8 +161,8 @@ migration_set_phase(struct migration *m, enum mig_phase phase)
     long long int now = time_msec();
 
     VLOG_INFO("migration %u of router %s to %s: %s -> %s (%lld ms)", m->id,
-              m->router, m->peer, phase_name(m->phase), phase_name(phase),
-              now - m->phase_started);
+              m->router, m->peer, xf_migrate_phase_name(m->phase),
+              xf_migrate_phase_name(phase), now - m->phase_started);
     m->phase = phase;
     m->phase_started = now;
     m->deadline = now + timeout_ms;
@@ -242,7 +208,8 @@ migration_fail(struct migration *m, const char *format, ...)
     }
     COVERAGE_INC(xenflow_migrate_failed);
     VLOG_WARN("migration %u of router %s to %s failed in phase %s: %s",
-              m->id, m->router, m->peer, phase_name(m->phase), m->error);
+              m->id, m->router, m->peer, xf_migrate_phase_name(m->phase),
+              m->error);
     if (m->rpc && m->phase <= MIG_MOVE) {
         struct json *params = json_object_create();
         json_object_put_string(params, "reason", m->error);
@@ -255,6 +222,51 @@ migration_fail(struct migration *m, const char *format, ...)
     migration_close_rpc(m);
     xf_ctlhold_end(m->router, m->phase <= MIG_MOVE);
     migration_set_phase(m, MIG_FAILED);
+}
+
+/* After the announcement: hands the destination the last frames held here,
+ * ends the hold (frames that still come go to the router's old ports, as
+ * without holding) and closes the node session. */
+static void
+migration_end_hold(struct migration *m)
+{
+    if (m->rpc) {
+        xf_ctlhold_send(m->router, m->rpc);
+        jsonrpc_run(m->rpc);
+    }
+    xf_ctlhold_end(m->router, false);
+    migration_close_rpc(m);
+}
+
+/* MIG_MOVE: a mover that tells when the VM pauses (mover.h) gets the
+ * router's control traffic held from then, not from the commit; it pauses
+ * the VM once told the hold is in place (or after PAUSE_WAIT_MS). */
+#define PAUSE_WAIT_MS 1000
+static void
+migration_pause_protocol(struct migration *m, long long int now)
+{
+    unsigned int requests = xf_mover_requests(m->mover);
+
+    if (requests & XF_MOVER_HOLD_AT_PAUSE && !m->hold_at_pause) {
+        m->hold_at_pause = true;
+        xf_ctlhold_rearm(m->router);
+    }
+    if (requests & XF_MOVER_PAUSING && !m->pause_confirmed) {
+        if (!m->pause_asked) {
+            m->pause_asked = now;
+            xf_ctlhold_start(m->router);
+        }
+        bool in_place = xf_ctlhold_in_place(m->router);
+        if (in_place || now >= m->pause_asked + PAUSE_WAIT_MS) {
+            if (!in_place) {
+                VLOG_WARN("migration %u: router %s's control traffic not "
+                          "held after %d ms; the mover pauses its VM anyway",
+                          m->id, m->router, PAUSE_WAIT_MS);
+            }
+            xf_mover_reply_held(m->mover);
+            m->pause_confirmed = true;
+        }
+    }
 }
 
 static void
@@ -277,7 +289,8 @@ migration_begin(struct migration *m, const struct xf_router *r)
         json_array_add(ifaces, iface);
     }
     struct json *params = json_object_create();
-    json_object_put(params, "protocol", json_integer_create(XF_MIGRATE_PROTOCOL));
+    json_object_put(params, "protocol",
+                    json_integer_create(XF_MIGRATE_PROTOCOL));
     json_object_put_string(params, "router", r->name);
     json_object_put_format(params, "client", "ovs-vswitchd %s",
                            xf_version());
@@ -363,7 +376,7 @@ migration_handle_reply(struct migration *m, const struct jsonrpc_msg *reply)
             details = d && d->type == JSON_STRING ? json_string(d) : NULL;
         }
         migration_fail(m, "destination refused %s: %s%s%s",
-                       phase_name(m->phase), code ? code : "error",
+                       xf_migrate_phase_name(m->phase), code ? code : "error",
                        details ? ": " : "", details ? details : "");
         return;
     }
@@ -373,7 +386,7 @@ migration_handle_reply(struct migration *m, const struct jsonrpc_msg *reply)
                                ? json_object(result) : NULL);
     if (!obj) {
         migration_fail(m, "destination sent a malformed reply in phase %s",
-                       phase_name(m->phase));
+                       xf_migrate_phase_name(m->phase));
         return;
     }
 
@@ -430,10 +443,8 @@ migration_handle_reply(struct migration *m, const struct jsonrpc_msg *reply)
     case MIG_ANNOUNCE:
         migration_set_phase(m, MIG_DRAIN);
         m->deadline = time_msec() + drain_ms;
+        m->hold_until = time_msec() + MIN(drain_ms, HOLD_AFTER_ANNOUNCE_MS);
         xf_ctlhold_send(m->router, m->rpc);
-        jsonrpc_run(m->rpc);
-        xf_ctlhold_end(m->router, false);
-        migration_close_rpc(m);
         break;
 
     case MIG_CONNECT:
@@ -443,7 +454,7 @@ migration_handle_reply(struct migration *m, const struct jsonrpc_msg *reply)
     case MIG_FAILED:
     default:
         migration_fail(m, "unexpected reply from the destination in phase "
-                       "%s", phase_name(m->phase));
+                       "%s", xf_migrate_phase_name(m->phase));
         break;
     }
 }
@@ -496,6 +507,14 @@ migration_run(struct migration *m)
             int error = jsonrpc_recv(m->rpc, &msg);
             if (error == EAGAIN) {
                 break;
+            } else if (error && m->phase == MIG_DRAIN) {
+                /* The router lives there already: only what the source
+                 * still held for it is lost (counted). */
+                VLOG_INFO("migration %u: connection to %s closed while "
+                          "draining: %s", m->id, m->peer,
+                          ovs_retval_to_string(error));
+                migration_end_hold(m);
+                break;
             } else if (error) {
                 migration_fail(m, "connection to %s lost: %s", m->peer,
                                ovs_retval_to_string(error));
@@ -532,7 +551,7 @@ migration_run(struct migration *m)
         char *error;
         int retval = xf_mover_poll(m->mover, &error);
         if (retval == EAGAIN) {
-            /* Still moving. */
+            migration_pause_protocol(m, now);   /* Still moving. */
         } else if (retval) {
             migration_fail(m, "%s", error);
             free(error);
@@ -545,9 +564,13 @@ migration_run(struct migration *m)
             migration_send(m, "migrate-announce", json_object_create());
             migration_set_phase(m, MIG_ANNOUNCE);
         }
-    } else if (m->phase == MIG_ANNOUNCE) {
+    } else if (m->phase == MIG_ANNOUNCE
+               || (m->phase == MIG_DRAIN && m->rpc && now < m->hold_until)) {
         xf_ctlhold_send(m->router, m->rpc);
-    } else if (m->phase == MIG_DRAIN && now >= m->deadline) {
+    } else if (m->phase == MIG_DRAIN && m->rpc) {
+        migration_end_hold(m);
+    }
+    if (m->phase == MIG_DRAIN && now >= m->deadline) {
         /* Links moved and in-flight packets drained: release this node's
          * copy.  The router may be gone already (its ports removed). */
         size_t n = 0;
@@ -570,7 +593,8 @@ migration_run(struct migration *m)
 
     if (m->phase < MIG_DRAIN && now >= m->deadline) {
         migration_fail(m, "timed out after %lld s in phase %s (other_config:"
-                       "%s)", timeout_ms / 1000, phase_name(m->phase),
+                       "%s)", timeout_ms / 1000,
+                       xf_migrate_phase_name(m->phase),
                        XF_KEY_MIGRATE_TIMEOUT);
     }
 }
@@ -582,6 +606,9 @@ migration_wait(const struct migration *m)
         return;
     }
     poll_timer_wait_until(m->deadline);
+    if (m->phase == MIG_DRAIN && m->rpc) {
+        poll_timer_wait_until(m->hold_until);
+    }
     if (m->phase == MIG_PRECOPY && !m->routes_sent
         && m->n_outstanding < PRECOPY_WINDOW) {
         xf_bulk_wait();         /* Next batch. */
@@ -596,6 +623,9 @@ migration_wait(const struct migration *m)
     }
     if (m->mover) {
         xf_mover_wait(m->mover);
+        if (m->pause_asked && !m->pause_confirmed) {
+            poll_timer_wait(1);     /* Until the hold is in place. */
+        }
     }
 }
 
@@ -688,7 +718,7 @@ xf_migrate_start(const char *router, const char *peer, const char *vm_dest,
         return xasprintf("router %s is already migrating to %s (migration "
                          "%u, phase %s); try again when it ends", router,
                          running->peer, running->id,
-                         phase_name(running->phase));
+                         xf_migrate_phase_name(running->phase));
     }
     const char *incoming = xf_migrate_peer_arriving(router);
     if (incoming) {
@@ -744,33 +774,11 @@ xf_migrate_start(const char *router, const char *peer, const char *vm_dest,
     return NULL;
 }
 
-/* For xenflow/migrate/show: adds a row per outgoing migration to 't';
- * returns how many. */
-size_t
-xf_migrate_show(struct table *t)
+/* The outgoing migrations, oldest first (for migrate-cmd.c). */
+const struct ovs_list *
+xf_migrate_migrations(void)
 {
-    long long int now = time_msec();
-    const struct migration *m;
-    LIST_FOR_EACH (m, node, &migrations) {
-        table_add_row(t);
-        xf_table_add_int(t, m->id);
-        xf_table_add_text(t, m->router);
-        xf_table_add_text(t, "out");
-        xf_table_add_text(t, m->peer);
-        xf_table_add_text(t, phase_name(m->phase));
-        xf_table_add_int(t, (m->phase >= MIG_DONE ? m->ended : now)
-                         - m->started);
-        xf_table_add_int(t, m->n_routes);
-        xf_table_add_int(t, m->n_neighs);
-        xf_table_add_int(t, m->n_applied);
-        xf_table_add_int(t, m->n_rejected);
-        xf_table_add_int(t, m->precopy_ms);
-        xf_table_add_int(t, m->move_ms);
-        xf_table_add_text(t, (m->phase == MIG_DONE ? "completed"
-                              : m->phase == MIG_FAILED ? m->error
-                              : "running"));
-    }
-    return ovs_list_size(&migrations);
+    return &migrations;
 }
 
 /* Appends the mover, drain and timeout settings to 's'. */

@@ -57,7 +57,6 @@ void xf_migrate_register_commands(void);   /* In migrate-cmd.c. */
 char *xf_migrate_start(const char *router, const char *peer,
                        const char *vm_dest, unsigned int *idp)
     OVS_WARN_UNUSED_RESULT;
-size_t xf_migrate_show(struct table *);
 void xf_migrate_format_settings(struct ds *);
 
 #endif /* xenflow/migrate.h */

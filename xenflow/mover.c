@@ -118,6 +118,20 @@ xf_mover_wait(const struct xf_mover *m)
     m->class->wait(m);
 }
 
+unsigned int
+xf_mover_requests(const struct xf_mover *m)
+{
+    return m->requests;
+}
+
+void
+xf_mover_reply_held(struct xf_mover *m)
+{
+    if (m->class->reply_held) {
+        m->class->reply_held(m);
+    }
+}
+
 void
 xf_mover_destroy(struct xf_mover *m)
 {
@@ -134,7 +148,9 @@ struct exec_mover {
     pid_t pid;                  /* 0 once reaped. */
     int status;
     int fd;                     /* Read end of the child's stdout/stderr. */
+    int in_fd;                  /* Write end of its stdin, or -1. */
     struct ds output;           /* What it printed (the tail). */
+    struct ds line;             /* The line being read. */
 };
 
 #define EXEC_OUTPUT_MAX 512
@@ -151,7 +167,9 @@ exec_start(const char *arg, const char *router, const char *dest,
            struct xf_mover **moverp)
 {
     struct svec argv = SVEC_EMPTY_INITIALIZER;
+    struct svec env = SVEC_EMPTY_INITIALIZER;
     int fds[2] = { -1, -1 };
+    int in[2] = { -1, -1 };
     char *error = NULL;
 
     svec_parse_words(&argv, arg);
@@ -165,24 +183,37 @@ exec_start(const char *arg, const char *router, const char *dest,
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    if (pipe(fds)) {
+    if (pipe(fds) || pipe(in)) {
         error = xasprintf("exec: pipe: %s", ovs_strerror(errno));
         goto out;
     }
     set_nonblocking(fds[0]);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    set_nonblocking(in[1]);
+    posix_spawn_file_actions_adddup2(&actions, in[0], 0);
     posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
     posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
     posix_spawn_file_actions_addclose(&actions, fds[0]);
     posix_spawn_file_actions_addclose(&actions, fds[1]);
+    posix_spawn_file_actions_addclose(&actions, in[0]);
+    posix_spawn_file_actions_addclose(&actions, in[1]);
+
+    /* The environment, plus the version of the pause protocol offered. */
+    for (char **e = environ; *e; e++) {
+        if (strncmp(*e, "XENFLOW_MOVER_PROTOCOL=", 23)) {
+            svec_add(&env, *e);
+        }
+    }
+    svec_add(&env, "XENFLOW_MOVER_PROTOCOL=1");
+    svec_terminate(&env);
 
     pid_t pid;
     int retval = posix_spawnp(&pid, argv.names[0], &actions, NULL,
-                              argv.names, environ);
+                              argv.names, env.names);
     if (retval) {
         error = xasprintf("exec: %s: %s", argv.names[0],
                           ovs_strerror(retval));
         close(fds[0]);
+        close(in[1]);
         goto out;
     }
 
@@ -190,7 +221,9 @@ exec_start(const char *arg, const char *router, const char *dest,
     m->up.class = &xf_mover_exec_class;
     m->pid = pid;
     m->fd = fds[0];
+    m->in_fd = in[1];
     ds_init(&m->output);
+    ds_init(&m->line);
     *moverp = &m->up;
     char *cmd = process_escape_args(argv.names);
     VLOG_INFO("mover started: %s (pid %ld)", cmd, (long int) pid);
@@ -200,9 +233,37 @@ out:
     if (fds[1] >= 0) {
         close(fds[1]);
     }
+    if (in[0] >= 0) {
+        close(in[0]);
+    }
+    if (error && in[1] >= 0) {
+        close(in[1]);
+    }
     posix_spawn_file_actions_destroy(&actions);
     svec_destroy(&argv);
+    svec_destroy(&env);
     return error;
+}
+
+/* The pause protocol's lines among the mover's output 'buf'. */
+static void
+exec_parse_lines(struct exec_mover *m, const char *buf, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (buf[i] != '\n') {
+            if (m->line.length < 64) {
+                ds_put_char(&m->line, buf[i]);
+            }
+            continue;
+        }
+        const char *line = ds_cstr(&m->line);
+        if (!strcmp(line, "hold-at-pause")) {
+            m->up.requests |= XF_MOVER_HOLD_AT_PAUSE;
+        } else if (!strcmp(line, "pause")) {
+            m->up.requests |= XF_MOVER_PAUSING;
+        }
+        ds_clear(&m->line);
+    }
 }
 
 static void
@@ -212,6 +273,7 @@ exec_read_output(struct exec_mover *m)
     ssize_t n = -1;
 
     while (m->fd >= 0 && (n = read(m->fd, buf, sizeof buf)) > 0) {
+        exec_parse_lines(m, buf, n);
         ds_put_buffer(&m->output, buf, n);
         if (m->output.length > EXEC_OUTPUT_MAX) {
             size_t cut = m->output.length - EXEC_OUTPUT_MAX;
@@ -299,8 +361,28 @@ exec_destroy(struct xf_mover *m_)
     if (m->fd >= 0) {
         close(m->fd);
     }
+    if (m->in_fd >= 0) {
+        close(m->in_fd);
+    }
     ds_destroy(&m->output);
+    ds_destroy(&m->line);
     free(m);
+}
+
+/* "held", then end of file, on the mover's standard input. */
+static void
+exec_reply_held(struct xf_mover *m_)
+{
+    struct exec_mover *m = exec_mover_cast(m_);
+
+    if (m->in_fd >= 0) {
+        if (write(m->in_fd, "held\n", 5) != 5) {
+            VLOG_WARN("mover (pid %ld): cannot write to its input (%s)",
+                      (long int) m->pid, ovs_strerror(errno));
+        }
+        close(m->in_fd);
+        m->in_fd = -1;
+    }
 }
 
 const struct xf_mover_class xf_mover_exec_class = {
@@ -309,4 +391,5 @@ const struct xf_mover_class xf_mover_exec_class = {
     .poll = exec_poll,
     .wait = exec_wait,
     .destroy = exec_destroy,
+    .reply_held = exec_reply_held,
 };

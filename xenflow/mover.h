@@ -33,7 +33,14 @@
  *                          when built with libvirt (mover-libvirt.c).
  *
  * A mover never blocks the main loop: start, then poll from a run function
- * and wait from a wait function until it is done. */
+ * and wait from a wait function until it is done.
+ *
+ * Holding the router's control traffic (ctlhold.c) starts at the commit,
+ * before the mover starts.  A mover that knows when the VM pauses may say
+ * so ('requests'): XF_MOVER_HOLD_AT_PAUSE, "do not hold yet", then
+ * XF_MOVER_PAUSING, "hold now", and it pauses the VM once
+ * xf_mover_reply_held() told it the hold is in place.  The exec mover
+ * speaks this over its standard output and input (xenflow(7)). */
 
 #include "compiler.h"
 
@@ -55,10 +62,20 @@ struct xf_mover_class {
 
     /* Frees the mover, cancelling a move still in progress. */
     void (*destroy)(struct xf_mover *);
+
+    /* Optional: tells the mover that the router's control traffic is held
+     * (after XF_MOVER_PAUSING). */
+    void (*reply_held)(struct xf_mover *);
+};
+
+enum {
+    XF_MOVER_HOLD_AT_PAUSE = 1 << 0,  /* Hold only when the VM pauses. */
+    XF_MOVER_PAUSING = 1 << 1,        /* The VM pauses once held. */
 };
 
 struct xf_mover {
     const struct xf_mover_class *class;
+    unsigned int requests;      /* XF_MOVER_* the mover made so far. */
 };
 
 extern const struct xf_mover_class xf_mover_exec_class;
@@ -74,5 +91,7 @@ char *xf_mover_start(const char *spec, const char *router, const char *dest,
 int xf_mover_poll(struct xf_mover *, char **errorp);
 void xf_mover_wait(const struct xf_mover *);
 void xf_mover_destroy(struct xf_mover *);
+unsigned int xf_mover_requests(const struct xf_mover *);
+void xf_mover_reply_held(struct xf_mover *);
 
 #endif /* xenflow/mover.h */
