@@ -39,6 +39,9 @@ VLOG_DEFINE_THIS_MODULE(xenflow_agent_departures);
 /* How often a running migration is looked at. */
 #define SHOW_INTERVAL_MS 200
 
+/* Migration.progress from the drain on (map_phase()). */
+#define DRAIN_PROGRESS 95
+
 /* A destination that does not know the router yet is making its ports
  * ready (its agent reads the same change of the fleet): asked again every
  * RETRY_MS for up to PREPARE_MS. */
@@ -396,7 +399,11 @@ handle_reply(struct xfa_departures *ds, char *result, char *error)
 }
 
 /* The first migration to ask for now; '*wake' gets when the next one may
- * be (LLONG_MAX: none), '*any_started' whether one runs. */
+ * be (LLONG_MAX: none), '*any_started' whether one runs.  None while one
+ * runs that has not reached its drain yet: ovs-vswitchd would run their
+ * pre-copies and moves together, which on a node with many routers (an
+ * evacuation) lengthens the main loop's iterations enough to lose packets
+ * of the routers still forwarding there; drains overlap. */
 static struct dep *
 first_queued(const struct xfa_departures *ds, bool *any_started,
              long long int *wake)
@@ -405,6 +412,7 @@ first_queued(const struct xfa_departures *ds, bool *any_started,
     struct dep *queued = NULL;
     struct shash_node *node;
 
+    bool any_moving = false;
     *any_started = false;
     *wake = LLONG_MAX;
     SHASH_FOR_EACH (node, &ds->deps) {
@@ -417,8 +425,10 @@ first_queued(const struct xfa_departures *ds, bool *any_started,
             queued = dep;
         }
         *any_started |= dep->state == DEP_STARTED;
+        any_moving |= (dep->state == DEP_STARTED
+                       && dep->progress < DRAIN_PROGRESS);
     }
-    return queued;
+    return any_moving ? NULL : queued;
 }
 
 /* Starts and follows migrations.  Returns true if one ended, which changes
