@@ -89,7 +89,7 @@ xf_bridges_map(void)
  * traffic is held ('router_id' nonzero) or not (0), and puts the flows of
  * its network again if that changed (xenflow/pipeline-net.c floods to a
  * held port into the hold queue).  A bridge's ports are new at each
- * reconfiguration: xf_routers_hold_ports() marks them again. */
+ * reconfiguration: xf_routers_reconfigure() marks them again. */
 void
 xf_bridge_hold_port(const char *bridge, ofp_port_t ofport, uint32_t router_id)
 {

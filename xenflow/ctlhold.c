@@ -163,7 +163,6 @@ xf_ctlhold_start(const char *router)
     }
 }
 
-/* Hands frame 'f' to its interface of router 'h'; frees it. */
 static void deliver_all(struct ctlhold *, struct xf_hold_queue *);
 
 /* The source's mover holds only when the VM pauses (it said so): what was
@@ -189,7 +188,7 @@ xf_ctlhold_in_place(const char *router)
     const struct xf_router *r = xf_router_find(router);
     const struct xf_flowsync *fs = r ? xf_bridge_flows(r->bridge) : NULL;
 
-    if (!h || h->state != HS_HOLDING || !r->ctl_hold || !fs
+    if (!h || !r || h->state != HS_HOLDING || !r->ctl_hold || !fs
         || xf_flowsync_owner_pending(fs, r->id, XF_FLOW_KINDS_ROUTER)) {
         return false;
     }
@@ -202,6 +201,7 @@ xf_ctlhold_in_place(const char *router)
     return true;
 }
 
+/* Hands frame 'f' to its interface of router 'h'; frees it. */
 static void
 deliver(struct ctlhold *h, struct xf_hold_frame *f, long long int now)
 {
@@ -420,11 +420,29 @@ xf_ctlhold_receive(const char *router, const struct json *params)
     return error;
 }
 
+/* Whether a frame that came in on 'in_port' ('data', 'size') and was
+ * flooded or punted to router interface 'iface' is for its VM.  A flood
+ * outputs to every port but the input port, and the VM takes only frames
+ * to its MAC and to broadcast and multicast addresses: its own floods and
+ * unknown unicast to others are not held (they would fill its queue). */
+static bool
+for_vm(const struct xf_iface *iface, ofp_port_t in_port, const void *data,
+       size_t size)
+{
+    if (in_port == iface->ofport || size < ETH_HEADER_LEN) {
+        return false;
+    }
+    const struct eth_header *eth = data;
+    return (eth_addr_is_multicast(eth->eth_dst)
+            || eth_addr_equals(eth->eth_dst, iface->mac));
+}
+
 /* A packet-in from a flow of 'bridge': held if its router holds, else
  * passed on to its VM (sent before the flows changed). */
 static void
 punt_cb(const char *bridge, uint64_t metadata, uint32_t reg5,
-        const void *data, size_t size, void *aux OVS_UNUSED)
+        ofp_port_t in_port, const void *data, size_t size,
+        void *aux OVS_UNUSED)
 {
     const struct xf_router *r = NULL, *candidate;
     XF_ROUTER_FOR_EACH (candidate) {
@@ -444,6 +462,9 @@ punt_cb(const char *bridge, uint64_t metadata, uint32_t reg5,
         if (r->ifaces[i].ofport == port) {
             iface = &r->ifaces[i];
         }
+    }
+    if (iface && !for_vm(iface, in_port, data, size)) {
+        return;
     }
     if (h->state == HS_HOLDING && iface) {
         xf_hold_queue_push(&h->queue, &limits, &h->stats, iface->mac, data,

@@ -17,7 +17,8 @@
 #ifndef XENFLOW_MIGRATE_PRIVATE_H
 #define XENFLOW_MIGRATE_PRIVATE_H 1
 
-/* The state of one outgoing migration, for xenflow/migrate.c only. */
+/* The state of one outgoing migration: xenflow/migrate.c's, read by
+ * migrate-cmd.c for xenflow/migrate/show. */
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -81,7 +81,6 @@ static char *mover_spec;
 static long long int drain_ms = 1000;
 static long long int timeout_ms = 300 * 1000;
 
-
 const char *
 xf_migrate_phase_name(enum mig_phase phase)
 {
@@ -98,7 +97,6 @@ xf_migrate_phase_name(enum mig_phase phase)
     }
     return "?";
 }
-
 
 static struct ovs_list migrations = OVS_LIST_INITIALIZER(&migrations);
 static unsigned int next_migration_id = 1;
@@ -238,16 +236,18 @@ migration_end_hold(struct migration *m)
     migration_close_rpc(m);
 }
 
+#define PAUSE_WAIT_MS 1000
+
 /* MIG_MOVE: a mover that tells when the VM pauses (mover.h) gets the
  * router's control traffic held from then, not from the commit; it pauses
  * the VM once told the hold is in place (or after PAUSE_WAIT_MS). */
-#define PAUSE_WAIT_MS 1000
 static void
 migration_pause_protocol(struct migration *m, long long int now)
 {
     unsigned int requests = xf_mover_requests(m->mover);
 
-    if (requests & XF_MOVER_HOLD_AT_PAUSE && !m->hold_at_pause) {
+    if (requests & XF_MOVER_HOLD_AT_PAUSE && !m->hold_at_pause
+        && !m->pause_asked) {
         m->hold_at_pause = true;
         xf_ctlhold_rearm(m->router);
     }
@@ -560,6 +560,9 @@ migration_run(struct migration *m)
             m->move_ms = now - m->phase_started;
             xf_mover_destroy(m->mover);
             m->mover = NULL;
+            /* (A mover that asked to hold at the pause and never said
+             * "pause": hold from now on.) */
+            xf_ctlhold_start(m->router);
             xf_ctlhold_send(m->router, m->rpc);     /* Before the announce. */
             migration_send(m, "migrate-announce", json_object_create());
             migration_set_phase(m, MIG_ANNOUNCE);

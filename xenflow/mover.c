@@ -154,7 +154,9 @@ struct exec_mover {
 };
 
 #define EXEC_OUTPUT_MAX 512
-#define EXEC_POLL_MS 10
+#define EXEC_POLL_MS 50         /* While its output is open. */
+#define EXEC_EXIT_POLL_MS 10    /* Once closed: it is exiting. */
+#define EXEC_REPLY_FD 3         /* The pause protocol's replies. */
 
 static struct exec_mover *
 exec_mover_cast(const struct xf_mover *m)
@@ -189,13 +191,21 @@ exec_start(const char *arg, const char *router, const char *dest,
     }
     set_nonblocking(fds[0]);
     set_nonblocking(in[1]);
-    posix_spawn_file_actions_adddup2(&actions, in[0], 0);
+
+    /* Standard input /dev/null, output and errors to 'fds', and the pause
+     * protocol's replies on file descriptor 3 (not standard input, which a
+     * mover may read to its end).  Each pipe end numbered 3 was replaced
+     * by the dup2() to 3, so it is not closed afterwards. */
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
     posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
-    posix_spawn_file_actions_addclose(&actions, fds[0]);
-    posix_spawn_file_actions_addclose(&actions, fds[1]);
-    posix_spawn_file_actions_addclose(&actions, in[0]);
-    posix_spawn_file_actions_addclose(&actions, in[1]);
+    posix_spawn_file_actions_adddup2(&actions, in[0], EXEC_REPLY_FD);
+    int ends[] = { fds[0], fds[1], in[0], in[1] };
+    for (size_t i = 0; i < ARRAY_SIZE(ends); i++) {
+        if (ends[i] != EXEC_REPLY_FD) {
+            posix_spawn_file_actions_addclose(&actions, ends[i]);
+        }
+    }
 
     /* The environment, plus the version of the pause protocol offered. */
     for (char **e = environ; *e; e++) {
@@ -212,8 +222,6 @@ exec_start(const char *arg, const char *router, const char *dest,
     if (retval) {
         error = xasprintf("exec: %s: %s", argv.names[0],
                           ovs_strerror(retval));
-        close(fds[0]);
-        close(in[1]);
         goto out;
     }
 
@@ -235,6 +243,9 @@ out:
     }
     if (in[0] >= 0) {
         close(in[0]);
+    }
+    if (error && fds[0] >= 0) {
+        close(fds[0]);
     }
     if (error && in[1] >= 0) {
         close(in[1]);
@@ -329,8 +340,10 @@ exec_wait(const struct xf_mover *m_)
          * left running may keep the output open: then the timer. */
         if (m->fd >= 0) {
             poll_fd_wait(m->fd, POLLIN);
+            poll_timer_wait(EXEC_POLL_MS);
+        } else {
+            poll_timer_wait(EXEC_EXIT_POLL_MS);
         }
-        poll_timer_wait(EXEC_POLL_MS);
     } else {
         poll_immediate_wake();
     }
@@ -369,7 +382,7 @@ exec_destroy(struct xf_mover *m_)
     free(m);
 }
 
-/* "held", then end of file, on the mover's standard input. */
+/* "held", then end of file, on the mover's file descriptor 3. */
 static void
 exec_reply_held(struct xf_mover *m_)
 {
@@ -377,7 +390,7 @@ exec_reply_held(struct xf_mover *m_)
 
     if (m->in_fd >= 0) {
         if (write(m->in_fd, "held\n", 5) != 5) {
-            VLOG_WARN("mover (pid %ld): cannot write to its input (%s)",
+            VLOG_WARN("mover (pid %ld): cannot write \"held\" (%s)",
                       (long int) m->pid, ovs_strerror(errno));
         }
         close(m->in_fd);

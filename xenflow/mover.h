@@ -40,7 +40,7 @@
  * so ('requests'): XF_MOVER_HOLD_AT_PAUSE, "do not hold yet", then
  * XF_MOVER_PAUSING, "hold now", and it pauses the VM once
  * xf_mover_reply_held() told it the hold is in place.  The exec mover
- * speaks this over its standard output and input (xenflow(7)). */
+ * speaks this over its standard output and file descriptor 3 (xenflow(7)). */
 
 #include "compiler.h"
 

@@ -232,7 +232,7 @@ put_vm_port_classify(struct xf_flowsync *fs, ofp_port_t port,
 /* Network 'net''s flows on bridge 'br': its VM ports' classification, its
  * delivery to each port, and its flood list. */
 static void
-put_network__(const struct xf_bridge *br, const struct xf_network *net,
+put_network(const struct xf_bridge *br, const struct xf_network *net,
             struct xf_flowsync *fs, struct ofpbuf *ofpacts)
 {
     uint64_t flood_stub[1024 / 8];
@@ -278,7 +278,7 @@ xf_pipeline_network(const struct xf_bridge *br, const struct xf_network *net,
     uint64_t stub[1024 / 8];
     struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
 
-    put_network__(br, net, fs, &ofpacts);
+    put_network(br, net, fs, &ofpacts);
     ofpbuf_uninit(&ofpacts);
 }
 
@@ -307,7 +307,7 @@ xf_pipeline_bridge(const struct xf_bridge *br, struct xf_flowsync *fs)
 
     xf_pipeline_trunks(br, fs);
     HMAP_FOR_EACH (net, node, &br->networks) {
-        put_network__(br, net, fs, &ofpacts);
+        put_network(br, net, fs, &ofpacts);
     }
     ofpbuf_uninit(&ofpacts);
 }

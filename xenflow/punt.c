@@ -175,8 +175,8 @@ punt_handle(struct punt_conn *c, const struct ofpbuf *msg, xf_punt_cb *cb,
             && pin.packet_len == total_len) {
             COVERAGE_INC(xenflow_punt_in);
             const struct flow *f = &pin.flow_metadata.flow;
-            cb(c->bridge, ntohll(f->metadata), f->regs[5], pin.packet,
-               pin.packet_len, aux);
+            cb(c->bridge, ntohll(f->metadata), f->regs[5],
+               f->in_port.ofp_port, pin.packet, pin.packet_len, aux);
         }
     } else if (type == OFPTYPE_ERROR) {
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);

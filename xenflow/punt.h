@@ -45,10 +45,11 @@ struct sset;
 
 #define XF_PUNT_CONTROLLER_ID 0x5846
 
-/* A packet that a flow of 'bridge' sent to XenFlow: its OpenFlow metadata
- * and register 5 (xenflow/pipeline.h), and its bytes. */
+/* A packet that a flow of 'bridge' sent to XenFlow: its OpenFlow metadata,
+ * register 5 (xenflow/pipeline.h) and input port, and its bytes. */
 typedef void xf_punt_cb(const char *bridge, uint64_t metadata, uint32_t reg5,
-                        const void *data, size_t size, void *aux);
+                        ofp_port_t in_port, const void *data, size_t size,
+                        void *aux);
 
 void xf_punt_set_wanted(const struct sset *bridges);
 bool xf_punt_ready(const char *bridge);

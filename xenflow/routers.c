@@ -181,10 +181,10 @@ router_destroy(struct xf_router *r)
     free(r);
 }
 
-/* Removes router 'r', marking its flows stale; 'sweep' removes them at
- * once (otherwise the bridge's next sweep does). */
 static void hold_ports(const struct xf_router *);
 
+/* Removes router 'r', marking its flows stale; 'sweep' removes them at
+ * once (otherwise the bridge's next sweep does). */
 static void
 router_remove(struct xf_router *r, bool sweep)
 {
