@@ -297,7 +297,8 @@ void
 xfa_fleet_json(struct ovsdb_idl *idl, const char *node,
                const struct xfa_node_stats *stats,
                const struct xfa_sw_figures *sw,
-               const struct xfa_sw_stats *sw_stats, struct ds *s)
+               const struct xfa_sw_stats *sw_stats, bool actions,
+               struct ds *s)
 {
     struct json *o = json_object_create();
 
@@ -309,7 +310,9 @@ xfa_fleet_json(struct ovsdb_idl *idl, const char *node,
     json_object_put(o, "links", json_links(idl));
     json_object_put(o, "networks", json_networks(idl));
     json_object_put(o, "routers", json_routers(idl));
-    json_object_put(o, "switch", json_switch(node, sw, sw_stats));
+    json_object_put(o, "switch", (sw ? json_switch(node, sw, sw_stats)
+                                  : json_null_create()));
+    json_object_put(o, "actions", json_boolean_create(actions));
     json_to_ds(o, JSSF_SORT, s);
     json_destroy(o);
 }

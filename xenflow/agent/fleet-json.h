@@ -22,7 +22,13 @@
  * carries libvirt's figures) plus this node's own live figures: its CPU and
  * memory, and what its ovs-vswitchd knows per router and queue.  Every
  * agent monitors the whole fleet database, so any agent serves the same
- * picture.  Format in xenflow-agent(8), "DASHBOARD". */
+ * picture.  Format in xenflow-agent(8), "DASHBOARD".
+ *
+ * xenflow-dashboard serves the same with no node of its own: 'stats' and
+ * 'sw' NULL ("node_stats" and "switch" null), and 'actions' true when it
+ * takes actions (the page then shows its buttons). */
+
+#include <stdbool.h>
 
 struct ds;
 struct ovsdb_idl;
@@ -33,6 +39,7 @@ struct xfa_sw_stats;
 void xfa_fleet_json(struct ovsdb_idl *, const char *node,
                     const struct xfa_node_stats *,
                     const struct xfa_sw_figures *,
-                    const struct xfa_sw_stats *, struct ds *);
+                    const struct xfa_sw_stats *, bool actions,
+                    struct ds *);
 
 #endif /* xenflow/agent/fleet-json.h */

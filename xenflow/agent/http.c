@@ -48,6 +48,8 @@ struct xfa_http {
     unsigned short port;
     char *dashboard_dir;
     char *key_pem, *cert_pem;   /* MHD keeps pointers: freed at the end. */
+    xfa_http_post_func *post;
+    void *post_aux;
 
     struct ovs_mutex mutex;
     struct shash pages OVS_GUARDED;     /* Path -> struct page *. */
@@ -90,6 +92,17 @@ xfa_http_publish(struct xfa_http *http, const char *path,
     ovs_mutex_unlock(&http->mutex);
 }
 
+/* A POST's state between the calls MHD makes for it: its body so far.
+ * Other requests' state is 'no_request', a marker. */
+struct request {
+    struct ds body;
+    bool too_big;
+};
+static int no_request;
+
+/* What a 405 reply's Allow header says: POST only where a handler is. */
+static const char *allow = "GET, HEAD";
+
 static enum MHD_Result
 reply(struct MHD_Connection *conn, unsigned int status,
       const char *content_type, char *body, size_t len)
@@ -103,7 +116,10 @@ reply(struct MHD_Connection *conn, unsigned int status,
     MHD_add_response_header(r, "Content-Security-Policy",
                             "default-src 'self'; img-src 'self' data:");
     if (status == MHD_HTTP_METHOD_NOT_ALLOWED) {
-        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+    } else if (status == MHD_HTTP_UNAUTHORIZED) {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                "Bearer realm=\"xenflow\"");
     }
     enum MHD_Result ret = MHD_queue_response(conn, status, r);
     MHD_destroy_response(r);
@@ -196,19 +212,54 @@ serve_static(struct xfa_http *http, struct MHD_Connection *conn,
     return reply(conn, MHD_HTTP_OK, type, ds_steal_cstr(&body), len);
 }
 
+/* A POST, once its whole body is in 'req'. */
+static enum MHD_Result
+handle_post(struct xfa_http *http, struct MHD_Connection *conn,
+            const char *url, struct request *req)
+{
+    if (req->too_big) {
+        return reply_error(conn, MHD_HTTP_CONTENT_TOO_LARGE,
+                           "the body is over %d bytes", XFA_HTTP_MAX_BODY);
+    }
+    const char *auth = MHD_lookup_connection_value(
+        conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    struct ds out = DS_EMPTY_INITIALIZER;
+    unsigned int status = http->post(http->post_aux, url, auth,
+                                     ds_cstr(&req->body), req->body.length,
+                                     &out);
+    ds_put_char(&out, '\n');
+    size_t len = out.length;
+    return reply(conn, status, "application/json", ds_steal_cstr(&out), len);
+}
+
 static enum MHD_Result
 handle(void *http_, struct MHD_Connection *conn, const char *url,
        const char *method, const char *version OVS_UNUSED,
-       const char *upload_data OVS_UNUSED, size_t *upload_data_size,
+       const char *upload_data, size_t *upload_data_size,
        void **con_cls)
 {
     struct xfa_http *http = http_;
+    bool is_post = !strcmp(method, MHD_HTTP_METHOD_POST);
 
     if (!*con_cls) {
         /* First call: headers only.  Answer on the next. */
-        static int marker;
-        *con_cls = &marker;
+        *con_cls = (is_post && http->post ? xzalloc(sizeof(struct request))
+                    : (void *) &no_request);
         return MHD_YES;
+    }
+    if (is_post && http->post) {
+        struct request *req = *con_cls;
+        if (*upload_data_size) {
+            if (req->body.length + *upload_data_size > XFA_HTTP_MAX_BODY) {
+                req->too_big = true;
+            } else {
+                ds_put_buffer(&req->body, upload_data, *upload_data_size);
+            }
+            *upload_data_size = 0;
+            return MHD_YES;
+        }
+        atomic_add_relaxed(&http->n_requests, 1, &(unsigned long long) {0});
+        return handle_post(http, conn, url, req);
     }
     if (*upload_data_size) {
         *upload_data_size = 0;  /* A body is ignored, and refused below. */
@@ -218,8 +269,9 @@ handle(void *http_, struct MHD_Connection *conn, const char *url,
     if (strcmp(method, MHD_HTTP_METHOD_GET)
         && strcmp(method, MHD_HTTP_METHOD_HEAD)) {
         return reply_error(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
-                           "%s is not allowed: this server is read-only "
-                           "(GET, HEAD)", method);
+                           "%s is not allowed here (%s)", method,
+                           http->post ? "GET, HEAD; POST for /api/action"
+                           : "GET, HEAD: this server is read-only");
     }
 
     ovs_mutex_lock(&http->mutex);
@@ -242,6 +294,20 @@ handle(void *http_, struct MHD_Connection *conn, const char *url,
     }
     return reply_error(conn, MHD_HTTP_NOT_FOUND, "no such page: %s "
                        "(try /metrics, /api/fleet.json or /)", url);
+}
+
+/* Frees a POST's state when MHD is done with its connection's request. */
+static void
+request_completed(void *http OVS_UNUSED, struct MHD_Connection *conn OVS_UNUSED,
+                  void **con_cls,
+                  enum MHD_RequestTerminationCode toe OVS_UNUSED)
+{
+    struct request *req = *con_cls;
+    if (req && *con_cls != &no_request) {
+        ds_destroy(&req->body);
+        free(req);
+    }
+    *con_cls = NULL;
 }
 
 static void
@@ -288,12 +354,20 @@ xfa_http_create(const struct xfa_http_options *opts, struct xfa_http **httpp)
     struct xfa_http *http = xzalloc(sizeof *http);
     http->ssl = ssl;
     http->dashboard_dir = nullable_xstrdup(opts->dashboard_dir);
+    http->post = opts->post;
+    http->post_aux = opts->post_aux;
     ovs_mutex_init(&http->mutex);
     shash_init(&http->pages);
     atomic_init(&http->n_requests, 0);
 
     unsigned int flags = (MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG
                           | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0));
+    if (opts->post) {
+        /* A POST handler waits for its commit: a thread per connection,
+         * so that readers do not wait behind it. */
+        flags |= MHD_USE_THREAD_PER_CONNECTION;
+        allow = "GET, HEAD, POST";
+    }
     if (ssl) {
         if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
             error = xstrdup("--metrics=ssl:...: this libmicrohttpd has no "
@@ -314,6 +388,7 @@ xfa_http_create(const struct xfa_http_options *opts, struct xfa_http **httpp)
             flags, 0, NULL, NULL, handle, http,
             MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &ss,
             MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
+            MHD_OPTION_NOTIFY_COMPLETED, request_completed, http,
             MHD_OPTION_CONNECTION_LIMIT, 64u,
             MHD_OPTION_CONNECTION_TIMEOUT, 30u,
             ssl ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, http->key_pem,

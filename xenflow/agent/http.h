@@ -21,19 +21,36 @@
  * files (xenflow/dashboard/).  The main loop never waits for it: it
  * publishes each page as a whole (xfa_http_publish()) and the server's
  * thread answers every request from the last published copy, under a
- * mutex held only to copy it.  Read-only: GET and HEAD only. */
+ * mutex held only to copy it.  GET and HEAD only, unless the program gives
+ * a POST handler (xenflow-dashboard's actions): then each connection gets
+ * a thread of its own, so that a handler that waits for its action to be
+ * committed holds up nobody else. */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include "openvswitch/compiler.h"
 
 struct ds;
 struct xfa_http;
+
+/* Called in the server's threads (never the main loop's) for a POST to
+ * 'url' with its Authorization header ('authorization', NULL if none) and
+ * its body ('body', 'len' bytes, null-terminated, at most
+ * XFA_HTTP_MAX_BODY).  Puts a JSON reply into 'reply' and returns the
+ * HTTP status. */
+typedef unsigned int xfa_http_post_func(void *aux, const char *url,
+                                        const char *authorization,
+                                        const char *body, size_t len,
+                                        struct ds *reply);
+#define XFA_HTTP_MAX_BODY 8192
 
 struct xfa_http_options {
     const char *listen;         /* "[ssl:]PORT[:ADDR]" (--metrics). */
     const char *dashboard_dir;  /* Static files served at "/". */
     const char *private_key;    /* PEM files for "ssl:", else unused. */
     const char *certificate;
+    xfa_http_post_func *post;   /* NULL: POST is refused (405). */
+    void *post_aux;
 };
 
 char *xfa_http_create(const struct xfa_http_options *, struct xfa_http **)

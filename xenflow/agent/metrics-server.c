@@ -130,7 +130,8 @@ xfa_metrics_server_run(struct xfa_metrics_server *ms,
     xfa_metrics_format(&in, &s);
     xfa_http_publish(ms->http, "/metrics",
                      "text/plain; version=0.0.4; charset=utf-8", &s);
-    xfa_fleet_json(fleet_idl, ms->node, in.stats, sw, &sw_stats, &s);
+    xfa_fleet_json(fleet_idl, ms->node, in.stats, sw, &sw_stats, false,
+                   &s);
     xfa_http_publish(ms->http, "/api/fleet.json",
                      "application/json", &s);
     ds_destroy(&s);

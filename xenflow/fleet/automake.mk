@@ -48,10 +48,50 @@ xenflow_fleet_xenflow_ctl_SOURCES = \
 xenflow_fleet_xenflow_ctl_LDADD = \
 	xenflow/fleet/libxenflow-fleet.la lib/libopenvswitch.la
 
+# The operator's read-write dashboard (Documentation/xenflow-dashboard.8):
+# xenflow-ctl's commands run as the page's actions, and the agent's HTTP
+# server and /api/fleet.json.  Needs libmicrohttpd, as the agent's
+# --metrics does.
+if HAVE_MICROHTTPD
+bin_PROGRAMS += xenflow/fleet/xenflow-dashboard
+xenflow_fleet_xenflow_dashboard_SOURCES = \
+	xenflow/addr.c \
+	xenflow/addr.h \
+	xenflow/conf.c \
+	xenflow/conf.h \
+	xenflow/agent/fleet-json.c \
+	xenflow/agent/fleet-json.h \
+	xenflow/agent/gather-node.c \
+	xenflow/agent/gather-node.h \
+	xenflow/agent/gather-switch.c \
+	xenflow/agent/gather-switch.h \
+	xenflow/agent/http.c \
+	xenflow/agent/http.h \
+	xenflow/fleet/channel.c \
+	xenflow/fleet/channel.h \
+	xenflow/fleet/ctl-evacuate.c \
+	xenflow/fleet/ctl-fleet.c \
+	xenflow/fleet/ctl-lookup.c \
+	xenflow/fleet/ctl-networks.c \
+	xenflow/fleet/ctl-nodes.c \
+	xenflow/fleet/ctl-routers.c \
+	xenflow/fleet/ctl-show.c \
+	xenflow/fleet/ctl.h \
+	xenflow/fleet/dash-actions.c \
+	xenflow/fleet/dash-actions.h \
+	xenflow/fleet/xenflow-dashboard.c
+xenflow_fleet_xenflow_dashboard_CFLAGS = $(AM_CFLAGS) $(MICROHTTPD_CFLAGS)
+xenflow_fleet_xenflow_dashboard_LDADD = \
+	xenflow/fleet/libxenflow-fleet.la lib/libopenvswitch.la \
+	$(MICROHTTPD_LIBS)
+endif
+
 # Placement is pure: unit-tested through ovstest.
 tests_ovstest_SOURCES += tests/xenflow/test-xenflow-placement.c
 tests_ovstest_LDADD += xenflow/fleet/libxenflow-fleet.la
-XENFLOW_TESTSUITE_AT += tests/xenflow/xenflow-fleet.at
+XENFLOW_TESTSUITE_AT += \
+	tests/xenflow/xenflow-fleet.at \
+	tests/xenflow/xenflow-dashboard.at
 
 # The schema's "cksum" must match its contents, as upstream checks
 # vswitch.ovsschema's.
