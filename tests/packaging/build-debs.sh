@@ -76,7 +76,10 @@ log "built in $((end - start)) s:"
 ls -l "$out"/*.deb
 for f in usr/bin/xenflow-agent usr/bin/xenflow-ctl \
          usr/share/openvswitch/xenflow-dashboard/index.html \
-         usr/share/openvswitch/xenflow-dashboard/dashboard.js; do
+         usr/share/openvswitch/xenflow-dashboard/dashboard.js \
+         usr/share/openvswitch/xenflow-dashboard/dashboard-path.js \
+         usr/share/openvswitch/xenflow-dashboard/dashboard-actions.js \
+         usr/share/openvswitch/xenflow-dashboard/favicon.svg; do
     dpkg-deb -c "$out"/xenflow-switch_*.deb | grep -q " \./$f\$" \
         || { echo "build-debs: xenflow-switch lacks /$f" >&2; exit 1; }
 done

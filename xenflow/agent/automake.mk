@@ -89,11 +89,15 @@ xenflow_agent_xenflow_agent_SOURCES += xenflow/agent/http-none.c
 endif
 endif
 
-# The dashboard: static files the agent serves at "/" (--dashboard-dir).
+# The dashboard: static files the agent serves at "/" (--dashboard-dir),
+# read-only, and xenflow-dashboard read-write.
 xenflowdashboarddir = $(pkgdatadir)/xenflow-dashboard
 dist_xenflowdashboard_DATA = \
 	xenflow/dashboard/index.html \
 	xenflow/dashboard/dashboard.css \
-	xenflow/dashboard/dashboard.js
+	xenflow/dashboard/dashboard.js \
+	xenflow/dashboard/dashboard-path.js \
+	xenflow/dashboard/dashboard-actions.js \
+	xenflow/dashboard/favicon.svg
 
 EXTRA_DIST += xenflow/agent/automake.mk

@@ -1,14 +1,28 @@
-// XenFlow fleet dashboard (xenflow-agent(8), "DASHBOARD").  Polls
-// /api/fleet.json, draws the physical topology (nodes, links) with the
-// routers over it, and one panel per node and per router with plots of the
-// last hour kept here, in the page (a ring buffer per figure): the fleet
-// database holds no history.
+// XenFlow fleet dashboard: served read-only by xenflow-agent(8) (see its
+// "DASHBOARD") and read-write by xenflow-dashboard(8).  Polls
+// /api/fleet.json, draws the physical topology (nodes, links with their
+// latency and load) with the routers over it, and one panel per node and
+// per router with plots of the last hour kept here, in the page (a ring
+// buffer per figure): the fleet database holds no history.
+//
+// This file is the page's core; dashboard-path.js (the shortest path
+// between two routers) and dashboard-actions.js (the buttons, when the
+// server accepts actions) hook into it through 'extensions'.  Panels are
+// kept from one refresh to the next, and only their figures are redrawn,
+// so what the user typed or chose in a panel stays.
 'use strict';
 
-const PERIOD_MS = 5000;
-const HISTORY = 3600 * 1000 / PERIOD_MS;        // One hour of samples.
+const PERIOD_MS = 5000;                 // Between two reads of the fleet.
+const BUSY_PERIOD_MS = 2000;            // The same while an action runs.
+const HISTORY_MS = 3600 * 1000;         // One hour of samples.
 const SVG = 'http://www.w3.org/2000/svg';
-const history = new Map();                      // Key -> [[t, value]...].
+const history = new Map();              // Key -> [[t, value]...].
+
+// Other files' hooks, called in order after each refresh with the fleet
+// and the number of the read that got it (see 'reads'):
+// {refreshed(fleet, read), busy() -> true while they want faster
+// refreshes}.
+const extensions = [];
 
 function el(tag, attrs, text) {
   const e = document.createElementNS(SVG, tag);
@@ -24,14 +38,14 @@ function html(tag, attrs, text) {
   return e;
 }
 
-// Appends sample 'value' at time 't' to series 'key'.
+// Appends sample 'value' at time 't' to series 'key', keeping an hour.
 function record(key, t, value) {
   if (value === undefined || value === null || isNaN(value)) return;
   let h = history.get(key);
   if (!h) history.set(key, h = []);
-  if (h.length && h[h.length - 1][0] === t) return;
+  if (h.length && h[h.length - 1][0] >= t) return;
   h.push([t, value]);
-  if (h.length > HISTORY) h.shift();
+  while (h.length && h[0][0] < t - HISTORY_MS) h.shift();
 }
 
 // Per-second rate of counter 'key' over its last two samples, or null.
@@ -73,6 +87,16 @@ function fmt(x, unit) {
   return `${x.toFixed(x < 10 && i ? 1 : 0)} ${units[i]}${unit}`;
 }
 
+// A link's measured latency in ms, or null when it has none.
+function linkLatency(l) {
+  return typeof l.latency_ms === 'number' && isFinite(l.latency_ms)
+         && l.latency_ms >= 0 ? l.latency_ms : null;
+}
+
+function fmtMs(ms) {
+  return `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
+}
+
 // Places nodes on a circle and each node's routers on a small one around it.
 function layout(fleet) {
   const pos = new Map(), n = fleet.nodes.length;
@@ -84,27 +108,45 @@ function layout(fleet) {
   return pos;
 }
 
-// The node a router runs on: the one that reports it running, else the
-// one the fleet puts it on.
+// The node a router runs on: the one it should be on if that one reports
+// it running, else any that reports it running (a migration not over
+// yet), else the one the fleet puts it on.
 function routerNode(r) {
-  const running = r.reported.find(s => s.state === 'running');
+  const running = r.reported.find(s => s.state === 'running'
+                                       && s.node === r.node)
+                  || r.reported.find(s => s.state === 'running');
   return running ? running.node : r.node;
+}
+
+function drawLink(svg, pos, l) {
+  const [x1, y1] = pos.get(l.node1) || [0, 0];
+  const [x2, y2] = pos.get(l.node2) || [0, 0];
+  const g = el('g', {class: 'link' + (l.trusted ? ' trusted' : ''),
+                     id: 'link-' + l.name});
+  g.appendChild(el('line', {x1, y1, x2, y2}));
+  const tx = (x1 + x2) / 2 + 4, ty = (y1 + y2) / 2 - 4;
+  g.appendChild(el('text', {x: tx, y: ty},
+                   `${l.name} (${l.port1}–${l.port2})`));
+  // What the agents measured, if anything.
+  const figures = [];
+  const latency = linkLatency(l);
+  if (latency !== null) figures.push(fmtMs(latency));
+  if (typeof l.load_bps === 'number' && isFinite(l.load_bps)) {
+    figures.push(fmt(l.load_bps, 'bit/s'));
+  }
+  if (figures.length) {
+    g.appendChild(el('text', {x: tx, y: ty + 14, class: 'link-figures',
+                              id: 'link-figures-' + l.name},
+                     figures.join(', ')));
+  }
+  svg.appendChild(g);
 }
 
 function drawTopology(fleet) {
   const svg = document.getElementById('topology');
   svg.replaceChildren();
   const pos = layout(fleet);
-  for (const l of fleet.links) {
-    const [x1, y1] = pos.get(l.node1) || [0, 0];
-    const [x2, y2] = pos.get(l.node2) || [0, 0];
-    const g = el('g', {class: 'link' + (l.trusted ? ' trusted' : ''),
-                       id: 'link-' + l.name});
-    g.appendChild(el('line', {x1, y1, x2, y2}));
-    g.appendChild(el('text', {x: (x1 + x2) / 2 + 4, y: (y1 + y2) / 2 - 4},
-                     `${l.name} (${l.port1}–${l.port2})`));
-    svg.appendChild(g);
-  }
+  for (const l of fleet.links) drawLink(svg, pos, l);
   const byNode = new Map();
   for (const r of fleet.routers) {
     const n = routerNode(r);
@@ -147,32 +189,72 @@ function row(table, name, value) {
   table.appendChild(tr);
 }
 
+// The panel of 'kind' ("node" or "router") named 'name', the one of the
+// last refresh if there was one: a heading and an "info" part redrawn on
+// each refresh; the extensions add their own parts once.
+function panel(kind, name) {
+  const id = `${kind}-panel-${name}`;
+  let p = document.getElementById(id);
+  if (!p) {
+    p = html('div', {class: 'panel', id});
+    p.appendChild(html('h3', {}, name));
+    p.appendChild(html('div', {class: 'info'}));
+  }
+  return p;
+}
+
+// Makes 'panels' the children of 'box', in order, moving a panel only if
+// it is out of place (a move would take the focus from its inputs).
+function placePanels(box, panels) {
+  const keep = new Set(panels);
+  for (const p of [...box.children]) if (!keep.has(p)) p.remove();
+  panels.forEach((p, i) => {
+    if (box.children[i] !== p) box.insertBefore(p, box.children[i] || null);
+  });
+}
+
+// CPU use and memory of 'node': live if the serving agent runs on it, else
+// what its agent wrote in its Node status ("cpu", "memory-available-mb").
+function nodeFigures(fleet, node, t, info) {
+  const cpuKey = 'node-cpu:' + node.name;
+  if (node.name === fleet.served_by && fleet.node_stats) {
+    const s = fleet.node_stats;
+    const busy = Object.entries(s.cpu_seconds)
+      .filter(([m]) => m !== 'idle' && m !== 'iowait')
+      .reduce((a, [, v]) => a + v, 0);
+    record(cpuKey, fleet.time, busy);
+    const used = s.memory_total_bytes - s.memory_available_bytes;
+    record('node-mem:' + node.name, fleet.time, used);
+    row(t, 'CPU use', fmt((rate(cpuKey) || 0) * 100 / s.cpus, '%'));
+    row(t, 'memory', `${fmt(used, 'B')} of ${fmt(s.memory_total_bytes, 'B')}`);
+    info.push(sparkline(rates(cpuKey)));
+    return;
+  }
+  const st = node.status || {};
+  if ('cpu' in st) {
+    const when = node.last_seen ? node.last_seen * 1000 : fleet.time;
+    record(cpuKey + ':db', when, +st.cpu);
+    row(t, 'CPU use', fmt(+st.cpu, '%'));
+  }
+  if ('memory-available-mb' in st && +st['memory-available-mb'] >= 0) {
+    row(t, 'memory', `${st['memory-available-mb']} MB available`);
+  }
+  if ('cpu' in st) info.push(sparkline(history.get(cpuKey + ':db') || []));
+}
+
 function nodePanels(fleet) {
-  const box = document.getElementById('node-panels');
-  box.replaceChildren();
-  for (const node of fleet.nodes) {
-    const p = html('div', {class: 'panel', id: 'node-panel-' + node.name});
-    p.appendChild(html('h3', {}, node.name));
-    const t = html('table');
+  const panels = fleet.nodes.map(node => {
+    const p = panel('node', node.name);
+    const t = html('table'), info = [t];
     row(t, 'agent', node.agent_state || 'never seen');
     row(t, 'power', `${node.power} (${node.admin_state})`);
     row(t, 'capacity', `${node.cpus} CPUs, ${node.memory_mb} MB`);
-    p.appendChild(t);
-    if (node.name === fleet.served_by && fleet.node_stats) {
-      const s = fleet.node_stats, key = 'node-cpu:' + node.name;
-      const busy = Object.entries(s.cpu_seconds)
-        .filter(([m]) => m !== 'idle' && m !== 'iowait')
-        .reduce((a, [, v]) => a + v, 0);
-      record(key, fleet.time, busy);
-      const used = s.memory_total_bytes - s.memory_available_bytes;
-      record('node-mem:' + node.name, fleet.time, used);
-      row(t, 'CPU use', fmt((rate(key) || 0) * 100 / s.cpus, '%'));
-      row(t, 'memory', `${fmt(used, 'B')} of ${fmt(s.memory_total_bytes, 'B')}`);
-      p.appendChild(sparkline(rates(key)));
-    }
-    if (node.error) p.appendChild(html('div', {class: 'error'}, node.error));
-    box.appendChild(p);
-  }
+    nodeFigures(fleet, node, t, info);
+    if (node.error) info.push(html('div', {class: 'error'}, node.error));
+    p.querySelector('.info').replaceChildren(...info);
+    return p;
+  });
+  placePanels(document.getElementById('node-panels'), panels);
 }
 
 // What XenFlow knows of router 'r': live from the serving node's switch
@@ -219,22 +301,28 @@ function xenflowRows(tab, name, x) {
   row(tab, 'switch', x.from + (x.stale ? ' (stale)' : ''));
 }
 
+// The Router_State row that speaks for 'r': where it runs, else the first.
+function routerReport(r) {
+  const node = routerNode(r);
+  return r.reported.find(s => s.node === node && s.state === 'running')
+         || r.reported.find(s => s.node === node)
+         || r.reported[0] || {status: {}};
+}
+
 function routerPanels(fleet) {
-  const box = document.getElementById('router-panels');
-  box.replaceChildren();
-  for (const r of fleet.routers) {
-    const rep = r.reported.find(s => s.state === 'running')
-                || r.reported[0] || {status: {}};
+  const panels = fleet.routers.map(r => {
+    const rep = routerReport(r);
     const st = rep.status || {}, t = rep.updated ? rep.updated * 1000 : fleet.time;
     const k = n => `router-${n}:${r.name}`;
     const packets = (+st['rx-packets'] || 0) + (+st['tx-packets'] || 0);
     record(k('packets'), t, 'rx-packets' in st ? packets : undefined);
     record(k('cpu'), t, +st['cpu-time-ns'] / 1e9);
-    const p = html('div', {class: 'panel', id: 'router-panel-' + r.name});
-    p.appendChild(html('h3', {}, r.name));
+    const p = panel('router', r.name);
     const tab = html('table');
     row(tab, 'state', `${rep.state || 'pending'} (wanted ${r.state})`);
-    row(tab, 'node', rep.node ? rep.node : `${r.node} (not reported)`);
+    row(tab, 'node', rep.node ? rep.node + (rep.node !== r.node
+                                            ? ` (wanted on ${r.node})` : '')
+                              : `${r.node} (not reported)`);
     row(tab, 'size', `${r.vcpus} vCPU, ${r.memory_mb} MB` +
         (r.cpu_weight !== null ? `, weight ${r.cpu_weight}` : '') +
         (r.cpu_cap !== null ? `, cap ${r.cpu_cap}%` : ''));
@@ -248,15 +336,27 @@ function routerPanels(fleet) {
         ? fmt(st['memory-kib'] * 1024, 'B') : '–');
     const x = xenflowFigures(fleet, r, rep);
     if (x) xenflowRows(tab, r.name, x);
-    p.appendChild(tab);
-    p.appendChild(sparkline(rates(k(x ? 'routed' : 'packets'))));
-    if (rep.error) p.appendChild(html('div', {class: 'error'}, rep.error));
-    box.appendChild(p);
-  }
+    const info = [tab, sparkline(rates(k(x ? 'routed' : 'packets')))];
+    if (rep.error) info.push(html('div', {class: 'error'}, rep.error));
+    p.querySelector('.info').replaceChildren(...info);
+    return p;
+  });
+  placePanels(document.getElementById('router-panels'), panels);
 }
 
+// One read of the fleet at a time; refreshSoon() brings the next one
+// forward (after an action), never running two at once.
+let timer = null, due = Infinity, reading = false, again = false;
+let reads = 0;                          // Reads of the fleet started.
+
 async function refresh() {
+  if (reading) { again = true; return; }
+  reading = true;
+  clearTimeout(timer);
+  timer = null;
+  due = Infinity;
   const status = document.getElementById('status');
+  const read = ++reads;
   try {
     const resp = await fetch('api/fleet.json', {cache: 'no-store'});
     if (!resp.ok) throw new Error(`${resp.status} ${resp.statusText}`);
@@ -264,6 +364,7 @@ async function refresh() {
     drawTopology(fleet);
     nodePanels(fleet);
     routerPanels(fleet);
+    for (const x of extensions) x.refreshed(fleet, read);
     status.className = '';
     status.textContent = `served by ${fleet.served_by}, ` +
       `${fleet.nodes.length} nodes, ${fleet.routers.length} routers, ` +
@@ -272,7 +373,24 @@ async function refresh() {
     status.className = 'error';
     status.textContent = 'cannot read api/fleet.json: ' + e.message;
   }
+  reading = false;
+  if (again) {
+    again = false;
+    refreshSoon(0);
+  } else {
+    refreshSoon(extensions.some(x => x.busy()) ? BUSY_PERIOD_MS : PERIOD_MS);
+  }
 }
 
-refresh();
-setInterval(refresh, PERIOD_MS);
+// Reads the fleet within 'ms' (sooner if already due).
+function refreshSoon(ms) {
+  if (reading) { again = again || ms < PERIOD_MS; return; }
+  const when = Date.now() + ms;
+  if (timer !== null && due <= when) return;
+  clearTimeout(timer);
+  due = when;
+  timer = setTimeout(() => { timer = null; due = Infinity; refresh(); }, ms);
+}
+
+// After every script of the page has run (the extensions are in).
+document.addEventListener('DOMContentLoaded', refresh);
