@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "db-ctl-base.h"
+#include "dirs.h"
 #include "openvswitch/dynamic-string.h"
 #include "ovsdb-idl.h"
 #include "packets.h"
@@ -361,4 +362,15 @@ xf_ctl_place_router_init(struct xf_place_router *pr,
     for (size_t i = 0; i < router->n_interfaces; i++) {
         sset_add(&pr->networks, router->interfaces[i]->network->name);
     }
+}
+
+/* The default database: $XENFLOW_FLEET_DB, else the fleet's socket in the
+ * run directory. */
+char *
+xf_ctl_default_db(void)
+{
+    const char *env = getenv("XENFLOW_FLEET_DB");
+
+    return (env && env[0] ? xstrdup(env)
+            : xasprintf("unix:%s/xenflow-fleet.sock", ovs_rundir()));
 }

@@ -49,6 +49,10 @@ void xf_ctl_fleet_register(void);      /* ctl-fleet.c: init, connections,
                                         * SSL. */
 void xf_ctl_show_register(void);       /* ctl-show.c: show. */
 
+/* The fleet database when no --db is given: $XENFLOW_FLEET_DB, else
+ * unix:RUNDIR/xenflow-fleet.sock (ctl-lookup.c).  Freed by the caller. */
+char *xf_ctl_default_db(void);
+
 /* Lookups by name (ctl-lookup.c).  With 'must_exist', a missing row is a
  * ctl_error() naming it and the return value is NULL. */
 const struct fleetrec_node *xf_ctl_node(struct ctl_context *,

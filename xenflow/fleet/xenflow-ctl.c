@@ -92,21 +92,10 @@ xenflow_ctl_exit(int status)
     exit(status);
 }
 
-/* The default database: $XENFLOW_FLEET_DB, else the fleet's socket in the
- * run directory. */
-static char *
-default_db(void)
-{
-    const char *env = getenv("XENFLOW_FLEET_DB");
-
-    return (env && env[0] ? xstrdup(env)
-            : xasprintf("unix:%s/xenflow-fleet.sock", ovs_rundir()));
-}
-
 OVS_NO_RETURN static void
 usage(void)
 {
-    char *def = default_db();
+    char *def = xf_ctl_default_db();
 
     printf("\
 %s: XenFlow fleet database command\n\
@@ -272,7 +261,7 @@ parse_options(int argc, char *argv[], struct shash *local_options)
     free(short_options);
 
     if (!db) {
-        db = default_db();
+        db = xf_ctl_default_db();
     }
     for (size_t i = n_global_long_options; options[i].name; i++) {
         free(CONST_CAST(char *, options[i].name));

@@ -47,6 +47,7 @@
 #include "util.h"
 #include "xenflow/agent/fleet-json.h"
 #include "xenflow/agent/http.h"
+#include "xenflow/fleet/ctl.h"
 #include "xenflow/fleet/dash-actions.h"
 #include "xenflow/fleet/fleet-idl.h"
 
@@ -219,19 +220,10 @@ dashboard_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_destroy(&s);
 }
 
-static char *
-default_db(void)
-{
-    const char *env = getenv("XENFLOW_FLEET_DB");
-
-    return (env && env[0] ? xstrdup(env)
-            : xasprintf("unix:%s/xenflow-fleet.sock", ovs_rundir()));
-}
-
 static void
 usage(void)
 {
-    char *def = default_db();
+    char *def = xf_ctl_default_db();
 
     printf("\
 %s: the XenFlow fleet's web dashboard, read-write\n\
@@ -344,7 +336,7 @@ parse_options(int argc, char *argv[])
         ovs_fatal(0, "no non-option argument is accepted (use --help)");
     }
     if (!db) {
-        db = default_db();
+        db = xf_ctl_default_db();
     }
     if (!http_options.dashboard_dir) {
         http_options.dashboard_dir = xasprintf("%s/xenflow-dashboard",
