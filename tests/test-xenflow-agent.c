@@ -185,6 +185,7 @@ parse_spec(struct spec *spec)
         } else if (!strcmp(cmd, "trunk")) {
             struct xfa_trunk_spec *t = &spec->trunks[spec->n_trunks];
             t->port = xstrdup(w.names[1]);
+            t->link = xasprintf("l-%s", w.names[1]);
             t->max_rate = -1;
             t->queues = spec->queues[spec->n_trunks++];
             for (size_t i = 2; i < w.n; i++) {
@@ -192,6 +193,8 @@ parse_spec(struct spec *spec)
                     t->trusted = true;
                 } else if (!strncmp(w.names[i], "max-rate=", 9)) {
                     t->max_rate = atoll(w.names[i] + 9);
+                } else if (!strncmp(w.names[i], "encap=", 6)) {
+                    t->encap = xstrdup(w.names[i] + 6);
                 }
             }
         } else if (!strcmp(cmd, "queue")) {
@@ -263,6 +266,8 @@ test_xenflow_agent_main(int argc, char *argv[])
     }
     for (size_t i = 0; i < spec.n_trunks; i++) {
         free(CONST_CAST(char *, spec.trunks[i].port));
+        free(CONST_CAST(char *, spec.trunks[i].link));
+        free(CONST_CAST(char *, spec.trunks[i].encap));
         for (size_t j = 0; j < spec.trunks[i].n_queues; j++) {
             free(CONST_CAST(char *, spec.queues[i][j].network));
         }

@@ -251,6 +251,8 @@ read_trunk(struct ovsdb_idl *idl, const struct fleetrec_link *link,
     size_t n = 0, allocated = 0;
 
     trunk->port = xstrdup(port);
+    trunk->link = xstrdup(link->name);
+    trunk->encap = nullable_xstrdup(smap_get(&link->options, "encap"));
     trunk->trusted = link->trusted;
     trunk->max_rate = smap_get_ullong(&link->options, "max-rate", 0);
     if (!trunk->max_rate) {
@@ -403,6 +405,8 @@ xfa_fleet_view_destroy(struct xfa_fleet_view *view)
     for (size_t i = 0; i < view->spec.n_trunks; i++) {
         const struct xfa_trunk_spec *trunk = &view->spec.trunks[i];
         free(CONST_CAST(char *, trunk->port));
+        free(CONST_CAST(char *, trunk->link));
+        free(CONST_CAST(char *, trunk->encap));
         for (size_t j = 0; j < trunk->n_queues; j++) {
             free(CONST_CAST(char *, trunk->queues[j].network));
         }

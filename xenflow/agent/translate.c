@@ -24,6 +24,7 @@
 #include "util.h"
 #include "xenflow/agent/vm.h"
 #include "xenflow/conf.h"
+#include "xenflow/encap.h"
 #include "xenflow/fleet/channel.h"
 
 /* Moves the errors XenFlow's parser found into 'errors', after 'context'.
@@ -87,6 +88,17 @@ translate_trunks(const struct xfa_node_spec *spec, struct xfa_local *local)
         smap_add(keys, XF_IFACE_TRUNK, "true");
         if (trunk->trusted) {
             smap_add(keys, XF_IFACE_TRUSTED, "true");
+        }
+        enum xf_encap encap = XF_ENCAP_8021Q;
+        if (trunk->encap && !xf_encap_parse(trunk->encap, &encap)) {
+            svec_add_nocopy(&local->errors,
+                            xasprintf("link %s: options:encap=\"%s\" is not "
+                                      "802.1q, 802.1ad or mpls; port %s "
+                                      "carries 802.1q", trunk->link,
+                                      trunk->encap, trunk->port));
+        }
+        if (encap != XF_ENCAP_8021Q) {
+            smap_add(keys, XF_IFACE_ENCAP, xf_encap_to_string(encap));
         }
         shash_add(&local->trunks, trunk->port, keys);
     }

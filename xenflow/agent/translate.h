@@ -54,6 +54,8 @@ struct xfa_trunk_spec {
     const char *port;           /* This node's end of a Link. */
     bool trusted;
     long long max_rate;         /* Link options:max-rate, bit/s, -1: none. */
+    const char *link;           /* The Link's name, for messages. */
+    const char *encap;          /* Link options:encap, NULL: 802.1q. */
     const struct xfa_queue_spec *queues;
     size_t n_queues;
 };

@@ -178,7 +178,7 @@ function drawTopology(fleet) {
   const nets = document.getElementById('networks');
   nets.replaceChildren(...fleet.networks.map(n => html('span',
     {class: 'network', id: 'network-' + n.name},
-    `${n.name}: VLAN ${n.vlan}` +
+    `${n.name}: ${n.vlan <= 4094 ? "VLAN" : "id"} ${n.vlan}` +
     (n.links.length ? ` over ${n.links.join(', ')}` : ' (local)'))));
 }
 

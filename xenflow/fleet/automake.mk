@@ -34,6 +34,8 @@ xenflow_fleet_xenflow_ctl_SOURCES = \
 	xenflow/addr.h \
 	xenflow/conf.c \
 	xenflow/conf.h \
+	xenflow/encap.c \
+	xenflow/encap.h \
 	xenflow/fleet/channel.c \
 	xenflow/fleet/channel.h \
 	xenflow/fleet/ctl-evacuate.c \
@@ -59,6 +61,8 @@ xenflow_fleet_xenflow_dashboard_SOURCES = \
 	xenflow/addr.h \
 	xenflow/conf.c \
 	xenflow/conf.h \
+	xenflow/encap.c \
+	xenflow/encap.h \
 	xenflow/agent/fleet-json.c \
 	xenflow/agent/fleet-json.h \
 	xenflow/agent/gather-node.c \

@@ -31,6 +31,7 @@
 #include "table.h"
 #include "util.h"
 #include "xenflow/addr.h"
+#include "xenflow/encap.h"
 #include "xenflow/fleet/placement.h"
 
 #define XF_CTL_FIND(TYPE, FOR_EACH, WHAT)                               \
@@ -373,4 +374,40 @@ xf_ctl_default_db(void)
 
     return (env && env[0] ? xstrdup(env)
             : xasprintf("unix:%s/xenflow-fleet.sock", ovs_rundir()));
+}
+
+bool
+xf_ctl_link_encap(struct ctl_context *ctx, const struct fleetrec_link *link,
+                  enum xf_encap *encap)
+{
+    const char *s = smap_get(&link->options, "encap");
+
+    *encap = XF_ENCAP_8021Q;
+    if (s && !xf_encap_parse(s, encap)) {
+        ctl_error(ctx, "link %s: options:encap=\"%s\" is not 802.1q, "
+                  "802.1ad or mpls", link->name, s);
+        return false;
+    }
+    return true;
+}
+
+bool
+xf_ctl_check_carries(struct ctl_context *ctx,
+                     const struct fleetrec_link *link,
+                     const struct fleetrec_network *net)
+{
+    enum xf_encap encap;
+
+    if (!xf_ctl_link_encap(ctx, link, &encap)) {
+        return false;
+    }
+    if (!xf_encap_carries(encap, net->vlan)) {
+        ctl_error(ctx, "network %s (id %"PRId64") cannot cross link %s: "
+                  "its encapsulation %s carries ids 1 to %"PRIu32" (set "
+                  "Link %s options:encap=802.1ad or mpls)", net->name,
+                  net->vlan, link->name, xf_encap_to_string(encap),
+                  xf_encap_max_id(encap), link->name);
+        return false;
+    }
+    return true;
 }

@@ -28,6 +28,7 @@
 #include "table.h"
 #include "util.h"
 #include "xenflow/addr.h"
+#include "xenflow/encap.h"
 #include "xenflow/fleet/ctl.h"
 #include "xenflow/fleet/placement.h"
 
@@ -42,12 +43,13 @@ cmd_net_add(struct ctl_context *ctx)
         ctl_error(ctx, "network %s already exists", name);
         return;
     }
-    if (!xf_ctl_parse_int(ctx, "VLAN", ctx->argv[2], 1, 4094, &vlan)) {
+    if (!xf_ctl_parse_int(ctx, "ID", ctx->argv[2], 1, XF_NETWORK_ID_MAX,
+                          &vlan)) {
         return;
     }
     FLEETREC_NETWORK_FOR_EACH (net, ctx->idl) {
         if (net->vlan == vlan) {
-            ctl_error(ctx, "network %s: VLAN %d is already network %s's",
+            ctl_error(ctx, "network %s: id %d is already network %s's",
                       name, vlan, net->name);
             return;
         }
@@ -255,7 +257,7 @@ cmd_net_link_add(struct ctl_context *ctx)
                                         : NULL);
     int64_t contract = 0, ceiling = 0;
 
-    if (!link) {
+    if (!link || !xf_ctl_check_carries(ctx, link, net)) {
         return;
     }
     if (ctx->argc > 3
@@ -373,7 +375,7 @@ cmd_template_list(struct ctl_context *ctx)
 }
 
 static const struct ctl_command_syntax network_commands[] = {
-    {"net-add", 2, INT_MAX, "NET VLAN [PREFIX...]", NULL, cmd_net_add, NULL,
+    {"net-add", 2, INT_MAX, "NET ID [PREFIX...]", NULL, cmd_net_add, NULL,
      "", RW},
     {"net-del", 1, 1, "NET", NULL, cmd_net_del, NULL, "--if-exists", RW},
     {"net-list", 0, 0, "", NULL, cmd_net_list, NULL, "", RO},

@@ -28,6 +28,7 @@
 #include "svec.h"
 #include "table.h"
 #include "util.h"
+#include "xenflow/encap.h"
 #include "xenflow/fleet/channel.h"
 #include "xenflow/fleet/ctl.h"
 #include "xenflow/fleet/placement.h"
@@ -254,8 +255,10 @@ cmd_link_add(struct ctl_context *ctx)
     fleetrec_link_set_node2(link, n2);
     fleetrec_link_set_port2(link, ctx->argv[5]);
     fleetrec_link_set_trusted(link, true);
+    enum xf_encap encap;
     if (!xf_ctl_set_columns(ctx, &fleetrec_table_link, &link->header_,
-                            &ctx->argv[6], ctx->argc - 6)) {
+                            &ctx->argv[6], ctx->argc - 6)
+        || !xf_ctl_link_encap(ctx, link, &encap)) {
         return;
     }
     for (int end = 0; end < 2; end++) {

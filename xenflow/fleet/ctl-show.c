@@ -72,8 +72,9 @@ show_router(struct ctl_context *ctx, const struct fleetrec_router *router)
         const struct fleetrec_router_interface *ri = router->interfaces[i];
         struct ds line = DS_EMPTY_INITIALIZER;
 
-        ds_put_format(&line, "        Interface %s: network %s (VLAN "
+        ds_put_format(&line, "        Interface %s: network %s (%s "
                       "%"PRId64"), %s", ri->name, ri->network->name,
+                      ri->network->vlan <= 4094 ? "VLAN" : "id",
                       ri->network->vlan, ri->mac);
         for (size_t j = 0; j < ri->n_addresses; j++) {
             ds_put_format(&line, " %s", ri->addresses[j]);
@@ -157,8 +158,8 @@ cmd_show(struct ctl_context *ctx)
         struct ds line = DS_EMPTY_INITIALIZER;
         struct svec links = SVEC_EMPTY_INITIALIZER;
 
-        ds_put_format(&line, "Network %s: VLAN %"PRId64, net->name,
-                      net->vlan);
+        ds_put_format(&line, "Network %s: %s %"PRId64, net->name,
+                      net->vlan <= 4094 ? "VLAN" : "id", net->vlan);
         for (size_t j = 0; j < net->n_addresses; j++) {
             ds_put_format(&line, " %s", net->addresses[j]);
         }

@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "compiler.h"
+#include "xenflow/encap.h"
 #include "xenflow/fleet/fleet-idl.h"
 
 struct ctl_context;
@@ -69,6 +70,14 @@ const struct fleetrec_router *xf_ctl_router(struct ctl_context *,
                                             const char *name,
                                             bool must_exist);
 const struct fleetrec_fleet *xf_ctl_fleet(struct ctl_context *);
+
+/* A link's encapsulation (options:encap, default 802.1q), and whether it
+ * carries 'net''s id; false after a ctl_error() saying why not. */
+bool xf_ctl_link_encap(struct ctl_context *, const struct fleetrec_link *,
+                       enum xf_encap *);
+bool xf_ctl_check_carries(struct ctl_context *,
+                          const struct fleetrec_link *,
+                          const struct fleetrec_network *);
 
 /* Argument parsing that reports through ctl_error(). */
 bool xf_ctl_parse_int(struct ctl_context *, const char *what,

@@ -117,7 +117,7 @@ Node and link commands:\n\
   link-del LINK / link-list\n\
 \n\
 Network and template commands:\n\
-  net-add NET VLAN [PREFIX...] / net-del NET / net-list\n\
+  net-add NET ID [PREFIX...] / net-del NET / net-list\n\
   net-link-add NET LINK [CONTRACT [CEILING]] / net-link-del NET LINK\n\
   template-add TEMPLATE VCPUS MEMORY-MB [COLUMN[:KEY]=VALUE]...\n\
   template-del TEMPLATE / template-list\n\
