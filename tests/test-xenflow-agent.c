@@ -23,7 +23,7 @@
  *
  * SPEC, one item per line:
  *   bridge NAME
- *   node NAME [peer_address=A] [peer-listen=L] [client-listen=L]
+ *   node NAME [peer_address=A] [peer-listen=L] [client-listen=L] [mover=M]
  *   peer NAME (another node)
  *   net NAME VLAN
  *   trunk PORT [trusted] [max-rate=BPS]
@@ -124,6 +124,8 @@ parse_node(struct spec *spec, struct svec *w)
             ch->peer_listen = v;
         } else if (!strcmp(k, "client-listen")) {
             ch->client_listen = v;
+        } else if (!strcmp(k, "mover")) {
+            ch->mover = v;
         } else {
             ovs_fatal(0, "unknown node key %s", k);
         }
@@ -279,6 +281,7 @@ test_xenflow_agent_main(int argc, char *argv[])
     free(CONST_CAST(char *, spec.channel.peer_address));
     free(CONST_CAST(char *, spec.channel.peer_listen));
     free(CONST_CAST(char *, spec.channel.client_listen));
+    free(CONST_CAST(char *, spec.channel.mover));
     free(spec.bridge);
 }
 

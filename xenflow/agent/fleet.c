@@ -201,7 +201,8 @@ read_channel(struct ovsdb_idl *idl, const struct fleetrec_node *node,
              struct xfa_fleet_view *view)
 {
     struct xfa_channel_spec *ch = &view->spec.channel;
-    static const char *const options[] = { "peer-listen", "client-listen" };
+    static const char *const options[] = { "peer-listen", "client-listen",
+                                           "mover" };
 
     smap_add(&view->channel, "name", node->name);
     smap_add(&view->channel, "peer_address", node->peer_address);
@@ -215,6 +216,7 @@ read_channel(struct ovsdb_idl *idl, const struct fleetrec_node *node,
     ch->peer_address = smap_get(&view->channel, "peer_address");
     ch->peer_listen = smap_get(&view->channel, "peer-listen");
     ch->client_listen = smap_get(&view->channel, "client-listen");
+    ch->mover = smap_get(&view->channel, "mover");
 
     const struct fleetrec_node *other;
     FLEETREC_NODE_FOR_EACH (other, idl) {

@@ -288,6 +288,13 @@ translate_channel(const struct xfa_channel_spec *ch, struct xfa_local *local)
         add_switch_key(ch, "options:client-listen", XF_KEY_LISTEN,
                        ch->client_listen, true, local);
     }
+    if (ch->mover) {
+        if (xf_channel_check_mover(ch->node, ch->mover, &local->errors)) {
+            smap_add(&local->ovs, XF_KEY_MOVER, ch->mover);
+        } else {
+            sset_add(&local->ovs_keep, XF_KEY_MOVER);
+        }
+    }
     if (ch->n_peers) {
         struct svec peers = SVEC_EMPTY_INITIALIZER;
         for (size_t i = 0; i < ch->n_peers; i++) {

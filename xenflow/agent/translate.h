@@ -81,6 +81,7 @@ struct xfa_channel_spec {
     const char *peer_address;   /* Node peer_address, "" if none. */
     const char *peer_listen;    /* Node options:peer-listen, or NULL. */
     const char *client_listen;  /* Node options:client-listen, or NULL. */
+    const char *mover;          /* Node options:mover, or NULL. */
     const char *const *peers;   /* The other nodes' names. */
     size_t n_peers;
 };

@@ -113,14 +113,37 @@ xf_channel_check_listen(const char *context, const char *value, bool client,
     return ok;
 }
 
+/* Checks 'mover', node 'node''s options:mover, as XenFlow's
+ * other_config:xenflow-mover: "exec:PROGRAM [ARG]..." or "libvirt:URI"
+ * (xenflow(7)).  Appends the problem to 'errors' and returns false if it is
+ * neither.  (Whether this ovs-vswitchd was built with libvirt only the
+ * switch knows: it reports that in xenflow/show.) */
+bool
+xf_channel_check_mover(const char *node, const char *mover,
+                       struct svec *errors)
+{
+    if ((!strncmp(mover, "exec:", 5) && mover[5] && mover[5] != ' ')
+        || (!strncmp(mover, "libvirt:", 8) && mover[8])) {
+        return true;
+    }
+    svec_add_nocopy(errors, xasprintf("node %s: options:mover \"%s\" is not "
+                                      "exec:PROGRAM [ARG]... or libvirt:URI",
+                                      node, mover));
+    return false;
+}
+
 /* Appends to 'errors' what keeps node 'node' from listening for other nodes
  * ('peer_listen' if nonnull, else what 'peer_address' implies, if nonempty)
- * and for its routers' clients ('client_listen', if nonnull). */
+ * and for its routers' clients ('client_listen', if nonnull), and in its
+ * mover ('mover', if nonnull). */
 void
 xf_channel_check_node(const char *node, const char *peer_address,
                       const char *peer_listen, const char *client_listen,
-                      struct svec *errors)
+                      const char *mover, struct svec *errors)
 {
+    if (mover) {
+        xf_channel_check_mover(node, mover, errors);
+    }
     if (peer_listen) {
         char *context = xasprintf("node %s: options:peer-listen", node);
         xf_channel_check_listen(context, peer_listen, false, errors);

@@ -32,8 +32,10 @@ char *xf_channel_peer_address_error(const char *node,
                                     const char *peer_address);
 bool xf_channel_check_listen(const char *context, const char *value,
                              bool client, struct svec *errors);
+bool xf_channel_check_mover(const char *node, const char *mover,
+                            struct svec *errors);
 void xf_channel_check_node(const char *node, const char *peer_address,
                            const char *peer_listen, const char *client_listen,
-                           struct svec *errors);
+                           const char *mover, struct svec *errors);
 
 #endif /* xenflow/fleet/channel.h */

@@ -51,7 +51,8 @@ check_node(struct ctl_context *ctx, const struct fleetrec_node *node)
     struct svec errors = SVEC_EMPTY_INITIALIZER;
     xf_channel_check_node(node->name, node->peer_address,
                           smap_get(&node->options, "peer-listen"),
-                          smap_get(&node->options, "client-listen"), &errors);
+                          smap_get(&node->options, "client-listen"),
+                          smap_get(&node->options, "mover"), &errors);
     if (errors.n) {
         char *all = svec_join(&errors, "; ", "");
         ctl_error(ctx, "%s", all);
