@@ -89,6 +89,8 @@ struct xfd_action {
 
 struct xfd_actions {
     char *token;                /* NULL: read-only. */
+    void (*committed)(void *aux);
+    void *aux;
 
     struct ovs_mutex mutex;
     pthread_cond_t cond;        /* Signalled when an action is done. */
@@ -131,10 +133,13 @@ xfd_actions_init(void)
 }
 
 struct xfd_actions *
-xfd_actions_create(const char *token)
+xfd_actions_create(const char *token, void (*committed)(void *aux),
+                   void *aux)
 {
     struct xfd_actions *a = xzalloc(sizeof *a);
     a->token = nullable_xstrdup(token);
+    a->committed = committed;
+    a->aux = aux;
     ovs_mutex_init(&a->mutex);
     xpthread_cond_init(&a->cond, NULL);
     ovs_list_init(&a->queue);
@@ -563,6 +568,9 @@ follow(struct xfd_actions *a, struct ovsdb_idl *idl)
         }
         ds_chomp(&out, '\n');
         free(db_error);
+        if (a->committed) {
+            a->committed(a->aux);
+        }
         finish(a, 200, ds_steal_cstr(&out));
         return;
     }
@@ -619,6 +627,36 @@ xfd_actions_run(struct xfd_actions *a, struct ovsdb_idl *idl)
     }
     a->retry = false;
     start(a, idl);
+}
+
+/* Answers every action not yet done with 503, so that the HTTP threads
+ * waiting for them return at once: call before stopping the server. */
+void
+xfd_actions_shutdown(struct xfd_actions *a)
+{
+    if (a->txn) {
+        /* Its commit may have reached the database: say so. */
+        ovsdb_idl_txn_abort(a->txn);
+        ovsdb_idl_txn_destroy(a->txn);
+        a->txn = NULL;
+        finish(a, 503, xstrdup("xenflow-dashboard stopped before the "
+                               "database confirmed the change: check the "
+                               "fleet"));
+    }
+    for (;;) {
+        if (!a->cur) {
+            ovs_mutex_lock(&a->mutex);
+            if (!ovs_list_is_empty(&a->queue)) {
+                a->cur = CONTAINER_OF(ovs_list_pop_front(&a->queue),
+                                      struct xfd_action, list_node);
+            }
+            ovs_mutex_unlock(&a->mutex);
+        }
+        if (!a->cur) {
+            return;
+        }
+        finish(a, 503, xstrdup("xenflow-dashboard is stopping"));
+    }
 }
 
 void

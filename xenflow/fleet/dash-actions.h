@@ -44,8 +44,14 @@ struct xfd_actions;
 /* Registers xenflow-ctl's commands with db-ctl-base: once, first. */
 void xfd_actions_init(void);
 
-/* 'token' NULL: read-only, every action is refused with 403. */
-struct xfd_actions *xfd_actions_create(const char *token);
+/* 'token' NULL: read-only, every action is refused with 403.
+ * 'committed', if nonnull, is called with 'aux' in the main loop when an
+ * action's change is in the database and in the IDL, before its request is
+ * answered: the daemon publishes the fleet there, so that a page that reads
+ * it after the answer sees the change. */
+struct xfd_actions *xfd_actions_create(const char *token,
+                                       void (*committed)(void *aux),
+                                       void *aux);
 void xfd_actions_destroy(struct xfd_actions *);
 
 unsigned int xfd_actions_post(void *actions, const char *url,
@@ -55,6 +61,7 @@ unsigned int xfd_actions_post(void *actions, const char *url,
 
 void xfd_actions_run(struct xfd_actions *, struct ovsdb_idl *);
 void xfd_actions_wait(struct xfd_actions *);
+void xfd_actions_shutdown(struct xfd_actions *);
 
 bool xfd_actions_enabled(const struct xfd_actions *);
 void xfd_actions_format(struct xfd_actions *, struct ds *);

@@ -71,7 +71,24 @@ struct dashboard {
     struct xfd_actions *actions;
     struct xfa_http *http;
     struct ovsdb_idl *idl;
+    long long int next_publish; /* When to publish /api/fleet.json. */
+    long long int last_publish; /* When it was last, LLONG_MIN: never. */
 };
+
+/* Publishes /api/fleet.json from the IDL now. */
+static void
+publish(void *d_)
+{
+    struct dashboard *d = d_;
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    xfa_fleet_json(d->idl, "xenflow-dashboard", NULL, NULL, NULL,
+                   xfd_actions_enabled(d->actions), &s);
+    xfa_http_publish(d->http, "/api/fleet.json", "application/json", &s);
+    ds_destroy(&s);
+    d->last_publish = time_msec();
+    d->next_publish = d->last_publish + PUBLISH_MAX_MS;
+}
 
 static unixctl_cb_func dashboard_exit;
 static unixctl_cb_func dashboard_show;
@@ -102,7 +119,9 @@ main(int argc, char *argv[])
         exit(EXIT_FAILURE);
     }
 
-    struct dashboard d = { .actions = xfd_actions_create(token) };
+    struct dashboard d = { .next_publish = LLONG_MIN,
+                           .last_publish = LLONG_MIN };
+    d.actions = xfd_actions_create(token, publish, &d);
     free(token);
     http_options.post = xfd_actions_post;
     http_options.post_aux = d.actions;
@@ -130,24 +149,22 @@ main(int argc, char *argv[])
     }
 
     unsigned int seqno = 0;
-    long long int next_publish = LLONG_MIN;
     while (!exiting) {
         ovsdb_idl_run(d.idl);
         xfd_actions_run(d.actions, d.idl);
 
+        /* A busy fleet costs a snapshot a second at most; a change after a
+         * quiet second is published at once. */
         long long int now = time_msec();
         if (ovsdb_idl_get_seqno(d.idl) != seqno) {
             seqno = ovsdb_idl_get_seqno(d.idl);
-            next_publish = MIN(next_publish, now + PUBLISH_MIN_MS);
+            long long int earliest = (d.last_publish == LLONG_MIN ? now
+                                      : MAX(now, d.last_publish
+                                                 + PUBLISH_MIN_MS));
+            d.next_publish = MIN(d.next_publish, earliest);
         }
-        if (now >= next_publish && ovsdb_idl_has_ever_connected(d.idl)) {
-            struct ds s = DS_EMPTY_INITIALIZER;
-            xfa_fleet_json(d.idl, "xenflow-dashboard", NULL, NULL, NULL,
-                           xfd_actions_enabled(d.actions), &s);
-            xfa_http_publish(d.http, "/api/fleet.json", "application/json",
-                             &s);
-            ds_destroy(&s);
-            next_publish = now + PUBLISH_MAX_MS;
+        if (now >= d.next_publish && ovsdb_idl_has_ever_connected(d.idl)) {
+            publish(&d);
         }
 
         unixctl_server_run(unixctl);
@@ -156,7 +173,7 @@ main(int argc, char *argv[])
         xfd_actions_wait(d.actions);
         unixctl_server_wait(unixctl);
         if (ovsdb_idl_has_ever_connected(d.idl)) {
-            poll_timer_wait_until(next_publish);
+            poll_timer_wait_until(d.next_publish);
         }
         if (exiting) {
             poll_immediate_wake();
@@ -164,7 +181,9 @@ main(int argc, char *argv[])
         poll_block();
     }
 
+    xfd_actions_shutdown(d.actions);
     xfa_http_destroy(d.http);
+    xfd_actions_shutdown(d.actions);    /* Any that came meanwhile. */
     xfd_actions_destroy(d.actions);
     ovsdb_idl_destroy(d.idl);
     unixctl_server_destroy(unixctl);
