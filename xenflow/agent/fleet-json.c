@@ -18,6 +18,7 @@
 #include "xenflow/agent/fleet-json.h"
 
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/shash.h"
 #include "openvswitch/json.h"
 #include "smap.h"
 #include "timeval.h"
@@ -112,15 +113,18 @@ json_networks(struct ovsdb_idl *idl)
     return a;
 }
 
-static struct json *
-json_router_states(struct ovsdb_idl *idl, const char *router)
+/* Each router's Router_State rows, as JSON arrays: router name -> struct
+ * json * ("reported"), in one pass over the table. */
+static void
+json_router_states(struct ovsdb_idl *idl, struct shash *by_router)
 {
-    struct json *a = json_array_create_empty();
     const struct fleetrec_router_state *rs;
 
     FLEETREC_ROUTER_STATE_FOR_EACH (rs, idl) {
-        if (strcmp(rs->name, router)) {
-            continue;
+        struct json *a = shash_find_data(by_router, rs->name);
+        if (!a) {
+            a = json_array_create_empty();
+            shash_add(by_router, rs->name, a);
         }
         struct json *o = json_object_create();
         json_object_put_string(o, "node", rs->node);
@@ -133,7 +137,6 @@ json_router_states(struct ovsdb_idl *idl, const char *router)
         json_object_put(o, "status", json_smap(&rs->status));
         json_array_add(a, o);
     }
-    return a;
 }
 
 static struct json *
@@ -141,7 +144,9 @@ json_routers(struct ovsdb_idl *idl)
 {
     struct json *a = json_array_create_empty();
     const struct fleetrec_router *r;
+    struct shash states = SHASH_INITIALIZER(&states);
 
+    json_router_states(idl, &states);
     FLEETREC_ROUTER_FOR_EACH (r, idl) {
         const struct fleetrec_template *t = r->template_;
         struct json *o = json_object_create();
@@ -171,9 +176,17 @@ json_routers(struct ovsdb_idl *idl)
             json_array_add(ifaces, io);
         }
         json_object_put(o, "interfaces", ifaces);
-        json_object_put(o, "reported", json_router_states(idl, r->name));
+        struct json *reported = shash_find_and_delete(&states, r->name);
+        json_object_put(o, "reported",
+                        reported ? reported : json_array_create_empty());
         json_array_add(a, o);
     }
+    /* Rows of routers that are gone. */
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &states) {
+        json_destroy(node->data);
+    }
+    shash_destroy(&states);
     return a;
 }
 
