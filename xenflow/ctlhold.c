@@ -552,35 +552,43 @@ xf_ctlhold_destroy(void)
     xf_punt_destroy();
 }
 
-/* For xenflow/migrate/show: a table of the holds, newest last. */
+/* For xenflow/migrate/show: initializes 't' with a row per hold. */
+void
+xf_ctlhold_table(struct table *t)
+{
+    const struct ctlhold *h;
+
+    table_init(t);
+    table_add_column(t, "router");
+    table_add_column(t, "direction");
+    table_add_column(t, "state");
+    table_add_column(t, "held");
+    table_add_column(t, "delivered");
+    table_add_column(t, "handed-over");
+    table_add_column(t, "dropped");
+    table_add_column(t, "queued");
+    table_add_column(t, "longest-ms");
+    LIST_FOR_EACH (h, node, &holds) {
+        table_add_row(t);
+        xf_table_add_text(t, h->router);
+        xf_table_add_text(t, h->incoming ? "in" : "out");
+        xf_table_add_text(t, state_name(h->state));
+        xf_table_add_int(t, h->stats.held);
+        xf_table_add_int(t, h->stats.delivered);
+        xf_table_add_int(t, h->stats.handed_over);
+        xf_table_add_int(t, h->stats.dropped);
+        xf_table_add_int(t, h->backlog.n_packets + h->queue.n_packets);
+        xf_table_add_int(t, h->stats.longest_ms);
+    }
+}
+
+/* Appends the held-traffic table as text to 'out'. */
 void
 xf_ctlhold_show(struct ds *out)
 {
     struct table t;
-    const struct ctlhold *h;
 
-    table_init(&t);
-    table_add_column(&t, "router");
-    table_add_column(&t, "direction");
-    table_add_column(&t, "state");
-    table_add_column(&t, "held");
-    table_add_column(&t, "delivered");
-    table_add_column(&t, "handed-over");
-    table_add_column(&t, "dropped");
-    table_add_column(&t, "queued");
-    table_add_column(&t, "longest-ms");
-    LIST_FOR_EACH (h, node, &holds) {
-        table_add_row(&t);
-        xf_table_add_text(&t, h->router);
-        xf_table_add_text(&t, h->incoming ? "in" : "out");
-        xf_table_add_text(&t, state_name(h->state));
-        xf_table_add_int(&t, h->stats.held);
-        xf_table_add_int(&t, h->stats.delivered);
-        xf_table_add_int(&t, h->stats.handed_over);
-        xf_table_add_int(&t, h->stats.dropped);
-        xf_table_add_int(&t, h->backlog.n_packets + h->queue.n_packets);
-        xf_table_add_int(&t, h->stats.longest_ms);
-    }
+    xf_ctlhold_table(&t);
     ds_put_format(out, "\nControl traffic held (limits: %u frames, %u bytes,"
                   " %u ms per router):\n", limits.max_packets,
                   limits.max_bytes, limits.max_ms);

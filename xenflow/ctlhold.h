@@ -70,5 +70,7 @@ void xf_ctlhold_end(const char *router, bool vm_here);
 void xf_ctlhold_send(const char *router, struct jsonrpc *);
 
 void xf_ctlhold_show(struct ds *);
+struct table;
+void xf_ctlhold_table(struct table *);
 
 #endif /* xenflow/ctlhold.h */

@@ -22,6 +22,7 @@
 #include "xenflow/migrate.h"
 
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
 #include "openvswitch/list.h"
 #include "sset.h"
 #include "table.h"
@@ -109,6 +110,23 @@ announce_counts(const char *bridge, unsigned long long *accepted,
     }
 }
 
+/* Table 't' as OVS's table module gives it in JSON ({"headings": [...],
+ * "data": [[...]...]}).  Destroys 't'. */
+static struct json *
+table_json(struct table *t)
+{
+    struct table_style style = TABLE_STYLE_DEFAULT;
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    style.format = TF_JSON;
+    table_format_reset();
+    table_format(t, &style, &s);
+    struct json *json = json_from_string(ds_cstr(&s));
+    ds_destroy(&s);
+    table_destroy(t);
+    return json;
+}
+
 /* xenflow/migrate/show [--json] */
 static void
 cmd_show(struct unixctl_conn *conn, int argc, const char *argv[],
@@ -141,7 +159,15 @@ cmd_show(struct unixctl_conn *conn, int argc, const char *argv[],
     xf_migrate_peer_show(&t);
 
     if (json) {
-        xf_appctl_reply_table(conn, &t, true);
+        /* The migrations' table, with the holds' table as "holds". */
+        struct table holds;
+        xf_ctlhold_table(&holds);
+        struct json *o = table_json(&t);
+        json_object_put(o, "holds", table_json(&holds));
+        char *s = json_to_string(o, JSSF_SORT);
+        unixctl_command_reply(conn, s);
+        free(s);
+        json_destroy(o);
         return;
     }
 
