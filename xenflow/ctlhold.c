@@ -186,19 +186,9 @@ xf_ctlhold_in_place(const char *router)
 {
     const struct ctlhold *h = hold_find(router);
     const struct xf_router *r = xf_router_find(router);
-    const struct xf_flowsync *fs = r ? xf_bridge_flows(r->bridge) : NULL;
 
-    if (!h || !r || h->state != HS_HOLDING || !r->ctl_hold || !fs
-        || xf_flowsync_owner_pending(fs, r->id, XF_FLOW_KINDS_ROUTER)) {
-        return false;
-    }
-    for (size_t i = 0; i < r->n_ifaces; i++) {
-        if (xf_flowsync_owner_pending(fs, r->ifaces[i].network_id,
-                                      XF_FLOW_KINDS_NETWORK)) {
-            return false;
-        }
-    }
-    return true;
+    return (h && r && h->state == HS_HOLDING && r->ctl_hold
+            && xf_router_flows_settled(r));
 }
 
 /* Hands frame 'f' to its interface of router 'h'; frees it. */

@@ -451,16 +451,7 @@ router_unready(const struct xf_router *r)
                          r->n_routes_offloaded, n_routes,
                          r->n_neighs_offloaded, n_neighs);
     }
-    /* Its own flows, and its networks' (their ports' taggers and delivery):
-     * another router's million routes being installed do not delay it. */
-    const struct xf_bridge *br = xf_bridge_find(r->bridge);
-    bool pending = !br || xf_flowsync_owner_pending(br->flows, r->id,
-                                                    XF_FLOW_KINDS_ROUTER);
-    for (size_t i = 0; !pending && i < r->n_ifaces; i++) {
-        pending = xf_flowsync_owner_pending(br->flows, r->ifaces[i].network_id,
-                                            XF_FLOW_KINDS_NETWORK) != 0;
-    }
-    if (pending) {
+    if (!xf_router_flows_settled(r)) {
         return xstrdup("flows still being installed");
     }
     return NULL;

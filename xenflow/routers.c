@@ -419,6 +419,26 @@ xf_router_stats(const struct xf_router *r)
     };
 }
 
+/* Whether router 'r''s own flows and those of its networks (their ports'
+ * taggers and delivery) are all in the switch as wanted: another router's
+ * million routes being installed do not count.  False without a bridge. */
+bool
+xf_router_flows_settled(const struct xf_router *r)
+{
+    struct xf_flowsync *fs = xf_bridge_flows(r->bridge);
+
+    if (!fs || xf_flowsync_owner_pending(fs, r->id, XF_FLOW_KINDS_ROUTER)) {
+        return false;
+    }
+    for (size_t i = 0; i < r->n_ifaces; i++) {
+        if (xf_flowsync_owner_pending(fs, r->ifaces[i].network_id,
+                                      XF_FLOW_KINDS_NETWORK)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Returns how many flows of router 'r''s routes and neighbours are not in
  * the switch as wanted yet (to be added, changed or removed). */
 size_t

@@ -31,6 +31,7 @@ struct xf_router;
 struct xf_router *xf_router_find(const char *name);
 const struct hmap *xf_routers_map(void);
 size_t xf_router_flows_pending(const struct xf_router *);
+bool xf_router_flows_settled(const struct xf_router *);
 
 #define XF_ROUTER_FOR_EACH(R) HMAP_FOR_EACH (R, node, xf_routers_map())
 
