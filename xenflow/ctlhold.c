@@ -434,14 +434,21 @@ punt_cb(const char *bridge, uint64_t metadata, uint32_t reg5,
         ofp_port_t in_port, const void *data, size_t size,
         void *aux OVS_UNUSED)
 {
-    const struct xf_router *r = NULL, *candidate;
-    XF_ROUTER_FOR_EACH (candidate) {
-        if (candidate->id == metadata && !strcmp(candidate->bridge, bridge)) {
-            r = candidate;
+    /* Only a router with a hold punts: look among the holds (a few), not
+     * among every router. */
+    const struct xf_router *r = NULL;
+    struct ctlhold *h = NULL, *candidate;
+    LIST_FOR_EACH (candidate, node, &holds) {
+        if (candidate->state == HS_ENDED) {
+            continue;
+        }
+        const struct xf_router *cr = xf_router_find(candidate->router);
+        if (cr && cr->id == metadata && !strcmp(cr->bridge, bridge)) {
+            r = cr;
+            h = candidate;
             break;
         }
     }
-    struct ctlhold *h = r ? hold_find(r->name) : NULL;
     if (!h) {
         return;
     }
