@@ -65,6 +65,7 @@ json_nodes(struct ovsdb_idl *idl)
         json_object_put(o, "memory_mb", json_integer_create(n->memory_mb));
         json_object_put_string(o, "admin_state", n->admin_state);
         json_object_put_string(o, "power", n->power);
+        json_object_put(o, "fenced", json_boolean_create(n->fenced));
         put_opt_string(o, "agent_state", n->agent_state);
         put_opt_int(o, "last_seen", n->last_seen, n->n_last_seen);
         put_opt_string(o, "error", n->error);

@@ -147,7 +147,10 @@ build_vm(const struct fleetrec_router *r, const struct xfa_fleet_config *cfg,
  * empty, and is down or going down) does not count; one whose power the
  * fleet merely wants off still does: "node-evacuate --power-off" wishes it
  * off in the same transaction that places its routers elsewhere, and they
- * must still leave it by migration. */
+ * must still leave it by migration.  A fenced node does not count either:
+ * the operator declared it down, what it last reported is stale, and its
+ * routers start afresh where the fleet places them (its agent, if it comes
+ * back, destroys its copies). */
 static bool
 runs_elsewhere(struct ovsdb_idl *idl, const char *name,
                const struct fleetrec_node *here)
@@ -159,8 +162,9 @@ runs_elsewhere(struct ovsdb_idl *idl, const char *name,
                 || !strcmp(rs->state, "migrating"))) {
             const struct fleetrec_node *there
                 = xfa_fleet_find_node(idl, rs->node);
-            if (there && (!there->agent_state
-                          || strcmp(there->agent_state, "powering-off"))) {
+            if (there && !there->fenced
+                && (!there->agent_state
+                    || strcmp(there->agent_state, "powering-off"))) {
                 return true;
             }
         }
@@ -170,11 +174,17 @@ runs_elsewhere(struct ovsdb_idl *idl, const char *name,
 
 /* Fills 'departures' (router name -> struct xfa_departure *) with the
  * routers running here ('reports' from the libvirt thread) that the fleet
- * now places on another node. */
+ * now places on another node.  None while this node is fenced: its routers
+ * start afresh elsewhere, and its copies are destroyed, not migrated. */
 void
 xfa_fleet_departures(struct ovsdb_idl *idl, const struct xfa_fleet_config *cfg,
                      const struct shash *reports, struct shash *departures)
 {
+    const struct fleetrec_node *self = xfa_fleet_find_node(idl, cfg->node);
+    if (self && self->fenced) {
+        return;
+    }
+
     const struct fleetrec_router *r;
     FLEETREC_ROUTER_FOR_EACH (r, idl) {
         const struct xfa_report *report = shash_find_data(reports, r->name);
@@ -298,6 +308,7 @@ xfa_fleet_read(struct ovsdb_idl *idl, const struct xfa_fleet_config *cfg,
 
     const struct fleetrec_node *node = xfa_fleet_find_node(idl, cfg->node);
     view->found = node != NULL;
+    view->fenced = node && node->fenced;
     view->bridge = xstrdup(node ? smap_get_def(&node->options, "bridge",
                                                cfg->bridge)
                                 : cfg->bridge);
@@ -341,7 +352,9 @@ xfa_fleet_read(struct ovsdb_idl *idl, const struct xfa_fleet_config *cfg,
     }
     view->spec.trunks = trunks;
 
-    /* The routers placed here, and those held here while they leave. */
+    /* The routers placed here, and those held here while they leave.  A
+     * fenced node runs none: not even those still placed here, which start
+     * afresh once it is unfenced. */
     const struct fleetrec_router *r;
     n = 0;
     FLEETREC_ROUTER_FOR_EACH (r, idl) {
@@ -349,7 +362,8 @@ xfa_fleet_read(struct ovsdb_idl *idl, const struct xfa_fleet_config *cfg,
     }
     struct xfa_router_spec *routers = xcalloc(n, sizeof *routers);
     FLEETREC_ROUTER_FOR_EACH (r, idl) {
-        if (r->node != node && !sset_contains(held, r->name)) {
+        if (view->fenced
+            || (r->node != node && !sset_contains(held, r->name))) {
             continue;
         }
         struct xfa_want *want = xzalloc(sizeof *want);
@@ -537,6 +551,13 @@ xfa_fleet_write(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
             SMAP_FOR_EACH (sn, report->node_figures) {
                 smap_replace(&status, sn->key, sn->value);
             }
+        }
+        if (report->fence_destroyed
+            && !sset_is_empty(report->fence_destroyed)) {
+            smap_replace_nocopy(&status, "fenced-destroyed",
+                                sset_join(report->fence_destroyed, ",", ""));
+        } else {
+            smap_remove(&status, "fenced-destroyed");
         }
         fleetrec_node_set_status(node, &status);
         smap_destroy(&status);

@@ -47,6 +47,7 @@ struct xfa_fleet_config {
 /* This node's share of the fleet. */
 struct xfa_fleet_view {
     bool found;                 /* A Node row names this node. */
+    bool fenced;                /* The operator fenced it: no routers. */
     char *bridge;               /* Node options:bridge, or the default. */
     char *datapath_type;        /* Node options:datapath-type, or NULL. */
     struct xfa_node_spec spec;  /* Storage owned by the view. */
@@ -92,6 +93,8 @@ struct xfa_fleet_report {
     bool report_routers;        /* 'routers' is a complete pass. */
     const struct sset *migrating;       /* Routers leaving this node. */
     const char *agent_state;    /* Node.agent_state, NULL: up or error. */
+    const struct sset *fence_destroyed; /* Router VMs destroyed here since
+                                         * the node was fenced, or NULL. */
     const char *power_error;    /* The power-off command's failure. */
 
     /* Figures (fleet-stats.h), written only if 'figures_due'. */

@@ -55,8 +55,11 @@ struct xfa_worker {
     struct ovs_mutex mutex;
     bool exiting OVS_GUARDED;
     struct shash *wants OVS_GUARDED;     /* NULL: no new wants. */
+    bool fenced OVS_GUARDED;             /* With 'wants'. */
     struct shash reports OVS_GUARDED;
     char *conn_error OVS_GUARDED;
+    struct sset destroyed OVS_GUARDED;   /* Destroyed for the fence, not
+                                          * yet taken. */
 };
 
 static void *worker_main(void *);
@@ -78,6 +81,7 @@ xfa_worker_create(const char *uri, const char *state_dir,
     shash_init(&w->stopping);
     ovs_mutex_init(&w->mutex);
     shash_init(&w->reports);
+    sset_init(&w->destroyed);
     w->thread = ovs_thread_create("xfa_libvirt", worker_main, w);
     return w;
 }
@@ -101,6 +105,7 @@ xfa_worker_destroy(struct xfa_worker *w)
     }
     xfa_reports_clear(&w->reports);
     shash_destroy(&w->reports);
+    sset_destroy(&w->destroyed);
     shash_destroy_free_data(&w->stopping);
     free(w->conn_error);
     xfa_virt_destroy(w->virt);
@@ -112,9 +117,10 @@ xfa_worker_destroy(struct xfa_worker *w)
 }
 
 /* Hands 'wants' (name -> struct xfa_want *) to the thread, leaving it
- * empty. */
+ * empty.  If 'fenced', the agent's domains that are not wanted are
+ * destroyed at once (no shutdown) and undefined. */
 void
-xfa_worker_set(struct xfa_worker *w, struct shash *wants)
+xfa_worker_set(struct xfa_worker *w, struct shash *wants, bool fenced)
 {
     struct shash *copy = xmalloc(sizeof *copy);
     shash_init(copy);
@@ -123,6 +129,7 @@ xfa_worker_set(struct xfa_worker *w, struct shash *wants)
     ovs_mutex_lock(&w->mutex);
     struct shash *old = w->wants;
     w->wants = copy;
+    w->fenced = fenced;
     ovs_mutex_unlock(&w->mutex);
     if (old) {
         xfa_wants_clear(old);
@@ -159,6 +166,20 @@ xfa_worker_get_reports(struct xfa_worker *w, struct shash *reports,
     *conn_error = w->conn_error ? xstrdup(w->conn_error) : NULL;
     ovs_mutex_unlock(&w->mutex);
     return true;
+}
+
+/* Moves into 'names' the domains the thread destroyed because the node is
+ * fenced, since the last call. */
+void
+xfa_worker_take_destroyed(struct xfa_worker *w, struct sset *names)
+{
+    ovs_mutex_lock(&w->mutex);
+    const char *name;
+    SSET_FOR_EACH (name, &w->destroyed) {
+        sset_add(names, name);
+    }
+    sset_clear(&w->destroyed);
+    ovs_mutex_unlock(&w->mutex);
 }
 
 void
@@ -357,20 +378,37 @@ report_want(struct xfa_worker *w, const struct xfa_want *want)
 }
 
 /* Stops, undefines and forgets the agent's domain 'name', which no router
- * of this node names any more. */
+ * of this node names any more.  On a fenced node ('destroyed' nonnull) it
+ * is destroyed at once, not shut down: the fleet runs the router elsewhere
+ * and two copies must not run together; its name goes into 'destroyed'. */
 static void
-remove_unwanted(struct xfa_worker *w, const char *name)
+remove_unwanted(struct xfa_worker *w, const char *name,
+                struct sset *destroyed)
 {
     struct xfa_dom_info info;
     char *error = xfa_virt_info(w->virt, name, NULL, 0, &info);
+    bool stopped = false;
 
-    if (!error && info.exists && stop_domain(w, name, &info, &error)
-        && !error) {
+    if (!error && info.exists && destroyed) {
+        if (info.active) {
+            error = xfa_virt_destroy_domain(w->virt, name);
+        }
+        free(shash_find_and_delete(&w->stopping, name));
+        stopped = !error;
+    } else if (!error && info.exists) {
+        stopped = stop_domain(w, name, &info, &error) && !error;
+    }
+    if (stopped) {
         error = xfa_virt_undefine(w->virt, name);
         if (!error) {
             char *dir = xfa_bootstrap_dir(w->state_dir, name);
             xfa_bootstrap_remove(dir);
             free(dir);
+            if (destroyed) {
+                VLOG_WARN("this node is fenced: router VM %s destroyed and "
+                          "undefined", name);
+                sset_add(destroyed, name);
+            }
         }
     }
     if (error) {
@@ -381,9 +419,10 @@ remove_unwanted(struct xfa_worker *w, const char *name)
 }
 
 static void
-worker_pass(struct xfa_worker *w, const struct shash *wants)
+worker_pass(struct xfa_worker *w, const struct shash *wants, bool fenced)
 {
     struct shash reports = SHASH_INITIALIZER(&reports);
+    struct sset destroyed = SSET_INITIALIZER(&destroyed);
     char *conn_error = xfa_virt_connect(w->virt);
 
     if (!conn_error) {
@@ -397,7 +436,7 @@ worker_pass(struct xfa_worker *w, const struct shash *wants)
         const char *name;
         SSET_FOR_EACH (name, &managed) {
             if (!shash_find(wants, name)) {
-                remove_unwanted(w, name);
+                remove_unwanted(w, name, fenced ? &destroyed : NULL);
             }
         }
         sset_destroy(&managed);
@@ -408,8 +447,13 @@ worker_pass(struct xfa_worker *w, const struct shash *wants)
     shash_swap(&w->reports, &reports);
     free(w->conn_error);
     w->conn_error = conn_error;
+    const char *name;
+    SSET_FOR_EACH (name, &destroyed) {
+        sset_add(&w->destroyed, name);
+    }
     ovs_mutex_unlock(&w->mutex);
     shash_destroy(&reports);
+    sset_destroy(&destroyed);
     seq_change(w->done);
 }
 
@@ -419,12 +463,16 @@ worker_main(void *w_)
     struct xfa_worker *w = w_;
     struct shash wants = SHASH_INITIALIZER(&wants);
     bool have_wants = false;
+    bool fenced = false;
 
     for (;;) {
         latch_poll(&w->wake);
         ovs_mutex_lock(&w->mutex);
         bool exiting = w->exiting;
         struct shash *new = w->wants;
+        if (new) {
+            fenced = w->fenced;
+        }
         w->wants = NULL;
         ovs_mutex_unlock(&w->mutex);
         if (exiting) {
@@ -445,7 +493,7 @@ worker_main(void *w_)
 
         /* Nothing is removed before the main loop said what it wants. */
         if (have_wants) {
-            worker_pass(w, &wants);
+            worker_pass(w, &wants, fenced);
         }
 
         latch_wait(&w->wake);

@@ -20,7 +20,8 @@
  * node should have (xfa_worker_set()); the thread makes libvirt match, in
  * its own time: writes each router's bootstrap directory, defines, starts,
  * shuts down (destroying a domain that has not stopped after the shutdown
- * timeout), undefines the agent's domains that are no longer wanted, and
+ * timeout), undefines the agent's domains that are no longer wanted
+ * (destroyed at once, without a shutdown, while the node is fenced), and
  * applies each running router's CPU share.  After every pass it publishes
  * what it saw (xfa_worker_get_reports()) and wakes the main loop, which
  * therefore never waits for libvirt.  A libvirtd that goes away is
@@ -32,6 +33,7 @@
 #include "xenflow/agent/virt.h"
 #include "xenflow/agent/vm.h"
 
+struct sset;
 struct xfa_bootstrap_options;
 
 /* One router VM the node should have. */
@@ -60,10 +62,11 @@ struct xfa_worker *xfa_worker_create(const char *uri, const char *state_dir,
                                      long long int shutdown_timeout_ms);
 void xfa_worker_destroy(struct xfa_worker *);
 
-void xfa_worker_set(struct xfa_worker *, struct shash *wants);
+void xfa_worker_set(struct xfa_worker *, struct shash *wants, bool fenced);
 void xfa_worker_wake(struct xfa_worker *);
 bool xfa_worker_get_reports(struct xfa_worker *, struct shash *reports,
                             char **conn_error);
+void xfa_worker_take_destroyed(struct xfa_worker *, struct sset *);
 void xfa_worker_wait(const struct xfa_worker *);
 
 void xfa_wants_clear(struct shash *wants);

@@ -87,6 +87,8 @@ struct agent {
     bool have_reports;
     char *libvirt_error;
     bool fleet_found;
+    bool fenced;                /* The operator fenced this node. */
+    struct sset fence_destroyed;        /* Router VMs destroyed since. */
     char *wants_digest;         /* What the libvirt thread was last given. */
     struct shash last_good;     /* Router name -> struct xfa_want *. */
     struct shash arrivals;      /* Arriving routers' ports: name -> MAC. */
@@ -102,14 +104,15 @@ static unixctl_cb_func agent_exit;
 static unixctl_cb_func agent_show;
 static unixctl_cb_func agent_metrics;
 
-/* A string that differs whenever 'wants' (name -> struct xfa_want *) does
- * in anything the libvirt thread acts on. */
+/* A string that differs whenever 'wants' (name -> struct xfa_want *) or
+ * 'fenced' does in anything the libvirt thread acts on. */
 static char *
-wants_digest(const struct shash *wants)
+wants_digest(const struct shash *wants, bool fenced)
 {
     struct ds s = DS_EMPTY_INITIALIZER;
     const struct shash_node **sorted = shash_sort(wants);
 
+    ds_put_cstr(&s, fenced ? "fenced\n" : "");
     for (size_t i = 0; i < shash_count(wants); i++) {
         const struct xfa_want *want = sorted[i]->data;
         ds_put_format(&s, "%s %d %u %u\n", sorted[i]->name, want->running,
@@ -125,8 +128,9 @@ wants_digest(const struct shash *wants)
 }
 
 /* Reads the fleet and hands the result to the libvirt thread and to the
- * next Open_vSwitch transaction. */
-static void
+ * next Open_vSwitch transaction.  Returns true if what the agent reports
+ * changed (it was fenced or unfenced). */
+static bool
 agent_reconfigure(struct agent *agent, struct ovsdb_idl *fleet_idl,
                   struct xfa_worker *worker, char **bridge, char **dp_type)
 {
@@ -168,6 +172,19 @@ agent_reconfigure(struct agent *agent, struct ovsdb_idl *fleet_idl,
     xfa_translate(&view.spec, &agent->local);
     agent->have_local = true;
     agent->fleet_found = view.found;
+    bool fence_changed = view.found && view.fenced != agent->fenced;
+    if (fence_changed) {
+        agent->fenced = view.fenced;
+        if (view.fenced) {
+            VLOG_WARN("node %s is fenced: it runs no router and destroys "
+                      "every router VM of its own it finds",
+                      agent->cfg.node);
+        } else {
+            VLOG_INFO("node %s is no longer fenced: back in service",
+                      agent->cfg.node);
+            sset_clear(&agent->fence_destroyed);
+        }
+    }
     /* Each problem is logged once, when it appears. */
     struct svec errors;
     svec_clone(&errors, &view.errors);
@@ -188,12 +205,12 @@ agent_reconfigure(struct agent *agent, struct ovsdb_idl *fleet_idl,
 
     /* The fleet changes with every report the agent writes: hand the
      * libvirt thread only wants that changed. */
-    char *digest = wants_digest(&view.wants);
+    char *digest = wants_digest(&view.wants, agent->fenced);
     if (view.found && (!agent->wants_digest
                        || strcmp(digest, agent->wants_digest))) {
         free(agent->wants_digest);
         agent->wants_digest = digest;
-        xfa_worker_set(worker, &view.wants);
+        xfa_worker_set(worker, &view.wants, agent->fenced);
     } else {
         free(digest);
     }
@@ -202,6 +219,7 @@ agent_reconfigure(struct agent *agent, struct ovsdb_idl *fleet_idl,
                      agent->cfg.node);
     }
     xfa_fleet_view_destroy(&view);
+    return fence_changed;
 }
 
 int
@@ -231,6 +249,7 @@ main(int argc, char *argv[])
         },
     };
     svec_init(&agent.build_errors);
+    sset_init(&agent.fence_destroyed);
     shash_init(&agent.reports);
     shash_init(&agent.last_good);
     shash_init(&agent.arrivals);
@@ -288,7 +307,8 @@ main(int argc, char *argv[])
         if (ovsdb_idl_has_ever_connected(fleet.idl)
             && (ovsdb_idl_get_seqno(fleet.idl) != fleet_seqno || departed)) {
             fleet_seqno = ovsdb_idl_get_seqno(fleet.idl);
-            agent_reconfigure(&agent, fleet.idl, worker, &bridge, &dp_type);
+            fleet_dirty |= agent_reconfigure(&agent, fleet.idl, worker,
+                                             &bridge, &dp_type);
             local_dirty = true;
         }
         if (ovsdb_idl_get_seqno(ovs.idl) != ovs_seqno) {
@@ -315,6 +335,10 @@ main(int argc, char *argv[])
         agent.have_reports |= new_reports;
         fleet_dirty |= new_reports;
         if (new_reports) {
+            xfa_worker_take_destroyed(worker, &agent.fence_destroyed);
+            if (!agent.fenced) {
+                sset_clear(&agent.fence_destroyed);
+            }
             /* What runs here decides which routers depart. */
             fleet_seqno = 0;
             poll_immediate_wake();
@@ -345,7 +369,10 @@ main(int argc, char *argv[])
                 .routers = &agent.reports,
                 .report_routers = !agent.libvirt_error,
                 .migrating = &migrating,
-                .agent_state = xfa_power_agent_state(agent.power),
+                .agent_state = (xfa_power_agent_state(agent.power)
+                                ? xfa_power_agent_state(agent.power)
+                                : agent.fenced ? "fenced" : NULL),
+                .fence_destroyed = &agent.fence_destroyed,
                 .power_error = xfa_power_error(agent.power),
                 .figures_due = figures_due,
                 .stats_error = xfa_fleet_stats_error(agent.stats),
@@ -409,6 +436,7 @@ main(int argc, char *argv[])
         xfa_local_destroy(&agent.local);
     }
     svec_destroy(&agent.build_errors);
+    sset_destroy(&agent.fence_destroyed);
     xfa_reports_clear(&agent.reports);
     shash_destroy(&agent.reports);
     free(agent.libvirt_error);
@@ -440,6 +468,12 @@ agent_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
 
     ds_put_format(&s, "node: %s%s\n", agent->cfg.node,
                   agent->fleet_found ? "" : " (not in the fleet database)");
+    if (agent->fenced) {
+        char *names = sset_join(&agent->fence_destroyed, ", ", "");
+        ds_put_format(&s, "fenced: runs no router; router VMs destroyed: "
+                      "%s\n", names[0] ? names : "none");
+        free(names);
+    }
     ds_put_format(&s, "libvirt: %s: %s\n", libvirt_uri,
                   !agent->have_reports ? "not yet"
                   : agent->libvirt_error ? agent->libvirt_error

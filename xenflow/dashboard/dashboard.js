@@ -247,7 +247,8 @@ function nodePanels(fleet) {
     const p = panel('node', node.name);
     const t = html('table'), info = [t];
     row(t, 'agent', node.agent_state || 'never seen');
-    row(t, 'power', `${node.power} (${node.admin_state})`);
+    row(t, 'power', `${node.power} (${node.admin_state})` +
+        (node.fenced ? ', fenced: its routers restart elsewhere' : ''));
     row(t, 'capacity', `${node.cpus} CPUs, ${node.memory_mb} MB`);
     nodeFigures(fleet, node, t, info);
     if (node.error) info.push(html('div', {class: 'error'}, node.error));

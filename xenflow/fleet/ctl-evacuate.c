@@ -15,11 +15,16 @@
  */
 
 
-/* xenflow-ctl's evacuation and power commands: node-evacuate and
- * node-power-on.  Like every command they only write intent: the agents
- * move the routers (each source node's agent migrates its routers to the
- * nodes written here), run the node's power-off command once it is empty,
- * and send the Wake-on-LAN packet from a neighbour. */
+/* xenflow-ctl's evacuation, power and fencing commands: node-evacuate,
+ * node-power-on, node-fence and node-unfence.  Like every command they
+ * only write intent: the agents move the routers (each source node's agent
+ * migrates its routers to the nodes written here), run the node's
+ * power-off command once it is empty, and send the Wake-on-LAN packet from
+ * a neighbour.  A fenced node is one the operator declares down: the other
+ * agents no longer believe what it reported (a router placed elsewhere
+ * starts there afresh instead of waiting for a migration from it), and its
+ * own agent, if it comes back, destroys every router VM it finds and runs
+ * nothing until node-unfence. */
 
 #include <config.h>
 
@@ -27,6 +32,9 @@
 
 #include "db-ctl-base.h"
 #include "openvswitch/dynamic-string.h"
+#include "smap.h"
+#include "svec.h"
+#include "timeval.h"
 #include "util.h"
 #include "xenflow/fleet/ctl.h"
 #include "xenflow/fleet/placement.h"
@@ -72,8 +80,12 @@ cmd_node_evacuate(struct ctl_context *ctx)
             fleetrec_router_set_node(rows[i],
                                      xf_ctl_node(ctx, prs[i].chosen->name,
                                                  true));
-            ds_put_format(&ctx->output, "%s -> %s\n", prs[i].name,
-                          prs[i].chosen->name);
+            /* Nothing migrates off a fenced node: its routers start
+             * afresh where they go. */
+            ds_put_format(&ctx->output, "%s -> %s%s\n", prs[i].name,
+                          prs[i].chosen->name,
+                          (node->fenced && !strcmp(rows[i]->state, "running")
+                           ? " (restart)" : ""));
         }
         fleetrec_node_set_admin_state(node, "disabled");
         if (power_off) {
@@ -122,10 +134,132 @@ cmd_node_power_on(struct ctl_context *ctx)
               "packet", node->name);
 }
 
+/* The agents' heartbeat: each writes its Node's last_seen every Fleet
+ * options:stats-interval seconds, 0 meaning never (the agent's rule, in
+ * xenflow/agent/fleet-stats.c: a value that is not 0 to 86400 means the
+ * default, 30). */
+static int
+stats_interval(struct ctl_context *ctx)
+{
+    const struct fleetrec_fleet *fleet = fleetrec_fleet_first(ctx->idl);
+    const char *s = fleet ? smap_get(&fleet->options, "stats-interval")
+                          : NULL;
+    int seconds;
+
+    return (s && str_to_int(s, 10, &seconds) && seconds >= 0
+            && seconds <= 86400 ? seconds : 30);
+}
+
+/* Why 'node' may still be up, or NULL if nothing says so: its agent's last
+ * report is "unknown" or "powering-off", absent, or older than three
+ * heartbeats.  The caller frees the result. */
+static char *
+node_looks_up(struct ctl_context *ctx, const struct fleetrec_node *node)
+{
+    const char *state = node->agent_state;
+    int interval = stats_interval(ctx);
+
+    if (!state || !strcmp(state, "unknown")
+        || !strcmp(state, "powering-off") || !node->n_last_seen) {
+        return NULL;
+    }
+    if (!interval) {
+        return xasprintf("its agent reported agent_state %s and the fleet "
+                         "has no heartbeat to tell whether it stopped "
+                         "since (Fleet options:stats-interval is 0)",
+                         state);
+    }
+
+    long long int age = time_wall() - *node->last_seen;
+    long long int window = 3LL * interval;
+    if (age < window) {
+        return xasprintf("its agent reported agent_state %s %lld s ago "
+                         "(less than three stats intervals, %lld s)",
+                         state, MAX(age, 0), window);
+    }
+    return NULL;
+}
+
+static void
+cmd_node_fence(struct ctl_context *ctx)
+{
+    bool force = shash_find(&ctx->options, "--force") != NULL;
+    const struct fleetrec_node *node = xf_ctl_node(ctx, ctx->argv[1], true);
+
+    if (!node) {
+        return;
+    }
+    if (node->fenced) {
+        ctl_error(ctx, "node %s is already fenced", node->name);
+        return;
+    }
+    char *why = force ? NULL : node_looks_up(ctx, node);
+    if (why) {
+        ctl_error(ctx, "node %s may be up: %s; fence only a node that is "
+                  "down (powered off, or its agent and ovs-vswitchd "
+                  "stopped), or use --force", node->name, why);
+        free(why);
+        return;
+    }
+    fleetrec_node_set_fenced(node, true);
+}
+
+static void
+cmd_node_unfence(struct ctl_context *ctx)
+{
+    bool force = shash_find(&ctx->options, "--force") != NULL;
+    const struct fleetrec_node *node = xf_ctl_node(ctx, ctx->argv[1], true);
+    const struct fleetrec_router_state *rs;
+    struct svec reports = SVEC_EMPTY_INITIALIZER;
+
+    if (!node) {
+        return;
+    }
+    if (!node->fenced) {
+        ctl_error(ctx, "node %s is not fenced", node->name);
+        return;
+    }
+
+    /* What the node last reported must be gone first: its agent, back,
+     * deletes it once it destroyed the VMs.  Otherwise the other agents
+     * would believe it again, and a router restarted elsewhere would look
+     * like one still running on this node. */
+    FLEETREC_ROUTER_STATE_FOR_EACH (rs, ctx->idl) {
+        if (!strcmp(rs->node, node->name)) {
+            svec_add_nocopy(&reports, xasprintf("%s (%s)", rs->name,
+                                                rs->state));
+        }
+    }
+    if (reports.n && !force) {
+        char *list;
+
+        svec_sort(&reports);
+        list = svec_join(&reports, ", ", "");
+        ctl_error(ctx, "node %s still reports routers %s: start its agent, "
+                  "which destroys them while the node is fenced, and wait "
+                  "until these reports are gone, or, if the node was "
+                  "wiped, use --force to delete them", node->name, list);
+        free(list);
+        svec_destroy(&reports);
+        return;
+    }
+    svec_destroy(&reports);
+    FLEETREC_ROUTER_STATE_FOR_EACH_SAFE (rs, ctx->idl) {
+        if (!strcmp(rs->node, node->name)) {
+            fleetrec_router_state_delete(rs);
+        }
+    }
+    fleetrec_node_set_fenced(node, false);
+    fleetrec_node_set_admin_state(node, "enabled");
+}
+
 static const struct ctl_command_syntax evacuate_commands[] = {
     {"node-evacuate", 1, 1, "NODE", NULL, cmd_node_evacuate, NULL,
      "--power-off", RW},
     {"node-power-on", 1, 1, "NODE", NULL, cmd_node_power_on, NULL, "", RW},
+    {"node-fence", 1, 1, "NODE", NULL, cmd_node_fence, NULL, "--force", RW},
+    {"node-unfence", 1, 1, "NODE", NULL, cmd_node_unfence, NULL, "--force",
+     RW},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, RO},
 };
 

@@ -288,7 +288,9 @@ xf_ctl_fleet_model(struct ctl_context *ctx, struct xf_ctl_model *model,
 
         node = rows[i];
         xf_place_node_init(pn, node->name, node->cpus, node->memory_mb);
-        if (!strcmp(node->admin_state, "disabled")) {
+        if (node->fenced) {
+            pn->unavailable = "fenced";
+        } else if (!strcmp(node->admin_state, "disabled")) {
             pn->unavailable = "disabled (admin_state)";
         } else if (!strcmp(node->power, "off")) {
             pn->unavailable = "powered off";

@@ -187,8 +187,8 @@ static void
 cmd_node_list(struct ctl_context *ctx)
 {
     struct table *t = xf_ctl_table(ctx, "name,cpus,cpus_used,memory_mb,"
-                                   "memory_used_mb,admin_state,power,"
-                                   "agent_state");
+                                   "memory_used_mb,admin_state,fenced,"
+                                   "power,agent_state");
     struct xf_ctl_model model;
 
     xf_ctl_fleet_model(ctx, &model, NULL, NULL, NULL);
@@ -203,6 +203,7 @@ cmd_node_list(struct ctl_context *ctx)
         xf_ctl_cell(t, "%d", pn->memory_mb);
         xf_ctl_cell(t, "%d", pn->used_memory_mb);
         xf_ctl_cell(t, "%s", node->admin_state);
+        xf_ctl_cell(t, "%s", node->fenced ? "true" : "false");
         xf_ctl_cell(t, "%s", node->power);
         xf_ctl_cell(t, "%s", node->agent_state ? node->agent_state
                                                : "unknown");

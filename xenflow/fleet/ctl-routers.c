@@ -150,7 +150,8 @@ cmd_router_del(struct ctl_context *ctx)
     }
 }
 
-/* The states the agents report for 'router', "NODE:STATE" each. */
+/* The states the agents report for 'router', "NODE:STATE" each, and
+ * "NODE:STATE(fenced)" for what a fenced node last reported (stale). */
 static char *
 reported_states(struct ctl_context *ctx, const char *router)
 {
@@ -159,8 +160,13 @@ reported_states(struct ctl_context *ctx, const char *router)
 
     FLEETREC_ROUTER_STATE_FOR_EACH (rs, ctx->idl) {
         if (!strcmp(rs->name, router)) {
-            svec_add_nocopy(&states, xasprintf("%s:%s", rs->node,
-                                               rs->state));
+            const struct fleetrec_node *by = xf_ctl_node(ctx, rs->node,
+                                                         false);
+
+            svec_add_nocopy(&states, xasprintf("%s:%s%s", rs->node,
+                                               rs->state,
+                                               (by && by->fenced
+                                                ? "(fenced)" : "")));
         }
     }
     svec_sort(&states);

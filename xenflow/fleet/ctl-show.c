@@ -54,9 +54,15 @@ show_router(struct ctl_context *ctx, const struct fleetrec_router *router)
     FLEETREC_ROUTER_STATE_FOR_EACH (rs, ctx->idl) {
         if (!strcmp(rs->name, router->name)) {
             const char *client = smap_get(&rs->client, "state");
+            const struct fleetrec_node *by = xf_ctl_node(ctx, rs->node,
+                                                         false);
 
             ds_put_format(out, "        reported by %s: %s", rs->node,
                           rs->state);
+            if (by && by->fenced) {
+                /* Kept as the node last said, believed by nobody. */
+                ds_put_format(out, " (stale: node %s is fenced)", by->name);
+            }
             if (client) {
                 ds_put_format(out, ", client %s", client);
             }
@@ -99,11 +105,11 @@ show_node(struct ctl_context *ctx, const struct xf_place_node *pn)
     const char *name;
     size_t i;
 
-    ds_put_format(out, "Node %s: %d/%d vCPUs, %d/%d MB used, %s, power %s, "
-                  "agent %s", node->name, pn->used_cpus, pn->cpus,
+    ds_put_format(out, "Node %s: %d/%d vCPUs, %d/%d MB used, %s%s, power "
+                  "%s, agent %s", node->name, pn->used_cpus, pn->cpus,
                   pn->used_memory_mb, pn->memory_mb, node->admin_state,
-                  node->power, node->agent_state ? node->agent_state
-                                                 : "unknown");
+                  node->fenced ? ", fenced" : "", node->power,
+                  node->agent_state ? node->agent_state : "unknown");
     if (node->error) {
         ds_put_format(out, ", error: %s", node->error);
     }

@@ -45,7 +45,8 @@ void xf_ctl_networks_register(void);   /* ctl-networks.c: net-*,
                                         * template-*. */
 void xf_ctl_routers_register(void);    /* ctl-routers.c: router-*. */
 void xf_ctl_evacuate_register(void);   /* ctl-evacuate.c: node-evacuate,
-                                        * node-power-on. */
+                                        * node-power-on, node-fence,
+                                        * node-unfence. */
 void xf_ctl_fleet_register(void);      /* ctl-fleet.c: init, connections,
                                         * SSL. */
 void xf_ctl_show_register(void);       /* ctl-show.c: show. */

@@ -24,11 +24,12 @@
  *
  * The algorithm (also in xenflow-ctl(8), "Placement"):
  *
- *   1. A node can take a router if it is available (admin_state "enabled"
- *      and power "on": the caller says why not in 'unavailable'), it is not
- *      the node being emptied, a trunk (Link) carrying each of the router's
- *      networks ends on it, and its free vCPUs and memory are at least the
- *      router's (capacity is not overcommitted).
+ *   1. A node can take a router if it is available (admin_state "enabled",
+ *      power "on" and not fenced: the caller says why not in
+ *      'unavailable'), it is not the node being emptied, a trunk (Link)
+ *      carrying each of the router's networks ends on it, and its free
+ *      vCPUs and memory are at least the router's (capacity is not
+ *      overcommitted).
  *   2. Among those, the least loaded after placing the router wins: load is
  *      the larger of the vCPU and memory fractions in use.  Ties go to the
  *      smaller name (strcmp), so the answer never depends on the order the

@@ -113,6 +113,9 @@ Node and link commands:\n\
   node-del NODE / node-list / node-set NODE COLUMN[:KEY]=VALUE...\n\
   node-evacuate NODE          move its routers away (--power-off)\n\
   node-power-on NODE          wake it (Wake-on-LAN from a neighbour)\n\
+  node-fence NODE             declare it down: its routers restart\n\
+                              elsewhere, it runs nothing (--force)\n\
+  node-unfence NODE           back in service (--force)\n\
   link-add LINK NODE1 PORT1 NODE2 PORT2 [COLUMN[:KEY]=VALUE]...\n\
   link-del LINK / link-list\n\
 \n\
