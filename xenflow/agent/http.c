@@ -386,8 +386,8 @@ xfa_http_create(const struct xfa_http_options *opts, struct xfa_http **httpp)
     if (!error) {
         http->daemon = MHD_start_daemon(
             flags, 0, NULL, NULL, handle, http,
-            MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &ss,
             MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
+            MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &ss,
             MHD_OPTION_NOTIFY_COMPLETED, request_completed, http,
             MHD_OPTION_CONNECTION_LIMIT, 64u,
             MHD_OPTION_CONNECTION_TIMEOUT, 30u,

@@ -117,14 +117,19 @@ show_node(struct ctl_context *ctx, const struct xf_place_node *pn)
 
     FLEETREC_LINK_FOR_EACH (link, ctx->idl) {
         bool first = link->node1 == node;
+        const char *encap = smap_get(&link->options, "encap");
+        if (encap && !strcmp(encap, "802.1q")) {
+            encap = NULL;
+        }
         if (first || link->node2 == node) {
             svec_add_nocopy(&lines, xasprintf(
-                                "    Trunk %s: link %s to %s port %s%s",
+                                "    Trunk %s: link %s to %s port %s%s%s%s",
                                 first ? link->port1 : link->port2,
                                 link->name,
                                 (first ? link->node2 : link->node1)->name,
                                 first ? link->port2 : link->port1,
-                                link->trusted ? ", trusted" : ""));
+                                link->trusted ? ", trusted" : "",
+                                encap ? ", " : "", encap ? encap : ""));
         }
     }
     svec_sort(&lines);
