@@ -113,16 +113,14 @@ xfa_stats_router_figures(const struct xfa_dom_info *info, bool switch_known,
 }
 
 /* Adds to a Node 'status' what XenFlow's link probes found on each trunk
- * of 'sw': "trunks" (how many), and per trunk PORT "trunk-PORT-peer"
- * (NODE:PORT of the last probe seen), "trunk-PORT-seen" ("yes", "no",
- * "pending" or "off") and "trunk-PORT-rtt-us" (average round-trip time of
- * the last probes).  The fleet writer replaces every "trunk-" key when
- * "trunks" is present. */
+ * of 'sw': per trunk PORT "trunk-PORT-peer" (NODE:PORT of the last probe
+ * seen), "trunk-PORT-seen" ("yes", "no", "pending" or "off") and
+ * "trunk-PORT-rtt-us" (average round-trip time of the last probes).  The
+ * fleet writer replaces every "trunk-" key when the switch's figures are
+ * known (fleet.c). */
 void
 xfa_stats_trunk_figures(const struct xfa_sw_figures *sw, struct smap *status)
 {
-    smap_replace_nocopy(status, "trunks",
-                        xasprintf("%"PRIuSIZE, sw->n_trunks));
     for (size_t i = 0; i < sw->n_trunks; i++) {
         const struct xfa_sw_trunk *t = &sw->trunks[i];
         char *key;

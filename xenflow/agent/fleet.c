@@ -528,7 +528,7 @@ xfa_fleet_write(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
                                       shash_count(report->routers)));
         if (report->figures_due && report->node_figures) {
             struct smap_node *sn;
-            if (smap_get(report->node_figures, "trunks")) {
+            if (report->switch_known) {
                 /* The trunks' keys are replaced as a whole: a trunk that
                  * went, or a neighbour no longer known, leaves none. */
                 SMAP_FOR_EACH_SAFE (sn, &status) {
