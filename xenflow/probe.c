@@ -178,9 +178,15 @@ xf_probe_trunks_begin(void)
     }
 }
 
+/* Probes trunk 'port' of 'bridge' (a name a probe cannot carry, with a
+ * space for example, is skipped: its probes are dropped unanswered). */
 void
 xf_probe_trunks_add(const char *bridge, const char *port, ofp_port_t ofport)
 {
+    if (!xf_probe_name_is_valid(port)) {
+        return;
+    }
+
     struct probe_trunk *t = trunk_find(bridge, port);
 
     if (!t) {
