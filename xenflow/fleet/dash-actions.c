@@ -596,6 +596,19 @@ follow(struct xfd_actions *a, struct ovsdb_idl *idl)
     }
 }
 
+/* Makes the oldest queued action the current one, if there is one. */
+static bool
+take_next(struct xfd_actions *a)
+{
+    ovs_mutex_lock(&a->mutex);
+    if (!ovs_list_is_empty(&a->queue)) {
+        a->cur = CONTAINER_OF(ovs_list_pop_front(&a->queue),
+                              struct xfd_action, list_node);
+    }
+    ovs_mutex_unlock(&a->mutex);
+    return a->cur != NULL;
+}
+
 void
 xfd_actions_run(struct xfd_actions *a, struct ovsdb_idl *idl)
 {
@@ -606,13 +619,7 @@ xfd_actions_run(struct xfd_actions *a, struct ovsdb_idl *idl)
         }
     }
     if (!a->cur) {
-        ovs_mutex_lock(&a->mutex);
-        if (!ovs_list_is_empty(&a->queue)) {
-            a->cur = CONTAINER_OF(ovs_list_pop_front(&a->queue),
-                                  struct xfd_action, list_node);
-        }
-        ovs_mutex_unlock(&a->mutex);
-        if (!a->cur) {
+        if (!take_next(a)) {
             return;
         }
         VLOG_INFO("action %s: started", a->cur->line);
@@ -643,18 +650,7 @@ xfd_actions_shutdown(struct xfd_actions *a)
                                "database confirmed the change: check the "
                                "fleet"));
     }
-    for (;;) {
-        if (!a->cur) {
-            ovs_mutex_lock(&a->mutex);
-            if (!ovs_list_is_empty(&a->queue)) {
-                a->cur = CONTAINER_OF(ovs_list_pop_front(&a->queue),
-                                      struct xfd_action, list_node);
-            }
-            ovs_mutex_unlock(&a->mutex);
-        }
-        if (!a->cur) {
-            return;
-        }
+    while (a->cur || take_next(a)) {
         finish(a, 503, xstrdup("xenflow-dashboard is stopping"));
     }
 }
