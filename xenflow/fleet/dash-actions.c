@@ -563,8 +563,10 @@ follow(struct xfd_actions *a, struct ovsdb_idl *idl)
     case TXN_UNCHANGED: {
         struct ds out = DS_EMPTY_INITIALIZER;
         for (size_t i = 0; i < a->n_commands; i++) {
-            ds_put_buffer(&out, a->commands[i].output.string,
-                          a->commands[i].output.length);
+            const struct ds *output = &a->commands[i].output;
+            if (output->length) {
+                ds_put_buffer(&out, output->string, output->length);
+            }
         }
         ds_chomp(&out, '\n');
         free(db_error);
