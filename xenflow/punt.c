@@ -47,14 +47,6 @@ COVERAGE_DEFINE(xenflow_punt_out);
 /* Messages read per connection per main-loop iteration. */
 #define MAX_RECV 200
 
-/* One user's channel: its connections, one per bridge, with its controller
- * id. */
-struct xf_punt {
-    struct hmap conns;          /* Of struct punt_conn, by bridge name. */
-    uint16_t controller_id;
-    char *name;                 /* For the rconn's name. */
-};
-
 struct punt_conn {
     struct hmap_node node;      /* In 'conns', by bridge name. */
     char *bridge;
@@ -64,27 +56,14 @@ struct punt_conn {
     bool ready;
 };
 
-/* Creates a channel whose connections take 'controller_id' ('name' appears
- * in their log messages). */
-struct xf_punt *
-xf_punt_create(const char *name, uint16_t controller_id)
-{
-    struct xf_punt *p = xzalloc(sizeof *p);
-    hmap_init(&p->conns);
-    p->controller_id = controller_id;
-    p->name = xstrdup(name);
-    return p;
-}
+static struct hmap conns = HMAP_INITIALIZER(&conns);
 
 static struct punt_conn *
-punt_find(const struct xf_punt *p, const char *bridge)
+punt_find(const char *bridge)
 {
     struct punt_conn *c;
 
-    if (!p) {
-        return NULL;
-    }
-    HMAP_FOR_EACH_WITH_HASH (c, node, hash_string(bridge, 0), &p->conns) {
+    HMAP_FOR_EACH_WITH_HASH (c, node, hash_string(bridge, 0), &conns) {
         if (!strcmp(c->bridge, bridge)) {
             return c;
         }
@@ -93,24 +72,24 @@ punt_find(const struct xf_punt *p, const char *bridge)
 }
 
 static void
-punt_open(struct xf_punt *p, const char *bridge)
+punt_open(const char *bridge)
 {
     struct punt_conn *c = xzalloc(sizeof *c);
     c->bridge = xstrdup(bridge);
     c->rconn = rconn_create(0, 1, DSCP_DEFAULT, OFPUTIL_DEFAULT_VERSIONS);
     char *target = xasprintf("unix:%s/%s.mgmt", ovs_rundir(), bridge);
-    char *name = xasprintf("%s:%s", p->name, bridge);
+    char *name = xasprintf("xenflow-punt:%s", bridge);
     rconn_connect(c->rconn, target, name);
     free(name);
     free(target);
     c->seqno = rconn_get_connection_seqno(c->rconn);
-    hmap_insert(&p->conns, &c->node, hash_string(bridge, 0));
+    hmap_insert(&conns, &c->node, hash_string(bridge, 0));
 }
 
 static void
-punt_close(struct xf_punt *p, struct punt_conn *c)
+punt_close(struct punt_conn *c)
 {
-    hmap_remove(&p->conns, &c->node);
+    hmap_remove(&conns, &c->node);
     rconn_destroy(c->rconn);
     free(c->bridge);
     free(c);
@@ -119,34 +98,34 @@ punt_close(struct xf_punt *p, struct punt_conn *c)
 /* Opens a connection for each bridge in 'bridges' without one; closes the
  * others. */
 void
-xf_punt_set_wanted(struct xf_punt *p, const struct sset *bridges)
+xf_punt_set_wanted(const struct sset *bridges)
 {
     struct punt_conn *c;
     const char *name;
 
-    HMAP_FOR_EACH_SAFE (c, node, &p->conns) {
+    HMAP_FOR_EACH_SAFE (c, node, &conns) {
         if (!sset_contains(bridges, c->bridge)) {
-            punt_close(p, c);
+            punt_close(c);
         }
     }
     SSET_FOR_EACH (name, bridges) {
-        if (!punt_find(p, name)) {
-            punt_open(p, name);
+        if (!punt_find(name)) {
+            punt_open(name);
         }
     }
 }
 
 bool
-xf_punt_ready(const struct xf_punt *p, const char *bridge)
+xf_punt_ready(const char *bridge)
 {
-    const struct punt_conn *c = punt_find(p, bridge);
+    const struct punt_conn *c = punt_find(bridge);
     return c && c->ready;
 }
 
 /* A new connection: asynchronous messages on, our controller id, the
  * packet-in format with metadata and registers, then a barrier. */
 static void
-punt_configure(const struct xf_punt *p, struct punt_conn *c)
+punt_configure(struct punt_conn *c)
 {
     enum ofp_version version = rconn_get_version(c->rconn);
     struct ofputil_switch_config config = {
@@ -162,7 +141,7 @@ punt_configure(const struct xf_punt *p, struct punt_conn *c)
     struct ofpbuf *msg = ofpraw_alloc(OFPRAW_NXT_SET_CONTROLLER_ID, version,
                                       0);
     struct nx_controller_id *cid = ofpbuf_put_zeros(msg, sizeof *cid);
-    cid->controller_id = htons(p->controller_id);
+    cid->controller_id = htons(XF_PUNT_CONTROLLER_ID);
     rconn_send(c->rconn, msg, NULL);
 
     msg = ofputil_encode_barrier_request(version);
@@ -209,18 +188,18 @@ punt_handle(struct punt_conn *c, const struct ofpbuf *msg, xf_punt_cb *cb,
 
 /* Runs every connection and hands each packet-in to 'cb'. */
 void
-xf_punt_run(struct xf_punt *p, xf_punt_cb *cb, void *aux)
+xf_punt_run(xf_punt_cb *cb, void *aux)
 {
     struct punt_conn *c;
 
-    HMAP_FOR_EACH (c, node, &p->conns) {
+    HMAP_FOR_EACH (c, node, &conns) {
         rconn_run(c->rconn);
         unsigned int seqno = rconn_get_connection_seqno(c->rconn);
         if (seqno != c->seqno) {
             c->seqno = seqno;
             c->ready = false;
             if (rconn_is_connected(c->rconn)) {
-                punt_configure(p, c);
+                punt_configure(c);
             }
         }
         for (int i = 0; i < MAX_RECV; i++) {
@@ -235,38 +214,33 @@ xf_punt_run(struct xf_punt *p, xf_punt_cb *cb, void *aux)
 }
 
 void
-xf_punt_wait(const struct xf_punt *p)
+xf_punt_wait(void)
 {
     struct punt_conn *c;
 
-    HMAP_FOR_EACH (c, node, &p->conns) {
+    HMAP_FOR_EACH (c, node, &conns) {
         rconn_run_wait(c->rconn);
         rconn_recv_wait(c->rconn);
     }
 }
 
 void
-xf_punt_destroy(struct xf_punt *p)
+xf_punt_destroy(void)
 {
-    if (p) {
-        struct punt_conn *c;
+    struct punt_conn *c;
 
-        HMAP_FOR_EACH_SAFE (c, node, &p->conns) {
-            punt_close(p, c);
-        }
-        hmap_destroy(&p->conns);
-        free(p->name);
-        free(p);
+    HMAP_FOR_EACH_SAFE (c, node, &conns) {
+        punt_close(c);
     }
 }
 
 /* Sends 'data' out of 'port' of 'bridge' ("packet-out in_port=CONTROLLER
  * actions=output:PORT").  Returns false if the channel is not ready. */
 bool
-xf_punt_output(struct xf_punt *p, const char *bridge, ofp_port_t port,
-               const void *data, size_t size)
+xf_punt_output(const char *bridge, ofp_port_t port, const void *data,
+               size_t size)
 {
-    struct punt_conn *c = punt_find(p, bridge);
+    struct punt_conn *c = punt_find(bridge);
     if (!c || !c->ready) {
         return false;
     }
@@ -295,20 +269,13 @@ xf_punt_output(struct xf_punt *p, const char *bridge, ofp_port_t port,
 }
 
 /* "controller(id=0x5846,max_len=65535)": the action that sends a packet
- * here, whole, to the channel of controller id XF_PUNT_CONTROLLER_ID. */
+ * here, whole. */
 void
 xf_punt_put_action(struct ofpbuf *ofpacts)
 {
-    xf_punt_put_action_id(ofpacts, XF_PUNT_CONTROLLER_ID);
-}
-
-/* "controller(id=ID,max_len=65535)", for the channel of 'controller_id'. */
-void
-xf_punt_put_action_id(struct ofpbuf *ofpacts, uint16_t controller_id)
-{
     struct ofpact_controller *ctl = ofpact_put_CONTROLLER(ofpacts);
     ctl->max_len = UINT16_MAX;
-    ctl->controller_id = controller_id;
+    ctl->controller_id = XF_PUNT_CONTROLLER_ID;
     ctl->reason = OFPR_ACTION;
     ofpact_finish_CONTROLLER(ofpacts, &ctl);
 }
