@@ -170,7 +170,8 @@ dep_recorded(const struct dep *dep, struct ovsdb_idl *idl, const char *node)
 
 /* A restarted agent takes over the migration of 'dep' that its previous
  * run asked ovs-vswitchd for, if 'node''s Migration row of the router says
- * one is unfinished towards the same destination (status:switch-id): the
+ * one is under way (no result, a phase past "queued") towards the same
+ * destination, with ovs-vswitchd's number for it (status:switch-id): the
  * switch goes on without the agent, and asking it again would fail
  * ("already migrating") or, once it is done, migrate a router whose tables
  * the switch released.  The next xenflow/migrate/show tells how it went;
@@ -185,7 +186,8 @@ dep_adopt(struct dep *dep, struct ovsdb_idl *idl, const char *node)
         if (strcmp(row->name, dep->d.router) || strcmp(row->source, node)) {
             continue;
         }
-        if (row->result || strcmp(row->destination, dep->d.destination)
+        if (row->result || !strcmp(row->phase, "queued")
+            || strcmp(row->destination, dep->d.destination)
             || !str_to_uint(smap_get_def(&row->status, "switch-id", ""), 10,
                             &id) || !id) {
             return;
@@ -405,6 +407,7 @@ handle_show(struct xfa_departures *ds, const char *reply)
                    && strstr(cell_text(row, cols[C_RESULT]), "unknown router")
                    && time_wall_msec() < dep->started + PREPARE_MS) {
             dep->state = DEP_QUEUED;
+            dep->id = 0;
             dep->not_before = time_msec() + RETRY_MS;
             dep_set_phase(dep, "queued", 0);
         } else if (!strcmp(phase, "failed")) {

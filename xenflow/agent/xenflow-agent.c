@@ -150,8 +150,17 @@ agent_reconfigure(struct agent *agent, struct ovsdb_idl *fleet_idl,
     xfa_departures_clear(&departures);
     shash_destroy(&departures);
     xfa_departures_held(agent->departures, &held);
-    xfa_fleet_read(fleet_idl, &agent->cfg, &agent->last_good, &held, &view);
+
+    /* Until libvirt said what runs here, what this node last reported
+     * keeps its keys: a restarted agent may have to migrate it. */
+    struct sset kept = SSET_INITIALIZER(&kept);
+    if (!agent->libvirt_seen) {
+        xfa_fleet_last_reported(fleet_idl, &agent->cfg, &kept);
+    }
+    xfa_fleet_read(fleet_idl, &agent->cfg, &agent->last_good, &held, &kept,
+                   &view);
     sset_destroy(&held);
+    sset_destroy(&kept);
     agent->n_placed = shash_count(&view.wants) + shash_count(&view.arriving);
     shash_destroy_free_data(&agent->arrivals);
     shash_init(&agent->arrivals);
