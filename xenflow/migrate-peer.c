@@ -215,6 +215,9 @@ peer_abandon(struct peer_session *s, const char *why)
     if (s->up.router && s->state >= P_COPYING && s->state <= P_ANNOUNCING) {
         struct xf_router *r = xf_router_find(s->up.router);
         size_t n = r ? xf_router_withdraw_all(r) : 0;
+        if (r) {
+            xf_router_set_held(r, false);
+        }
         xf_ctlhold_cancel(s->up.router);
         VLOG_WARN("incoming migration of router %s from %s abandoned (%s): "
                   "%"PRIuSIZE" copied routes and neighbours withdrawn",
@@ -284,15 +287,15 @@ begin_router(struct peer_session *s, const struct jsonrpc_msg *req,
                               "XenFlow router is named %s here (configure "
                               "its interfaces on this node first)",
                               hello->router);
-    } else if (r->held) {
-        /* A migration out of this node holds it. */
-        xf_session_send_error(up, req->id, XF_ERR_BUSY, "router %s is "
-                              "migrating out of this node", r->name);
-        r = NULL;
     } else if (incoming_session(r->name)) {
         xf_session_send_error(up, req->id, XF_ERR_BUSY, "router %s is "
                               "already arriving from %s", r->name,
                               peer_node(incoming_session(r->name)));
+        r = NULL;
+    } else if (r->held) {
+        /* A migration out of this node holds it. */
+        xf_session_send_error(up, req->id, XF_ERR_BUSY, "router %s is "
+                              "migrating out of this node", r->name);
         r = NULL;
     }
     return r;
@@ -328,6 +331,11 @@ handle_begin(struct peer_session *s, const struct jsonrpc_msg *req)
      * copy sets it again. */
     xf_router_begin_sync(r);
     xf_ctlhold_prepare(r->name, true);  /* Its control traffic waits. */
+    /* Kept while it arrives: libvirt (or the mover) replaces the ports
+     * made ready for it by its own, without XenFlow's keys until the agent
+     * sets them, and a router with one interface would otherwise go, with
+     * the tables just copied. */
+    xf_router_set_held(r, true);
     s->state = P_COPYING;
     COVERAGE_INC(xenflow_migrate_incoming);
     VLOG_INFO("%s: node session %u: router %s arriving from %s (%s), "
@@ -519,6 +527,7 @@ peer_try_announce(struct peer_session *s)
         struct json *result = json_object_create();
         json_object_put(result, "announced", json_integer_create(n));
         xf_session_reply(&s->up, result, s->announce_id);
+        xf_router_set_held(r, false);
         s->state = P_ARRIVED;
     } else if (time_msec() >= s->announce_deadline) {
         xf_session_send_error(&s->up, s->announce_id, XF_ERR_NOT_READY,

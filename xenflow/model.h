@@ -105,8 +105,9 @@ struct xf_router {
     unsigned long long n_route_updates;  /* Route changes applied. */
     unsigned long long n_neigh_updates;  /* Neighbour changes applied. */
     unsigned long long n_rejected;       /* Bad commands/entries refused. */
-    bool held;                  /* A migration out of this node is under
-                                 * way (xf_router_set_held()). */
+    bool held;                  /* A migration out of this node, or into
+                                 * it, is under way
+                                 * (xf_router_set_held()). */
     bool unconfigured;          /* Its interfaces left the configuration
                                  * while held. */
     bool ctl_hold;              /* Its slow path goes to XenFlow's hold

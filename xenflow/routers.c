@@ -316,8 +316,10 @@ xf_routers_reconfigure(struct hmap *builds)
         }
         struct xf_flowsync *fs = xf_bridge_flows(r->bridge);
         if (r->held && fs) {
-            /* Its VM left (e.g. libvirt removed its ports): it keeps
-             * forwarding until its migration released it. */
+            /* Its VM left (e.g. libvirt removed its ports), or arrives
+             * (libvirt replaces the ports made ready for it): it keeps
+             * forwarding, and its tables, until its migration released
+             * it. */
             if (!r->unconfigured) {
                 VLOG_INFO("router %s: interfaces gone, kept until its "
                           "migration ends", r->name);

@@ -50,9 +50,11 @@ void xf_routers_reserve_clear(void);
  * left the configuration while a migration held it). */
 void xf_router_remove(struct xf_router *);
 
-/* A migration out of this node holds 'r' from its start to its end: a held
- * router whose interfaces leave the configuration (its VM left) keeps
- * forwarding, "unconfigured", until the migration releases it. */
+/* A migration out of this node holds 'r' from its start to its end, one
+ * into it from the copy to the announcement: a held router whose
+ * interfaces leave the configuration (its VM left, or libvirt replaces the
+ * ports made ready for it by its own) keeps forwarding, and its tables,
+ * "unconfigured", until the migration releases it. */
 void xf_router_set_held(struct xf_router *, bool held);
 
 /* While a migration pauses its VM, 'r''s control traffic is held

@@ -67,6 +67,19 @@ struct dep {
     bool dirty;                 /* The Migration row lags behind. */
 };
 
+/* ovs-vswitchd's phase names (xenflow/migrate/show), Migration.phase's,
+ * and the progress each stands for. */
+static const struct {
+    const char *show, *phase;
+    int progress;
+} phases[] = {
+    {"connecting", "connect", 5}, {"begin", "begin", 10},
+    {"pre-copy", "pre-copy", 10}, {"commit", "commit", 70},
+    {"moving-vm", "move", 75}, {"announcing", "announce", 90},
+    {"draining", "drain", 95}, {"done", "done", 100},
+    {"failed", "failed", 0},
+};
+
 struct xfa_departures {
     struct xfa_switchctl *sc;
     struct shash deps;          /* Router name -> struct dep *. */
@@ -155,6 +168,49 @@ dep_recorded(const struct dep *dep, struct ovsdb_idl *idl, const char *node)
     return false;
 }
 
+/* A restarted agent takes over the migration of 'dep' that its previous
+ * run asked ovs-vswitchd for, if 'node''s Migration row of the router says
+ * one is under way (no result, a phase past "queued") towards the same
+ * destination, with ovs-vswitchd's number for it (status:switch-id): the
+ * switch goes on without the agent, and asking it again would fail
+ * ("already migrating") or, once it is done, migrate a router whose tables
+ * the switch released.  The next xenflow/migrate/show tells how it went;
+ * a switch that no longer knows it (restarted) fails it. */
+static void
+dep_adopt(struct dep *dep, struct ovsdb_idl *idl, const char *node)
+{
+    const struct fleetrec_migration *row;
+    unsigned int id;
+
+    FLEETREC_MIGRATION_FOR_EACH (row, idl) {
+        if (strcmp(row->name, dep->d.router) || strcmp(row->source, node)) {
+            continue;
+        }
+        if (row->result || !strcmp(row->phase, "queued")
+            || strcmp(row->destination, dep->d.destination)
+            || !str_to_uint(smap_get_def(&row->status, "switch-id", ""), 10,
+                            &id) || !id) {
+            return;
+        }
+        for (size_t i = 0; i < ARRAY_SIZE(phases); i++) {
+            if (!strcmp(row->phase, phases[i].phase)) {
+                dep->phase = phases[i].phase;
+            }
+        }
+        dep->state = DEP_STARTED;
+        dep->id = id;
+        dep->progress = row->progress;
+        if (row->n_started) {
+            dep->started = *row->started;
+        }
+        dep->dirty = true;
+        VLOG_INFO("router %s to node %s: taking over migration %u, which "
+                  "ovs-vswitchd ran while this agent was away", dep->d.router,
+                  dep->d.destination, id);
+        return;
+    }
+}
+
 /* Takes the routers that should leave this node now ('departures', router
  * name -> struct xfa_departure *, from the fleet 'idl').  A migration that
  * has not started and is no longer wanted is cancelled; one that
@@ -195,6 +251,7 @@ xfa_departures_set(struct xfa_departures *ds, const struct shash *departures,
             dep->d.vm_dest = nullable_xstrdup(d->vm_dest);
             dep->started = time_wall_msec();
             dep_set_phase(dep, "queued", 0);
+            dep_adopt(dep, idl, node_name);
             if (!d->peer) {
                 dep_finish(dep, xasprintf("node %s has no peer_address "
                                           "(its node channel)",
@@ -243,16 +300,6 @@ xfa_departures_n_active(const struct xfa_departures *ds)
 static bool
 map_phase(const char *name, const char **phase, int *progress)
 {
-    static const struct {
-        const char *show, *phase;
-        int progress;
-    } phases[] = {
-        {"connecting", "connect", 5}, {"begin", "begin", 10},
-        {"pre-copy", "pre-copy", 10}, {"commit", "commit", 70},
-        {"moving-vm", "move", 75}, {"announcing", "announce", 90},
-        {"draining", "drain", 95}, {"done", "done", 100},
-        {"failed", "failed", 0},
-    };
     for (size_t i = 0; i < ARRAY_SIZE(phases); i++) {
         if (!strcmp(name, phases[i].show)) {
             *phase = phases[i].phase;
@@ -308,11 +355,11 @@ handle_show(struct xfa_departures *ds, const char *reply)
         json_destroy(json);
         return;
     }
-    enum { C_ID, C_DIR, C_PHASE, C_ROUTES, C_NEIGHS, C_COPIED, C_RESULT,
-           N_COLS };
+    enum { C_ID, C_ROUTER, C_DIR, C_PHASE, C_ROUTES, C_NEIGHS, C_COPIED,
+           C_RESULT, N_COLS };
     static const char *names[N_COLS] = {
-        "id", "direction", "phase", "routes", "neighbors", "copied",
-        "result",
+        "id", "router", "direction", "phase", "routes", "neighbors",
+        "copied", "result",
     };
     int cols[N_COLS];
     for (int c = 0; c < N_COLS; c++) {
@@ -335,7 +382,8 @@ handle_show(struct xfa_departures *ds, const char *reply)
         for (size_t i = 0; i < array_size(data); i++) {
             const struct json *r = array_at(data, i);
             if (r->type == JSON_ARRAY && cell_int(r, cols[C_ID]) == dep->id
-                && !strcmp(cell_text(r, cols[C_DIR]), "out")) {
+                && !strcmp(cell_text(r, cols[C_DIR]), "out")
+                && !strcmp(cell_text(r, cols[C_ROUTER]), dep->d.router)) {
                 row = r;
             }
         }
@@ -359,6 +407,7 @@ handle_show(struct xfa_departures *ds, const char *reply)
                    && strstr(cell_text(row, cols[C_RESULT]), "unknown router")
                    && time_wall_msec() < dep->started + PREPARE_MS) {
             dep->state = DEP_QUEUED;
+            dep->id = 0;
             dep->not_before = time_msec() + RETRY_MS;
             dep_set_phase(dep, "queued", 0);
         } else if (!strcmp(phase, "failed")) {

@@ -290,13 +290,34 @@ read_trunk(struct ovsdb_idl *idl, const struct fleetrec_link *link,
     trunk->n_queues = n;
 }
 
+/* Adds to 'names' the routers that this node's Router_State rows say run
+ * here: what a restarted agent knows of its node before libvirt told it. */
+void
+xfa_fleet_last_reported(struct ovsdb_idl *idl,
+                        const struct xfa_fleet_config *cfg,
+                        struct sset *names)
+{
+    const struct fleetrec_router_state *rs;
+    FLEETREC_ROUTER_STATE_FOR_EACH (rs, idl) {
+        if (!strcmp(rs->node, cfg->node)
+            && (!strcmp(rs->state, "running")
+                || !strcmp(rs->state, "migrating"))) {
+            sset_add(names, rs->name);
+        }
+    }
+}
+
 /* Reads this node's share of the fleet into 'view'.  'last_good' (router
  * name -> struct xfa_want *) holds each router as last built without error,
- * what a router whose row has become invalid keeps. */
+ * what a router whose row has become invalid keeps.  The routers in 'held'
+ * stay here (keys and VM) while they leave; those in 'kept', placed
+ * elsewhere, keep their keys only (no VM wanted): a restarted agent, until
+ * libvirt said what runs here, must not strip the switch of a router it
+ * may have to migrate. */
 void
 xfa_fleet_read(struct ovsdb_idl *idl, const struct xfa_fleet_config *cfg,
                const struct shash *last_good, const struct sset *held,
-               struct xfa_fleet_view *view)
+               const struct sset *kept, struct xfa_fleet_view *view)
 {
     memset(view, 0, sizeof *view);
     shash_init(&view->wants);
@@ -358,12 +379,16 @@ xfa_fleet_read(struct ovsdb_idl *idl, const struct xfa_fleet_config *cfg,
     const struct fleetrec_router *r;
     n = 0;
     FLEETREC_ROUTER_FOR_EACH (r, idl) {
-        n += r->node == node || sset_contains(held, r->name);
+        n += (r->node == node || sset_contains(held, r->name)
+              || sset_contains(kept, r->name));
     }
     struct xfa_router_spec *routers = xcalloc(n, sizeof *routers);
     FLEETREC_ROUTER_FOR_EACH (r, idl) {
+        bool keep = (r->node != node && !sset_contains(held, r->name)
+                     && sset_contains(kept, r->name));
         if (view->fenced
-            || (r->node != node && !sset_contains(held, r->name))) {
+            || (r->node != node && !sset_contains(held, r->name)
+                && !keep)) {
             continue;
         }
         struct xfa_want *want = xzalloc(sizeof *want);
@@ -391,7 +416,8 @@ xfa_fleet_read(struct ovsdb_idl *idl, const struct xfa_fleet_config *cfg,
         }
         bool arriving = (r->node == node && !sset_contains(held, r->name)
                          && runs_elsewhere(idl, r->name, node));
-        shash_add(arriving ? &view->arriving : &view->wants, r->name, want);
+        shash_add(arriving || keep ? &view->arriving : &view->wants,
+                  r->name, want);
         for (size_t i = 0; arriving && i < want->vm.n_ifaces; i++) {
             const struct xfa_vm_iface *iface = &want->vm.ifaces[i];
             shash_add_nocopy(&view->arrival_ports,

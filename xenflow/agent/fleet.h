@@ -56,7 +56,8 @@ struct xfa_fleet_view {
     struct shash wants;         /* Router name -> struct xfa_want *. */
     struct shash arriving;      /* Router name -> struct xfa_want *: placed
                                  * here, still running on another node
-                                 * (its VM comes with its migration). */
+                                 * (its VM comes with its migration), or
+                                 * kept (xfa_fleet_read()): keys, no VM. */
     struct shash arrival_ports; /* Port name -> MAC string: the arriving
                                  * routers' ports, made ready. */
     struct svec errors;         /* Routers that cannot be built. */
@@ -80,7 +81,10 @@ const struct fleetrec_router *xfa_fleet_find_router(struct ovsdb_idl *,
 
 void xfa_fleet_read(struct ovsdb_idl *, const struct xfa_fleet_config *,
                     const struct shash *last_good, const struct sset *held,
-                    struct xfa_fleet_view *);
+                    const struct sset *kept, struct xfa_fleet_view *);
+void xfa_fleet_last_reported(struct ovsdb_idl *,
+                             const struct xfa_fleet_config *,
+                             struct sset *names);
 void xfa_fleet_departures(struct ovsdb_idl *, const struct xfa_fleet_config *,
                           const struct shash *reports,
                           struct shash *departures);

@@ -56,6 +56,7 @@ struct xfa_worker {
     bool exiting OVS_GUARDED;
     struct shash *wants OVS_GUARDED;     /* NULL: no new wants. */
     bool fenced OVS_GUARDED;             /* With 'wants'. */
+    bool may_remove OVS_GUARDED;         /* With 'wants'. */
     struct shash reports OVS_GUARDED;
     char *conn_error OVS_GUARDED;
     struct sset destroyed OVS_GUARDED;   /* Destroyed for the fence, not
@@ -117,10 +118,14 @@ xfa_worker_destroy(struct xfa_worker *w)
 }
 
 /* Hands 'wants' (name -> struct xfa_want *) to the thread, leaving it
- * empty.  If 'fenced', the agent's domains that are not wanted are
- * destroyed at once (no shutdown) and undefined. */
+ * empty.  The agent's domains that are not wanted are removed only if
+ * 'may_remove': wants computed before the thread's first report lack the
+ * routers that run here and are leaving (departures.h), which a restarted
+ * agent must migrate, not remove.  If 'fenced', they are destroyed at once
+ * (no shutdown) and undefined. */
 void
-xfa_worker_set(struct xfa_worker *w, struct shash *wants, bool fenced)
+xfa_worker_set(struct xfa_worker *w, struct shash *wants, bool fenced,
+               bool may_remove)
 {
     struct shash *copy = xmalloc(sizeof *copy);
     shash_init(copy);
@@ -130,6 +135,7 @@ xfa_worker_set(struct xfa_worker *w, struct shash *wants, bool fenced)
     struct shash *old = w->wants;
     w->wants = copy;
     w->fenced = fenced;
+    w->may_remove = may_remove;
     ovs_mutex_unlock(&w->mutex);
     if (old) {
         xfa_wants_clear(old);
@@ -418,8 +424,23 @@ remove_unwanted(struct xfa_worker *w, const char *name,
     xfa_dom_info_destroy(&info);
 }
 
+/* What runs of the agent's domain 'name', which the main loop does not
+ * want yet: before it knew what runs here, it cannot tell a router that
+ * leaves this node (a restarted agent migrates it) from one to remove. */
+static struct xfa_report *
+report_unwanted(struct xfa_worker *w, const char *name)
+{
+    struct xfa_report *r = xzalloc(sizeof *r);
+
+    r->error = xfa_virt_info(w->virt, name, NULL, 0, &r->info);
+    r->state = (r->error ? "error"
+                : r->info.active ? "running" : "stopped");
+    return r;
+}
+
 static void
-worker_pass(struct xfa_worker *w, const struct shash *wants, bool fenced)
+worker_pass(struct xfa_worker *w, const struct shash *wants, bool fenced,
+            bool may_remove)
 {
     struct shash reports = SHASH_INITIALIZER(&reports);
     struct sset destroyed = SSET_INITIALIZER(&destroyed);
@@ -428,15 +449,31 @@ worker_pass(struct xfa_worker *w, const struct shash *wants, bool fenced)
     if (!conn_error) {
         struct shash_node *node;
         SHASH_FOR_EACH (node, wants) {
+            if (!xfa_virt_is_connected(w->virt)) {
+                break;
+            }
             shash_add(&reports, node->name, report_want(w, node->data));
         }
-
+    }
+    if (!conn_error && !xfa_virt_is_connected(w->virt)) {
+        /* A call failed on a connection that is gone (libvirtd died or
+         * restarted): the pass ends here, without a list of domains to
+         * remove; the next one reconnects. */
+        conn_error = xasprintf("libvirt: connection to %s lost",
+                               xfa_virt_uri(w->virt));
+    } else if (!conn_error) {
         struct sset managed = SSET_INITIALIZER(&managed);
         conn_error = xfa_virt_list_managed(w->virt, &managed);
         const char *name;
         SSET_FOR_EACH (name, &managed) {
-            if (!shash_find(wants, name)) {
+            if (!xfa_virt_is_connected(w->virt)) {
+                break;
+            } else if (shash_find(wants, name)) {
+                continue;
+            } else if (may_remove) {
                 remove_unwanted(w, name, fenced ? &destroyed : NULL);
+            } else {
+                shash_add(&reports, name, report_unwanted(w, name));
             }
         }
         sset_destroy(&managed);
@@ -464,6 +501,7 @@ worker_main(void *w_)
     struct shash wants = SHASH_INITIALIZER(&wants);
     bool have_wants = false;
     bool fenced = false;
+    bool may_remove = false;
 
     for (;;) {
         latch_poll(&w->wake);
@@ -472,6 +510,7 @@ worker_main(void *w_)
         struct shash *new = w->wants;
         if (new) {
             fenced = w->fenced;
+            may_remove = w->may_remove;
         }
         w->wants = NULL;
         ovs_mutex_unlock(&w->mutex);
@@ -491,9 +530,10 @@ worker_main(void *w_)
             have_wants = true;
         }
 
-        /* Nothing is removed before the main loop said what it wants. */
+        /* Nothing is removed before the main loop said what it wants,
+         * knowing what runs here. */
         if (have_wants) {
-            worker_pass(w, &wants, fenced);
+            worker_pass(w, &wants, fenced, may_remove);
         }
 
         latch_wait(&w->wake);

@@ -62,7 +62,8 @@ struct xfa_worker *xfa_worker_create(const char *uri, const char *state_dir,
                                      long long int shutdown_timeout_ms);
 void xfa_worker_destroy(struct xfa_worker *);
 
-void xfa_worker_set(struct xfa_worker *, struct shash *wants, bool fenced);
+void xfa_worker_set(struct xfa_worker *, struct shash *wants, bool fenced,
+                    bool may_remove);
 void xfa_worker_wake(struct xfa_worker *);
 bool xfa_worker_get_reports(struct xfa_worker *, struct shash *reports,
                             char **conn_error);

@@ -85,6 +85,8 @@ struct agent {
     struct svec build_errors;   /* Routers the fleet view could not build. */
     struct shash reports;       /* From the libvirt thread. */
     bool have_reports;
+    bool libvirt_seen;          /* A pass reached libvirt: the reports say
+                                 * what runs here. */
     char *libvirt_error;
     bool fleet_found;
     bool fenced;                /* The operator fenced this node. */
@@ -104,15 +106,16 @@ static unixctl_cb_func agent_exit;
 static unixctl_cb_func agent_show;
 static unixctl_cb_func agent_metrics;
 
-/* A string that differs whenever 'wants' (name -> struct xfa_want *) or
- * 'fenced' does in anything the libvirt thread acts on. */
+/* A string that differs whenever 'wants' (name -> struct xfa_want *),
+ * 'fenced' or 'may_remove' does in anything the libvirt thread acts on. */
 static char *
-wants_digest(const struct shash *wants, bool fenced)
+wants_digest(const struct shash *wants, bool fenced, bool may_remove)
 {
     struct ds s = DS_EMPTY_INITIALIZER;
     const struct shash_node **sorted = shash_sort(wants);
 
     ds_put_cstr(&s, fenced ? "fenced\n" : "");
+    ds_put_cstr(&s, may_remove ? "" : "keep\n");
     for (size_t i = 0; i < shash_count(wants); i++) {
         const struct xfa_want *want = sorted[i]->data;
         ds_put_format(&s, "%s %d %u %u\n", sorted[i]->name, want->running,
@@ -147,8 +150,17 @@ agent_reconfigure(struct agent *agent, struct ovsdb_idl *fleet_idl,
     xfa_departures_clear(&departures);
     shash_destroy(&departures);
     xfa_departures_held(agent->departures, &held);
-    xfa_fleet_read(fleet_idl, &agent->cfg, &agent->last_good, &held, &view);
+
+    /* Until libvirt said what runs here, what this node last reported
+     * keeps its keys: a restarted agent may have to migrate it. */
+    struct sset kept = SSET_INITIALIZER(&kept);
+    if (!agent->libvirt_seen) {
+        xfa_fleet_last_reported(fleet_idl, &agent->cfg, &kept);
+    }
+    xfa_fleet_read(fleet_idl, &agent->cfg, &agent->last_good, &held, &kept,
+                   &view);
     sset_destroy(&held);
+    sset_destroy(&kept);
     agent->n_placed = shash_count(&view.wants) + shash_count(&view.arriving);
     shash_destroy_free_data(&agent->arrivals);
     shash_init(&agent->arrivals);
@@ -204,13 +216,18 @@ agent_reconfigure(struct agent *agent, struct ovsdb_idl *fleet_idl,
     *dp_type = view.datapath_type ? xstrdup(view.datapath_type) : NULL;
 
     /* The fleet changes with every report the agent writes: hand the
-     * libvirt thread only wants that changed. */
-    char *digest = wants_digest(&view.wants, agent->fenced);
+     * libvirt thread only wants that changed.  Until it reported what
+     * runs here, it removes nothing: a router that a killed agent was
+     * migrating away still runs here, and this agent takes its migration
+     * over (departures.c) once it sees it. */
+    char *digest = wants_digest(&view.wants, agent->fenced,
+                                agent->libvirt_seen);
     if (view.found && (!agent->wants_digest
                        || strcmp(digest, agent->wants_digest))) {
         free(agent->wants_digest);
         agent->wants_digest = digest;
-        xfa_worker_set(worker, &view.wants, agent->fenced);
+        xfa_worker_set(worker, &view.wants, agent->fenced,
+                       agent->libvirt_seen);
     } else {
         free(digest);
     }
@@ -333,6 +350,7 @@ main(int argc, char *argv[])
         bool new_reports = xfa_worker_get_reports(worker, &agent.reports,
                                                   &agent.libvirt_error);
         agent.have_reports |= new_reports;
+        agent.libvirt_seen |= new_reports && !agent.libvirt_error;
         fleet_dirty |= new_reports;
         if (new_reports) {
             xfa_worker_take_destroyed(worker, &agent.fence_destroyed);

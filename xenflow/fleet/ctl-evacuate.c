@@ -39,6 +39,37 @@
 #include "xenflow/fleet/ctl.h"
 #include "xenflow/fleet/placement.h"
 
+/* Ends the migrations out of fenced 'node' that it left unfinished (no
+ * result) and never will finish: those of routers the fleet now places on
+ * another node, which starts them afresh, and those of deleted routers.
+ * Only the source's agent writes its Migration rows otherwise; a fenced
+ * node's agent is down, or destroys its copies and migrates nothing. */
+static void
+end_fenced_migrations(struct ctl_context *ctx,
+                      const struct fleetrec_node *node)
+{
+    const struct fleetrec_migration *m;
+    int64_t now = time_wall_msec();
+
+    FLEETREC_MIGRATION_FOR_EACH (m, ctx->idl) {
+        if (m->result || strcmp(m->source, node->name)
+            || (m->router && m->router->node == node)) {
+            continue;
+        }
+        char *error = (m->router
+                       ? xasprintf("source node %s fenced: router restarted "
+                                   "on %s", node->name,
+                                   m->router->node->name)
+                       : xasprintf("source node %s fenced: router deleted",
+                                   node->name));
+        fleetrec_migration_set_phase(m, "failed");
+        fleetrec_migration_set_result(m, "failure");
+        fleetrec_migration_set_error(m, error);
+        fleetrec_migration_set_finished(m, &now, 1);
+        free(error);
+    }
+}
+
 static void
 cmd_node_evacuate(struct ctl_context *ctx)
 {
@@ -91,6 +122,9 @@ cmd_node_evacuate(struct ctl_context *ctx)
         if (power_off) {
             fleetrec_node_set_power(node, "off");
         }
+        if (node->fenced) {
+            end_fenced_migrations(ctx, node);
+        }
     } else {
         ctl_error(ctx, "cannot evacuate node %s: %s", node->name,
                   ds_cstr(&why));
@@ -134,22 +168,6 @@ cmd_node_power_on(struct ctl_context *ctx)
               "packet", node->name);
 }
 
-/* The agents' heartbeat: each writes its Node's last_seen every Fleet
- * options:stats-interval seconds, 0 meaning never (the agent's rule, in
- * xenflow/agent/fleet-stats.c: a value that is not 0 to 86400 means the
- * default, 30). */
-static int
-stats_interval(struct ctl_context *ctx)
-{
-    const struct fleetrec_fleet *fleet = fleetrec_fleet_first(ctx->idl);
-    const char *s = fleet ? smap_get(&fleet->options, "stats-interval")
-                          : NULL;
-    int seconds;
-
-    return (s && str_to_int(s, 10, &seconds) && seconds >= 0
-            && seconds <= 86400 ? seconds : 30);
-}
-
 /* Why 'node' may still be up, or NULL if nothing says so: its agent's last
  * report is "unknown" or "powering-off", absent, or older than three
  * heartbeats.  The caller frees the result. */
@@ -157,7 +175,7 @@ static char *
 node_looks_up(struct ctl_context *ctx, const struct fleetrec_node *node)
 {
     const char *state = node->agent_state;
-    int interval = stats_interval(ctx);
+    int interval = xf_ctl_stats_interval(ctx);
 
     if (!state || !strcmp(state, "unknown")
         || !strcmp(state, "powering-off") || !node->n_last_seen) {
@@ -202,6 +220,7 @@ cmd_node_fence(struct ctl_context *ctx)
         return;
     }
     fleetrec_node_set_fenced(node, true);
+    end_fenced_migrations(ctx, node);
 }
 
 static void

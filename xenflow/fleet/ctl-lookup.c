@@ -29,6 +29,7 @@
 #include "packets.h"
 #include "socket-util.h"
 #include "table.h"
+#include "timeval.h"
 #include "util.h"
 #include "xenflow/addr.h"
 #include "xenflow/encap.h"
@@ -87,6 +88,42 @@ xf_ctl_fleet(struct ctl_context *ctx)
         fleetrec_fleet_set_name(fleet, "fleet");
     }
     return fleet;
+}
+
+/* The agents' heartbeat: each writes its Node's last_seen every Fleet
+ * options:stats-interval seconds, 0 meaning never (the agent's rule, in
+ * xenflow/agent/fleet-stats.c: a value that is not 0 to 86400 means the
+ * default, 30). */
+int
+xf_ctl_stats_interval(struct ctl_context *ctx)
+{
+    const struct fleetrec_fleet *fleet = fleetrec_fleet_first(ctx->idl);
+    const char *s = fleet ? smap_get(&fleet->options, "stats-interval")
+                          : NULL;
+    int seconds;
+
+    return (s && str_to_int(s, 10, &seconds) && seconds >= 0
+            && seconds <= 86400 ? seconds : 30);
+}
+
+/* How many seconds ago 'node''s agent last wrote its heartbeat, if that is
+ * three stats intervals or more while it says it runs (agent_state other
+ * than unknown, powering-off or fenced): the agent, or its node, died, and
+ * what it reported is what it last saw.  Otherwise -1. */
+long long int
+xf_ctl_agent_silence(struct ctl_context *ctx,
+                     const struct fleetrec_node *node)
+{
+    const char *state = node->agent_state;
+    int interval = xf_ctl_stats_interval(ctx);
+
+    if (!state || !strcmp(state, "unknown") || !strcmp(state, "fenced")
+        || !strcmp(state, "powering-off") || !node->n_last_seen
+        || !interval) {
+        return -1;
+    }
+    long long int age = time_wall() - *node->last_seen;
+    return age >= 3LL * interval ? age : -1;
 }
 
 bool

@@ -30,6 +30,37 @@
 #include "xenflow/fleet/ctl.h"
 #include "xenflow/fleet/placement.h"
 
+/* What is left undone of 'router', whose node's own report is 'own' (NULL
+ * if none): its node's agent, which has reported, has not made it what
+ * the row asks (an agent or libvirt that died in the middle, a migration
+ * under way), and its unfinished migrations. */
+static void
+show_undone(struct ctl_context *ctx, const struct fleetrec_router *router,
+            const struct fleetrec_router_state *own)
+{
+    const struct fleetrec_node *node = router->node;
+    const struct fleetrec_migration *m;
+    struct ds *out = &ctx->output;
+
+    if (node->agent_state && strcmp(node->agent_state, "unknown")
+        && !node->fenced && (!own || strcmp(own->state, router->state))) {
+        ds_put_format(out, "        pending: %s on %s, ", router->state,
+                      node->name);
+        if (own) {
+            ds_put_format(out, "which reports it %s\n", own->state);
+        } else {
+            ds_put_format(out, "which has not reported it\n");
+        }
+    }
+    FLEETREC_MIGRATION_FOR_EACH (m, ctx->idl) {
+        if (m->router == router && !m->result) {
+            ds_put_format(out, "        migration from %s to %s: %s, "
+                          "%"PRId64"%%, unfinished\n", m->source,
+                          m->destination, m->phase, m->progress);
+        }
+    }
+}
+
 static void
 show_router(struct ctl_context *ctx, const struct fleetrec_router *router)
 {
@@ -51,7 +82,12 @@ show_router(struct ctl_context *ctx, const struct fleetrec_router *router)
     }
     ds_put_char(out, '\n');
 
+    const struct fleetrec_router_state *own = NULL;
     FLEETREC_ROUTER_STATE_FOR_EACH (rs, ctx->idl) {
+        if (!strcmp(rs->name, router->name)
+            && !strcmp(rs->node, router->node->name)) {
+            own = rs;
+        }
         if (!strcmp(rs->name, router->name)) {
             const char *client = smap_get(&rs->client, "state");
             const struct fleetrec_node *by = xf_ctl_node(ctx, rs->node,
@@ -72,6 +108,7 @@ show_router(struct ctl_context *ctx, const struct fleetrec_router *router)
             ds_put_char(out, '\n');
         }
     }
+    show_undone(ctx, router, own);
 
     struct svec ifaces = SVEC_EMPTY_INITIALIZER;
     for (size_t i = 0; i < router->n_interfaces; i++) {
@@ -110,6 +147,12 @@ show_node(struct ctl_context *ctx, const struct xf_place_node *pn)
                   pn->used_memory_mb, pn->memory_mb, node->admin_state,
                   node->fenced ? ", fenced" : "", node->power,
                   node->agent_state ? node->agent_state : "unknown");
+    long long int silence = (node->fenced ? -1
+                             : xf_ctl_agent_silence(ctx, node));
+    if (silence >= 0) {
+        /* Its agent or the node died: what it reported is stale. */
+        ds_put_format(out, " (silent for %lld s: stale)", silence);
+    }
     if (node->error) {
         ds_put_format(out, ", error: %s", node->error);
     }

@@ -71,6 +71,9 @@ const struct fleetrec_router *xf_ctl_router(struct ctl_context *,
                                             const char *name,
                                             bool must_exist);
 const struct fleetrec_fleet *xf_ctl_fleet(struct ctl_context *);
+int xf_ctl_stats_interval(struct ctl_context *);
+long long int xf_ctl_agent_silence(struct ctl_context *,
+                                   const struct fleetrec_node *);
 
 /* A link's encapsulation (options:encap, default 802.1q), and whether it
  * carries 'net''s id; false after a ctl_error() saying why not. */
