@@ -25,7 +25,9 @@ nodist_xenflow_fleet_libxenflow_fleet_la_SOURCES = \
 	xenflow/fleet/fleet-idl.h
 xenflow_fleet_libxenflow_fleet_la_SOURCES = \
 	xenflow/fleet/placement.c \
-	xenflow/fleet/placement.h
+	xenflow/fleet/placement.h \
+	xenflow/fleet/topology.c \
+	xenflow/fleet/topology.h
 
 # The operator's command.
 bin_PROGRAMS += xenflow/fleet/xenflow-ctl
