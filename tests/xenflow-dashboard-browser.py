@@ -304,7 +304,10 @@ def bad_input(b, token, router):
 
 def migrate(b, router, source, target):
     sel = b.need("migrate-target-" + router, "router %s's panel" % router)
-    offered = [o.get_attribute("value") for o in Select(sel).options]
+    # The list is filled when the user goes to it.
+    sel.click()
+    offered = [o.get_attribute("value") for o in Select(sel).options
+               if o.get_attribute("value")]
     if target not in offered:
         raise Failure("router %s's migration list offers %s, not %s"
                       % (router, ", ".join(offered) or "nothing", target))
