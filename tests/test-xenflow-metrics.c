@@ -35,9 +35,10 @@
  *
  * parse each FILE in turn as the reply to "xenflow/show --json"
  * (KIND "show"), "xenflow/qos/show --json" ("qos") or
- * "xenflow/migrate/show --json" ("migrate") into the same figures
- * (xenflow/agent/gather-switch.c), printing each parser's error, then
- * print the figures ("switch") or their metrics for node "n1"
+ * "xenflow/migrate/show --json" ("migrate") or "xenflow/trunks --json"
+ * ("trunks") into the same figures (xenflow/agent/gather-switch.c),
+ * printing each parser's error, then print the figures and the Node status
+ * keys of the trunks ("switch") or their metrics for node "n1"
  * ("switch-metrics"; "stale": the last pass failed).
  *
  *   ovstest test-xenflow-metrics stats-interval VALUE...
@@ -198,6 +199,27 @@ print_figures(const struct xfa_sw_figures *f)
                q->capacity, q->contract, q->min, q->max, q->rate,
                q->expected, q->fitness);
     }
+    for (size_t i = 0; i < f->n_trunks; i++) {
+        const struct xfa_sw_trunk *t = &f->trunks[i];
+        printf("trunk %s:%s peer=%s:%s seen=%s rtt=%lld,%lld,%lld "
+               "probes=%llu/%llu bad=%llu\n", t->bridge, t->port,
+               t->peer_node ? t->peer_node : "-",
+               t->peer_port ? t->peer_port : "-", t->seen, t->rtt_us,
+               t->rtt_min_us, t->rtt_avg_us, t->probes_answered,
+               t->probes_sent, t->bad_probes);
+    }
+    if (f->n_trunks) {
+        struct smap status = SMAP_INITIALIZER(&status);
+        xfa_stats_trunk_figures(f, &status);
+        const struct smap_node **keys = smap_sort(&status);
+        printf("status:");
+        for (size_t i = 0; i < smap_count(&status); i++) {
+            printf(" %s=%s", keys[i]->key, keys[i]->value);
+        }
+        printf("\n");
+        free(keys);
+        smap_destroy(&status);
+    }
 }
 
 static void
@@ -226,6 +248,8 @@ test_switch(int argc, char *argv[])
                        : !strcmp(kind, "qos") ? xfa_sw_parse_qos(text, &f)
                        : !strcmp(kind, "migrate")
                        ? xfa_sw_parse_migrations(text, &f)
+                       : !strcmp(kind, "trunks")
+                       ? xfa_sw_parse_trunks(text, &f)
                        : xasprintf("unknown kind %s", kind));
         if (error) {
             printf("%s: error: %s\n", file, error);

@@ -52,6 +52,7 @@ try:
     from selenium import webdriver
     from selenium.common.exceptions import (NoSuchElementException,
                                             TimeoutException,
+                                            StaleElementReferenceException,
                                             WebDriverException)
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
@@ -89,10 +90,14 @@ class Browser:
         self.driver.quit()
 
     def wait(self, what, condition, timeout=None):
-        """Waits until condition(driver) is true; fails saying 'what'."""
+        """Waits until condition(driver) is true; fails saying 'what'.
+        An element replaced while the condition read it (the page redraws
+        the topology on each refresh) only means: look again."""
         try:
-            return WebDriverWait(self.driver, timeout or self.timeout,
-                                 poll_frequency=0.25).until(condition)
+            return WebDriverWait(
+                self.driver, timeout or self.timeout, poll_frequency=0.25,
+                ignored_exceptions=[StaleElementReferenceException]
+            ).until(condition)
         except TimeoutException:
             raise Failure("%s: not within %g s" % (what,
                                                    timeout or self.timeout))
@@ -142,16 +147,24 @@ class Browser:
             raise Failure("api/fleet.json: HTTP %s: %s" % (status, fleet))
         return fleet
 
+    def read(self, element_id, get):
+        """get(element) of element 'element_id', or None if there is none;
+        read again if the page replaced the element meanwhile."""
+        for _ in range(10):
+            e = self.find(element_id)
+            try:
+                return get(e) if e is not None else None
+            except StaleElementReferenceException:
+                time.sleep(0.05)
+        raise Failure("#%s: replaced on every read" % element_id)
+
     def router_node(self, router):
-        e = self.find("router-" + router)
-        return e.get_attribute("data-node") if e is not None else None
+        return self.read("router-" + router,
+                         lambda e: e.get_attribute("data-node"))
 
     def routed(self, router):
-        e = self.find("routed-" + router)
-        if e is None:
-            return None
-        word = e.text.split(" ")[0]
-        return int(word) if word.isdigit() else None
+        word = self.read("routed-" + router, lambda e: e.text.split(" ")[0])
+        return int(word) if word is not None and word.isdigit() else None
 
 
 def load(b, expect_nodes, router):
@@ -304,7 +317,10 @@ def bad_input(b, token, router):
 
 def migrate(b, router, source, target):
     sel = b.need("migrate-target-" + router, "router %s's panel" % router)
-    offered = [o.get_attribute("value") for o in Select(sel).options]
+    # The list is filled when the user goes to it.
+    sel.click()
+    offered = [o.get_attribute("value") for o in Select(sel).options
+               if o.get_attribute("value")]
     if target not in offered:
         raise Failure("router %s's migration list offers %s, not %s"
                       % (router, ", ".join(offered) or "nothing", target))

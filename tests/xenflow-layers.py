@@ -32,7 +32,7 @@ LAYERS = [
                     "flowsync-group", "flowsync-restore", "flow-owners", "latency", "memtrim", "rib", "addr", "conf",
                     "conf-iface", "encap",
                     "pace", "proto", "appctl", "mover", "mover-libvirt", "virt-state",
-                    "hold", "punt", "qos*"]),
+                    "hold", "punt", "probe", "probe-frame", "qos*"]),
 ]
 MAX_LINES = 800
 

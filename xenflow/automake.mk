@@ -20,6 +20,8 @@ XENFLOW_CORE_SOURCES = \
 	xenflow/latency.h \
 	xenflow/pace.c \
 	xenflow/pace.h \
+	xenflow/probe-frame.c \
+	xenflow/probe-frame.h \
 	xenflow/proto.c \
 	xenflow/proto.h \
 	xenflow/qos-calc.c \
@@ -76,6 +78,8 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/pipeline-trunk.h \
 	xenflow/trunks.c \
 	xenflow/trunks.h \
+	xenflow/probe.c \
+	xenflow/probe.h \
 	xenflow/pipeline-vm.c \
 	xenflow/pipeline-vm.h \
 	xenflow/punt.c \
@@ -151,6 +155,7 @@ XENFLOW_TESTSUITE_AT = \
 	tests/xenflow/xenflow-client.at \
 	tests/xenflow/xenflow-qos.at \
 	tests/xenflow/xenflow-migrate.at \
+	tests/xenflow/xenflow-probe.at \
 	tests/xenflow/xenflow-ctlhold.at \
 	tests/xenflow/xenflow-flowsync.at \
 	tests/xenflow/xenflow-churn.at \

@@ -38,6 +38,7 @@
 #include "xenflow/flowsync.h"
 #include "xenflow/pipeline.h"
 #include "xenflow/pipeline-net.h"
+#include "xenflow/probe.h"
 #include "xenflow/trunks.h"
 
 VLOG_DEFINE_THIS_MODULE(xenflow_bridges);
@@ -452,6 +453,7 @@ xf_bridges_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg,
     hmap_swap(&xf_bridges, &new_bridges);
     hmap_destroy(&new_bridges);
     xf_trunks_vlan_limit(&ovs_cfg->other_config, &xf_bridges, errors);
+    xf_trunks_probe_reconfigure(&ovs_cfg->other_config, &xf_bridges, errors);
 }
 
 /* Puts every bridge's own flows, then drops the configuration flows that
@@ -511,6 +513,7 @@ xf_bridges_run(void)
     XF_BRIDGE_FOR_EACH (br) {
         xf_flowsync_run(br->flows);
     }
+    xf_probe_run();
     for (size_t i = 0; i < n_draining; ) {
         xf_flowsync_run(draining[i]);
         if (xf_flowsync_drained(draining[i])) {
@@ -530,6 +533,7 @@ xf_bridges_wait(void)
     XF_BRIDGE_FOR_EACH (br) {
         xf_flowsync_wait(br->flows);
     }
+    xf_probe_wait();
     for (size_t i = 0; i < n_draining; i++) {
         xf_flowsync_wait(draining[i]);
     }
@@ -549,6 +553,7 @@ xf_bridges_destroy(void)
     }
     n_draining = 0;
     sset_clear(&conf_problems);
+    xf_probe_destroy();
 }
 
 /* Makes 'errors' the configuration problems of the latest snapshot, adding

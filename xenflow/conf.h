@@ -82,6 +82,10 @@ struct svec;
 #define XF_KEY_HOLD_BYTES "xenflow-hold-bytes"          /* Bytes. */
 #define XF_KEY_HOLD_MS "xenflow-hold-ms"                /* Milliseconds. */
 
+/* Open_vSwitch other_config keys: link probes on trunks (xenflow/probe.h). */
+#define XF_KEY_NODE "xenflow-node"                      /* This node's name. */
+#define XF_KEY_PROBE_INTERVAL "xenflow-probe-interval"  /* Milliseconds. */
+
 /* Defaults for a router's limits. */
 /* QoS (see xenflow/qos.c).  On a Queue row: */
 #define XF_QUEUE_NETWORK "xenflow-network"      /* Network it carries. */

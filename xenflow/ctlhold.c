@@ -87,6 +87,7 @@ struct ctlhold {
 };
 
 static struct ovs_list holds = OVS_LIST_INITIALIZER(&holds);
+static struct xf_punt *punt;    /* Created by the first xf_ctlhold_run(). */
 static struct xf_hold_limits limits = { 1000, 1 << 20, 10000 };
 
 /* The unfinished hold of 'router', if any. */
@@ -204,7 +205,7 @@ deliver(struct ctlhold *h, struct xf_hold_frame *f, long long int now)
         }
     }
     if (port != OFPP_NONE && r
-        && xf_punt_output(r->bridge, port, f->data, f->size)) {
+        && xf_punt_output(punt, r->bridge, port, f->data, f->size)) {
         xf_hold_stats_delivered(&h->stats, f, now);
     } else {
         h->stats.dropped++;
@@ -472,7 +473,7 @@ punt_cb(const char *bridge, uint64_t metadata, uint32_t reg5,
     /* Counted as held too, so that held = delivered + handed over +
      * dropped + queued. */
     h->stats.held++;
-    if (iface && xf_punt_output(bridge, port, data, size)) {
+    if (iface && xf_punt_output(punt, bridge, port, data, size)) {
         h->stats.delivered++;   /* Late: left the flows before a release. */
     } else {
         h->stats.dropped++;
@@ -494,9 +495,12 @@ xf_ctlhold_run(void)
             sset_add(&bridges, h->bridge);
         }
     }
-    xf_punt_set_wanted(&bridges);
+    if (!punt) {
+        punt = xf_punt_create("xenflow-punt", XF_PUNT_CONTROLLER_ID);
+    }
+    xf_punt_set_wanted(punt, &bridges);
     sset_destroy(&bridges);
-    xf_punt_run(punt_cb, NULL);
+    xf_punt_run(punt, punt_cb, NULL);
 
     LIST_FOR_EACH (h, node, &holds) {
         if (h->state == HS_ENDED) {
@@ -508,7 +512,7 @@ xf_ctlhold_run(void)
         /* The router's slow path goes to the packet-in channel exactly
          * while it holds and the channel is ready. */
         struct xf_router *r = xf_router_find(h->router);
-        bool want = h->state == HS_HOLDING && xf_punt_ready(h->bridge);
+        bool want = h->state == HS_HOLDING && xf_punt_ready(punt, h->bridge);
         if (r && !strcmp(r->bridge, h->bridge) && r->ctl_hold != want) {
             VLOG_INFO("router %s: control traffic %s", r->name,
                       want ? "held from now on" : "goes to the VM again");
@@ -522,7 +526,9 @@ xf_ctlhold_wait(void)
 {
     const struct ctlhold *h;
 
-    xf_punt_wait();
+    if (punt) {
+        xf_punt_wait(punt);
+    }
     LIST_FOR_EACH (h, node, &holds) {
         if (h->state == HS_PASSING) {
             poll_timer_wait_until(h->pass_until);
@@ -531,7 +537,7 @@ xf_ctlhold_wait(void)
                         xf_hold_queue_next_expiry(&h->backlog, &limits),
                         xf_hold_queue_next_expiry(&h->queue, &limits)));
         if (h->state == HS_ARMED || h->state == HS_HOLDING) {
-            if (!xf_punt_ready(h->bridge)) {
+            if (!xf_punt_ready(punt, h->bridge)) {
                 poll_timer_wait(100);   /* Channel settings applied. */
             }
         }
@@ -546,7 +552,8 @@ xf_ctlhold_destroy(void)
     LIST_FOR_EACH_SAFE (h, node, &holds) {
         hold_destroy(h);
     }
-    xf_punt_destroy();
+    xf_punt_destroy(punt);
+    punt = NULL;
 }
 
 /* For xenflow/migrate/show: initializes 't' with a row per hold. */

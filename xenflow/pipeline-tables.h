@@ -51,6 +51,7 @@ enum xf_priority {
     XF_PRIO_MISS = 0,
 
     /* Table 0. */
+    XF_PRIO_CLASSIFY_PROBE = 40210,    /* A link probe from a trunk. */
     XF_PRIO_CLASSIFY_TRUNK = 40200,    /* A trunk's tagged/labelled frame. */
     XF_PRIO_CLASSIFY_TRUNK_DROP = 40190, /* A tag on an mpls trunk: not the
                                           * same key as an 802.1q or
@@ -58,7 +59,8 @@ enum xf_priority {
                                           * that changing the encapsulation
                                           * replaces the flow and its
                                           * counters. */
-    XF_PRIO_CLASSIFY_RESERVED = 40100, /* Reserved link-migration ARP. */
+    XF_PRIO_CLASSIFY_RESERVED = 40100, /* Reserved link-migration ARP, and
+                                        * LLDP from other ports. */
     XF_PRIO_CLASSIFY_ACCEPT = 40010,   /* A network's frame. */
     XF_PRIO_CLASSIFY_DROP = 40000,     /* A foreign tag. */
 
@@ -102,6 +104,8 @@ enum xf_priority {
 enum xf_announce_owner {
     XF_OWNER_ANNOUNCE_ACCEPTED = 0x1000000,
     XF_OWNER_ANNOUNCE_DROPPED = 0x1000001,
+    XF_OWNER_PROBE = 0x1000002,         /* Link probes from trunks. */
+    XF_OWNER_PROBE_DROPPED = 0x1000003, /* LLDP from other ports. */
     XF_OWNER_UNKNOWN_TAG = 0x2000000,
 };
 

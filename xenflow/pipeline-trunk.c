@@ -32,6 +32,12 @@
 #include "xenflow/flowsync.h"
 #include "xenflow/model.h"
 #include "xenflow/pipeline-build.h"
+#include "xenflow/probe.h"
+
+#define ETH_TYPE_LLDP 0x88cc
+
+/* LLDP's nearest-bridge address, which link probes use. */
+static const struct eth_addr lldp_mac = ETH_ADDR_C(01,80,c2,00,00,0e);
 
 /* The reserved destination MAC of link-migration announcements. */
 static const struct eth_addr reserved_mac = ETH_ADDR_C(aa,aa,aa,aa,aa,aa);
@@ -337,6 +343,38 @@ put_reserved_arp(const struct xf_bridge *br, struct xf_flowsync *fs)
     ofpbuf_uninit(&ofpacts);
 }
 
+/* Link probes (xenflow/probe.h): LLDP to the nearest-bridge address,
+ * which no bridge forwards (802.1AB).  Table 0 sends a trunk's to XenFlow's
+ * probe channel ("in_port=T,dl_dst=01:80:c2:00:00:0e,dl_type=0x88cc
+ * actions=controller(id=0x5847)"), above the trunk's own flows, and drops
+ * everyone else's: a VM can neither reach the probe code nor pass a probe
+ * to another network. */
+static void
+put_probes(const struct xf_bridge *br, struct xf_flowsync *fs)
+{
+    uint64_t stub[64 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    struct match m;
+
+    match_init_catchall(&m);
+    match_set_dl_dst(&m, lldp_mac);
+    match_set_dl_type(&m, htons(ETH_TYPE_LLDP));
+    put_drop(fs, xf_cookie(XF_FLOW_CLASSIFY, XF_OWNER_PROBE_DROPPED),
+             XF_TABLE_CLASSIFY, XF_PRIO_CLASSIFY_RESERVED, &m);
+    xf_probe_put_action(&ofpacts);
+    for (size_t i = 0; i < br->n_trunks; i++) {
+        if (br->trunks[i].ofport != OFPP_NONE) {
+            xf_match_in_port(&m, br->trunks[i].ofport);
+            match_set_dl_dst(&m, lldp_mac);
+            match_set_dl_type(&m, htons(ETH_TYPE_LLDP));
+            xf_pipeline_put(fs, xf_cookie(XF_FLOW_CLASSIFY, XF_OWNER_PROBE),
+                            XF_TABLE_CLASSIFY, XF_PRIO_CLASSIFY_PROBE, &m,
+                            &ofpacts);
+        }
+    }
+    ofpbuf_uninit(&ofpacts);
+}
+
 void
 xf_pipeline_trunks(const struct xf_bridge *br, struct xf_flowsync *fs)
 {
@@ -346,6 +384,7 @@ xf_pipeline_trunks(const struct xf_bridge *br, struct xf_flowsync *fs)
     struct match m;
 
     put_reserved_arp(br, fs);
+    put_probes(br, fs);
 
     /* Table 198: what VM ports send still tagged after table 0 (a double
      * tag under the network's own) is dropped, and so is MPLS, from VM

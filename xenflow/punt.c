@@ -47,6 +47,14 @@ COVERAGE_DEFINE(xenflow_punt_out);
 /* Messages read per connection per main-loop iteration. */
 #define MAX_RECV 200
 
+/* One user's channel: its connections, one per bridge, with its controller
+ * id. */
+struct xf_punt {
+    struct hmap conns;          /* Of struct punt_conn, by bridge name. */
+    uint16_t controller_id;
+    char *name;                 /* For the rconn's name. */
+};
+
 struct punt_conn {
     struct hmap_node node;      /* In 'conns', by bridge name. */
     char *bridge;
@@ -56,14 +64,27 @@ struct punt_conn {
     bool ready;
 };
 
-static struct hmap conns = HMAP_INITIALIZER(&conns);
+/* Creates a channel whose connections take 'controller_id' ('name' appears
+ * in their log messages). */
+struct xf_punt *
+xf_punt_create(const char *name, uint16_t controller_id)
+{
+    struct xf_punt *p = xzalloc(sizeof *p);
+    hmap_init(&p->conns);
+    p->controller_id = controller_id;
+    p->name = xstrdup(name);
+    return p;
+}
 
 static struct punt_conn *
-punt_find(const char *bridge)
+punt_find(const struct xf_punt *p, const char *bridge)
 {
     struct punt_conn *c;
 
-    HMAP_FOR_EACH_WITH_HASH (c, node, hash_string(bridge, 0), &conns) {
+    if (!p) {
+        return NULL;
+    }
+    HMAP_FOR_EACH_WITH_HASH (c, node, hash_string(bridge, 0), &p->conns) {
         if (!strcmp(c->bridge, bridge)) {
             return c;
         }
@@ -72,24 +93,24 @@ punt_find(const char *bridge)
 }
 
 static void
-punt_open(const char *bridge)
+punt_open(struct xf_punt *p, const char *bridge)
 {
     struct punt_conn *c = xzalloc(sizeof *c);
     c->bridge = xstrdup(bridge);
     c->rconn = rconn_create(0, 1, DSCP_DEFAULT, OFPUTIL_DEFAULT_VERSIONS);
     char *target = xasprintf("unix:%s/%s.mgmt", ovs_rundir(), bridge);
-    char *name = xasprintf("xenflow-punt:%s", bridge);
+    char *name = xasprintf("%s:%s", p->name, bridge);
     rconn_connect(c->rconn, target, name);
     free(name);
     free(target);
     c->seqno = rconn_get_connection_seqno(c->rconn);
-    hmap_insert(&conns, &c->node, hash_string(bridge, 0));
+    hmap_insert(&p->conns, &c->node, hash_string(bridge, 0));
 }
 
 static void
-punt_close(struct punt_conn *c)
+punt_close(struct xf_punt *p, struct punt_conn *c)
 {
-    hmap_remove(&conns, &c->node);
+    hmap_remove(&p->conns, &c->node);
     rconn_destroy(c->rconn);
     free(c->bridge);
     free(c);
@@ -98,34 +119,34 @@ punt_close(struct punt_conn *c)
 /* Opens a connection for each bridge in 'bridges' without one; closes the
  * others. */
 void
-xf_punt_set_wanted(const struct sset *bridges)
+xf_punt_set_wanted(struct xf_punt *p, const struct sset *bridges)
 {
     struct punt_conn *c;
     const char *name;
 
-    HMAP_FOR_EACH_SAFE (c, node, &conns) {
+    HMAP_FOR_EACH_SAFE (c, node, &p->conns) {
         if (!sset_contains(bridges, c->bridge)) {
-            punt_close(c);
+            punt_close(p, c);
         }
     }
     SSET_FOR_EACH (name, bridges) {
-        if (!punt_find(name)) {
-            punt_open(name);
+        if (!punt_find(p, name)) {
+            punt_open(p, name);
         }
     }
 }
 
 bool
-xf_punt_ready(const char *bridge)
+xf_punt_ready(const struct xf_punt *p, const char *bridge)
 {
-    const struct punt_conn *c = punt_find(bridge);
+    const struct punt_conn *c = punt_find(p, bridge);
     return c && c->ready;
 }
 
 /* A new connection: asynchronous messages on, our controller id, the
  * packet-in format with metadata and registers, then a barrier. */
 static void
-punt_configure(struct punt_conn *c)
+punt_configure(const struct xf_punt *p, struct punt_conn *c)
 {
     enum ofp_version version = rconn_get_version(c->rconn);
     struct ofputil_switch_config config = {
@@ -141,7 +162,7 @@ punt_configure(struct punt_conn *c)
     struct ofpbuf *msg = ofpraw_alloc(OFPRAW_NXT_SET_CONTROLLER_ID, version,
                                       0);
     struct nx_controller_id *cid = ofpbuf_put_zeros(msg, sizeof *cid);
-    cid->controller_id = htons(XF_PUNT_CONTROLLER_ID);
+    cid->controller_id = htons(p->controller_id);
     rconn_send(c->rconn, msg, NULL);
 
     msg = ofputil_encode_barrier_request(version);
@@ -188,18 +209,18 @@ punt_handle(struct punt_conn *c, const struct ofpbuf *msg, xf_punt_cb *cb,
 
 /* Runs every connection and hands each packet-in to 'cb'. */
 void
-xf_punt_run(xf_punt_cb *cb, void *aux)
+xf_punt_run(struct xf_punt *p, xf_punt_cb *cb, void *aux)
 {
     struct punt_conn *c;
 
-    HMAP_FOR_EACH (c, node, &conns) {
+    HMAP_FOR_EACH (c, node, &p->conns) {
         rconn_run(c->rconn);
         unsigned int seqno = rconn_get_connection_seqno(c->rconn);
         if (seqno != c->seqno) {
             c->seqno = seqno;
             c->ready = false;
             if (rconn_is_connected(c->rconn)) {
-                punt_configure(c);
+                punt_configure(p, c);
             }
         }
         for (int i = 0; i < MAX_RECV; i++) {
@@ -214,33 +235,38 @@ xf_punt_run(xf_punt_cb *cb, void *aux)
 }
 
 void
-xf_punt_wait(void)
+xf_punt_wait(const struct xf_punt *p)
 {
     struct punt_conn *c;
 
-    HMAP_FOR_EACH (c, node, &conns) {
+    HMAP_FOR_EACH (c, node, &p->conns) {
         rconn_run_wait(c->rconn);
         rconn_recv_wait(c->rconn);
     }
 }
 
 void
-xf_punt_destroy(void)
+xf_punt_destroy(struct xf_punt *p)
 {
-    struct punt_conn *c;
+    if (p) {
+        struct punt_conn *c;
 
-    HMAP_FOR_EACH_SAFE (c, node, &conns) {
-        punt_close(c);
+        HMAP_FOR_EACH_SAFE (c, node, &p->conns) {
+            punt_close(p, c);
+        }
+        hmap_destroy(&p->conns);
+        free(p->name);
+        free(p);
     }
 }
 
 /* Sends 'data' out of 'port' of 'bridge' ("packet-out in_port=CONTROLLER
  * actions=output:PORT").  Returns false if the channel is not ready. */
 bool
-xf_punt_output(const char *bridge, ofp_port_t port, const void *data,
-               size_t size)
+xf_punt_output(struct xf_punt *p, const char *bridge, ofp_port_t port,
+               const void *data, size_t size)
 {
-    struct punt_conn *c = punt_find(bridge);
+    struct punt_conn *c = punt_find(p, bridge);
     if (!c || !c->ready) {
         return false;
     }
@@ -269,13 +295,20 @@ xf_punt_output(const char *bridge, ofp_port_t port, const void *data,
 }
 
 /* "controller(id=0x5846,max_len=65535)": the action that sends a packet
- * here, whole. */
+ * here, whole, to the channel of controller id XF_PUNT_CONTROLLER_ID. */
 void
 xf_punt_put_action(struct ofpbuf *ofpacts)
 {
+    xf_punt_put_action_id(ofpacts, XF_PUNT_CONTROLLER_ID);
+}
+
+/* "controller(id=ID,max_len=65535)", for the channel of 'controller_id'. */
+void
+xf_punt_put_action_id(struct ofpbuf *ofpacts, uint16_t controller_id)
+{
     struct ofpact_controller *ctl = ofpact_put_CONTROLLER(ofpacts);
     ctl->max_len = UINT16_MAX;
-    ctl->controller_id = XF_PUNT_CONTROLLER_ID;
+    ctl->controller_id = controller_id;
     ctl->reason = OFPR_ACTION;
     ofpact_finish_CONTROLLER(ofpacts, &ctl);
 }

@@ -32,7 +32,12 @@
  *
  * A connection is open while a caller wants it for its bridge
  * (xf_punt_set_wanted()), and "ready" once ofproto has applied its settings
- * (a barrier's reply): only then may flows send packets to it. */
+ * (a barrier's reply): only then may flows send packets to it.
+ *
+ * Each user has a channel of its own (struct xf_punt) with its own
+ * controller id, so that each receives only the packets of its own flows:
+ * XF_PUNT_CONTROLLER_ID is a held router's control traffic (ctlhold.c),
+ * XF_PROBE_CONTROLLER_ID (probe.h) the trunks' link probes. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -42,6 +47,7 @@
 
 struct ofpbuf;
 struct sset;
+struct xf_punt;
 
 #define XF_PUNT_CONTROLLER_ID 0x5846
 
@@ -51,14 +57,16 @@ typedef void xf_punt_cb(const char *bridge, uint64_t metadata, uint32_t reg5,
                         ofp_port_t in_port, const void *data, size_t size,
                         void *aux);
 
-void xf_punt_set_wanted(const struct sset *bridges);
-bool xf_punt_ready(const char *bridge);
-void xf_punt_run(xf_punt_cb *, void *aux);
-void xf_punt_wait(void);
-void xf_punt_destroy(void);
+struct xf_punt *xf_punt_create(const char *name, uint16_t controller_id);
+void xf_punt_set_wanted(struct xf_punt *, const struct sset *bridges);
+bool xf_punt_ready(const struct xf_punt *, const char *bridge);
+void xf_punt_run(struct xf_punt *, xf_punt_cb *, void *aux);
+void xf_punt_wait(const struct xf_punt *);
+void xf_punt_destroy(struct xf_punt *);
 
-bool xf_punt_output(const char *bridge, ofp_port_t, const void *data,
-                    size_t size);
+bool xf_punt_output(struct xf_punt *, const char *bridge, ofp_port_t,
+                    const void *data, size_t size);
 void xf_punt_put_action(struct ofpbuf *ofpacts);
+void xf_punt_put_action_id(struct ofpbuf *ofpacts, uint16_t controller_id);
 
 #endif /* xenflow/punt.h */

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "flow.h"
+#include "openvswitch/json.h"
 #include "table.h"
 #include "unixctl.h"
 #include "util.h"
@@ -30,6 +31,7 @@
 #include "xenflow/flowsync.h"
 #include "xenflow/model.h"
 #include "xenflow/pipeline-tables.h"
+#include "xenflow/probe.h"
 
 static bool
 is_trusted(const struct xf_bridge *br, const struct xf_port *trunk)
@@ -40,6 +42,49 @@ is_trusted(const struct xf_bridge *br, const struct xf_port *trunk)
         }
     }
     return false;
+}
+
+/* A figure, or "-" in a table and null in JSON when there is none. */
+static void
+add_figure(struct table *t, long long int n, bool json)
+{
+    if (n >= 0) {
+        xf_table_add_int(t, n);
+    } else if (json) {
+        table_add_cell(t)->json = json_null_create();
+    } else {
+        xf_table_add_text(t, "-");
+    }
+}
+
+/* The link probes' columns (xenflow/probe.h) of trunk 'port' of 'br'. */
+static void
+add_probe_cells(struct table *t, const struct xf_bridge *br,
+                const struct xf_port *trunk, bool json)
+{
+    struct xf_probe_view v;
+
+    xf_probe_get(br->name, trunk->name, &v);
+    if (v.peer_node) {
+        table_add_cell(t)->text = xasprintf("%s:%s", v.peer_node,
+                                            v.peer_port);
+    } else if (json) {
+        table_add_cell(t)->json = json_null_create();
+    } else {
+        xf_table_add_text(t, "-");
+    }
+    xf_table_add_text(t, (!v.enabled ? "off"
+                          : v.seen ? "yes"
+                          : v.pending ? "pending"
+                          : "no"));
+    add_figure(t, v.last_seen_ms, json);
+    add_figure(t, v.rtt_us, json);
+    add_figure(t, v.rtt_min_us, json);
+    add_figure(t, v.rtt_avg_us, json);
+    xf_table_add_int(t, v.sent);
+    xf_table_add_int(t, v.answered);
+    xf_table_add_int(t, v.requests);
+    xf_table_add_int(t, v.malformed + v.limited);
 }
 
 static void
@@ -61,6 +106,16 @@ cmd_trunks(struct unixctl_conn *conn, int argc, const char *argv[],
     table_add_column(&t, "networks");
     table_add_column(&t, "not-carried");
     table_add_column(&t, "unknown-frames");
+    table_add_column(&t, "neighbor");
+    table_add_column(&t, "seen");
+    table_add_column(&t, "seen-ms-ago");
+    table_add_column(&t, "rtt-us");
+    table_add_column(&t, "rtt-min-us");
+    table_add_column(&t, "rtt-avg-us");
+    table_add_column(&t, "probes-sent");
+    table_add_column(&t, "probes-answered");
+    table_add_column(&t, "probes-received");
+    table_add_column(&t, "bad-probes");
 
     const struct xf_bridge *br;
     XF_BRIDGE_FOR_EACH (br) {
@@ -95,6 +150,7 @@ cmd_trunks(struct unixctl_conn *conn, int argc, const char *argv[],
             xf_table_add_int(&t, n);
             xf_table_add_int(&t, n_not);
             xf_table_add_int(&t, packets[XF_FLOW_CLASSIFY]);
+            add_probe_cells(&t, br, trunk, json);
         }
     }
     xf_appctl_reply_table(conn, &t, json);

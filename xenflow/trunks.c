@@ -18,11 +18,18 @@
 
 #include "xenflow/trunks.h"
 
+#include <string.h>
+#include <unistd.h>
+
+#include "openvswitch/hmap.h"
 #include "smap.h"
 #include "svec.h"
 #include "util.h"
+#include "xenflow/conf.h"
 #include "xenflow/encap.h"
 #include "xenflow/model.h"
+#include "xenflow/probe.h"
+#include "xenflow/probe-frame.h"
 
 /* Reports, once per trunk of 'br', the networks whose id its encapsulation
  * cannot carry: they do not cross that trunk.  (One message per trunk, not
@@ -87,4 +94,57 @@ xf_trunks_vlan_limit(const struct smap *ovs_other_config,
             "ovs-vswitchd)", qinq,
             smap_get(ovs_other_config, "vlan-limit") ? "1" : "not set"));
     }
+}
+
+/* Link probes (xenflow/probe.h) from Open_vSwitch other_config:
+ * xenflow-node names this node (the agent writes it), xenflow-probe-interval
+ * is their period in ms: 0 turns them off, the default is
+ * XF_PROBE_DEFAULT_INTERVAL with a node name and 0 without.  Probing
+ * without a node name names the node by its host name.  Then the trunks of
+ * 'bridges' to probe. */
+void
+xf_trunks_probe_reconfigure(const struct smap *ovs_other_config,
+                            const struct hmap *bridges, struct svec *errors)
+{
+    const char *name = smap_get(ovs_other_config, XF_KEY_NODE);
+    const char *s = smap_get(ovs_other_config, XF_KEY_PROBE_INTERVAL);
+    unsigned int interval = name ? XF_PROBE_DEFAULT_INTERVAL : 0;
+    char host[256];
+
+    if (s) {
+        interval = xf_get_uint_key(ovs_other_config, XF_KEY_PROBE_INTERVAL,
+                                   0, 3600000, interval, errors);
+        if (interval && interval < 100) {
+            svec_add_nocopy(errors, xasprintf(
+                                "Open_vSwitch: other_config:%s=\"%s\": "
+                                "probes at most every 100 ms, or 0 for none; "
+                                "using 100", XF_KEY_PROBE_INTERVAL, s));
+            interval = 100;
+        }
+    }
+    if (name && !xf_probe_name_is_valid(name)) {
+        svec_add_nocopy(errors, xasprintf(
+                            "Open_vSwitch: other_config:%s=\"%s\" is not 1 "
+                            "to 255 printable characters without spaces; no "
+                            "link probes", XF_KEY_NODE, name));
+        interval = 0;
+    } else if (!name && interval) {
+        memset(host, 0, sizeof host);
+        if (gethostname(host, sizeof host - 1)
+            || !xf_probe_name_is_valid(host)) {
+            ovs_strlcpy(host, "xenflow", sizeof host);
+        }
+        name = host;
+    }
+    xf_probe_configure(interval, name);
+
+    const struct xf_bridge *br;
+    xf_probe_trunks_begin();
+    HMAP_FOR_EACH (br, node, bridges) {
+        for (size_t i = 0; i < br->n_trunks; i++) {
+            xf_probe_trunks_add(br->name, br->trunks[i].name,
+                                br->trunks[i].ofport);
+        }
+    }
+    xf_probe_trunks_end();
 }

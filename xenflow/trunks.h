@@ -30,5 +30,8 @@ struct xf_bridge;
 void xf_trunks_check(const struct xf_bridge *, struct svec *errors);
 void xf_trunks_vlan_limit(const struct smap *ovs_other_config,
                           const struct hmap *bridges, struct svec *errors);
+void xf_trunks_probe_reconfigure(const struct smap *ovs_other_config,
+                                 const struct hmap *bridges,
+                                 struct svec *errors);
 
 #endif /* xenflow/trunks.h */

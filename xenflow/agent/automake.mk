@@ -43,6 +43,7 @@ xenflow_agent_xenflow_agent_SOURCES = \
 	xenflow/addr.c \
 	xenflow/addr.h \
 	xenflow/conf.c \
+	xenflow/probe-frame.c \
 	xenflow/conf.h \
 	xenflow/conf-iface.c \
 	xenflow/encap.c \

@@ -26,6 +26,7 @@
 #include "xenflow/agent/gather-node.h"
 #include "xenflow/agent/gather-switch.h"
 #include "xenflow/fleet/fleet-idl.h"
+#include "xenflow/fleet/topology.h"
 
 static struct json *
 json_smap(const struct smap *smap)
@@ -75,6 +76,37 @@ json_nodes(struct ovsdb_idl *idl)
     return a;
 }
 
+/* What the link probes of 'l''s two ends found (xenflow/fleet/topology.h):
+ * "seen" (true, false, or null if no end reports), "latency_ms" (or
+ * null), "discovered_peer" (null, or {"NODE:PORT": "NODE:PORT"} for each
+ * end that sees another peer than the declared other end). */
+static void
+put_topology(struct json *o, const struct fleetrec_link *l)
+{
+    struct xf_topo_link t;
+
+    xf_topo_link_read(l, &t);
+    json_object_put(o, "seen", (t.seen < 0 ? json_null_create()
+                                : json_boolean_create(t.seen)));
+    json_object_put(o, "latency_ms", (t.latency_ms >= 0
+                                      ? json_real_create(t.latency_ms)
+                                      : json_null_create()));
+    struct json *peers = NULL;
+    for (int i = 0; i < 2; i++) {
+        if (t.peer[i]) {
+            char *end = xasprintf("%s:%s", (i ? l->node2 : l->node1)->name,
+                                  i ? l->port2 : l->port1);
+            if (!peers) {
+                peers = json_object_create();
+            }
+            json_object_put_string(peers, end, t.peer[i]);
+            free(end);
+        }
+    }
+    json_object_put(o, "discovered_peer", peers ? peers : json_null_create());
+    xf_topo_link_destroy(&t);
+}
+
 static struct json *
 json_links(struct ovsdb_idl *idl)
 {
@@ -89,8 +121,34 @@ json_links(struct ovsdb_idl *idl)
         json_object_put_string(o, "node2", l->node2->name);
         json_object_put_string(o, "port2", l->port2);
         json_object_put(o, "trusted", json_boolean_create(l->trusted));
+        put_topology(o, l);
         json_array_add(a, o);
     }
+    return a;
+}
+
+/* Links that the nodes' link probes found and no Link declares. */
+static struct json *
+json_undeclared_links(struct ovsdb_idl *idl)
+{
+    struct json *a = json_array_create_empty();
+    struct xf_topo_edge *edges;
+    size_t n = xf_topo_undeclared(idl, &edges);
+
+    for (size_t i = 0; i < n; i++) {
+        const struct xf_topo_edge *e = &edges[i];
+        struct json *o = json_object_create();
+        json_object_put_string(o, "node1", e->node1);
+        json_object_put_string(o, "port1", e->port1);
+        json_object_put_string(o, "node2", e->node2);
+        json_object_put_string(o, "port2", e->port2);
+        json_object_put(o, "seen", json_boolean_create(e->seen));
+        json_object_put(o, "latency_ms", (e->latency_ms >= 0
+                                          ? json_real_create(e->latency_ms)
+                                          : json_null_create()));
+        json_array_add(a, o);
+    }
+    xf_topo_edges_destroy(edges, n);
     return a;
 }
 
@@ -322,6 +380,7 @@ xfa_fleet_json(struct ovsdb_idl *idl, const char *node,
                     stats ? json_node_stats(stats) : json_null_create());
     json_object_put(o, "nodes", json_nodes(idl));
     json_object_put(o, "links", json_links(idl));
+    json_object_put(o, "undeclared_links", json_undeclared_links(idl));
     json_object_put(o, "networks", json_networks(idl));
     json_object_put(o, "routers", json_routers(idl));
     json_object_put(o, "switch", (sw ? json_switch(node, sw, sw_stats)

@@ -112,6 +112,34 @@ xfa_stats_router_figures(const struct xfa_dom_info *info, bool switch_known,
     }
 }
 
+/* Adds to a Node 'status' what XenFlow's link probes found on each trunk
+ * of 'sw': per trunk PORT "trunk-PORT-peer" (NODE:PORT of the last probe
+ * seen), "trunk-PORT-seen" ("yes", "no", "pending" or "off") and
+ * "trunk-PORT-rtt-us" (average round-trip time of the last probes).  The
+ * fleet writer replaces every "trunk-" key when the switch's figures are
+ * known (fleet.c). */
+void
+xfa_stats_trunk_figures(const struct xfa_sw_figures *sw, struct smap *status)
+{
+    for (size_t i = 0; i < sw->n_trunks; i++) {
+        const struct xfa_sw_trunk *t = &sw->trunks[i];
+        char *key;
+
+        if (t->peer_node) {
+            key = xasprintf("trunk-%s-peer", t->port);
+            smap_replace_nocopy(status, key, xasprintf("%s:%s", t->peer_node,
+                                                       t->peer_port));
+            free(key);
+        }
+        key = xasprintf("trunk-%s-seen", t->port);
+        smap_replace(status, key, t->seen);
+        free(key);
+        key = xasprintf("trunk-%s-rtt-us", t->port);
+        put_figure(status, key, t->rtt_avg_us);
+        free(key);
+    }
+}
+
 /* Updates a Node 'status' with the node's CPU use between 'prev' and 'cur'
  * (percent of all CPUs busy, NULL 'prev': left out) and its memory. */
 void
@@ -204,9 +232,11 @@ xfa_fleet_stats_due(const struct xfa_fleet_stats *fs)
 }
 
 /* Takes the figures that are due: returns the Node's (the Router_State
- * figures are the caller's) and schedules the next ones. */
+ * figures are the caller's), with the trunks of 'sw' if it is nonnull,
+ * and schedules the next ones. */
 const struct smap *
-xfa_fleet_stats_take(struct xfa_fleet_stats *fs)
+xfa_fleet_stats_take(struct xfa_fleet_stats *fs,
+                     const struct xfa_sw_figures *sw)
 {
     struct xfa_node_stats cur;
     char *error = xfa_gather_node(&cur);
@@ -223,6 +253,9 @@ xfa_fleet_stats_take(struct xfa_fleet_stats *fs)
                                &fs->node);
         fs->prev = cur;
         fs->have_prev = true;
+    }
+    if (sw) {
+        xfa_stats_trunk_figures(sw, &fs->node);
     }
     return &fs->node;
 }

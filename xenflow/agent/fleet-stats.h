@@ -19,7 +19,8 @@
 /* The figures an agent writes to the fleet database, and how often.
  *
  * The database holds state, not history: a few figures per node (Node
- * "status": cpu, memory-available-mb) and per router (Router_State
+ * "status": cpu, memory-available-mb, each trunk's neighbour and
+ * round-trip time) and per router (Router_State
  * "status": libvirt's CPU time, memory and interface counters, and
  * XenFlow's routes, neighbours, flows, routed and to-VM packets, client
  * state), written once per Fleet options:stats-interval (seconds, default
@@ -37,6 +38,7 @@ struct ds;
 struct ovsdb_idl;
 struct xfa_dom_info;
 struct xfa_node_stats;
+struct xfa_sw_figures;
 struct xfa_sw_router;
 
 #define XFA_STATS_INTERVAL_DEFAULT 30   /* Seconds. */
@@ -49,6 +51,8 @@ void xfa_stats_router_figures(const struct xfa_dom_info *,
                               bool switch_known,
                               const struct xfa_sw_router *,
                               struct smap *status);
+void xfa_stats_trunk_figures(const struct xfa_sw_figures *,
+                             struct smap *status);
 void xfa_stats_node_figures(const struct xfa_node_stats *prev,
                             const struct xfa_node_stats *cur,
                             struct smap *status);
@@ -59,7 +63,8 @@ void xfa_fleet_stats_destroy(struct xfa_fleet_stats *);
 void xfa_fleet_stats_configure(struct xfa_fleet_stats *, struct ovsdb_idl *);
 bool xfa_fleet_stats_enabled(const struct xfa_fleet_stats *);
 bool xfa_fleet_stats_due(const struct xfa_fleet_stats *);
-const struct smap *xfa_fleet_stats_take(struct xfa_fleet_stats *);
+const struct smap *xfa_fleet_stats_take(struct xfa_fleet_stats *,
+                                        const struct xfa_sw_figures *);
 void xfa_fleet_stats_wait(const struct xfa_fleet_stats *);
 const char *xfa_fleet_stats_error(const struct xfa_fleet_stats *);
 void xfa_fleet_stats_format(const struct xfa_fleet_stats *, struct ds *);

@@ -574,6 +574,15 @@ xfa_fleet_write(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
                                       shash_count(report->routers)));
         if (report->figures_due && report->node_figures) {
             struct smap_node *sn;
+            if (report->switch_known) {
+                /* The trunks' keys are replaced as a whole: a trunk that
+                 * went, or a neighbour no longer known, leaves none. */
+                SMAP_FOR_EACH_SAFE (sn, &status) {
+                    if (!strncmp(sn->key, "trunk-", 6)) {
+                        smap_remove_node(&status, sn);
+                    }
+                }
+            }
             SMAP_FOR_EACH (sn, report->node_figures) {
                 smap_replace(&status, sn->key, sn->value);
             }

@@ -32,6 +32,8 @@ xfa_sw_figures_init(struct xfa_sw_figures *f)
     shash_init(&f->routers);
     f->queues = NULL;
     f->n_queues = 0;
+    f->trunks = NULL;
+    f->n_trunks = 0;
 }
 
 static void
@@ -83,6 +85,19 @@ queues_clear(struct xfa_sw_figures *f)
     f->n_queues = 0;
 }
 
+static void
+trunks_free(struct xfa_sw_trunk *trunks, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(trunks[i].bridge);
+        free(trunks[i].port);
+        free(trunks[i].peer_node);
+        free(trunks[i].peer_port);
+        free(trunks[i].seen);
+    }
+    free(trunks);
+}
+
 void
 xfa_sw_figures_destroy(struct xfa_sw_figures *f)
 {
@@ -90,6 +105,9 @@ xfa_sw_figures_destroy(struct xfa_sw_figures *f)
         routers_clear(&f->routers);
         shash_destroy(&f->routers);
         queues_clear(f);
+        trunks_free(f->trunks, f->n_trunks);
+        f->trunks = NULL;
+        f->n_trunks = 0;
     }
 }
 
@@ -104,6 +122,13 @@ xfa_sw_figures_swap(struct xfa_sw_figures *a, struct xfa_sw_figures *b)
     a->n_queues = b->n_queues;
     b->queues = queues;
     b->n_queues = n_queues;
+
+    struct xfa_sw_trunk *trunks = a->trunks;
+    size_t n_trunks = a->n_trunks;
+    a->trunks = b->trunks;
+    a->n_trunks = b->n_trunks;
+    b->trunks = trunks;
+    b->n_trunks = n_trunks;
 }
 
 /* Parses 'text' as JSON into '*jsonp'.  'what' names the reply. */
@@ -467,6 +492,86 @@ xfa_sw_parse_migrations(const char *text, struct xfa_sw_figures *f)
     }
     shash_destroy(&last);
     json_destroy(json);
+    return error;
+}
+
+enum { T_BRIDGE, T_TRUNK, T_NEIGHBOR, T_SEEN, T_RTT, T_RTT_MIN, T_RTT_AVG,
+       T_SENT, T_ANSWERED, T_BAD, T_N };
+
+/* Parses a "xenflow/trunks --json" reply into 'f''s trunks.  A neighbour
+ * is "NODE:PORT" (split at the last colon) or null; figures are
+ * nonnegative integers or null (none yet). */
+char *
+xfa_sw_parse_trunks(const char *text, struct xfa_sw_figures *f)
+{
+    static const char *names[T_N] = {
+        "bridge", "trunk", "neighbor", "seen", "rtt-us", "rtt-min-us",
+        "rtt-avg-us", "probes-sent", "probes-answered", "bad-probes",
+    };
+    const char *what = "xenflow/trunks";
+    size_t col[T_N];
+    struct json *json;
+    const struct json_array *rows = NULL;
+    char *error = parse_table(text, what, names, T_N, col, &json, &rows);
+    size_t n = rows && !error ? rows->n : 0;
+    struct xfa_sw_trunk *trunks = xcalloc(MAX(n, 1), sizeof *trunks);
+
+    for (size_t i = 0; !error && i < n; i++) {
+        const struct json *row = rows->elems[i];
+        struct json **cells = json_array(row)->elems;
+        struct xfa_sw_trunk *t = &trunks[i];
+
+        for (size_t c = 0; c < T_N && !error; c++) {
+            const struct json *cell = cells[col[c]];
+            bool is_text = c <= T_SEEN;
+            bool nullable = c == T_NEIGHBOR || (c >= T_RTT && c <= T_RTT_AVG);
+
+            if (cell->type == JSON_NULL ? !nullable
+                : is_text ? cell->type != JSON_STRING
+                : cell->type != JSON_INTEGER || json_integer(cell) < 0) {
+                char *s = json_to_string(cell, 0);
+                error = xasprintf("%s: row %"PRIuSIZE": %s %s is not %s",
+                                  what, i + 1, names[c], s,
+                                  is_text ? "a string" : "a count");
+                free(s);
+            }
+        }
+        if (error) {
+            break;
+        }
+        t->bridge = xstrdup(json_string(cells[col[T_BRIDGE]]));
+        t->port = xstrdup(json_string(cells[col[T_TRUNK]]));
+        t->seen = xstrdup(json_string(cells[col[T_SEEN]]));
+        const struct json *nb = cells[col[T_NEIGHBOR]];
+        if (nb->type == JSON_STRING) {
+            const char *colon = strrchr(json_string(nb), ':');
+            if (!colon || colon == json_string(nb) || !colon[1]) {
+                error = xasprintf("%s: row %"PRIuSIZE": neighbor \"%s\" is "
+                                  "not NODE:PORT", what, i + 1,
+                                  json_string(nb));
+                break;
+            }
+            t->peer_node = xmemdup0(json_string(nb),
+                                    colon - json_string(nb));
+            t->peer_port = xstrdup(colon + 1);
+        }
+        long long *rtts[] = { &t->rtt_us, &t->rtt_min_us, &t->rtt_avg_us };
+        for (size_t k = 0; k < ARRAY_SIZE(rtts); k++) {
+            const struct json *cell = cells[col[T_RTT + k]];
+            *rtts[k] = cell->type == JSON_INTEGER ? json_integer(cell) : -1;
+        }
+        t->probes_sent = json_integer(cells[col[T_SENT]]);
+        t->probes_answered = json_integer(cells[col[T_ANSWERED]]);
+        t->bad_probes = json_integer(cells[col[T_BAD]]);
+    }
+    json_destroy(json);
+    if (error) {
+        trunks_free(trunks, n);
+    } else {
+        trunks_free(f->trunks, f->n_trunks);
+        f->trunks = trunks;
+        f->n_trunks = n;
+    }
     return error;
 }
 

@@ -20,7 +20,9 @@
  * its unixctl commands say it in JSON: "xenflow/show --json" (per router:
  * routes, neighbours, flows, packets, client session),
  * "xenflow/qos/show --json" (per queue: bounds, rate, fitness) and
- * "xenflow/migrate/show --json" (each router's last migration).  The
+ * "xenflow/migrate/show --json" (each router's last migration) and
+ * "xenflow/trunks --json" (each trunk's neighbour and round-trip time,
+ * found by XenFlow's link probes).  The
  * parsers are pure (unit-tested with ovstest); switch-poll.h asks the
  * questions.  Each parser takes a whole reply or none of it: on error the
  * figures are left as they were. */
@@ -62,10 +64,23 @@ struct xfa_sw_queue {
     double fitness;             /* Eq. 2, or -1 before the first rate. */
 };
 
+/* A trunk and what XenFlow's link probes found on it. */
+struct xfa_sw_trunk {
+    char *bridge;
+    char *port;
+    char *peer_node;            /* NULL: no neighbour seen yet. */
+    char *peer_port;
+    char *seen;                 /* "yes", "no", "pending" or "off". */
+    long long rtt_us, rtt_min_us, rtt_avg_us;   /* -1: none yet. */
+    unsigned long long probes_sent, probes_answered, bad_probes;
+};
+
 struct xfa_sw_figures {
     struct shash routers;       /* Name -> struct xfa_sw_router *. */
     struct xfa_sw_queue *queues;
     size_t n_queues;
+    struct xfa_sw_trunk *trunks;
+    size_t n_trunks;
 };
 
 /* How gathering goes (switch-poll.h). */
@@ -87,6 +102,8 @@ char *xfa_sw_parse_show(const char *text, struct xfa_sw_figures *)
 char *xfa_sw_parse_qos(const char *text, struct xfa_sw_figures *)
     OVS_WARN_UNUSED_RESULT;
 char *xfa_sw_parse_migrations(const char *text, struct xfa_sw_figures *)
+    OVS_WARN_UNUSED_RESULT;
+char *xfa_sw_parse_trunks(const char *text, struct xfa_sw_figures *)
     OVS_WARN_UNUSED_RESULT;
 
 const char *xfa_sw_client_state(const char *client, char *buf, size_t size);

@@ -284,6 +284,64 @@ put_queues(const char *node, const struct xfa_sw_figures *f, struct ds *s)
     }
 }
 
+/* Per trunk: whether its neighbour is seen, and the link's round-trip
+ * time, from XenFlow's link probes (xenflow/trunks). */
+static void
+put_trunk_labels(struct ds *s, const char *name, const char *node,
+                 const struct xfa_sw_trunk *t)
+{
+    start_sample(s, name, node);
+    xfa_prom_label(s, "port", t->port, false);
+    xfa_prom_label(s, "peer_node", t->peer_node ? t->peer_node : "", false);
+    xfa_prom_label(s, "peer_port", t->peer_port ? t->peer_port : "", false);
+}
+
+static void
+put_trunks(const char *node, const struct xfa_sw_figures *f, struct ds *s)
+{
+    if (!f->n_trunks) {
+        return;
+    }
+    xfa_prom_header(s, "xenflow_trunk_up", "gauge",
+                    "1 if the trunk's neighbour answered XenFlow's link "
+                    "probes within 3 intervals, 0 if not (or probes are "
+                    "off).");
+    for (size_t i = 0; i < f->n_trunks; i++) {
+        const struct xfa_sw_trunk *t = &f->trunks[i];
+        put_trunk_labels(s, "xenflow_trunk_up", node, t);
+        end_sample(s, !strcmp(t->seen, "yes"));
+    }
+    bool header = false;
+    for (size_t i = 0; i < f->n_trunks; i++) {
+        const struct xfa_sw_trunk *t = &f->trunks[i];
+        if (t->rtt_avg_us < 0) {
+            continue;
+        }
+        if (!header) {
+            xfa_prom_header(s, "xenflow_trunk_rtt_seconds", "gauge",
+                            "Round-trip time to the trunk's neighbour, "
+                            "average of the last 16 probes.");
+            header = true;
+        }
+        put_trunk_labels(s, "xenflow_trunk_rtt_seconds", node, t);
+        end_sample(s, t->rtt_avg_us / 1e6);
+    }
+    xfa_prom_header(s, "xenflow_trunk_probes_total", "counter",
+                    "Link probes the trunk sent.");
+    for (size_t i = 0; i < f->n_trunks; i++) {
+        put_trunk_labels(s, "xenflow_trunk_probes_total", node,
+                         &f->trunks[i]);
+        end_sample(s, f->trunks[i].probes_sent);
+    }
+    xfa_prom_header(s, "xenflow_trunk_probes_answered_total", "counter",
+                    "Of those, probes the neighbour answered.");
+    for (size_t i = 0; i < f->n_trunks; i++) {
+        put_trunk_labels(s, "xenflow_trunk_probes_answered_total", node,
+                         &f->trunks[i]);
+        end_sample(s, f->trunks[i].probes_answered);
+    }
+}
+
 void
 xfa_metrics_format_switch(const char *node, const struct xfa_sw_figures *f,
                           const struct xfa_sw_stats *st, struct ds *s)
@@ -299,4 +357,5 @@ xfa_metrics_format_switch(const char *node, const struct xfa_sw_figures *f,
     }
     free(routers);
     put_queues(node, f, s);
+    put_trunks(node, f, s);
 }

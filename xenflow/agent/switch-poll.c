@@ -39,6 +39,7 @@ static const struct {
     { "xenflow/show", xfa_sw_parse_show },
     { "xenflow/qos/show", xfa_sw_parse_qos },
     { "xenflow/migrate/show", xfa_sw_parse_migrations },
+    { "xenflow/trunks", xfa_sw_parse_trunks },
 };
 
 struct xfa_switch_poll {

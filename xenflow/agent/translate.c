@@ -25,6 +25,7 @@
 #include "xenflow/agent/vm.h"
 #include "xenflow/conf.h"
 #include "xenflow/encap.h"
+#include "xenflow/probe-frame.h"
 #include "xenflow/fleet/channel.h"
 
 /* Moves the errors XenFlow's parser found into 'errors', after 'context'.
@@ -323,6 +324,13 @@ xfa_translate(const struct xfa_node_spec *spec, struct xfa_local *local)
     translate_channel(&spec->channel, local);
     translate_networks(spec, local);
     translate_trunks(spec, local);
+    if (spec->n_trunks && spec->channel.node
+        && xf_probe_name_is_valid(spec->channel.node)) {
+        /* The node's name, which XenFlow's link probes carry on the trunks
+         * (xenflow-trunks(7)): what each trunk's far end reports as its
+         * neighbour.  With it XenFlow probes every 2 s. */
+        smap_add(&local->ovs, XF_KEY_NODE, spec->channel.node);
+    }
     translate_qos(spec, local);
     for (size_t i = 0; i < spec->n_routers; i++) {
         translate_router(spec, &spec->routers[i], local);

@@ -399,9 +399,10 @@ main(int argc, char *argv[])
             if (figures_due) {
                 const struct xfa_sw_figures *sw = xfa_switch_poll_figures(
                     agent.switch_poll, &sw_stats);
-                report.node_figures = xfa_fleet_stats_take(agent.stats);
-                report.sw = &sw->routers;
                 report.switch_known = sw_stats.n_passes && !sw_stats.stale;
+                report.node_figures = xfa_fleet_stats_take(
+                    agent.stats, report.switch_known ? sw : NULL);
+                report.sw = &sw->routers;
             }
             ovsdb_idl_txn_add_comment(fleet_txn, "xenflow-agent: node %s",
                                       node_name);

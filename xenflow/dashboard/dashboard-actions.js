@@ -387,21 +387,38 @@ function ensureControls(kind, name) {
   showMessage(`${kind}:${name}`);
 }
 
-// Makes the migration list of router 'r' offer the other nodes, keeping
+// Fills migration list 'sel' with the nodes it offers (sel.offer), keeping
 // the choice while it is still offered.
+function fillTargets(sel) {
+  const want = sel.offer.map(o => o.value + '\t' + o.label).join('\n');
+  if (sel.dataset.offer === want) return;
+  const chosen = sel.value;
+  sel.replaceChildren(html('option', {value: ''}, 'to node…'),
+                      ...sel.offer.map(o => html('option', {value: o.value},
+                                                 o.label)));
+  sel.dataset.offer = want;
+  if (sel.offer.some(o => o.value === chosen)) sel.value = chosen;
+}
+
+// Makes the migration list of router 'r' offer the other nodes.  A list
+// is filled only once the user goes to it (or has chosen from it): with
+// 50 nodes and 1,000 routers, filling them all would put 49,000 options
+// in the page on every refresh.
 function offerTargets(r, fleet) {
   const sel = byId('migrate-target-' + r.name);
-  const nodes = fleet.nodes.filter(n => n.name !== r.node);
   const label = n => n.name +
     (n.admin_state !== 'enabled' ? ` (${n.admin_state})` : '') +
     (n.power !== 'on' ? ` (power ${n.power})` : '');
-  const want = nodes.map(n => n.name + '\t' + label(n)).join('\n');
-  if (sel.dataset.offer === want) return;
-  const chosen = sel.value;
-  sel.replaceChildren(...nodes.map(n => html('option', {value: n.name},
-                                             label(n))));
-  sel.dataset.offer = want;
-  if (nodes.some(n => n.name === chosen)) sel.value = chosen;
+  sel.offer = fleet.nodes.filter(n => n.name !== r.node)
+                         .map(n => ({value: n.name, label: label(n)}));
+  if (!sel.dataset.lazy) {
+    sel.dataset.lazy = 'yes';
+    sel.append(html('option', {value: ''}, 'to node…'));
+    for (const e of ['focus', 'mousedown', 'keydown']) {
+      sel.addEventListener(e, () => fillTargets(sel));
+    }
+  }
+  if (sel.value || document.activeElement === sel) fillTargets(sel);
 }
 
 // Enables the buttons when logged in and no request of theirs is going

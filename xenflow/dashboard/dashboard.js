@@ -118,17 +118,27 @@ function routerNode(r) {
   return running ? running.node : r.node;
 }
 
-function drawLink(svg, pos, l) {
+// 'undeclared': a link the agents' probes found and no Link declares
+// (drawn dashed); a declared link they report not seen gets "not-seen".
+function drawLink(svg, pos, l, undeclared) {
   const [x1, y1] = pos.get(l.node1) || [0, 0];
   const [x2, y2] = pos.get(l.node2) || [0, 0];
-  const g = el('g', {class: 'link' + (l.trusted ? ' trusted' : ''),
-                     id: 'link-' + l.name});
+  const cls = 'link' + (l.trusted ? ' trusted' : '')
+              + (l.seen === false ? ' not-seen' : '')
+              + (undeclared ? ' undeclared' : '')
+              + (l.discovered_peer ? ' miswired' : '');
+  const g = el('g', {class: cls, id: 'link-' + l.name});
   g.appendChild(el('line', {x1, y1, x2, y2}));
   const tx = (x1 + x2) / 2 + 4, ty = (y1 + y2) / 2 - 4;
   g.appendChild(el('text', {x: tx, y: ty},
                    `${l.name} (${l.port1}–${l.port2})`));
   // What the agents measured, if anything.
   const figures = [];
+  if (l.seen === false) figures.push('not seen');
+  if (l.discovered_peer) {
+    figures.push('sees ' + Object.entries(l.discovered_peer)
+      .map(([end, peer]) => `${end} <-> ${peer}`).join(', '));
+  }
   const latency = linkLatency(l);
   if (latency !== null) figures.push(fmtMs(latency));
   if (typeof l.load_bps === 'number' && isFinite(l.load_bps)) {
@@ -146,7 +156,12 @@ function drawTopology(fleet) {
   const svg = document.getElementById('topology');
   svg.replaceChildren();
   const pos = layout(fleet);
-  for (const l of fleet.links) drawLink(svg, pos, l);
+  for (const l of fleet.links) drawLink(svg, pos, l, false);
+  for (const u of fleet.undeclared_links || []) {
+    if (!pos.has(u.node1) || !pos.has(u.node2)) continue;
+    const name = `undeclared-${u.node1}-${u.port1}-${u.node2}-${u.port2}`;
+    drawLink(svg, pos, Object.assign({name, trusted: false}, u), true);
+  }
   const byNode = new Map();
   for (const r of fleet.routers) {
     const n = routerNode(r);

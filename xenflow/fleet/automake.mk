@@ -25,11 +25,15 @@ nodist_xenflow_fleet_libxenflow_fleet_la_SOURCES = \
 	xenflow/fleet/fleet-idl.h
 xenflow_fleet_libxenflow_fleet_la_SOURCES = \
 	xenflow/fleet/placement.c \
-	xenflow/fleet/placement.h
+	xenflow/fleet/placement.h \
+	xenflow/fleet/topology.c \
+	xenflow/fleet/topology.h
 
-# The operator's command.
-bin_PROGRAMS += xenflow/fleet/xenflow-ctl
-xenflow_fleet_xenflow_ctl_SOURCES = \
+# xenflow-ctl's commands (db-ctl-base's table and their code), built once
+# for the two programs that run them: xenflow-ctl, and xenflow-dashboard,
+# whose page's actions are the same commands.
+noinst_LTLIBRARIES += xenflow/fleet/libxenflow-ctl.la
+xenflow_fleet_libxenflow_ctl_la_SOURCES = \
 	xenflow/addr.c \
 	xenflow/addr.h \
 	xenflow/conf.c \
@@ -45,10 +49,17 @@ xenflow_fleet_xenflow_ctl_SOURCES = \
 	xenflow/fleet/ctl-nodes.c \
 	xenflow/fleet/ctl-routers.c \
 	xenflow/fleet/ctl-show.c \
-	xenflow/fleet/ctl.h \
-	xenflow/fleet/xenflow-ctl.c
+	xenflow/fleet/ctl.h
+# Its own object names: ovs-vswitchd's and the agent's sources have some of
+# these files too, outside libtool.
+xenflow_fleet_libxenflow_ctl_la_CFLAGS = $(AM_CFLAGS)
+
+# The operator's command.
+bin_PROGRAMS += xenflow/fleet/xenflow-ctl
+xenflow_fleet_xenflow_ctl_SOURCES = xenflow/fleet/xenflow-ctl.c
 xenflow_fleet_xenflow_ctl_LDADD = \
-	xenflow/fleet/libxenflow-fleet.la lib/libopenvswitch.la
+	xenflow/fleet/libxenflow-ctl.la xenflow/fleet/libxenflow-fleet.la \
+	lib/libopenvswitch.la
 
 # The operator's read-write dashboard (Documentation/xenflow-dashboard.8):
 # xenflow-ctl's commands run as the page's actions, and the agent's HTTP
@@ -57,12 +68,6 @@ xenflow_fleet_xenflow_ctl_LDADD = \
 if HAVE_MICROHTTPD
 bin_PROGRAMS += xenflow/fleet/xenflow-dashboard
 xenflow_fleet_xenflow_dashboard_SOURCES = \
-	xenflow/addr.c \
-	xenflow/addr.h \
-	xenflow/conf.c \
-	xenflow/conf.h \
-	xenflow/encap.c \
-	xenflow/encap.h \
 	xenflow/agent/fleet-json.c \
 	xenflow/agent/fleet-json.h \
 	xenflow/agent/gather-node.c \
@@ -71,22 +76,13 @@ xenflow_fleet_xenflow_dashboard_SOURCES = \
 	xenflow/agent/gather-switch.h \
 	xenflow/agent/http.c \
 	xenflow/agent/http.h \
-	xenflow/fleet/channel.c \
-	xenflow/fleet/channel.h \
-	xenflow/fleet/ctl-evacuate.c \
-	xenflow/fleet/ctl-fleet.c \
-	xenflow/fleet/ctl-lookup.c \
-	xenflow/fleet/ctl-networks.c \
-	xenflow/fleet/ctl-nodes.c \
-	xenflow/fleet/ctl-routers.c \
-	xenflow/fleet/ctl-show.c \
-	xenflow/fleet/ctl.h \
 	xenflow/fleet/dash-actions.c \
 	xenflow/fleet/dash-actions.h \
 	xenflow/fleet/xenflow-dashboard.c
 xenflow_fleet_xenflow_dashboard_CFLAGS = $(AM_CFLAGS) $(MICROHTTPD_CFLAGS)
 xenflow_fleet_xenflow_dashboard_LDADD = \
-	xenflow/fleet/libxenflow-fleet.la lib/libopenvswitch.la \
+	xenflow/fleet/libxenflow-ctl.la xenflow/fleet/libxenflow-fleet.la \
+	lib/libopenvswitch.la \
 	$(MICROHTTPD_LIBS)
 endif
 

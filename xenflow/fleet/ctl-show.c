@@ -29,6 +29,7 @@
 #include "util.h"
 #include "xenflow/fleet/ctl.h"
 #include "xenflow/fleet/placement.h"
+#include "xenflow/fleet/topology.h"
 
 /* What is left undone of 'router', whose node's own report is 'own' (NULL
  * if none): its node's agent, which has reported, has not made it what
@@ -131,6 +132,46 @@ show_router(struct ctl_context *ctx, const struct fleetrec_router *router)
     svec_destroy(&ifaces);
 }
 
+/* What link probes found on 'link' (xenflow/fleet/topology.h), seen from
+ * its end 'end' (0 or 1): its round trip, "not seen", or the peer that an
+ * end sees instead of the declared one. */
+static void
+put_link_probes(struct ds *line, const struct fleetrec_link *link,
+                const struct xf_topo_link *t, int end)
+{
+    for (int k = 0; k < 2; k++) {
+        int i = k ? !end : end;
+        if (t->peer[i]) {
+            const struct fleetrec_node *n = i ? link->node2 : link->node1;
+            ds_put_format(line, ", seen: %s:%s <-> %s, declared %s:%s",
+                          n->name, i ? link->port2 : link->port1, t->peer[i],
+                          (i ? link->node1 : link->node2)->name,
+                          i ? link->port1 : link->port2);
+        }
+    }
+    if (t->seen == 0) {
+        ds_put_cstr(line, ", not seen");
+    } else if (t->seen > 0 && t->latency_ms >= 0) {
+        ds_put_format(line, ", RTT %.3f ms", t->latency_ms);
+    }
+}
+
+/* Links that link probes found and no Link declares. */
+static void
+show_undeclared(struct ctl_context *ctx)
+{
+    struct xf_topo_edge *edges;
+    size_t n = xf_topo_undeclared(ctx->idl, &edges);
+
+    for (size_t i = 0; i < n; i++) {
+        const struct xf_topo_edge *e = &edges[i];
+        ds_put_format(&ctx->output, "Undeclared link: %s:%s <-> %s:%s%s\n",
+                      e->node1, e->port1, e->node2, e->port2,
+                      e->seen ? "" : ", not seen now");
+    }
+    xf_topo_edges_destroy(edges, n);
+}
+
 static void
 show_node(struct ctl_context *ctx, const struct xf_place_node *pn)
 {
@@ -165,14 +206,19 @@ show_node(struct ctl_context *ctx, const struct xf_place_node *pn)
             encap = NULL;
         }
         if (first || link->node2 == node) {
-            svec_add_nocopy(&lines, xasprintf(
-                                "    Trunk %s: link %s to %s port %s%s%s%s",
-                                first ? link->port1 : link->port2,
-                                link->name,
-                                (first ? link->node2 : link->node1)->name,
-                                first ? link->port2 : link->port1,
-                                link->trusted ? ", trusted" : "",
-                                encap ? ", " : "", encap ? encap : ""));
+            struct ds line = DS_EMPTY_INITIALIZER;
+            struct xf_topo_link t;
+
+            ds_put_format(&line, "    Trunk %s: link %s to %s port %s%s%s%s",
+                          first ? link->port1 : link->port2, link->name,
+                          (first ? link->node2 : link->node1)->name,
+                          first ? link->port2 : link->port1,
+                          link->trusted ? ", trusted" : "",
+                          encap ? ", " : "", encap ? encap : "");
+            xf_topo_link_read(link, &t);
+            put_link_probes(&line, link, &t, first ? 0 : 1);
+            xf_topo_link_destroy(&t);
+            svec_add_nocopy(&lines, ds_steal_cstr(&line));
         }
     }
     svec_sort(&lines);
@@ -207,6 +253,7 @@ cmd_show(struct ctl_context *ctx)
         show_node(ctx, &model.nodes[i]);
     }
     xf_ctl_fleet_model_destroy(&model);
+    show_undeclared(ctx);
 
     FLEETREC_NETWORK_FOR_EACH (net, ctx->idl) {
         struct ds line = DS_EMPTY_INITIALIZER;
