@@ -344,14 +344,26 @@ xf_flowsync_owner_count(const struct xf_flowsync *fs, uint32_t owner)
 
 /* Marks stale every flow other than route and neighbour flows: the flows
  * that configuration decides, which a reconfiguration puts again.  Looks at
- * those flows only, so its cost does not grow with the routing tables. */
+ * those flows only, so its cost does not grow with the routing tables.
+ *
+ * If 'networks_too' is false, the networks' own flows (cookie.h: kinds
+ * XF_FLOW_KINDS_NETWORK of an owner from XF_OWNER_NETWORK_MIN to
+ * XF_OWNER_NETWORK_MAX) are left as they are, not even looked at: the
+ * caller marks those of the networks it puts again itself
+ * (xf_flowsync_mark_owner_stale()), so that a reconfiguration that adds one
+ * network does not touch the flows of all the others. */
 void
-xf_flowsync_mark_config_stale(struct xf_flowsync *fs)
+xf_flowsync_mark_config_stale(struct xf_flowsync *fs, bool networks_too)
 {
     const struct xf_flow_owner *owner;
 
     HMAP_FOR_EACH (owner, node, &fs->owners.owners) {
-        owner_select(fs, owner, ~XF_FLOW_KINDS_TABLES, false);
+        uint32_t kinds = ~XF_FLOW_KINDS_TABLES;
+        if (!networks_too && owner->id >= XF_OWNER_NETWORK_MIN
+            && owner->id <= XF_OWNER_NETWORK_MAX) {
+            kinds &= ~XF_FLOW_KINDS_NETWORK;
+        }
+        owner_select(fs, owner, kinds, false);
     }
 }
 
