@@ -7,9 +7,19 @@
 #               id up to 16,760,836 crosses it): XenFlow flows installed,
 #               time from the ovs-vsctl transactions' start until every
 #               flow is in the switch (pending = 0), ovs-vswitchd's RSS, and
-#               the flows per network.  Ports are added 1,000 per ovs-vsctl
-#               call (a command line has limits); the time includes
-#               ovs-vswitchd's own port handling, which dominates at large N.
+#               the flows per network, time in ovs-vsctl and both daemons'
+#               CPU.  The database is fed as an operator provisioning many
+#               networks would: --batch B (1,000) networks per ovs-vsctl
+#               transaction, the Bridge's keys in one "add", the Interface
+#               and Port rows created by reference (feed_bulk below; at most
+#               4,000 per call: the keys are one argument, which Linux
+#               limits to 128 KB); --feed commands is the old per-record
+#               "set"/"add-port" feed, O(N^2) in ovs-vsctl itself.  The
+#               time includes ovs-vswitchd's own port handling, which
+#               dominates with dummy ports (upstream's userspace datapath
+#               reconfigures itself per port added); --vm-ports patch makes
+#               the VM ports patch ports, kept out of the datapath.  One
+#               bridge holds at most 32,767 automatically numbered ports.
 #   forwarding  two XenFlow bridges (two "nodes") of one userspace-datapath
 #               ovs-vswitchd in its own namespace, joined by a veth trunk;
 #               host A (br0) and host B (br1) in network "red" (id 4000, so
