@@ -7,9 +7,19 @@
 #               id up to 16,760,836 crosses it): XenFlow flows installed,
 #               time from the ovs-vsctl transactions' start until every
 #               flow is in the switch (pending = 0), ovs-vswitchd's RSS, and
-#               the flows per network.  Ports are added 1,000 per ovs-vsctl
-#               call (a command line has limits); the time includes
-#               ovs-vswitchd's own port handling, which dominates at large N.
+#               the flows per network, time in ovs-vsctl and both daemons'
+#               CPU.  The database is fed as an operator provisioning many
+#               networks would: --batch B (1,000) networks per ovs-vsctl
+#               transaction, the Bridge's keys in one "add", the Interface
+#               and Port rows created by reference (feed_bulk below; at most
+#               4,000 per call: the keys are one argument, which Linux
+#               limits to 128 KB); --feed commands is the old per-record
+#               "set"/"add-port" feed, O(N^2) in ovs-vsctl itself.  The
+#               time includes ovs-vswitchd's own port handling, which
+#               dominates with dummy ports (upstream's userspace datapath
+#               reconfigures itself per port added); --vm-ports patch makes
+#               the VM ports patch ports, kept out of the datapath.  One
+#               bridge holds at most 32,767 automatically numbered ports.
 #   forwarding  two XenFlow bridges (two "nodes") of one userspace-datapath
 #               ovs-vswitchd in its own namespace, joined by a veth trunk;
 #               host A (br0) and host B (br1) in network "red" (id 4000, so
@@ -29,17 +39,31 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 builddir=$top/_build/ovs-build
 n=100000
+batch=1000
+feed=bulk
+vm_ports=dummy
 scale=yes
 forwarding=yes
 while [ $# -gt 0 ]; do
     case $1 in
         --builddir) builddir=$(cd "$2" && pwd); shift 2 ;;
         --networks) n=$2; shift 2 ;;
+        --batch) batch=$2; shift 2 ;;
+        --feed) feed=$2; shift 2 ;;
+        --vm-ports) vm_ports=$2; shift 2 ;;
         --skip-scale) scale=no; shift ;;
         --skip-forwarding) forwarding=no; shift ;;
-        *) echo "usage: $0 [--builddir DIR] [--networks N] [--skip-scale] [--skip-forwarding]" >&2; exit 1 ;;
+        *) echo "usage: $0 [--builddir DIR] [--networks N] [--batch B] [--feed bulk|commands] [--vm-ports dummy|patch] [--skip-scale] [--skip-forwarding]" >&2; exit 1 ;;
     esac
 done
+case $feed in
+    bulk|commands) ;;
+    *) echo "$0: --feed must be bulk or commands" >&2; exit 1 ;;
+esac
+case $vm_ports in
+    dummy|patch) ;;
+    *) echo "$0: --vm-ports must be dummy or patch" >&2; exit 1 ;;
+esac
 
 work=$(mktemp -d /tmp/xenflow-qinq.XXXXXX)
 . "$top/benchmarks/lib.sh"
@@ -48,34 +72,112 @@ xf_bench_env
 trap netns_cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
+# vm_port_columns J: sets 'cols' to the Interface columns of VM port J: a
+# dummy port, or (--vm-ports patch) a patch port whose peer does not exist,
+# which upstream keeps out of the datapath (see the README).  (No command
+# substitution: a fork per network would cost more than ovs-vsctl.)
+vm_port_columns() {
+    if [ $vm_ports = patch ]; then
+        cols=(type=patch options:peer=pv$1)
+    else
+        cols=(type=dummy)
+    fi
+}
+
+# CPU seconds (user + system) used so far by the daemon whose pidfile is
+# $work/NAME.pid.
+daemon_cpu_s() { xf_stat_cpu_s "/proc/$(cat "$work/$1.pid")/stat"; }
+
+# timed_vsctl ARGS...: ovs-vsctl --no-wait ARGS, its elapsed time added to
+# 'vsctl'.
+timed_vsctl() {
+    local t
+    t=$(xf_now)
+    ovs-vsctl --no-wait "$@" > /dev/null
+    vsctl=$(awk -v s="$vsctl" -v a="$t" -v b="$(xf_now)" \
+                'BEGIN { print s + b - a }')
+}
+
+# feed_bulk FIRST LAST: networks FIRST...LAST, each with its VM port, in one
+# ovs-vsctl transaction as an operator provisioning many networks would
+# write it: the Bridge's new other_config keys in one "add" of one
+# comma-separated argument, each Interface and Port created by reference
+# (--id=@...), and the new Ports added to the Bridge the same way.  No
+# command looks a record up by name and each column is merged once, so a
+# transaction costs ovs-vsctl O(its size + the database), not O(its size x
+# the database).
+feed_bulk() {
+    local j cols keys=() ports=() args=()
+    for ((j = $1; j <= $2; j++)); do
+        vm_port_columns $j
+        keys+=("xenflow-network-n$j=$((j + 4094))")
+        ports+=("@p$j")
+        args+=(-- --id=@i$j create Interface name=v$j "${cols[@]}"
+                  other_config:xenflow-network=n$j
+               -- --id=@p$j create Port name=v$j interfaces=@i$j)
+    done
+    timed_vsctl add Bridge br0 other_config "$(IFS=,; echo "${keys[*]}")" \
+        "${args[@]}" -- add Bridge br0 ports "$(IFS=,; echo "${ports[*]}")"
+}
+
+# feed_commands FIRST LAST: the same with ovs-vsctl's per-record commands,
+# "set Bridge br0 other_config:KEY=ID -- add-port br0 vJ -- set Interface
+# vJ ..." for each network (how this benchmark fed the database first).
+# In ovs-vsctl 3.1 each "set" of one key rewrites the whole other_config
+# map, each "add-port" after a "set" rebuilds its cache of every bridge,
+# port and interface, and "set Interface vJ" finds vJ by scanning the
+# Interface table: O(batch x database) per call, O(N^2) in all.
+feed_commands() {
+    local j cols args=()
+    for ((j = $1; j <= $2; j++)); do
+        vm_port_columns $j
+        args+=(-- set Bridge br0 other_config:xenflow-network-n$j=$((j + 4094))
+               -- add-port br0 v$j -- set Interface v$j "${cols[@]}"
+                  other_config:xenflow-network=n$j)
+    done
+    timed_vsctl "${args[@]:1}"
+}
+
+vsctl=0
 run_scale() {
-    local t0 t1 i j flows rss
+    local t0 t1 i flows rss sw0 db0 daemon
     xf_start_switch
     ovs-vsctl add-br br0 -- set Bridge br0 datapath_type=dummy \
         other_config:xenflow-enable=true -- \
         add-port br0 t1 -- set Interface t1 type=dummy \
             other_config:xenflow-trunk=true other_config:xenflow-encap=802.1ad
     xf_wait_drained
+    sw0=$(daemon_cpu_s ovs-vswitchd)
+    db0=$(daemon_cpu_s ovsdb-server)
     t0=$(xf_now)
-    for ((i = 1; i <= n; i += 1000)); do
-        args=()
-        for ((j = i; j < i + 1000 && j <= n; j++)); do
-            args+=(-- set Bridge br0 other_config:xenflow-network-n$j=$((j + 4094))
-                   -- add-port br0 v$j -- set Interface v$j type=dummy
-                      other_config:xenflow-network=n$j)
-        done
-        ovs-vsctl --no-wait "${args[@]:1}"
+    for ((i = 1; i <= n; i += batch)); do
+        feed_$feed $i $((i + batch - 1 < n ? i + batch - 1 : n))
     done
-    while ! ovs-appctl xenflow/show | grep -q "^br0 .* $n "; do sleep 0.5; done
+    # (Not grep -q: ovs-appctl would die of SIGPIPE on a long reply, and
+    # with pipefail the loop would never end.)
+    while ! ovs-appctl xenflow/show | grep "^br0 .* $n " > /dev/null; do
+        sleep 0.5
+    done
     xf_wait_drained
     t1=$(xf_now)
     flows=$(ovs-appctl xenflow/show --json | sed -n 's/.*"flows": \([0-9]*\).*/\1/p')
     rss=$(xf_rss_kb)
-    printf '%-10s %-10s %-12s %-10s %s\n' networks flows configure-s rss-MB flows/network
-    printf '%-10s %-10s %-12.1f %-10d %.2f\n' "$n" "$flows" \
-        "$(xf_elapsed "$t0" "$t1")" $((rss / 1024)) \
-        "$(awk -v f="$flows" -v n="$n" 'BEGIN { print f / n }')"
-    xf_stop_switch
+    printf '%-9s %-9s %-11s %-8s %-13s %-9s %-15s %s\n' networks flows \
+        configure-s rss-MB flows/network vsctl-s vswitchd-cpu-s ovsdb-cpu-s
+    printf '%-9s %-9s %-11.1f %-8d %-13.2f %-9.1f %-15.1f %.1f\n' \
+        "$n" "$flows" "$(xf_elapsed "$t0" "$t1")" $((rss / 1024)) \
+        "$(awk -v f="$flows" -v n="$n" 'BEGIN { print f / n }')" "$vsctl" \
+        "$(xf_elapsed "$sw0" "$(daemon_cpu_s ovs-vswitchd)")" \
+        "$(xf_elapsed "$db0" "$(daemon_cpu_s ovsdb-server)")"
+    # SIGTERM, not "exit": ovs-vswitchd's orderly exit deletes the ports one
+    # by one, each at upstream's O(ports) cost (minutes at 16,000).
+    local pid
+    for daemon in ovs-vswitchd ovsdb-server; do
+        pid=$(cat "$work/$daemon.pid")
+        kill "$pid"
+        while xf_running "$pid"; do sleep 0.1; done
+        rm -f "$work/$daemon.pid"
+    done
 }
 
 # Both bridges' flows are in the switch (xenflow_synced reads one).

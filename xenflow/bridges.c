@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coverage.h"
 #include "hash.h"
 #include "netdev.h"
 #include "netdev-provider.h"  /* netdev_from_name(). */
@@ -39,9 +40,19 @@
 #include "xenflow/pipeline.h"
 #include "xenflow/pipeline-net.h"
 #include "xenflow/probe.h"
+#include "xenflow/pipeline-tables.h"
+#include "xenflow/qos.h"
 #include "xenflow/trunks.h"
 
 VLOG_DEFINE_THIS_MODULE(xenflow_bridges);
+
+/* Networks whose flows a reconfiguration put, and those it left as they
+ * were (unchanged). */
+COVERAGE_DEFINE(xenflow_network_put);
+COVERAGE_DEFINE(xenflow_network_kept);
+
+BUILD_ASSERT_DECL(XF_OWNER_NETWORK_MAX == XF_NETWORK_ID_MAX);
+BUILD_ASSERT_DECL(XF_OWNER_ANNOUNCE_ACCEPTED > XF_OWNER_NETWORK_MAX);
 
 /* All bridges with other_config:xenflow-enable=true, by name. */
 static struct hmap xf_bridges = HMAP_INITIALIZER(&xf_bridges);
@@ -86,32 +97,36 @@ xf_bridges_map(void)
     return &xf_bridges;
 }
 
-/* Marks VM port 'ofport' of bridge 'bridge' as one whose router's control
- * traffic is held ('router_id' nonzero) or not (0), and puts the flows of
- * its network again if that changed (xenflow/pipeline-net.c floods to a
- * held port into the hold queue).  A bridge's ports are new at each
- * reconfiguration: xf_routers_reconfigure() marks them again. */
+static struct xf_network *network_find(const struct xf_bridge *,
+                                       const char *name);
+
+/* Marks VM port 'ofport' of network 'network' on bridge 'bridge' as one
+ * whose router's control traffic is held ('router_id' nonzero) or not (0),
+ * and puts the flows of the network again if that changed
+ * (xenflow/pipeline-net.c floods to a held port into the hold queue).  A
+ * bridge's ports are new at each reconfiguration: xf_routers_reconfigure()
+ * marks them again.  Looks at that network only, whatever the bridge
+ * holds. */
 void
-xf_bridge_hold_port(const char *bridge, ofp_port_t ofport, uint32_t router_id)
+xf_bridge_hold_port(const char *bridge, const char *network,
+                    ofp_port_t ofport, uint32_t router_id)
 {
     struct xf_bridge *br = xf_bridge_find(bridge);
-    struct xf_network *net;
+    struct xf_network *net = br && network ? network_find(br, network) : NULL;
+    bool changed = false;
 
-    if (!br || ofport == OFPP_NONE) {
+    if (!net || ofport == OFPP_NONE) {
         return;
     }
-    HMAP_FOR_EACH (net, node, &br->networks) {
-        bool changed = false;
-        for (size_t i = 0; i < net->n_vm_ports; i++) {
-            struct xf_port *port = &net->vm_ports[i];
-            if (port->ofport == ofport && port->hold_router != router_id) {
-                port->hold_router = router_id;
-                changed = true;
-            }
+    for (size_t i = 0; i < net->n_vm_ports; i++) {
+        struct xf_port *port = &net->vm_ports[i];
+        if (port->ofport == ofport && port->hold_router != router_id) {
+            port->hold_router = router_id;
+            changed = true;
         }
-        if (changed && br->flows) {
-            xf_pipeline_network(br, net, br->flows);
-        }
+    }
+    if (changed && br->flows) {
+        xf_pipeline_network(br, net, br->flows);
     }
 }
 
@@ -134,12 +149,16 @@ network_destroy(struct xf_network *net)
     free(net);
 }
 
-/* Frees 'br''s model, but not its flowsync. */
+/* Frees 'br''s model (and the one before it, if any), but not its
+ * flowsync. */
 static void
 bridge_free(struct xf_bridge *br)
 {
     struct xf_network *net;
 
+    if (br->prev) {
+        bridge_free(br->prev);
+    }
     HMAP_FOR_EACH_POP (net, node, &br->networks) {
         network_destroy(net);
     }
@@ -428,12 +447,22 @@ xf_bridges_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg,
         xf_bridge_conf_destroy(&conf);
     }
 
+    /* A bridge that stays enabled keeps its flow set, and its old model
+     * until xf_bridges_put_flows() has compared the networks with it: the
+     * flows of a network that did not change stay as they are, unmarked. */
     struct xf_bridge *br;
     HMAP_FOR_EACH (br, node, &new_bridges) {
         struct xf_bridge *old = xf_bridge_find(br->name);
         if (old) {
+            hmap_remove(&xf_bridges, &old->node);
             br->flows = old->flows;
             old->flows = NULL;
+            br->qos_seq = old->qos_seq;
+            if (old->prev) {
+                bridge_free(old->prev);
+                old->prev = NULL;
+            }
+            br->prev = old;
         } else {
             VLOG_INFO("XenFlow enabled on bridge %s", br->name);
             br->flows = reclaim_draining(br->name);
@@ -441,7 +470,7 @@ xf_bridges_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg,
                 br->flows = xf_flowsync_create(br->name);
             }
         }
-        xf_flowsync_mark_config_stale(br->flows);
+        xf_flowsync_mark_config_stale(br->flows, !br->prev);
     }
     HMAP_FOR_EACH_POP (br, node, &xf_bridges) {
         if (br->flows) {
@@ -456,9 +485,89 @@ xf_bridges_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg,
     xf_trunks_probe_reconfigure(&ovs_cfg->other_config, &xf_bridges, errors);
 }
 
-/* Puts every bridge's own flows, then drops the configuration flows that
- * the new snapshot no longer wants.  Runs after the routers and queues of
- * the snapshot are in place. */
+static bool
+port_equal(const struct xf_port *a, const struct xf_port *b)
+{
+    return (!strcmp(a->name, b->name) && a->ofport == b->ofport
+            && a->encap == b->encap && a->hold_router == b->hold_router);
+}
+
+static bool
+ports_equal(const struct xf_port *a, size_t n_a,
+            const struct xf_port *b, size_t n_b)
+{
+    if (n_a != n_b) {
+        return false;
+    }
+    for (size_t i = 0; i < n_a; i++) {
+        if (!port_equal(&a[i], &b[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Whether networks 'a' and 'b' (of bridges whose trunks are the same) have
+ * the same flows: same id and the same VM ports (sorted by name). */
+static bool
+network_equal(const struct xf_network *a, const struct xf_network *b)
+{
+    return (a->id == b->id && !strcmp(a->name, b->name)
+            && ports_equal(a->vm_ports, a->n_vm_ports,
+                           b->vm_ports, b->n_vm_ports));
+}
+
+/* Puts the flows of the networks of 'br' that are new or differ from those
+ * of 'br->prev' (every network if there is no 'prev', or if the trunks or
+ * the queue selections changed), after marking stale the flows they had
+ * and those of the networks that are gone.  What a network's flows read is
+ * xf_pipeline_network()'s: the network, its VM ports, the bridge's trunks
+ * and the ports' queue selections.  A reconfiguration that adds one network
+ * to a bridge of 100,000 therefore puts that network's flows only (and
+ * compares the others, without building a flow). */
+static void
+put_networks(struct xf_bridge *br)
+{
+    const struct xf_bridge *prev = br->prev;
+    uint64_t qos_seq = xf_qos_selections_seq();
+    bool all = (!prev || qos_seq != br->qos_seq
+                || !ports_equal(br->trunks, br->n_trunks,
+                                prev->trunks, prev->n_trunks));
+    struct xf_network *net;
+    size_t n_put = 0;
+
+    br->qos_seq = qos_seq;
+    if (prev) {
+        /* First what is gone: a network whose id another network takes
+         * (a renamed network) is marked before that one's flows are put. */
+        HMAP_FOR_EACH (net, node, &prev->networks) {
+            const struct xf_network *new = network_find(br, net->name);
+            if (!new || new->id != net->id) {
+                xf_flowsync_mark_owner_stale(br->flows, net->id,
+                                             XF_FLOW_KINDS_NETWORK);
+            }
+        }
+    }
+    HMAP_FOR_EACH (net, node, &br->networks) {
+        const struct xf_network *old = (prev ? network_find(prev, net->name)
+                                        : NULL);
+        if (all || !old || !network_equal(net, old)) {
+            if (prev) {
+                xf_flowsync_mark_owner_stale(br->flows, net->id,
+                                             XF_FLOW_KINDS_NETWORK);
+            }
+            xf_pipeline_network(br, net, br->flows);
+            n_put++;
+        }
+    }
+    COVERAGE_ADD(xenflow_network_put, n_put);
+    COVERAGE_ADD(xenflow_network_kept,
+                 hmap_count(&br->networks) - n_put);
+}
+
+/* Puts every bridge's own flows and those of its new or changed networks,
+ * then drops the configuration flows that the new snapshot no longer wants.
+ * Runs after the routers and queues of the snapshot are in place. */
 void
 xf_bridges_put_flows(void)
 {
@@ -466,7 +575,12 @@ xf_bridges_put_flows(void)
 
     XF_BRIDGE_FOR_EACH (br) {
         xf_pipeline_bridge(br, br->flows);
+        put_networks(br);
         xf_flowsync_sweep(br->flows);
+        if (br->prev) {
+            bridge_free(br->prev);
+            br->prev = NULL;
+        }
     }
 }
 

@@ -38,7 +38,8 @@ struct svec;
 struct xf_bridge *xf_bridge_find(const char *name);
 struct xf_flowsync *xf_bridge_flows(const char *name);
 const struct hmap *xf_bridges_map(void);
-void xf_bridge_hold_port(const char *bridge, ofp_port_t, uint32_t router_id);
+void xf_bridge_hold_port(const char *bridge, const char *network, ofp_port_t,
+                         uint32_t router_id);
 void xf_get_bridge_names(struct sset *);
 
 #define XF_BRIDGE_FOR_EACH(BR) HMAP_FOR_EACH (BR, node, xf_bridges_map())

@@ -52,6 +52,13 @@ enum xf_flow_kind {
                               | XF_FLOW_KIND_BIT(XF_FLOW_ROUTER))
 #define XF_FLOW_KINDS_NETWORK (XF_FLOW_KIND_BIT(XF_FLOW_CLASSIFY)   \
                                | XF_FLOW_KIND_BIT(XF_FLOW_EGRESS))
+/* A network's own flows are those of XF_FLOW_KINDS_NETWORK whose owner is
+ * its id, 1 to XF_NETWORK_ID_MAX (xenflow/encap.h); the bridge's flows of
+ * those kinds have owner 0 or an owner above that range
+ * (xenflow/pipeline-tables.h), so that a reconfiguration can select one
+ * network's flows and leave the others alone. */
+#define XF_OWNER_NETWORK_MIN 1
+#define XF_OWNER_NETWORK_MAX 16777215
 
 static inline uint64_t
 xf_cookie(enum xf_flow_kind kind, uint32_t owner)

@@ -55,8 +55,19 @@ COVERAGE_DEFINE(xenflow_flow_adopted); /* Restored flow kept as is. */
  * of work: with the userspace datapath the main thread also polls ports,
  * and a longer iteration delays every router's packets on the bridge.
  * Bigger batches are cheaper per flow, hence the floor.  Batches are bulk
- * work: xenflow/pace.h spaces them out. */
+ * work: xenflow/pace.h spaces them out.
+ *
+ * Each batch also costs the iteration after it a fixed price that grows
+ * with the bridge's ports, not with the batch: ofproto-dpif rebuilds its
+ * whole translation configuration (xlate_txn_start(), every port) and
+ * revalidates once per change of the flow tables.  With 16,000 ports that
+ * is tens of milliseconds, more than a 10 ms batch, so that loading a
+ * bridge of N networks took N x N time.  When no XenFlow bridge has a port
+ * that the main thread polls (bulk share 100, xenflow/pace.h), no packet
+ * waits for a long iteration, and batches aim at XF_FLOWSYNC_UNPACED_US
+ * instead: ten times fewer of them. */
 #define XF_FLOWSYNC_TARGET_US 10000
+#define XF_FLOWSYNC_UNPACED_US 100000
 #define XF_FLOWSYNC_MIN_BATCH 500
 #define XF_FLOWSYNC_MAX_BATCH 20000
 
@@ -344,14 +355,26 @@ xf_flowsync_owner_count(const struct xf_flowsync *fs, uint32_t owner)
 
 /* Marks stale every flow other than route and neighbour flows: the flows
  * that configuration decides, which a reconfiguration puts again.  Looks at
- * those flows only, so its cost does not grow with the routing tables. */
+ * those flows only, so its cost does not grow with the routing tables.
+ *
+ * If 'networks_too' is false, the networks' own flows (cookie.h: kinds
+ * XF_FLOW_KINDS_NETWORK of an owner from XF_OWNER_NETWORK_MIN to
+ * XF_OWNER_NETWORK_MAX) are left as they are, not even looked at: the
+ * caller marks those of the networks it puts again itself
+ * (xf_flowsync_mark_owner_stale()), so that a reconfiguration that adds one
+ * network does not touch the flows of all the others. */
 void
-xf_flowsync_mark_config_stale(struct xf_flowsync *fs)
+xf_flowsync_mark_config_stale(struct xf_flowsync *fs, bool networks_too)
 {
     const struct xf_flow_owner *owner;
 
     HMAP_FOR_EACH (owner, node, &fs->owners.owners) {
-        owner_select(fs, owner, ~XF_FLOW_KINDS_TABLES, false);
+        uint32_t kinds = ~XF_FLOW_KINDS_TABLES;
+        if (!networks_too && owner->id >= XF_OWNER_NETWORK_MIN
+            && owner->id <= XF_OWNER_NETWORK_MAX) {
+            kinds &= ~XF_FLOW_KINDS_NETWORK;
+        }
+        owner_select(fs, owner, kinds, false);
     }
 }
 
@@ -535,7 +558,10 @@ xf_flowsync_run(struct xf_flowsync *fs)
 
         if (n >= XF_FLOWSYNC_MIN_BATCH) {
             long long int elapsed = MAX(time_usec() - start, 1);
-            fs->batch = MIN(MAX(n * XF_FLOWSYNC_TARGET_US / elapsed,
+            long long int target = (xf_bulk_pace()->share >= 100
+                                    ? XF_FLOWSYNC_UNPACED_US
+                                    : XF_FLOWSYNC_TARGET_US);
+            fs->batch = MIN(MAX(n * target / elapsed,
                                 XF_FLOWSYNC_MIN_BATCH),
                             XF_FLOWSYNC_MAX_BATCH);
         }

@@ -75,7 +75,7 @@ void xf_flowsync_remove_owner(struct xf_flowsync *, uint32_t owner,
 size_t xf_flowsync_owner_pending(const struct xf_flowsync *, uint32_t owner,
                                  uint32_t kinds);
 size_t xf_flowsync_owner_count(const struct xf_flowsync *, uint32_t owner);
-void xf_flowsync_mark_config_stale(struct xf_flowsync *);
+void xf_flowsync_mark_config_stale(struct xf_flowsync *, bool networks_too);
 size_t xf_flowsync_sweep(struct xf_flowsync *);
 void xf_flowsync_clear(struct xf_flowsync *);
 

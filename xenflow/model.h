@@ -126,6 +126,12 @@ struct xf_bridge {
     struct xf_port *trusted;    /* Trunks to other XenFlow nodes. */
     size_t n_trusted;
     struct xf_flowsync *flows;
+
+    /* The model whose network flows 'flows' holds, from the snapshot
+     * before, until xf_bridges_put_flows() has put the networks that
+     * differ from it (NULL: a bridge new to XenFlow, all are put). */
+    struct xf_bridge *prev;
+    uint64_t qos_seq;           /* xf_qos_selections_seq() at that put. */
 };
 
 /* A router's interfaces and limits as found in one database snapshot

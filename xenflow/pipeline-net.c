@@ -230,7 +230,10 @@ put_vm_port_classify(struct xf_flowsync *fs, ofp_port_t port,
 }
 
 /* Network 'net''s flows on bridge 'br': its VM ports' classification, its
- * delivery to each port, and its flood list. */
+ * decapsulation from the trunks, its delivery to each port, and its flood
+ * list.  What they read (the network, its VM ports, the bridge's trunks, the
+ * queue selections of those ports) is what xenflow/bridges.c compares to
+ * tell whether a reconfiguration must put them again. */
 static void
 put_network(const struct xf_bridge *br, const struct xf_network *net,
             struct xf_flowsync *fs, struct ofpbuf *ofpacts)
@@ -240,6 +243,7 @@ put_network(const struct xf_bridge *br, const struct xf_network *net,
     bool queued = false;        /* 'flood' has selected a queue. */
     struct match m;
 
+    xf_pipeline_trunk_decap(br, net, fs);
     for (size_t i = 0; i < net->n_vm_ports; i++) {
         ofp_port_t port = net->vm_ports[i].ofport;
         if (port == OFPP_NONE) {
@@ -269,8 +273,9 @@ put_network(const struct xf_bridge *br, const struct xf_network *net,
     ofpbuf_uninit(&flood);
 }
 
-/* Puts network 'net''s flows on bridge 'br' again (after a change to one of
- * its ports' 'hold_router'). */
+/* Puts network 'net''s flows on bridge 'br' (owner 'net->id', kinds
+ * XF_FLOW_KINDS_NETWORK): when it is new or changed, or after a change to
+ * one of its ports' 'hold_router'. */
 void
 xf_pipeline_network(const struct xf_bridge *br, const struct xf_network *net,
                     struct xf_flowsync *fs)
@@ -282,13 +287,13 @@ xf_pipeline_network(const struct xf_bridge *br, const struct xf_network *net,
     ofpbuf_uninit(&ofpacts);
 }
 
-/* Flows that depend only on the bridge's networks and trunks. */
+/* The bridge's own flows (owner 0 and the trunks' owners), not those of
+ * each network (xf_pipeline_network()). */
 void
 xf_pipeline_bridge(const struct xf_bridge *br, struct xf_flowsync *fs)
 {
     uint64_t stub[1024 / 8];
     struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
-    const struct xf_network *net;
     struct match m;
 
     /* Frames that are not for a router: switched within their network. */
@@ -306,8 +311,5 @@ xf_pipeline_bridge(const struct xf_bridge *br, struct xf_flowsync *fs)
                     XF_PRIO_MISS, &m, &ofpacts);
 
     xf_pipeline_trunks(br, fs);
-    HMAP_FOR_EACH (net, node, &br->networks) {
-        put_network(br, net, fs, &ofpacts);
-    }
     ofpbuf_uninit(&ofpacts);
 }

@@ -18,6 +18,8 @@
 
 #include "xenflow/pipeline-trunk.h"
 
+#include <string.h>
+
 #include "bitmap.h"
 #include "dp-packet.h"
 #include "openvswitch/match.h"
@@ -246,12 +248,34 @@ put_trunk(struct xf_flowsync *fs, const struct xf_port *trunk)
     put_still_tagged(fs, cookie, trunk->ofport, XF_PRIO_STILL_TAGGED);
 }
 
-/* Tables 196 and 197's flows for network 'net' on the trunks of
- * encapsulation 'encap', which must carry it.  'svlans' records the
- * S-VLANs whose table 196 flow is in already. */
+/* Table 196's flow for 802.1ad S-VLAN 's_vid': "reg8=2,dl_vlan=S
+ * actions=strip_vlan,load:S->NXM_NX_REG9[0..11],goto_table:197".  One per
+ * S-VLAN that some network uses, shared by the networks in it: a flow of
+ * the bridge's (owner 0). */
+static void
+put_svlan(struct xf_flowsync *fs, uint16_t s_vid)
+{
+    uint64_t stub[64 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    struct match m;
+
+    match_init_catchall(&m);
+    match_set_reg(&m, XF_REG_ENCAP, 1 + XF_ENCAP_8021AD);
+    match_set_dl_vlan(&m, htons(s_vid), 0);
+    ofpact_put_STRIP_VLAN(&ofpacts);
+    put_load_reg(&ofpacts, XF_REG_SVLAN, 12, s_vid);
+    ofpact_put_GOTO_TABLE(&ofpacts)->table_id = XF_TABLE_TRUNK_INNER;
+    xf_pipeline_put(fs, xf_cookie(XF_FLOW_CLASSIFY, 0), XF_TABLE_TRUNK,
+                    XF_PRIO_DECAP, &m, &ofpacts);
+    ofpbuf_uninit(&ofpacts);
+}
+
+/* Table 196's (802.1ad: 197's) flow that takes network 'net''s frames off
+ * the trunks of encapsulation 'encap', which must carry it, into the
+ * network: a flow of the network's own. */
 static void
 put_decap(struct xf_flowsync *fs, const struct xf_network *net,
-          enum xf_encap encap, unsigned long *svlans)
+          enum xf_encap encap)
 {
     uint64_t cookie = xf_cookie(XF_FLOW_CLASSIFY, net->id);
     uint64_t stub[128 / 8];
@@ -261,30 +285,18 @@ put_decap(struct xf_flowsync *fs, const struct xf_network *net,
     struct match m;
 
     match_init_catchall(&m);
-    match_set_reg(&m, XF_REG_ENCAP, 1 + encap);
     switch (encap) {
     case XF_ENCAP_8021Q:
         /* "reg8=1,dl_vlan=ID actions=strip_vlan,load:ID->reg7,...". */
+        match_set_reg(&m, XF_REG_ENCAP, 1 + encap);
         match_set_dl_vlan(&m, htons(net->id), 0);
         ofpact_put_STRIP_VLAN(&ofpacts);
         break;
     case XF_ENCAP_8021AD:
-        /* "reg8=2,dl_vlan=S actions=strip_vlan,load:S->NXM_NX_REG9[0..11],
-         *  goto_table:197", once per S-VLAN. */
+        /* "reg9=S,dl_vlan=C actions=strip_vlan,load:ID->reg7,...", after
+         * the S-VLAN's flow in 196 (put_svlan()). */
         xf_encap_qinq(net->id, &s_vid, &c_vid);
-        if (!bitmap_is_set(svlans, s_vid)) {
-            bitmap_set1(svlans, s_vid);
-            match_set_dl_vlan(&m, htons(s_vid), 0);
-            ofpact_put_STRIP_VLAN(&ofpacts);
-            put_load_reg(&ofpacts, XF_REG_SVLAN, 12, s_vid);
-            ofpact_put_GOTO_TABLE(&ofpacts)->table_id = XF_TABLE_TRUNK_INNER;
-            xf_pipeline_put(fs, xf_cookie(XF_FLOW_CLASSIFY, 0),
-                            XF_TABLE_TRUNK, XF_PRIO_DECAP, &m, &ofpacts);
-            ofpbuf_clear(&ofpacts);
-        }
-        /* "reg9=S,dl_vlan=C actions=strip_vlan,load:ID->reg7,...". */
         table = XF_TABLE_TRUNK_INNER;
-        match_init_catchall(&m);
         match_set_reg(&m, XF_REG_SVLAN, s_vid);
         match_set_dl_vlan(&m, htons(c_vid), 0);
         ofpact_put_STRIP_VLAN(&ofpacts);
@@ -293,6 +305,7 @@ put_decap(struct xf_flowsync *fs, const struct xf_network *net,
         /* "reg8=3,mpls,mpls_label=LABEL,mpls_bos=1 actions=decap(),
          *  decap(packet_type(ns=0,type=0)),load:ID->reg7,...": the label
          * alone (a stack of two is unknown), then the frame inside. */
+        match_set_reg(&m, XF_REG_ENCAP, 1 + encap);
         match_set_dl_type(&m, htons(ETH_TYPE_MPLS));
         match_set_mpls_label(&m, 0, htonl(xf_encap_label(net->id)));
         match_set_mpls_bos(&m, 0, 1);
@@ -307,6 +320,35 @@ put_decap(struct xf_flowsync *fs, const struct xf_network *net,
     ofpact_put_GOTO_TABLE(&ofpacts)->table_id = XF_TABLE_ADMIT;
     xf_pipeline_put(fs, cookie, table, XF_PRIO_DECAP, &m, &ofpacts);
     ofpbuf_uninit(&ofpacts);
+}
+
+/* Marks in 'used' the encapsulations of 'br''s trunks that are in the
+ * datapath. */
+static void
+encaps_in_use(const struct xf_bridge *br, bool used[XF_N_ENCAPS])
+{
+    memset(used, 0, XF_N_ENCAPS * sizeof *used);
+    for (size_t i = 0; i < br->n_trunks; i++) {
+        if (br->trunks[i].ofport != OFPP_NONE) {
+            used[br->trunks[i].encap] = true;
+        }
+    }
+}
+
+/* Network 'net''s own trunk flows on bridge 'br': one decapsulation flow
+ * per encapsulation that 'br''s trunks use and that carries it. */
+void
+xf_pipeline_trunk_decap(const struct xf_bridge *br,
+                        const struct xf_network *net, struct xf_flowsync *fs)
+{
+    bool used[XF_N_ENCAPS];
+
+    encaps_in_use(br, used);
+    for (int e = 0; e < XF_N_ENCAPS; e++) {
+        if (used[e] && xf_encap_carries(e, net->id)) {
+            put_decap(fs, net, e);
+        }
+    }
 }
 
 /* Link-migration announcements are never forwarded.  From a trusted trunk
@@ -375,10 +417,12 @@ put_probes(const struct xf_bridge *br, struct xf_flowsync *fs)
     ofpbuf_uninit(&ofpacts);
 }
 
+/* The bridge's own trunk flows: the reserved ARP's, each trunk's, what
+ * stays tagged after decapsulation, and one per 802.1ad S-VLAN in use. */
 void
 xf_pipeline_trunks(const struct xf_bridge *br, struct xf_flowsync *fs)
 {
-    bool used[XF_N_ENCAPS] = { false };
+    bool used[XF_N_ENCAPS];
     uint64_t stub[64 / 8];
     struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
     struct match m;
@@ -410,18 +454,28 @@ xf_pipeline_trunks(const struct xf_bridge *br, struct xf_flowsync *fs)
     for (size_t i = 0; i < br->n_trunks; i++) {
         if (br->trunks[i].ofport != OFPP_NONE) {
             put_trunk(fs, &br->trunks[i]);
-            used[br->trunks[i].encap] = true;
         }
     }
 
-    unsigned long *svlans = bitmap_allocate(VLAN_VID_MASK + 1);
-    const struct xf_network *net;
-    HMAP_FOR_EACH (net, node, &br->networks) {
-        for (int e = 0; e < XF_N_ENCAPS; e++) {
-            if (used[e] && xf_encap_carries(e, net->id)) {
-                put_decap(fs, net, e, svlans);
+    /* The S-VLANs that the networks use, if an 802.1ad trunk carries
+     * them: a pass over the networks without a flow per network (their
+     * own flows are xf_pipeline_trunk_decap()'s). */
+    encaps_in_use(br, used);
+    if (used[XF_ENCAP_8021AD]) {
+        unsigned long *svlans = bitmap_allocate(VLAN_VID_MASK + 1);
+        const struct xf_network *net;
+        uint16_t s_vid, c_vid;
+
+        HMAP_FOR_EACH (net, node, &br->networks) {
+            if (xf_encap_carries(XF_ENCAP_8021AD, net->id)) {
+                xf_encap_qinq(net->id, &s_vid, &c_vid);
+                bitmap_set1(svlans, s_vid);
             }
         }
+        size_t s;
+        BITMAP_FOR_EACH_1 (s, VLAN_VID_MASK + 1, svlans) {
+            put_svlan(fs, s);
+        }
+        bitmap_free(svlans);
     }
-    bitmap_free(svlans);
 }

@@ -29,9 +29,12 @@ struct dp_packet;
 struct ofpbuf;
 struct xf_bridge;
 struct xf_flowsync;
+struct xf_network;
 struct xf_port;
 
 void xf_pipeline_trunks(const struct xf_bridge *, struct xf_flowsync *);
+void xf_pipeline_trunk_decap(const struct xf_bridge *,
+                             const struct xf_network *, struct xf_flowsync *);
 void xf_pipeline_trunk_output(const struct xf_port *trunk, uint32_t id,
                               bool clone, struct ofpbuf *);
 void xf_pipeline_trunk_encapsulate(const struct xf_port *trunk, uint32_t id,

@@ -98,3 +98,38 @@ xf_qos_selections_match(const struct shash *selections, const char *port,
     }
     return NULL;
 }
+
+static bool
+sel_equal(const struct xf_queue_sel *a, const struct xf_queue_sel *b)
+{
+    return (!strcmp(a->network, b->network)
+            && a->queue_id == b->queue_id
+            && a->has_class == b->has_class
+            && (!a->has_class
+                || !memcmp(&a->class, &b->class, sizeof a->class)));
+}
+
+/* Whether 'a' and 'b' select the same queues, in the same order, on the
+ * same ports. */
+bool
+xf_qos_selections_equal(const struct shash *a, const struct shash *b)
+{
+    const struct shash_node *node;
+
+    if (shash_count(a) != shash_count(b)) {
+        return false;
+    }
+    SHASH_FOR_EACH (node, a) {
+        const struct port_queues *pa = node->data;
+        const struct port_queues *pb = shash_find_data(b, node->name);
+        if (!pb || pa->n != pb->n) {
+            return false;
+        }
+        for (size_t i = 0; i < pa->n; i++) {
+            if (!sel_equal(&pa->sels[i], &pb->sels[i])) {
+                return false;
+            }
+        }
+    }
+    return true;
+}

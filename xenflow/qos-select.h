@@ -47,5 +47,6 @@ const struct xf_queue_sel *xf_qos_selections_find(const struct shash *,
 const struct xf_queue_sel *xf_qos_selections_match(
     const struct shash *, const char *port, const struct xf_queue_conf *);
 void xf_qos_selections_clear(struct shash *);
+bool xf_qos_selections_equal(const struct shash *, const struct shash *);
 
 #endif /* xenflow/qos-select.h */

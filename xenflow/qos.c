@@ -67,8 +67,10 @@ static struct hmap links = HMAP_INITIALIZER(&links);
  * drops them (see xf_qos_init()). */
 static struct hmap saved_rates = HMAP_INITIALIZER(&saved_rates);
 
-/* What the pipeline selects (xf_qos_port_queues()). */
+/* What the pipeline selects (xf_qos_port_queues()), and a number that
+ * changes whenever that does (xf_qos_selections_seq()). */
 static struct shash selections = SHASH_INITIALIZER(&selections);
+static uint64_t selections_seq;
 
 static struct xf_qos_timing timing = { 1000, 3 };
 static long long int next_sample = LLONG_MAX;
@@ -112,6 +114,15 @@ const struct xf_queue_sel *
 xf_qos_port_queues(const char *port, size_t *n)
 {
     return xf_qos_selections_find(&selections, port, n);
+}
+
+/* A number that changes whenever what xf_qos_port_queues() returns for some
+ * port changes (at a reconfiguration), so that the pipeline can tell
+ * whether flows that select queues must be put again. */
+uint64_t
+xf_qos_selections_seq(void)
+{
+    return selections_seq;
 }
 
 /* Whether 'q' (new) is the same queue, with the same contract, as 'old' on
@@ -196,10 +207,10 @@ xf_qos_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg,
                    const struct sset *xenflow_bridges, struct svec *errors)
 {
     struct hmap new_links = HMAP_INITIALIZER(&new_links);
+    struct shash new_selections = SHASH_INITIALIZER(&new_selections);
     struct xf_qos_timing new_timing;
 
     xf_qos_timing_parse(&ovs_cfg->other_config, &new_timing, errors);
-    xf_qos_selections_clear(&selections);
 
     for (size_t i = 0; i < ovs_cfg->n_bridges; i++) {
         const struct ovsrec_bridge *br = ovs_cfg->bridges[i];
@@ -212,7 +223,8 @@ xf_qos_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg,
                 continue;
             }
             struct xf_qos_link *link = xf_qos_link_build(br->name, port_cfg,
-                                                         &selections, errors);
+                                                         &new_selections,
+                                                         errors);
             if (link && !xf_qos_link_find(&new_links, link->iface)) {
                 hmap_insert(&new_links, &link->node,
                             hash_string(link->iface, 0));
@@ -221,6 +233,13 @@ xf_qos_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg,
             }
         }
     }
+
+    if (!xf_qos_selections_equal(&selections, &new_selections)) {
+        selections_seq++;
+    }
+    xf_qos_selections_clear(&selections);
+    shash_swap(&selections, &new_selections);
+    shash_destroy(&new_selections);
 
     bool samples_changed = new_timing.samples != timing.samples;
     if (new_timing.interval != timing.interval || samples_changed) {
@@ -369,6 +388,7 @@ xf_qos_destroy(void)
     xf_qos_links_clear(&links);
     xf_qos_saved_clear(&saved_rates);
     xf_qos_selections_clear(&selections);
+    selections_seq++;
     next_sample = LLONG_MAX;
 }
 

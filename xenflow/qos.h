@@ -56,6 +56,7 @@ void xf_qos_destroy(void);
 void xf_qos_register_commands(void);
 
 const struct xf_queue_sel *xf_qos_port_queues(const char *port, size_t *n);
+uint64_t xf_qos_selections_seq(void);
 const struct smap *xf_qos_queue_details(const char *iface,
                                         unsigned int queue_id,
                                         const struct smap *configured);

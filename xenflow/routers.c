@@ -370,7 +370,8 @@ static void
 hold_ports(const struct xf_router *r)
 {
     for (size_t i = 0; i < r->n_ifaces; i++) {
-        xf_bridge_hold_port(r->bridge, r->ifaces[i].ofport,
+        xf_bridge_hold_port(r->bridge, r->ifaces[i].network,
+                            r->ifaces[i].ofport,
                             r->ctl_hold ? r->id : 0);
     }
 }
