@@ -3,8 +3,10 @@
 # and what forwarding through an 802.1ad or mpls trunk costs against 802.1q.
 #
 #   scale       N networks (default 100,000) on one bridge of the dummy
-#               datapath, one VM port each and one trunk (802.1ad, so every
-#               id up to 16,760,836 crosses it): XenFlow flows installed,
+#               datapath and one trunk (802.1ad, so every id up to
+#               16,760,836 crosses it), one VM port each for the first L
+#               (--local L, default min(N, 32,000)) and none for the rest,
+#               which only cross the trunk here: XenFlow flows installed,
 #               time from the ovs-vsctl transactions' start until every
 #               flow is in the switch (pending = 0), ovs-vswitchd's RSS, and
 #               the flows per network, time in ovs-vsctl and both daemons'
@@ -19,7 +21,12 @@
 #               dominates with dummy ports (upstream's userspace datapath
 #               reconfigures itself per port added); --vm-ports patch makes
 #               the VM ports patch ports, kept out of the datapath.  One
-#               bridge holds at most 32,767 automatically numbered ports.
+#               bridge holds at most 32,767 automatically numbered ports
+#               (upstream's alloc_ofp_port()) and at most 65,279 in all
+#               (OpenFlow ports are 16 bits; ofport_request beyond 32,767),
+#               so 100,000 networks with a VM port each cannot be on one
+#               bridge of any Open vSwitch: the networks beyond L are
+#               those of VMs on other nodes.
 #   forwarding  two XenFlow bridges (two "nodes") of one userspace-datapath
 #               ovs-vswitchd in its own namespace, joined by a veth trunk;
 #               host A (br0) and host B (br1) in network "red" (id 4000, so
@@ -29,7 +36,9 @@
 #               first and median ping RTT, TCP Mbit/s, UDP 64-byte kpps
 #               (iperf3, as forwarding.sh), then the ratio to 802.1q.
 #
-# Usage: sudo benchmarks/qinq.sh [--builddir DIR] [--networks N]
+# Usage: sudo benchmarks/qinq.sh [--builddir DIR] [--networks N] [--local L]
+#                                [--batch B] [--feed bulk|commands]
+#                                [--vm-ports dummy|patch]
 #                                [--skip-scale] [--skip-forwarding]
 # Needs root for the forwarding part (namespaces "xfq_*"), iperf3 and jq for
 # its throughput columns.  A benchmark, not a test: it prints numbers and
@@ -39,6 +48,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 builddir=$top/_build/ovs-build
 n=100000
+local_max=
 batch=1000
 feed=bulk
 vm_ports=dummy
@@ -48,14 +58,20 @@ while [ $# -gt 0 ]; do
     case $1 in
         --builddir) builddir=$(cd "$2" && pwd); shift 2 ;;
         --networks) n=$2; shift 2 ;;
+        --local) local_max=$2; shift 2 ;;
         --batch) batch=$2; shift 2 ;;
         --feed) feed=$2; shift 2 ;;
         --vm-ports) vm_ports=$2; shift 2 ;;
         --skip-scale) scale=no; shift ;;
         --skip-forwarding) forwarding=no; shift ;;
-        *) echo "usage: $0 [--builddir DIR] [--networks N] [--batch B] [--feed bulk|commands] [--vm-ports dummy|patch] [--skip-scale] [--skip-forwarding]" >&2; exit 1 ;;
+        *) echo "usage: $0 [--builddir DIR] [--networks N] [--local L] [--batch B] [--feed bulk|commands] [--vm-ports dummy|patch] [--skip-scale] [--skip-forwarding]" >&2; exit 1 ;;
     esac
 done
+[ -n "$local_max" ] || local_max=$((n < 32000 ? n : 32000))
+if [ "$local_max" -gt 32767 ] || [ "$local_max" -gt "$n" ]; then
+    echo "$0: --local must be at most --networks and 32,767 (one bridge's automatically numbered ports)" >&2
+    exit 1
+fi
 case $feed in
     bulk|commands) ;;
     *) echo "$0: --feed must be bulk or commands" >&2; exit 1 ;;
@@ -111,13 +127,17 @@ feed_bulk() {
     for ((j = $1; j <= $2; j++)); do
         vm_port_columns $j
         keys+=("xenflow-network-n$j=$((j + 4094))")
+        [ $j -le $local_max ] || continue
         ports+=("@p$j")
         args+=(-- --id=@i$j create Interface name=v$j "${cols[@]}"
                   other_config:xenflow-network=n$j
                -- --id=@p$j create Port name=v$j interfaces=@i$j)
     done
+    if [ ${#ports[@]} -gt 0 ]; then
+        args+=(-- add Bridge br0 ports "$(IFS=,; echo "${ports[*]}")")
+    fi
     timed_vsctl add Bridge br0 other_config "$(IFS=,; echo "${keys[*]}")" \
-        "${args[@]}" -- add Bridge br0 ports "$(IFS=,; echo "${ports[*]}")"
+        "${args[@]}"
 }
 
 # feed_commands FIRST LAST: the same with ovs-vsctl's per-record commands,
@@ -131,8 +151,9 @@ feed_commands() {
     local j cols args=()
     for ((j = $1; j <= $2; j++)); do
         vm_port_columns $j
-        args+=(-- set Bridge br0 other_config:xenflow-network-n$j=$((j + 4094))
-               -- add-port br0 v$j -- set Interface v$j "${cols[@]}"
+        args+=(-- set Bridge br0 other_config:xenflow-network-n$j=$((j + 4094)))
+        [ $j -le $local_max ] || continue
+        args+=(-- add-port br0 v$j -- set Interface v$j "${cols[@]}"
                   other_config:xenflow-network=n$j)
     done
     timed_vsctl "${args[@]:1}"
@@ -162,10 +183,12 @@ run_scale() {
     t1=$(xf_now)
     flows=$(ovs-appctl xenflow/show --json | sed -n 's/.*"flows": \([0-9]*\).*/\1/p')
     rss=$(xf_rss_kb)
-    printf '%-9s %-9s %-11s %-8s %-13s %-9s %-15s %s\n' networks flows \
-        configure-s rss-MB flows/network vsctl-s vswitchd-cpu-s ovsdb-cpu-s
-    printf '%-9s %-9s %-11.1f %-8d %-13.2f %-9.1f %-15.1f %.1f\n' \
-        "$n" "$flows" "$(xf_elapsed "$t0" "$t1")" $((rss / 1024)) \
+    printf '%-9s %-9s %-9s %-11s %-8s %-13s %-9s %-15s %s\n' networks \
+        vm-ports flows configure-s rss-MB flows/network vsctl-s \
+        vswitchd-cpu-s ovsdb-cpu-s
+    printf '%-9s %-9s %-9s %-11.1f %-8d %-13.2f %-9.1f %-15.1f %.1f\n' \
+        "$n" "$local_max" "$flows" "$(xf_elapsed "$t0" "$t1")" \
+        $((rss / 1024)) \
         "$(awk -v f="$flows" -v n="$n" 'BEGIN { print f / n }')" "$vsctl" \
         "$(xf_elapsed "$sw0" "$(daemon_cpu_s ovs-vswitchd)")" \
         "$(xf_elapsed "$db0" "$(daemon_cpu_s ovsdb-server)")"
