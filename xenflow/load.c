@@ -66,7 +66,9 @@ struct load_job {
     struct load_entry *entries;
     size_t n, allocated, next;
     bool replace;
-    size_t n_routes, n_neighs, n_skipped;
+    size_t n_kept;              /* --replace: entries looked up so far. */
+    bool swept;                 /* --replace: the old entries are gone. */
+    size_t n_routes, n_neighs, n_skipped, n_removed;
 };
 
 /* About 10 ms of work per main-loop iteration at ~2 us per route: the main
@@ -193,6 +195,30 @@ load_job_read(struct load_job *job, const struct xf_router *r)
     return error;
 }
 
+/* --replace, before anything is set: keeps from the sweep the entries of
+ * 'r' that the new table has, up to XF_LOAD_BATCH lookups at a time, then
+ * sweeps the others.  Returns true once swept. */
+static bool
+load_job_sweep(struct load_job *job, struct xf_router *r)
+{
+    size_t end = MIN(job->n, job->n_kept + XF_LOAD_BATCH);
+
+    for (; job->n_kept < end; job->n_kept++) {
+        const struct load_entry *e = &job->entries[job->n_kept];
+        if (e->is_route) {
+            xf_router_keep_route(r, &e->prefix);
+        } else {
+            xf_router_keep_neigh(r, e->neigh.dev, &e->neigh.ip);
+        }
+    }
+    if (job->n_kept < job->n) {
+        return false;
+    }
+    job->n_removed = xf_router_sweep(r);
+    job->swept = true;
+    return true;
+}
+
 /* Applies up to XF_LOAD_BATCH entries of 'job' to 'r'.  Returns true when
  * every entry is in. */
 static bool
@@ -210,6 +236,14 @@ load_job_apply(struct load_job *job, struct xf_router *r)
             : !xf_router_set_neigh(r, &e->neigh)) {
             job->n_skipped++;
             xf_router_count_rejected(r, 1);
+            if (job->replace) {
+                /* Kept from the sweep, but not in the new table after
+                 * all (the router's interfaces changed meanwhile). */
+                job->n_removed += (e->is_route
+                                   ? xf_router_del_route(r, &e->prefix)
+                                   : xf_router_del_neigh(r, e->neigh.dev,
+                                                         &e->neigh.ip));
+            }
         } else if (e->is_route) {
             job->n_routes++;
         } else {
@@ -251,8 +285,11 @@ load_job_step(struct load_job *job)
         xf_appctl_reply_error(job->conn, "xenflow/load: %s; nothing loaded",
                               error);
         free(error);
+    } else if (job->replace && !job->swept) {
+        load_job_sweep(job, r);
+        return false;
     } else if (load_job_apply(job, r)) {
-        size_t n_removed = job->replace ? xf_router_sweep(r) : 0;
+        size_t n_removed = job->n_removed;
         char *msg = xasprintf("%s: %"PRIuSIZE" routes, %"PRIuSIZE
                               " neighbours loaded, %"PRIuSIZE" removed%s\n",
                               r->name, job->n_routes, job->n_neighs,

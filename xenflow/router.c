@@ -577,6 +577,37 @@ xf_router_begin_sync(struct xf_router *r)
     xf_rib_mark_stale(&r->rib);
 }
 
+/* During a full resynchronisation, keeps the route for 'prefix' from the
+ * sweep without setting it again.  xenflow/load --replace keeps what the
+ * new table has, sweeps the rest and only then sets the new table, so that
+ * the switch gets the removals before the additions and the additions
+ * reuse the memory the removals freed. */
+void
+xf_router_keep_route(struct xf_router *r, const struct xf_prefix *prefix)
+{
+    struct xf_route *route = xf_rib_route_find(&r->rib, prefix);
+
+    if (route && route->stale) {
+        route->stale = false;
+        r->rib.n_stale--;
+    }
+}
+
+/* Likewise for the neighbour 'ip' on 'dev' (NULL: the interface whose
+ * subnet holds 'ip'). */
+void
+xf_router_keep_neigh(struct xf_router *r, const char *dev,
+                     const struct in6_addr *ip)
+{
+    dev = xf_router_entry_iface(r, dev, ip);
+    struct xf_neigh *neigh = dev ? xf_rib_neigh_find(&r->rib, dev, ip) : NULL;
+
+    if (neigh && neigh->stale) {
+        neigh->stale = false;
+        r->rib.n_stale--;
+    }
+}
+
 /* Removes every route and neighbour still marked stale. */
 size_t
 xf_router_sweep(struct xf_router *r)

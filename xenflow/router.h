@@ -65,6 +65,9 @@ bool xf_router_del_neigh(struct xf_router *, const char *dev,
 /* Full resynchronisation by mark and sweep: begin, set every valid entry
  * again (unchanged entries keep their flows, without a gap), sweep. */
 void xf_router_begin_sync(struct xf_router *);
+void xf_router_keep_route(struct xf_router *, const struct xf_prefix *);
+void xf_router_keep_neigh(struct xf_router *, const char *dev,
+                          const struct in6_addr *);
 size_t xf_router_sweep(struct xf_router *);
 size_t xf_router_withdraw_all(struct xf_router *);
 
