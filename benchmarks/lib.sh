@@ -73,7 +73,12 @@ xf_add_router_bridge() {
 xf_running() {
     local state
     state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)
-    [ -n "$state" ] && [ "$state" != Z ]
+    [ -n "$state" ] || return 1
+    [ "$state" != Z ] && return 0
+    # A zombie leader whose other threads are still exiting: a killed
+    # multi-threaded daemon frees its memory there (seconds for gigabytes)
+    # and holds its pidfile's lock until the last thread is gone.
+    [ "$(ls "/proc/$1/task" 2>/dev/null | wc -l)" -gt 1 ]
 }
 
 xf_stop_switch() {
