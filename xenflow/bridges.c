@@ -39,8 +39,8 @@
 #include "xenflow/flowsync.h"
 #include "xenflow/pipeline.h"
 #include "xenflow/pipeline-net.h"
-#include "xenflow/probe.h"
 #include "xenflow/pipeline-tables.h"
+#include "xenflow/probe.h"
 #include "xenflow/qos.h"
 #include "xenflow/trunks.h"
 

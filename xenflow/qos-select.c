@@ -78,6 +78,18 @@ xf_qos_selections_add(struct shash *selections, const char *port,
     };
 }
 
+/* Compares field by field: the struct has a padding byte that a copy need
+ * not carry. */
+static bool
+class_equal(const struct xf_qos_class *a, const struct xf_qos_class *b)
+{
+    return (a->has_dscp == b->has_dscp
+            && (!a->has_dscp || a->dscp == b->dscp)
+            && a->proto == b->proto
+            && a->tp_src == b->tp_src
+            && a->tp_dst == b->tp_dst);
+}
+
 /* Returns the queue 'port' already selects for exactly 'qc''s network and
  * class, or NULL. */
 const struct xf_queue_sel *
@@ -91,8 +103,7 @@ xf_qos_selections_match(const struct shash *selections, const char *port,
     for (size_t i = 0; i < n; i++) {
         if (!strcmp(sels[i].network, qc->network)
             && sels[i].has_class == qc->has_class
-            && (!qc->has_class
-                || !memcmp(&sels[i].class, &qc->class, sizeof qc->class))) {
+            && (!qc->has_class || class_equal(&sels[i].class, &qc->class))) {
             return &sels[i];
         }
     }
@@ -105,8 +116,7 @@ sel_equal(const struct xf_queue_sel *a, const struct xf_queue_sel *b)
     return (!strcmp(a->network, b->network)
             && a->queue_id == b->queue_id
             && a->has_class == b->has_class
-            && (!a->has_class
-                || !memcmp(&a->class, &b->class, sizeof a->class)));
+            && (!a->has_class || class_equal(&a->class, &b->class)));
 }
 
 /* Whether 'a' and 'b' select the same queues, in the same order, on the
