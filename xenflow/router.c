@@ -43,6 +43,7 @@ VLOG_DEFINE_THIS_MODULE(xenflow_router);
 
 COVERAGE_DEFINE(xenflow_route_update);
 COVERAGE_DEFINE(xenflow_neigh_update);
+COVERAGE_DEFINE(xenflow_sweep_all); /* Whole tables swept by owner. */
 
 /* OpenFlow group ids in use (xenflow/cookie.h's range, its low 16 bits),
  * the next one to try, and the id that the next new group takes if it is
@@ -608,6 +609,48 @@ xf_router_keep_neigh(struct xf_router *r, const char *dev,
     }
 }
 
+/* Removes every route (if 'kind' is XF_FLOW_ROUTE, and then every ECMP
+ * group) or every neighbour (XF_FLOW_NEIGH) of 'r', stale or not, through
+ * flowsync's index by owner and kind: no flow lookup per entry, and the
+ * removals reach ofproto in the order the flows were added, so that memory
+ * is freed in the order it was allocated.  A million routes withdrawn this
+ * way cost half the CPU of the same removals in the hash table's order
+ * (issue 16).  Returns how many entries went. */
+static size_t
+withdraw_table(struct xf_router *r, enum xf_flow_kind kind)
+{
+    struct xf_flowsync *fs = router_flows(r);
+    size_t n;
+
+    if (fs) {
+        xf_flowsync_remove_owner(fs, r->id, XF_FLOW_KIND_BIT(kind));
+    }
+    if (kind == XF_FLOW_ROUTE) {
+        struct xf_route *route;
+
+        n = hmap_count(&r->rib.routes);
+        xf_router_clear_groups(r);
+        HMAP_FOR_EACH_POP (route, node, &r->rib.routes) {
+            xf_route_free(route);
+        }
+        hmap_shrink(&r->rib.routes);
+        r->n_routes_offloaded = 0;
+        r->n_route_updates += n;
+    } else {
+        struct xf_neigh *neigh;
+
+        n = hmap_count(&r->rib.neighs);
+        HMAP_FOR_EACH_POP (neigh, node, &r->rib.neighs) {
+            free(neigh);
+        }
+        hmap_shrink(&r->rib.neighs);
+        r->n_neighs_offloaded = 0;
+        r->n_neigh_updates += n;
+    }
+    COVERAGE_INC(xenflow_sweep_all);
+    return n;
+}
+
 /* Removes every route and neighbour still marked stale. */
 size_t
 xf_router_sweep(struct xf_router *r)
@@ -621,20 +664,37 @@ xf_router_sweep(struct xf_router *r)
          * after a client's snapshot that reconciled with a pre-copy. */
         return 0;
     }
-    HMAP_FOR_EACH_SAFE (route, node, &r->rib.routes) {
-        if (route->stale) {
-            hmap_remove(&r->rib.routes, &route->node);
-            remove_route(r, route);
-            r->n_route_updates++;
-            n++;
+
+    /* A table none of whose entries was kept goes whole, by owner
+     * (withdraw_table()).  Neighbours are few: count theirs, and the rest
+     * of the stale entries are routes. */
+    size_t n_neighs = 0;
+    HMAP_FOR_EACH (neigh, node, &r->rib.neighs) {
+        n_neighs += neigh->stale;
+    }
+    size_t n_routes = r->rib.n_stale - n_neighs;
+    if (n_routes && n_routes == hmap_count(&r->rib.routes)) {
+        n += withdraw_table(r, XF_FLOW_ROUTE);
+    } else if (n_routes) {
+        HMAP_FOR_EACH_SAFE (route, node, &r->rib.routes) {
+            if (route->stale) {
+                hmap_remove(&r->rib.routes, &route->node);
+                remove_route(r, route);
+                r->n_route_updates++;
+                n++;
+            }
         }
     }
-    HMAP_FOR_EACH_SAFE (neigh, node, &r->rib.neighs) {
-        if (neigh->stale) {
-            hmap_remove(&r->rib.neighs, &neigh->node);
-            remove_neigh(r, neigh);
-            r->n_neigh_updates++;
-            n++;
+    if (n_neighs && n_neighs == hmap_count(&r->rib.neighs)) {
+        n += withdraw_table(r, XF_FLOW_NEIGH);
+    } else if (n_neighs) {
+        HMAP_FOR_EACH_SAFE (neigh, node, &r->rib.neighs) {
+            if (neigh->stale) {
+                hmap_remove(&r->rib.neighs, &neigh->node);
+                remove_neigh(r, neigh);
+                r->n_neigh_updates++;
+                n++;
+            }
         }
     }
     r->rib.n_stale = 0;
