@@ -149,6 +149,8 @@ with open(work + '/xf-neigh', 'w') as f:
 def write_churn():
     with open(work + '/k-0', 'w') as f:
         f.write(''.join(kernel_route(p, nh) for p, nh in table))
+    with open(work + '/k-del0', 'w') as f:
+        f.write(''.join('route del %s\n' % fmt(*p) for p, nh in table))
 
     for k in (1, 2, 3):
         changed = rng.sample(range(n), n // 2)

@@ -2,11 +2,14 @@
 # route-churn.sh -- how XenFlow copes with a changing full Internet table
 # (issue 16), against the kernel measured in the same run.
 #
-# Usage: benchmarks/route-churn.sh [--builddir DIR] [--ipv6] [--perf DIR] [N]
+# Usage: benchmarks/route-churn.sh [--builddir DIR] [--ipv6] [--perf DIR]
+#                                  [--no-replace] [N]
 #        (default N: 1000000 IPv4 routes; --ipv6: 200000 IPv6 routes;
 #        --perf DIR: "perf record -g" ovs-vswitchd during each step, into
 #        DIR/STEP.data, for "perf report -i DIR/STEP.data"; the environment
-#        variable PERF_RECORD_FLAGS replaces "-g", e.g. "--call-graph dwarf")
+#        variable PERF_RECORD_FLAGS replaces "-g", e.g. "--call-graph dwarf";
+#        --no-replace: only load, withdraw-all and reload, so that the
+#        withdrawal follows a fresh load rather than three replaces)
 #
 # Generates an Internet-like table of N distinct prefixes (DFZ prefix-length
 # mix, 16 next hops, 1 route in 8 ECMP over 2-4 of them), three tables each
@@ -38,12 +41,14 @@ builddir=$top/_build/ovs-build
 family=4
 n=
 perfdir=
+no_replace=
 while [ $# -gt 0 ]; do
     case $1 in
         --builddir) builddir=$(cd "$2" && pwd); shift 2 ;;
         --ipv6) family=6; shift ;;
         --perf) mkdir -p "$2"; perfdir=$(cd "$2" && pwd); shift 2 ;;
-        -*) echo "usage: $0 [--builddir DIR] [--ipv6] [--perf DIR] [N]" >&2
+        --no-replace) no_replace=yes; shift ;;
+        -*) echo "usage: $0 [--builddir DIR] [--ipv6] [--perf DIR] [--no-replace] [N]" >&2
             exit 1 ;;
         *) n=$1; shift ;;
     esac
@@ -73,6 +78,13 @@ xf_files=(xf-0 xf-1 xf-2 xf-3 xf-neigh xf-0)
 xf_opts=("" --replace --replace --replace --replace "")
 k_files=(k-0 k-1 k-2 k-3 k-del k-0)
 expect=("$n" "$n" "$n" "$n" 0 "$n")
+if [ -n "$no_replace" ]; then
+    steps=(load withdraw-all reload)
+    xf_files=(xf-0 xf-neigh xf-0)
+    xf_opts=("" --replace "")
+    k_files=(k-0 k-del0 k-0)
+    expect=("$n" 0 "$n")
+fi
 
 # One router with one interface in one network, like route-scale.sh.
 if [ $family = 4 ]; then
