@@ -647,7 +647,6 @@ withdraw_table(struct xf_router *r, enum xf_flow_kind kind)
         r->n_neighs_offloaded = 0;
         r->n_neigh_updates += n;
     }
-    COVERAGE_INC(xenflow_sweep_all);
     return n;
 }
 
@@ -674,6 +673,7 @@ xf_router_sweep(struct xf_router *r)
     }
     size_t n_routes = r->rib.n_stale - n_neighs;
     if (n_routes && n_routes == hmap_count(&r->rib.routes)) {
+        COVERAGE_INC(xenflow_sweep_all);
         n += withdraw_table(r, XF_FLOW_ROUTE);
     } else if (n_routes) {
         HMAP_FOR_EACH_SAFE (route, node, &r->rib.routes) {
@@ -686,6 +686,7 @@ xf_router_sweep(struct xf_router *r)
         }
     }
     if (n_neighs && n_neighs == hmap_count(&r->rib.neighs)) {
+        COVERAGE_INC(xenflow_sweep_all);
         n += withdraw_table(r, XF_FLOW_NEIGH);
     } else if (n_neighs) {
         HMAP_FOR_EACH_SAFE (neigh, node, &r->rib.neighs) {
@@ -713,18 +714,8 @@ xf_router_sweep(struct xf_router *r)
 size_t
 xf_router_withdraw_all(struct xf_router *r)
 {
-    size_t n_routes = hmap_count(&r->rib.routes);
-    size_t n_neighs = hmap_count(&r->rib.neighs);
-    struct xf_flowsync *fs = router_flows(r);
-
-    if (fs) {
-        xf_flowsync_remove_owner(fs, r->id, XF_FLOW_KINDS_TABLES);
-    }
-    xf_router_clear_groups(r);
-    xf_rib_destroy(&r->rib);
-    xf_rib_init(&r->rib);
-    r->n_routes_offloaded = r->n_neighs_offloaded = 0;
-    r->n_route_updates += n_routes;
-    r->n_neigh_updates += n_neighs;
-    return n_routes + n_neighs;
+    size_t n = (withdraw_table(r, XF_FLOW_ROUTE)
+                + withdraw_table(r, XF_FLOW_NEIGH));
+    r->rib.n_stale = 0;
+    return n;
 }
