@@ -32,7 +32,8 @@
 #
 # Usage: sudo benchmarks/migration.sh [--builddir DIR] [--rate PPS|auto]
 #            [--size BYTES] [--downtime S] [--dest-nice N]
-#            [--bulk-share PCT] [N]...
+#            [--bulk-share PCT] [--ports system|afxdp|afxdp-all]
+#            [--methods "xenflow no-hold vm-fwd"] [N]...
 #            (default N: 1000 100000 1000000)
 # Prints per row: total migration time, data-plane pre-copy time (connect
 # to commit), the VM's stop-and-copy pause (as the mover measured it), the
@@ -41,19 +42,29 @@
 # the stream: sent, lost, reordered, duplicated, longest gap; and the
 # router's control traffic: pings sent during the run, lost (replies
 # missing up to the last one answered), frames the source held for the
-# VM, and the longest round trip.  Takes
+# VM, and the longest round trip; and the destination's bulk share
+# (xenflow-bulk-share, 'ovs-appctl xenflow/bulk').  Takes
 # /run/xenflow-system.lock like the system tests.  --rate auto calibrates
 # the rate in the run: 2 s streams at 80000, 40000, 20000, 10000, 5000
 # datagrams/s through r1 (1,000 routes) with nothing migrating; the first
 # that loses nothing is the rate of every row (printed above the table).  --bulk-share sets
 # other_config:xenflow-bulk-share on every host (default: the switch's,
-# 50 on the userspace datapath).  XF_KEEP=1
+# 50 on the userspace datapath with AF_PACKET ports, 100 once PMD
+# threads poll them all).  --ports afxdp makes the links between the
+# hosts and the sender's and receiver's ports AF_XDP ports in native mode,
+# polled by a PMD thread (one per switch, on the last core: with 2 cores
+# pmd-cpu-mask=0x2, as README's PMD layout says), as a host's NICs would
+# be; r1's own ports stay AF_PACKET sockets, as a VM's taps are.
+# --ports afxdp-all makes r1's ports AF_XDP ports too (README says what
+# that costs when they move).
+# --methods picks the rows' methods (default all three).  XF_KEEP=1
 # keeps the logs and the receiver's report in the scratch directory.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 builddir=$top/_build/ovs-build
 rate=510 size=1472 downtime=0.3 dest_nice=0 bulk_share=
+ports=system methods="xenflow no-hold vm-fwd"
 sizes=()
 while [ $# -gt 0 ]; do
     case $1 in
@@ -63,6 +74,8 @@ while [ $# -gt 0 ]; do
         --downtime) downtime=$2; shift 2 ;;
         --dest-nice) dest_nice=$2; shift 2 ;;
         --bulk-share) bulk_share=$2; shift 2 ;;
+        --ports) ports=$2; shift 2 ;;
+        --methods) methods=$2; shift 2 ;;
         -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'
                    exit 0 ;;
         *) sizes+=("$1"); shift ;;
@@ -196,6 +209,25 @@ setup() {
         add-port br0 snd -- set Interface snd other_config:xenflow-network=red -- \
         add-port br0 rcv -- set Interface rcv other_config:xenflow-network=blue
     on_host c ovs-vsctl $r1_ports -- $(trunk cb) 2>/dev/null
+    if [ "$ports" != system ]; then
+        local hp afxdp="a:ab b:ba b:bc b:snd b:rcv c:cb" open
+        [ "$ports" = afxdp ] || afxdp="$afxdp a:r1red a:r1blue c:r1red c:r1blue"
+        for h in a b c; do
+            on_host $h ovs-vsctl set Open_vSwitch . \
+                other_config:pmd-cpu-mask=$pmd_mask
+        done
+        for hp in $afxdp; do
+            on_host ${hp%%:*} ovs-vsctl set Interface ${hp#*:} type=afxdp \
+                options:xdp-mode=native
+        done
+        open=$(echo $afxdp | sed 's/c:r1red//; s/c:r1blue//')
+        for hp in $open; do
+            until on_host ${hp%%:*} ovs-appctl dpif-netdev/pmd-rxq-show \
+                  | grep -q "port: ${hp#*:} "; do
+                sleep 0.1
+            done
+        done
+    fi
     until on_host a ovs-appctl xenflow/show | grep -q '^r1 ' \
           && on_host c ovs-appctl xenflow/show | grep -q '^r1 '; do
         sleep 0.1
@@ -284,6 +316,8 @@ run() {
         done
     fi
     row=$(on_host a ovs-appctl xenflow/migrate/show | grep '^1 ')
+    local share
+    share=$(on_host c ovs-appctl xenflow/bulk | sed 1,2d | awk '{print $1}')
     local total precopy result stream vmdown
     total=$(echo "$row" | awk '{print $6}')
     precopy=$(echo "$row" | awk '{print $11}')
@@ -298,10 +332,10 @@ run() {
               "$work/ping" | sort -un | awk -v held="${held:--}" '
               { n++; last = $1; if ($2 > max) max = $2 }
               END { printf "%8d %8d %8s %10.1f", last, last - n, held, max }')
-    printf '%-8s %-8s %-6s %9s %10s %9s %10s %9s %s %s\n' "$n" "$mode" \
+    printf '%-8s %-8s %-6s %9s %10s %9s %10s %9s %s %s %6s\n' "$n" "$mode" \
         "$result" "$total" "$precopy" "$vmdown" "$clientdown" "$resync" \
         "$(echo "$stream" | awk '{printf "%8s %6s %9s %10s %10s", $2, $6, $8, $10, $12}')" \
-        "$ctl"
+        "$ctl" "$share"
     teardown
 }
 
@@ -333,18 +367,39 @@ calibrate() {
     teardown
     [ "$rate" != auto ] || { echo "$0: no rate of the list lost nothing" >&2; exit 1; }
 }
+case $ports in
+    system) ;;
+    afxdp|afxdp-all)
+        if ! $builddir/vswitchd/ovs-vswitchd --version >/dev/null \
+           || ! ldd $builddir/vswitchd/ovs-vswitchd | grep -q libxdp; then
+            echo "$0: --ports afxdp: ovs-vswitchd was built without AF_XDP" >&2
+            exit 1
+        fi
+        # One PMD thread per switch, on the last core (all of them on 2
+        # cores: the main threads, the VM and the probes keep the others).
+        pmd_mask=$(printf '0x%x' $((1 << ($(nproc) - 1)))) ;;
+    *) echo "$0: --ports: system, afxdp or afxdp-all, not $ports" >&2
+       exit 2 ;;
+esac
+for m in $methods; do
+    case $m in
+        xenflow|no-hold|vm-fwd) ;;
+        *) echo "$0: --methods: xenflow, no-hold or vm-fwd, not $m" >&2
+           exit 2 ;;
+    esac
+done
 if [ "$rate" = auto ]; then
     calibrate
 fi
 
-printf 'stream: %s datagrams/s of %s bytes; emulated VM stop-and-copy %s s\n' \
-    "$rate" "$size" "$downtime"
-printf '%-8s %-8s %-6s %9s %10s %9s %10s %9s %8s %6s %9s %10s %10s %8s %8s %8s %10s\n' \
+printf 'stream: %s datagrams/s of %s bytes; emulated VM stop-and-copy %s s; %s ports\n' \
+    "$rate" "$size" "$downtime" "$ports"
+printf '%-8s %-8s %-6s %9s %10s %9s %10s %9s %8s %6s %9s %10s %10s %8s %8s %8s %10s %6s\n' \
     routes method result total-ms precopy-ms vm-down-ms client-down resync-ms \
     sent lost reordered duplicated max-gap-ms \
-    ctl-sent ctl-lost ctl-held ctl-max-ms
+    ctl-sent ctl-lost ctl-held ctl-max-ms bulk-%
 for n in "${sizes[@]}"; do
-    run "$n" xenflow
-    run "$n" no-hold
-    run "$n" vm-fwd
+    for m in $methods; do
+        run "$n" "$m"
+    done
 done
