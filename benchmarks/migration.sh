@@ -81,6 +81,26 @@ while [ $# -gt 0 ]; do
         *) sizes+=("$1"); shift ;;
     esac
 done
+case $ports in
+    system) ;;
+    afxdp|afxdp-all)
+        if ! grep -q '^#define HAVE_AF_XDP 1' "$builddir/config.h"; then
+            echo "$0: --ports afxdp: ovs-vswitchd was built without AF_XDP" >&2
+            exit 1
+        fi
+        # One PMD thread per switch, on the last core (all of them on 2
+        # cores: the main threads, the VM and the probes keep the others).
+        pmd_mask=$(printf '0x%x' $((1 << ($(nproc) - 1)))) ;;
+    *) echo "$0: --ports: system, afxdp or afxdp-all, not $ports" >&2
+       exit 2 ;;
+esac
+for m in $methods; do
+    case $m in
+        xenflow|no-hold|vm-fwd) ;;
+        *) echo "$0: --methods: xenflow, no-hold or vm-fwd, not $m" >&2
+           exit 2 ;;
+    esac
+done
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 100000 1000000)
 . "$top/benchmarks/lib.sh"
 xf_netns_bench migration
@@ -222,8 +242,14 @@ setup() {
         done
         open=$(echo $afxdp | sed 's/c:r1red//; s/c:r1blue//')
         for hp in $open; do
+            local i=0
             until on_host ${hp%%:*} ovs-appctl dpif-netdev/pmd-rxq-show \
                   | grep -q "port: ${hp#*:} "; do
+                i=$((i + 1))
+                if [ $i -gt 300 ]; then
+                    echo "$0: ${hp#*:} on host ${hp%%:*}: no AF_XDP port after 30 s" >&2
+                    exit 1
+                fi
                 sleep 0.1
             done
         done
@@ -367,27 +393,6 @@ calibrate() {
     teardown
     [ "$rate" != auto ] || { echo "$0: no rate of the list lost nothing" >&2; exit 1; }
 }
-case $ports in
-    system) ;;
-    afxdp|afxdp-all)
-        if ! $builddir/vswitchd/ovs-vswitchd --version >/dev/null \
-           || ! ldd $builddir/vswitchd/ovs-vswitchd | grep -q libxdp; then
-            echo "$0: --ports afxdp: ovs-vswitchd was built without AF_XDP" >&2
-            exit 1
-        fi
-        # One PMD thread per switch, on the last core (all of them on 2
-        # cores: the main threads, the VM and the probes keep the others).
-        pmd_mask=$(printf '0x%x' $((1 << ($(nproc) - 1)))) ;;
-    *) echo "$0: --ports: system, afxdp or afxdp-all, not $ports" >&2
-       exit 2 ;;
-esac
-for m in $methods; do
-    case $m in
-        xenflow|no-hold|vm-fwd) ;;
-        *) echo "$0: --methods: xenflow, no-hold or vm-fwd, not $m" >&2
-           exit 2 ;;
-    esac
-done
 if [ "$rate" = auto ]; then
     calibrate
 fi
