@@ -33,7 +33,8 @@
 # Usage: sudo benchmarks/migration.sh [--builddir DIR] [--rate PPS|auto]
 #            [--size BYTES] [--downtime S] [--dest-nice N]
 #            [--bulk-share PCT] [--ports system|afxdp|afxdp-all]
-#            [--methods "xenflow no-hold vm-fwd"] [N]...
+#            [--pmd-maxsleep US] [--methods "xenflow no-hold vm-fwd"]
+#            [N]...
 #            (default N: 1000 100000 1000000)
 # Prints per row: total migration time, data-plane pre-copy time (connect
 # to commit), the VM's stop-and-copy pause (as the mover measured it), the
@@ -56,7 +57,10 @@
 # pmd-cpu-mask=0x2, as README's PMD layout says), as a host's NICs would
 # be; r1's own ports stay AF_PACKET sockets, as a VM's taps are.
 # --ports afxdp-all makes r1's ports AF_XDP ports too (README says what
-# that costs when they move).
+# that costs when they move).  --pmd-maxsleep sets upstream's
+# other_config:pmd-maxsleep (microseconds) on every host: a PMD thread
+# that receives little sleeps up to that long per iteration instead of
+# spinning, which lets three emulated hosts' PMD threads share a core.
 # --methods picks the rows' methods (default all three).  XF_KEEP=1
 # keeps the logs and the receiver's report in the scratch directory.
 set -euo pipefail
@@ -64,7 +68,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 builddir=$top/_build/ovs-build
 rate=510 size=1472 downtime=0.3 dest_nice=0 bulk_share=
-ports=system methods="xenflow no-hold vm-fwd"
+ports=system methods="xenflow no-hold vm-fwd" pmd_maxsleep=
 sizes=()
 while [ $# -gt 0 ]; do
     case $1 in
@@ -76,6 +80,7 @@ while [ $# -gt 0 ]; do
         --bulk-share) bulk_share=$2; shift 2 ;;
         --ports) ports=$2; shift 2 ;;
         --methods) methods=$2; shift 2 ;;
+        --pmd-maxsleep) pmd_maxsleep=$2; shift 2 ;;
         -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'
                    exit 0 ;;
         *) sizes+=("$1"); shift ;;
@@ -234,7 +239,8 @@ setup() {
         [ "$ports" = afxdp ] || afxdp="$afxdp a:r1red a:r1blue c:r1red c:r1blue"
         for h in a b c; do
             on_host $h ovs-vsctl set Open_vSwitch . \
-                other_config:pmd-cpu-mask=$pmd_mask
+                other_config:pmd-cpu-mask=$pmd_mask \
+                ${pmd_maxsleep:+other_config:pmd-maxsleep=$pmd_maxsleep}
         done
         for hp in $afxdp; do
             on_host ${hp%%:*} ovs-vsctl set Interface ${hp#*:} type=afxdp \
@@ -397,8 +403,9 @@ if [ "$rate" = auto ]; then
     calibrate
 fi
 
-printf 'stream: %s datagrams/s of %s bytes; emulated VM stop-and-copy %s s; %s ports\n' \
-    "$rate" "$size" "$downtime" "$ports"
+printf 'stream: %s datagrams/s of %s bytes; emulated VM stop-and-copy %s s; %s ports%s\n' \
+    "$rate" "$size" "$downtime" "$ports" \
+    "${pmd_maxsleep:+, pmd-maxsleep $pmd_maxsleep us}"
 printf '%-8s %-8s %-6s %9s %10s %9s %10s %9s %8s %6s %9s %10s %10s %8s %8s %8s %10s %6s\n' \
     routes method result total-ms precopy-ms vm-down-ms client-down resync-ms \
     sent lost reordered duplicated max-gap-ms \
