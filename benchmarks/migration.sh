@@ -235,8 +235,14 @@ setup() {
         add-port br0 rcv -- set Interface rcv other_config:xenflow-network=blue
     on_host c ovs-vsctl $r1_ports -- $(trunk cb) 2>/dev/null
     if [ "$ports" != system ]; then
+        # Ports to make AF_XDP, and those that open now (C's r1 ports
+        # open once r1's devices arrive).
         local hp afxdp="a:ab b:ba b:bc b:snd b:rcv c:cb" open
-        [ "$ports" = afxdp ] || afxdp="$afxdp a:r1red a:r1blue c:r1red c:r1blue"
+        open=$afxdp
+        if [ "$ports" = afxdp-all ]; then
+            afxdp="$afxdp a:r1red a:r1blue c:r1red c:r1blue"
+            open="$open a:r1red a:r1blue"
+        fi
         for h in a b c; do
             on_host $h ovs-vsctl set Open_vSwitch . \
                 other_config:pmd-cpu-mask=$pmd_mask \
@@ -246,7 +252,6 @@ setup() {
             on_host ${hp%%:*} ovs-vsctl set Interface ${hp#*:} type=afxdp \
                 options:xdp-mode=native
         done
-        open=$(echo $afxdp | sed 's/c:r1red//; s/c:r1blue//')
         for hp in $open; do
             local i=0
             until on_host ${hp%%:*} ovs-appctl dpif-netdev/pmd-rxq-show \
