@@ -36,10 +36,16 @@
 # counts sequence numbers never received; max-gap-ms is the longest time
 # between two datagrams at the receiver.  On the userspace datapath
 # nothing forwards while no ovs-vswitchd runs, so the ovs-vswitchd
-# restarts lose what the gap holds in both columns.
+# restarts lose what the gap holds in both columns.  The "load" rows are
+# the first load of the same table on the same switch, before any
+# restart: XenFlow's from the client's snapshot (the client started until
+# every route is installed), stock OVS's by ovs-ofctl; vs-load is
+# complete-ms as a multiple of the same method's load.
 #
 # Usage: sudo benchmarks/restart.sh [--builddir DIR] [--rate PPS]
-#            [--size BYTES] [N]...
+#            [--size BYTES] [--methods "xenflow stock"]
+#            [--restarts "ovs-ctl kill-9 ovsdb client"] [--bulk-share PCT]
+#            [N]...
 #            (default N: 10000; the issue's 100000 and 1000000 take longer)
 # Takes /run/xenflow-system.lock like the system tests.  XF_KEEP=1 keeps
 # the scratch directory (logs, receiver reports).
@@ -50,11 +56,17 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 builddir=$top/_build/ovs-build
 rate=510 size=1472
 sizes=()
+methods="xenflow stock"
+restarts="ovs-ctl kill-9 ovsdb client"
+share_key=()
 while [ $# -gt 0 ]; do
     case $1 in
         --builddir) builddir=$(cd "$2" && pwd); shift 2 ;;
         --rate) rate=$2; shift 2 ;;
         --size) size=$2; shift 2 ;;
+        --methods) methods=$2; shift 2 ;;
+        --restarts) restarts=$2; shift 2 ;;
+        --bulk-share) share_key=(other_config:xenflow-bulk-share=$2); shift 2 ;;
         -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'
                    exit 0 ;;
         -*) echo "$0: unknown option $1 (see --help)" >&2; exit 1 ;;
@@ -64,6 +76,17 @@ while [ $# -gt 0 ]; do
     esac
 done
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000)
+for m in $methods; do
+    case $m in xenflow|stock) ;;
+        *) echo "$0: --methods: $m: not xenflow or stock" >&2; exit 1 ;;
+    esac
+done
+for k in $restarts; do
+    case $k in ovs-ctl|kill-9|ovsdb|client) ;;
+        *) echo "$0: --restarts: $k: not ovs-ctl, kill-9, ovsdb or client" >&2
+           exit 1 ;;
+    esac
+done
 [ "$(id -u)" = 0 ] || { echo "$0: needs root (namespaces)" >&2; exit 1; }
 [ -x "$builddir/xenflow/client/xenflow-client" ] \
     || { echo "$0: no xenflow-client in $builddir" >&2; exit 1; }
@@ -165,7 +188,7 @@ bridge() {
 
 xenflow_switch() {
     start_all -- set Open_vSwitch . \
-        other_config:xenflow-listen="punix:$work/xf.sock"
+        other_config:xenflow-listen="punix:$work/xf.sock" "${share_key[@]}"
     bridge other_config:xenflow-enable=true \
         other_config:xenflow-network-red=100 \
         other_config:xenflow-network-blue=200
@@ -182,8 +205,11 @@ xenflow_switch() {
         set Interface xfb-hb other_config:xenflow-network=blue
     ovs-ofctl add-flow br0 actions=normal
     wait_until 30 bridge_back
+    local t0
+    t0=$(xf_now)
     start_client
     wait_until 600 xenflow_complete
+    load_ms=$(ms_since "$t0")
     ovs-appctl xenflow/state-save > /dev/null
     # What stock OVS loads: XenFlow's flows and groups, as ovs-save dumps
     # them.
@@ -206,7 +232,10 @@ stock_switch() {
     rm -f "$work"/xenflow-*.state
     start_all
     bridge
+    local t0
+    t0=$(xf_now)
     stock_load
+    load_ms=$(ms_since "$t0")
 }
 
 # One stream around "$@" (the restart, which prints its complete-ms).
@@ -288,30 +317,46 @@ restart_client() {
     ms_since "$t0"
 }
 
+# complete-ms as a multiple of the same method's first load (what the
+# issue's kill -9 target is measured against).
 row() {
-    printf '%-8s %-8s %-8s %11s %s\n' "$1" "$2" "$3" "$4" \
-        "$(echo "$5" | awk '{printf "%7s %7s %10s", $2, $6, $12}')"
+    local ratio
+    ratio=$(awk -v c="$4" -v l="$load_ms" 'BEGIN { printf "%.2fx", c / l }')
+    printf '%-8s %-8s %-8s %11s %s %8s\n' "$1" "$2" "$3" "$4" \
+        "$(echo "$5" | awk '{printf "%7s %7s %10s", $2, $6, $12}')" "$ratio"
+}
+load_row() {
+    printf '%-8s %-8s %-8s %11s %7s %7s %10s %8s\n' "$1" "$2" load \
+        "$load_ms" - - - 1.00x
 }
 
 printf 'stream: %s datagrams/s of %s bytes\n' "$rate" "$size"
-printf '%-8s %-8s %-8s %11s %7s %7s %10s\n' routes method restart \
-    complete-ms sent lost max-gap-ms
+printf '%-8s %-8s %-8s %11s %7s %7s %10s %8s\n' routes method restart \
+    complete-ms sent lost max-gap-ms vs-load
 for n in "${sizes[@]}"; do
     want=$((n + 2))     # + the two connected routes
     topology "$n"
+    # The stock switch loads what the XenFlow one installed.
     xenflow_switch
-    for kind in ovs-ctl kill-9 ovsdb client; do
-        stream restart_${kind//-/_} xenflow
-        row "$n" xenflow "$kind" "$complete" "$result"
-    done
+    if [[ " $methods " = *" xenflow "* ]]; then
+        load_row "$n" xenflow
+        for kind in $restarts; do
+            stream restart_${kind//-/_} xenflow
+            row "$n" xenflow "$kind" "$complete" "$result"
+        done
+    fi
     kill "$(pid_of client)"; rm -f "$work/client.pid"
     stop_switch
-    stock_switch
-    for kind in ovs-ctl kill-9 ovsdb; do
-        stream restart_${kind//-/_} stock
-        row "$n" stock "$kind" "$complete" "$result"
-    done
-    stop_switch
+    if [[ " $methods " = *" stock "* ]]; then
+        stock_switch
+        load_row "$n" stock
+        for kind in $restarts; do
+            [ "$kind" != client ] || continue
+            stream restart_${kind//-/_} stock
+            row "$n" stock "$kind" "$complete" "$result"
+        done
+        stop_switch
+    fi
     for ns in "${namespaces[@]}"; do ip netns del "$ns"; done
     namespaces=()
 done

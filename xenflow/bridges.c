@@ -619,6 +619,20 @@ xf_bridges_main_thread_polls(void)
     return false;
 }
 
+/* Flow and group changes not yet applied to the switch, on every XenFlow
+ * bridge. */
+size_t
+xf_bridges_flows_pending(void)
+{
+    const struct xf_bridge *br;
+    size_t n = 0;
+
+    XF_BRIDGE_FOR_EACH (br) {
+        n += xf_flowsync_pending(br->flows);
+    }
+    return n;
+}
+
 void
 xf_bridges_run(void)
 {

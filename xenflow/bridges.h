@@ -48,6 +48,7 @@ void xf_bridges_reconfigure(const struct ovsrec_open_vswitch *,
                             struct hmap *builds, struct svec *errors);
 void xf_bridges_put_flows(void);
 bool xf_bridges_main_thread_polls(void);
+size_t xf_bridges_flows_pending(void);
 void xf_bridges_run(void);
 void xf_bridges_wait(void);
 void xf_bridges_destroy(void);

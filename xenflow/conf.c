@@ -629,6 +629,13 @@ xf_bulk_share_parse(const struct smap *cfg, unsigned int dflt,
     return xf_get_uint_key(cfg, XF_KEY_BULK_SHARE, 1, 100, dflt, errors);
 }
 
+unsigned int
+xf_restore_share_parse(const struct smap *cfg, struct svec *errors)
+{
+    return xf_get_uint_key(cfg, XF_KEY_RESTORE_SHARE, 1, 100,
+                           XF_RESTORE_DEFAULT_SHARE, errors);
+}
+
 /* Parses the migration keys into 'conf', which the caller must free with
  * xf_migrate_conf_destroy().  Bad values take their defaults. */
 void

@@ -68,6 +68,10 @@ struct svec;
 /* Open_vSwitch other_config key: the percentage of the main thread that
  * bulk work may take (xenflow/pace.h). */
 #define XF_KEY_BULK_SHARE "xenflow-bulk-share"
+/* ...and that setting saved router tables again after a restart may take,
+ * until they and their flows are in (xenflow/route-state.h). */
+#define XF_KEY_RESTORE_SHARE "xenflow-restore-share"
+#define XF_RESTORE_DEFAULT_SHARE 100
 
 /* Open_vSwitch other_config keys: migration between XenFlow nodes. */
 #define XF_KEY_PEER_LISTEN "xenflow-peer-listen"        /* Passive remotes. */
@@ -219,6 +223,10 @@ void xf_migrate_conf_destroy(struct xf_migrate_conf *);
  * 'dflt' if absent or bad (reported in 'errors'). */
 unsigned int xf_bulk_share_parse(const struct smap *ovs_other_config,
                                  unsigned int dflt, struct svec *errors);
+/* other_config:xenflow-restore-share likewise, default
+ * XF_RESTORE_DEFAULT_SHARE. */
+unsigned int xf_restore_share_parse(const struct smap *ovs_other_config,
+                                    struct svec *errors);
 
 bool xf_parse_bool(const char *s, bool *value);
 bool xf_conf_is_known_key(const char *key, const char *const *keys,

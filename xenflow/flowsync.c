@@ -63,9 +63,11 @@ COVERAGE_DEFINE(xenflow_flow_adopted); /* Restored flow kept as is. */
  * revalidates once per change of the flow tables.  With 16,000 ports that
  * is tens of milliseconds, more than a 10 ms batch, so that loading a
  * bridge of N networks took N x N time.  When no XenFlow bridge has a port
- * that the main thread polls (bulk share 100, xenflow/pace.h), no packet
- * waits for a long iteration, and batches aim at XF_FLOWSYNC_UNPACED_US
- * instead: ten times fewer of them. */
+ * that the main thread polls (xf_bulk_ports_polled(), xenflow/pace.h), no
+ * packet waits for a long iteration, and batches aim at
+ * XF_FLOWSYNC_UNPACED_US instead: ten times fewer of them.  (A share of 100
+ * with such ports, e.g. while saved tables are set again after a restart,
+ * keeps the short batches.) */
 #define XF_FLOWSYNC_TARGET_US 10000
 #define XF_FLOWSYNC_UNPACED_US 100000
 #define XF_FLOWSYNC_MIN_BATCH 500
@@ -558,9 +560,9 @@ xf_flowsync_run(struct xf_flowsync *fs)
 
         if (n >= XF_FLOWSYNC_MIN_BATCH) {
             long long int elapsed = MAX(time_usec() - start, 1);
-            long long int target = (xf_bulk_pace()->share >= 100
-                                    ? XF_FLOWSYNC_UNPACED_US
-                                    : XF_FLOWSYNC_TARGET_US);
+            long long int target = (xf_bulk_ports_polled()
+                                    ? XF_FLOWSYNC_TARGET_US
+                                    : XF_FLOWSYNC_UNPACED_US);
             fs->batch = MIN(MAX(n * target / elapsed,
                                 XF_FLOWSYNC_MIN_BATCH),
                             XF_FLOWSYNC_MAX_BATCH);

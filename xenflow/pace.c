@@ -108,10 +108,37 @@ static struct xf_pace bulk = {
     .resume_at = LLONG_MIN,
 };
 
+static bool bulk_ports_polled = true;
+static bool bulk_restoring;
+
 void
 xf_bulk_set_share(unsigned int share)
 {
     xf_pace_set_share(&bulk, share);
+}
+
+void
+xf_bulk_set_ports_polled(bool ports_polled)
+{
+    bulk_ports_polled = ports_polled;
+}
+
+bool
+xf_bulk_ports_polled(void)
+{
+    return bulk_ports_polled;
+}
+
+void
+xf_bulk_set_restoring(bool restoring)
+{
+    bulk_restoring = restoring;
+}
+
+bool
+xf_bulk_restoring(void)
+{
+    return bulk_restoring;
 }
 
 void

@@ -71,8 +71,15 @@ void xf_pace_end_iteration(struct xf_pace *, long long int now);
 bool xf_pace_allows(struct xf_pace *, long long int now);
 bool xf_pace_resting(const struct xf_pace *, long long int now);
 
-/* The process's pacer. */
+/* The process's pacer.  'ports_polled' says whether the main thread polls
+ * ports (xenflow.c decides): pieces of bulk work that cannot rest midway,
+ * such as a batch of flow_mods, are then kept short whatever the share. */
 void xf_bulk_set_share(unsigned int share);
+void xf_bulk_set_ports_polled(bool ports_polled);
+bool xf_bulk_ports_polled(void);
+/* Whether the share is the restore share (for xenflow/bulk). */
+void xf_bulk_set_restoring(bool restoring);
+bool xf_bulk_restoring(void);
 void xf_bulk_run(void);
 void xf_bulk_run_end(void);
 bool xf_bulk_allows(void);

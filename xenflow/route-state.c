@@ -57,6 +57,7 @@ COVERAGE_DEFINE(xenflow_state_restored); /* Entries set from the file. */
 /* Loading: the file read at start, until every router's entries are set. */
 static struct xf_saved_state saved;
 static bool configured;         /* Saved routers matched to routers. */
+static bool had_saved;          /* The file named routers. */
 static size_t next_saved;       /* Router in 'saved' being applied. */
 static size_t next_entry;       /* Its next entry. */
 static unsigned long long expected_updates; /* Its counters after our last
@@ -148,8 +149,18 @@ xf_route_state_init(void)
         VLOG_INFO("%s: %"PRIuSIZE" routers with %"PRIuSIZE" routes and "
                   "neighbours to set again", name, saved.n_routers, n);
         xf_restore_hold(true);
+        had_saved = true;
     }
     free(name);
+}
+
+/* True from start until every router named in the state file read at
+ * start has its saved entries set again (or dropped); false if the file
+ * named none. */
+bool
+xf_route_state_restoring(void)
+{
+    return had_saved && loading();
 }
 
 /* Matches the saved routers to the routers the first configuration

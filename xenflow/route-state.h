@@ -32,16 +32,21 @@
  * restored by ovs-ctl are the ones XenFlow wants), and once the
  * configuration has created the routers their saved entries are set
  * again, as bulk work, through router.h, each checked like any other
- * entry.  Until then flowsync holds its first look at bridges with
+ * entry (xf_route_state_restoring() says until when: xenflow.c gives that
+ * work, and the flows it makes, other_config:xenflow-restore-share of the
+ * main thread).  Until then flowsync holds its first look at bridges with
  * restored flows (flowsync-restore.h).  Nothing saved is trusted blindly:
  * a router whose client, a command or a migration changes it before its
  * saved entries are all set keeps what was set and drops the rest, and a
  * client's next snapshot reconciles everything by mark and sweep. */
 
+#include <stdbool.h>
+
 struct smap;
 struct svec;
 
 void xf_route_state_init(void);
+bool xf_route_state_restoring(void);
 void xf_route_state_reconfigure(const struct smap *other_config,
                                 struct svec *errors);
 void xf_route_state_run(void);

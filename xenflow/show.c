@@ -686,6 +686,7 @@ cmd_bulk(struct unixctl_conn *conn, int argc, const char *argv[],
     table_add_column(&t, "rests");
     table_add_column(&t, "rested-ms");
     table_add_column(&t, "state");
+    table_add_column(&t, "share-of");
     table_add_row(&t);
     xf_table_add_int(&t, pace->share);
     xf_table_add_int(&t, XF_PACE_SLICE_MS);
@@ -693,6 +694,8 @@ cmd_bulk(struct unixctl_conn *conn, int argc, const char *argv[],
     xf_table_add_int(&t, pace->n_rests);
     xf_table_add_int(&t, pace->rested_us / 1000);
     xf_table_add_text(&t, xf_bulk_resting() ? "resting" : "free");
+    xf_table_add_text(&t, (xf_bulk_restoring() ? "xenflow-restore-share"
+                           : "xenflow-bulk-share"));
     xf_appctl_reply_table(conn, &t, json);
 }
 

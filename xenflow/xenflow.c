@@ -35,8 +35,10 @@
 #include "openvswitch/vlog.h"
 #include "sset.h"
 #include "svec.h"
+#include "timeval.h"
 #include "vswitch-idl.h"
 #include "xenflow/bridges.h"
+#include "xenflow/conf.h"
 #include "xenflow/load.h"
 #include "xenflow/memory-cmd.h"
 #include "xenflow/trunks-cmd.h"
@@ -56,6 +58,19 @@ COVERAGE_DEFINE(xenflow_reconfigure);
 COVERAGE_DEFINE(xenflow_config_error);
 
 static bool initialized;
+
+/* The main thread's share for bulk work (xenflow/pace.h): 'bulk_share'
+ * normally; 'restore_share' after a start with saved router tables, while
+ * they are set again and until every XenFlow flow is installed, since
+ * until then the switch cannot forward what those routers route. */
+static unsigned int bulk_share = XF_PACE_DEFAULT_SHARE;
+static unsigned int restore_share = XF_RESTORE_DEFAULT_SHARE;
+static enum {
+    RESTORE_NONE,               /* Started without saved tables. */
+    RESTORE_RUNNING,
+    RESTORE_DONE,
+} restore;
+static long long int start_msec;
 
 const struct smap *
 xenflow_queue_details(const char *iface, unsigned int queue_id,
@@ -86,7 +101,24 @@ xenflow_init(void)
         xf_migrate_register_commands();
         xf_qos_init();
         xf_route_state_init();
+        start_msec = time_msec();
+        restore = xf_route_state_restoring() ? RESTORE_RUNNING : RESTORE_NONE;
     }
+}
+
+/* Chooses the share bulk work may take now (see 'restore'). */
+static void
+update_bulk_share(void)
+{
+    if (restore == RESTORE_RUNNING && !xf_route_state_restoring()
+        && !xf_bridges_flows_pending()) {
+        restore = RESTORE_DONE;
+        VLOG_INFO("saved router tables set again and every flow installed "
+                  "%lld ms after start", time_msec() - start_msec);
+    }
+    xf_bulk_set_share(restore == RESTORE_RUNNING ? restore_share
+                      : bulk_share);
+    xf_bulk_set_restoring(restore == RESTORE_RUNNING);
 }
 
 /* Logs the configuration problems that are new since the last snapshot,
@@ -141,11 +173,13 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
      * polls: those of the userspace datapath that no PMD thread polls
      * (AF_PACKET devices; not afxdp or dpdk ones).  (The dummy datapath,
      * for tests and benchmarks, has no real ports to starve.) */
-    xf_bulk_set_share(xf_bulk_share_parse(
-                          &ovs_cfg->other_config,
-                          (xf_bridges_main_thread_polls()
-                           ? XF_PACE_DEFAULT_SHARE : 100),
-                          &errors));
+    bool polled = xf_bridges_main_thread_polls();
+    xf_bulk_set_ports_polled(polled);
+    bulk_share = xf_bulk_share_parse(&ovs_cfg->other_config,
+                                     polled ? XF_PACE_DEFAULT_SHARE : 100,
+                                     &errors);
+    restore_share = xf_restore_share_parse(&ovs_cfg->other_config, &errors);
+    update_bulk_share();
 
     report_problems(&errors);
     svec_destroy(&errors);
@@ -154,6 +188,7 @@ xenflow_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
 void
 xenflow_run(void)
 {
+    update_bulk_share();
     xf_bulk_run();
     xf_load_run();
     xf_route_state_run();
