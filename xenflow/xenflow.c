@@ -72,6 +72,11 @@ static enum {
 } restore;
 static long long int start_msec;
 
+/* The restore share ends at the latest this long after start (flows that
+ * cannot be installed, a flow-restore-wait never removed), so that bulk
+ * work never keeps it for good. */
+#define XF_RESTORE_MAX_MS (10 * 60 * 1000)
+
 const struct smap *
 xenflow_queue_details(const char *iface, unsigned int queue_id,
                       const struct smap *configured)
@@ -110,11 +115,21 @@ xenflow_init(void)
 static void
 update_bulk_share(void)
 {
-    if (restore == RESTORE_RUNNING && !xf_route_state_restoring()
-        && !xf_bridges_flows_pending()) {
-        restore = RESTORE_DONE;
-        VLOG_INFO("saved router tables set again and every flow installed "
-                  "%lld ms after start", time_msec() - start_msec);
+    if (restore == RESTORE_RUNNING) {
+        long long int elapsed = time_msec() - start_msec;
+        size_t pending = xf_bridges_flows_pending();
+
+        if (!xf_route_state_restoring() && !pending) {
+            restore = RESTORE_DONE;
+            VLOG_INFO("saved router tables set again and every flow "
+                      "installed %lld ms after start", elapsed);
+        } else if (elapsed > XF_RESTORE_MAX_MS) {
+            restore = RESTORE_DONE;
+            VLOG_WARN("saved router tables not all set again %lld ms after "
+                      "start (%"PRIuSIZE" flow changes pending): bulk work "
+                      "takes xenflow-bulk-share from now on", elapsed,
+                      pending);
+        }
     }
     xf_bulk_set_share(restore == RESTORE_RUNNING ? restore_share
                       : bulk_share);
