@@ -211,6 +211,11 @@ version=$(in_root ovs-vswitchd --version)
 echo "$version"
 grep -q '+xenflow' <<< "$version" || fail "ovs-vswitchd --version: no XenFlow suffix"
 pass "/usr/sbin/ovs-vswitchd -> XenFlow's (update-alternatives)"
+in_root dpkg-divert --list | grep 'ovs-save.distrib' \
+    || fail "Debian's ovs-save is not diverted"
+in_root grep -q 'xenflow/state-save' /usr/share/openvswitch/scripts/ovs-save \
+    || fail "ovs-save is not the fork's (patch 0012)"
+pass "ovs-save -> the fork's (dpkg-divert; Debian's kept as ovs-save.distrib)"
 
 log "XenFlow daemon: restart with the distro init script, check, route"
 in_ns "$start_ovs
@@ -243,10 +248,24 @@ ovs-appctl ofproto/trace br0 in_port=13,dl_src=50:54:00:00:00:03,dl_dst=02:00:00
 tail -1 /tmp/trace
 grep '^Datapath actions:' /tmp/trace | grep 'dst=50:54:00:00:00:04' \
     | grep -q 'ttl=63'
+# ovs-ctl restart with the packaged ovs-save: the route and neighbour flows
+# are not in its restore script, they come back from the state file.
+ovs-ofctl dump-flows br0 | grep -c 'cookie=0x58460[56]' > /tmp/n-tables
+/usr/share/openvswitch/scripts/ovs-ctl restart >/dev/null
+for i in \$(seq 100); do
+    ovs-appctl xenflow/show --json 2>/dev/null | grep -q '\"pending\": 0' && break
+    sleep 0.1
+done
+grep 'saved router tables: [0-9]* entries set again, 0 refused' /var/log/openvswitch/ovs-vswitchd.log
+grep -q 'every flow installed' /var/log/openvswitch/ovs-vswitchd.log
+test \$(ovs-ofctl dump-flows br0 | grep -c 'cookie=0x58460[56]') = \$(cat /tmp/n-tables)
+ovs-appctl ofproto/trace br0 in_port=13,dl_src=50:54:00:00:00:03,dl_dst=02:00:00:00:01:01,udp,nw_src=10.1.0.3,nw_dst=10.2.0.4,nw_ttl=64 \
+    | grep '^Datapath actions:' | grep -q 'ttl=63'
 $snapshot > /var/lib/db-xenflow
 $stop_ovs"
 pass "XenFlow daemon runs on the stock database, which kept its configuration"
 pass "XenFlow routes a packet in the packaged daemon (ofproto/trace)"
+pass "ovs-ctl restart: the routes come back from XenFlow's state file"
 
 # 4. The DPDK build.
 log "install xenflow-switch-dpdk"
@@ -299,6 +318,10 @@ daemon_is /usr/lib/openvswitch-switch/ovs-vswitchd "xenflow-switch removed"
 version=$(in_root ovs-vswitchd --version)
 echo "$version"
 ! grep -q '+xenflow' <<< "$version" || fail "ovs-vswitchd --version still XenFlow's"
+in_root sh -c '! grep -q xenflow /usr/share/openvswitch/scripts/ovs-save' \
+    || fail "removal left the fork's ovs-save"
+in_root test ! -e /usr/share/openvswitch/scripts/ovs-save.distrib \
+    || fail "removal left ovs-save.distrib"
 in_ns "$start_ovs
 ovs-appctl version | head -1
 ! ovs-appctl version | grep -q '+xenflow'
