@@ -620,7 +620,8 @@ xf_bridges_main_thread_polls(void)
 }
 
 /* Flow and group changes not yet applied to the switch, on every XenFlow
- * bridge. */
+ * bridge that has a switch to apply them to (one whose datapath failed to
+ * open would never drain). */
 size_t
 xf_bridges_flows_pending(void)
 {
@@ -628,7 +629,9 @@ xf_bridges_flows_pending(void)
     size_t n = 0;
 
     XF_BRIDGE_FOR_EACH (br) {
-        n += xf_flowsync_pending(br->flows);
+        if (!xf_flowsync_drained(br->flows)) {
+            n += xf_flowsync_pending(br->flows);
+        }
     }
     return n;
 }

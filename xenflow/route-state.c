@@ -22,6 +22,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "coverage.h"
 #include "dirs.h"
@@ -455,6 +456,20 @@ xf_route_state_destroy(void)
         VLOG_INFO("exiting before the saved router tables were set again: "
                   "the state file is left as it was");
         xf_saved_state_destroy(&saved);
+        return;
+    }
+
+    /* Unchanged since the last save (e.g. ovs-save's, just before "ovs-ctl
+     * restart" stops the daemon): a million routes need not be written
+     * again inside the restart's gap. */
+    char *name = state_file_name();
+    bool kept = (!writer && have_saved_fingerprint
+                 && routers_fingerprint() == saved_fingerprint
+                 && !access(name, F_OK));
+    free(name);
+    if (kept) {
+        VLOG_INFO("router tables unchanged since the last save: state file "
+                  "kept");
         return;
     }
 

@@ -32,6 +32,7 @@
 
 #include "coverage.h"
 #include "openvswitch/hmap.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "sset.h"
 #include "svec.h"
@@ -123,12 +124,13 @@ update_bulk_share(void)
             restore = RESTORE_DONE;
             VLOG_INFO("saved router tables set again and every flow "
                       "installed %lld ms after start", elapsed);
-        } else if (elapsed > XF_RESTORE_MAX_MS) {
+        } else if (elapsed >= XF_RESTORE_MAX_MS) {
             restore = RESTORE_DONE;
-            VLOG_WARN("saved router tables not all set again %lld ms after "
-                      "start (%"PRIuSIZE" flow changes pending): bulk work "
-                      "takes xenflow-bulk-share from now on", elapsed,
-                      pending);
+            VLOG_WARN("restore not complete %lld ms after start (saved "
+                      "router tables %s, %"PRIuSIZE" flow changes pending): "
+                      "bulk work takes xenflow-bulk-share from now on",
+                      elapsed, (xf_route_state_restoring()
+                                ? "still being set" : "set"), pending);
         }
     }
     xf_bulk_set_share(restore == RESTORE_RUNNING ? restore_share
@@ -225,6 +227,9 @@ xenflow_wait(void)
     xf_migrate_wait();
     xf_bridges_wait();
     xf_memtrim_wait();
+    if (restore == RESTORE_RUNNING) {
+        poll_timer_wait_until(start_msec + XF_RESTORE_MAX_MS);
+    }
 }
 
 void
