@@ -74,13 +74,17 @@ rm -f "$out"/*.deb "$out"/*.changes "$out"/*.buildinfo
 mv "$out"/src/*.deb "$out"/src/*.changes "$out"/src/*.buildinfo "$out"/
 log "built in $((end - start)) s:"
 ls -l "$out"/*.deb
+# The listing once, then grep: "dpkg-deb -c | grep -q" under pipefail
+# fails whenever grep exits before dpkg-deb has written everything.
+contents=$(dpkg-deb -c "$out"/xenflow-switch_*.deb)
 for f in usr/bin/xenflow-agent usr/bin/xenflow-ctl \
+         usr/share/openvswitch/scripts/ovs-save \
          usr/share/openvswitch/xenflow-dashboard/index.html \
          usr/share/openvswitch/xenflow-dashboard/dashboard.js \
          usr/share/openvswitch/xenflow-dashboard/dashboard-path.js \
          usr/share/openvswitch/xenflow-dashboard/dashboard-actions.js \
          usr/share/openvswitch/xenflow-dashboard/favicon.svg; do
-    dpkg-deb -c "$out"/xenflow-switch_*.deb | grep -q " \./$f\$" \
+    grep -q " \./$f\$" <<< "$contents" \
         || { echo "build-debs: xenflow-switch lacks /$f" >&2; exit 1; }
 done
 
