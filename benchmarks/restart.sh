@@ -66,7 +66,11 @@ while [ $# -gt 0 ]; do
         --size) size=$2; shift 2 ;;
         --methods) methods=$2; shift 2 ;;
         --restarts) restarts=$2; shift 2 ;;
-        --bulk-share) share_key=(other_config:xenflow-bulk-share=$2); shift 2 ;;
+        --bulk-share)
+            [[ $2 =~ ^[1-9][0-9]?$|^100$ ]] \
+                || { echo "$0: --bulk-share: $2: not a percentage from 1 to 100" >&2
+                     exit 1; }
+            share_key=(other_config:xenflow-bulk-share=$2); shift 2 ;;
         -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'
                    exit 0 ;;
         -*) echo "$0: unknown option $1 (see --help)" >&2; exit 1 ;;
