@@ -42,6 +42,7 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/flowsync-read.c \
 	xenflow/flowsync-private.h \
 	xenflow/flowsync-actions.c \
+	xenflow/flowsync-bulk.c \
 	xenflow/flowsync-actions.h \
 	xenflow/memtrim.c \
 	xenflow/memtrim.h \

@@ -84,6 +84,48 @@ xf_cookie_is_ours(uint64_t cookie)
     return (cookie >> 48) == XF_COOKIE_MAGIC;
 }
 
+/* A route or neighbour flow (XF_FLOW_KINDS_TABLES) also carries a slice
+ * in bits 32 to 39 of its cookie: flowsync gives each run of
+ * XF_COOKIE_SLICE_RUN new flows of a bridge the next slice, round robin, so
+ * that a router's table of a million routes is 256 cookies of about 4,000
+ * flows added together.  A whole table then goes with one flow_mod per
+ * slice (a delete by exact cookie, which ofproto finds through its cookie
+ * index) rather than one per flow, in pieces that never hold ofproto_mutex
+ * long, and in about the order the flows were added, which is the order
+ * that frees their memory fastest (flowsync-bulk.c).  The kind and the
+ * owner read the same with or without a slice. */
+#define XF_COOKIE_SLICE_SHIFT 32
+#define XF_COOKIE_N_SLICES 256
+#define XF_COOKIE_SLICE_RUN 4096
+#define XF_COOKIE_SLICE_MASK ((uint64_t) (XF_COOKIE_N_SLICES - 1) \
+                              << XF_COOKIE_SLICE_SHIFT)
+
+static inline bool
+xf_cookie_is_sliced(uint64_t cookie)
+{
+    enum xf_flow_kind kind = xf_cookie_kind(cookie);
+    return kind == XF_FLOW_ROUTE || kind == XF_FLOW_NEIGH;
+}
+
+static inline unsigned int
+xf_cookie_slice(uint64_t cookie)
+{
+    return (cookie & XF_COOKIE_SLICE_MASK) >> XF_COOKIE_SLICE_SHIFT;
+}
+
+static inline uint64_t
+xf_cookie_unsliced(uint64_t cookie)
+{
+    return cookie & ~XF_COOKIE_SLICE_MASK;
+}
+
+static inline uint64_t
+xf_cookie_with_slice(uint64_t cookie, unsigned int slice)
+{
+    return (xf_cookie_unsliced(cookie)
+            | (uint64_t) (slice % XF_COOKIE_N_SLICES) << XF_COOKIE_SLICE_SHIFT);
+}
+
 /* OpenFlow group ids are XenFlow's from XF_GROUP_ID_MIN to XF_GROUP_ID_MAX
  * ("XF" in the top 16 bits, far above the small numbers operators usually
  * pick): that range identifies them, as the cookie identifies flows. */

@@ -49,6 +49,11 @@ struct xf_flow {
     bool removing;              /* Wanted gone. */
     bool pending;               /* Needs a flow_mod. */
     bool stale;                 /* For mark-and-sweep. */
+    bool slice_delete;          /* Not a flow: a queued delete of every
+                                 * flow with 'cookie' (flowsync-bulk.c),
+                                 * 'n_slice' of them when queued.  In its
+                                 * owner's list and 'pending' only. */
+    uint32_t n_slice;
 };
 
 struct xf_flowsync {
@@ -66,8 +71,20 @@ struct xf_flowsync {
     struct ofputil_flow_mod *batch_fms; /* flow_mods, kept while flows are */
     enum ofperr *batch_errors;  /* pending: no large allocation per batch. */
     size_t batch_allocated;
+    unsigned long long n_sliced; /* New route and neighbour flows so far,
+                                  * for their cookies' slices (cookie.h). */
     unsigned long long n_errors;
     struct xf_latency latency;  /* From "put" to "in ofproto". */
 };
+
+/* Between flowsync.c and flowsync-bulk.c. */
+void xf_flow_make_pending(struct xf_flowsync *, struct xf_flow *);
+void xf_flow_free(struct xf_flowsync *, struct xf_flow *);
+
+size_t xf_flowsync_drop_kind(struct xf_flowsync *, struct xf_flow_owner *,
+                             int kind);
+size_t xf_flowsync_run_slices(struct xf_flowsync *, struct ofproto *,
+                              size_t budget);
+void xf_flowsync_free_slices(struct xf_flowsync *);
 
 #endif /* xenflow/flowsync-private.h */

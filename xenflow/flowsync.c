@@ -114,7 +114,7 @@ flow_alloc(const struct minimatch *src)
     return flow;
 }
 
-static void
+void
 xf_flow_free(struct xf_flowsync *fs, struct xf_flow *flow)
 {
     free(flow->match.tun_md);
@@ -158,6 +158,7 @@ xf_flowsync_destroy(struct xf_flowsync *fs)
 {
     if (fs) {
         struct xf_flow *flow;
+        xf_flowsync_free_slices(fs);
         xf_memtrim_note(hmap_count(&fs->flows));
         HMAP_FOR_EACH_POP (flow, node, &fs->flows) {
             xf_flow_free(fs, flow);
@@ -200,8 +201,8 @@ flow_find(const struct xf_flowsync *fs, uint8_t table_id, uint16_t priority,
     return NULL;
 }
 
-static void
-make_pending(struct xf_flowsync *fs, struct xf_flow *flow)
+void
+xf_flow_make_pending(struct xf_flowsync *fs, struct xf_flow *flow)
 {
     if (!flow->pending) {
         flow->pending = true;
@@ -225,6 +226,13 @@ xf_flowsync_put_match(struct xf_flowsync *fs, uint64_t cookie,
     stack_match_init(&sm, match);
     uint32_t hash = xf_flow_hash(table_id, priority, &sm.mm);
     struct xf_flow *flow = flow_find(fs, table_id, priority, &sm.mm, hash);
+    if (xf_cookie_is_sliced(cookie)) {
+        /* A flow keeps its slice; a new one takes the current slice. */
+        cookie = (flow && xf_cookie_unsliced(flow->cookie) == cookie
+                  ? flow->cookie
+                  : xf_cookie_with_slice(cookie, (fs->n_sliced++
+                                                  / XF_COOKIE_SLICE_RUN)));
+    }
     if (flow) {
         if (flow->stale) {
             flow->stale = false;
@@ -256,14 +264,14 @@ xf_flowsync_put_match(struct xf_flowsync *fs, uint64_t cookie,
     }
     flow->actions = xf_actions_ref(&fs->actions, ofpacts, ofpacts_len);
     flow->removing = false;
-    make_pending(fs, flow);
+    xf_flow_make_pending(fs, flow);
 }
 
 static void
 flow_remove(struct xf_flowsync *fs, struct xf_flow *flow)
 {
     flow->removing = true;
-    make_pending(fs, flow);
+    xf_flow_make_pending(fs, flow);
 }
 
 void
@@ -335,7 +343,17 @@ void
 xf_flowsync_remove_owner(struct xf_flowsync *fs, uint32_t owner,
                          uint32_t kinds)
 {
-    owner_select(fs, xf_flow_owners_find(&fs->owners, owner), kinds, true);
+    /* Route and neighbour tables go by slice (flowsync-bulk.c).  Dropping
+     * one may free the owner: look it up again. */
+    for (int kind = 0; kind < XF_FLOW_N_KINDS; kind++) {
+        struct xf_flow_owner *o = xf_flow_owners_find(&fs->owners, owner);
+        if (o && kinds & XF_FLOW_KINDS_TABLES & XF_FLOW_KIND_BIT(kind)) {
+            COVERAGE_ADD(xenflow_flow_visit,
+                         xf_flowsync_drop_kind(fs, o, kind));
+        }
+    }
+    owner_select(fs, xf_flow_owners_find(&fs->owners, owner),
+                 kinds & ~XF_FLOW_KINDS_TABLES, true);
 }
 
 /* Returns how many flows of 'owner' whose kinds are in 'kinds' are not yet
@@ -419,7 +437,7 @@ xf_flowsync_resync(struct xf_flowsync *fs)
     xf_groups_resync(&fs->groups);
     HMAP_FOR_EACH (flow, node, &fs->flows) {
         flow->installed = false;
-        make_pending(fs, flow);
+        xf_flow_make_pending(fs, flow);
     }
 }
 
@@ -485,7 +503,13 @@ xf_flowsync_run(struct xf_flowsync *fs)
     }
 
     size_t n = MIN(fs->n_pending, fs->batch);
-    if (n && xf_bulk_allows()) {
+    if (n && xf_bulk_allows()
+        && xf_flowsync_run_slices(fs, ofproto, fs->batch)) {
+        if (!fs->n_pending) {
+            free_batch(fs);
+            xf_memtrim_idle();
+        }
+    } else if (n && xf_bulk_allows()) {
         long long int start = time_usec();
         if (n > fs->batch_allocated) {
             free_batch(fs);
@@ -502,9 +526,12 @@ xf_flowsync_run(struct xf_flowsync *fs)
 
         for (size_t i = 0; i < n; i++) {
             struct xf_flow *flow = CONTAINER_OF(
-                ovs_list_pop_front(&fs->pending), struct xf_flow,
-                pending_node);
-
+                ovs_list_front(&fs->pending), struct xf_flow, pending_node);
+            if (flow->slice_delete) {
+                n = i;          /* Next batch: they go in one of their own. */
+                break;
+            }
+            ovs_list_remove(&flow->pending_node);
             xf_flow_owners_set_pending(&fs->owners, flow->cookie, false);
             flow->pending = false;
             fs->n_pending--;
@@ -645,6 +672,15 @@ xf_flowsync_errors(const struct xf_flowsync *fs)
  * which of the three. */
 enum adoption { ADOPTED, REPLACED, UNWANTED };
 
+/* Whether a restored flow's cookie 'b' is the desired 'a', but for the
+ * slice of a route or neighbour flow (the previous ovs-vswitchd's). */
+static bool
+same_cookie(uint64_t a, uint64_t b)
+{
+    return a == b || (xf_cookie_is_sliced(a)
+                      && xf_cookie_unsliced(a) == xf_cookie_unsliced(b));
+}
+
 static enum adoption
 adopt_flow(struct xf_flowsync *fs, const struct xf_restored_flow *rf)
 {
@@ -654,13 +690,14 @@ adopt_flow(struct xf_flowsync *fs, const struct xf_restored_flow *rf)
     if (flow && !flow->removing) {
         flow->installed = true;
         flow->fresh = false;
-        if (flow->pending && flow->cookie == rf->cookie
+        if (flow->pending && same_cookie(flow->cookie, rf->cookie)
             && xf_ofpacts_same(flow->actions->ofpacts, flow->actions->len,
                                rf->ofpacts, rf->ofpacts_len)) {
             ovs_list_remove(&flow->pending_node);
             flow->pending = false;
             fs->n_pending--;
             xf_flow_owners_set_pending(&fs->owners, flow->cookie, false);
+            flow->cookie = rf->cookie;  /* Its slice, in ofproto. */
             return ADOPTED;
         }
         return REPLACED;
