@@ -29,7 +29,7 @@ LAYERS = [
     ("model", ["bridges", "trunks", "pipeline", "pipeline-vm",
                "pipeline-net", "pipeline-trunk", "pipeline-build", "model"]),
     ("mechanisms", ["flowsync", "flowsync-read", "flowsync-actions",
-                    "flowsync-group", "flowsync-restore", "flow-owners", "latency", "memtrim", "rib", "addr", "conf",
+                    "flowsync-group", "flowsync-restore", "flowsync-bulk", "flow-owners", "latency", "memtrim", "rib", "addr", "conf",
                     "conf-iface", "encap",
                     "pace", "proto", "appctl", "mover", "mover-libvirt", "virt-state",
                     "hold", "punt", "probe", "probe-frame", "qos*"]),

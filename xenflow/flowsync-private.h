@@ -18,12 +18,16 @@
 #define XENFLOW_FLOWSYNC_PRIVATE_H 1
 
 /* The insides of a flowsync (flowsync.h), shared by flowsync.c, which
- * changes them, and flowsync-read.c, which only reports on them. */
+ * changes them, flowsync-bulk.c, which removes whole tables, and
+ * flowsync-read.c, which only reports on them. */
+
+#include <stdlib.h>
 
 #include "openvswitch/hmap.h"
 #include "openvswitch/list.h"
 #include "openvswitch/match.h"
 #include "openvswitch/ofp-errors.h"
+#include "timeval.h"
 #include "xenflow/flow-owners.h"
 #include "xenflow/flowsync-actions.h"
 #include "xenflow/flowsync-group.h"
@@ -77,9 +81,29 @@ struct xf_flowsync {
     struct xf_latency latency;  /* From "put" to "in ofproto". */
 };
 
-/* Between flowsync.c and flowsync-bulk.c. */
-void xf_flow_make_pending(struct xf_flowsync *, struct xf_flow *);
-void xf_flow_free(struct xf_flowsync *, struct xf_flow *);
+/* Shared by flowsync.c and flowsync-bulk.c (inline: flowsync-bulk.c is
+ * below flowsync.c and calls nothing of it). */
+static inline void
+xf_flow_make_pending(struct xf_flowsync *fs, struct xf_flow *flow)
+{
+    if (!flow->pending) {
+        flow->pending = true;
+        flow->queued = time_usec();
+        ovs_list_push_back(&fs->pending, &flow->pending_node);
+        fs->n_pending++;
+        xf_flow_owners_set_pending(&fs->owners, flow->cookie, true);
+    }
+}
+
+static inline void
+xf_flow_free(struct xf_flowsync *fs, struct xf_flow *flow)
+{
+    free(flow->match.tun_md);
+    xf_actions_unref(&fs->actions, flow->actions);
+    free(flow);
+}
+
+/* flowsync-bulk.c. */
 
 size_t xf_flowsync_drop_kind(struct xf_flowsync *, struct xf_flow_owner *,
                              int kind);

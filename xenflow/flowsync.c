@@ -114,14 +114,6 @@ flow_alloc(const struct minimatch *src)
     return flow;
 }
 
-void
-xf_flow_free(struct xf_flowsync *fs, struct xf_flow *flow)
-{
-    free(flow->match.tun_md);
-    xf_actions_unref(&fs->actions, flow->actions);
-    free(flow);
-}
-
 static void
 free_batch(struct xf_flowsync *fs)
 {
@@ -199,18 +191,6 @@ flow_find(const struct xf_flowsync *fs, uint8_t table_id, uint16_t priority,
         }
     }
     return NULL;
-}
-
-void
-xf_flow_make_pending(struct xf_flowsync *fs, struct xf_flow *flow)
-{
-    if (!flow->pending) {
-        flow->pending = true;
-        flow->queued = time_usec();
-        ovs_list_push_back(&fs->pending, &flow->pending_node);
-        fs->n_pending++;
-        xf_flow_owners_set_pending(&fs->owners, flow->cookie, true);
-    }
 }
 
 /* Wants the flow in table 'table_id' with 'priority' and 'match' to have
