@@ -9,14 +9,13 @@ xf_bench_env() {
            OVS_SYSCONFDIR=$work
     export PATH=$builddir/utilities:$builddir/vswitchd:$builddir/ovsdb:$builddir/xenflow/client:$PATH
     schema=$(sed -n 's/^abs_top_srcdir = //p' "$builddir/Makefile")/vswitchd/vswitch.ovsschema
-    # What the packages' ovs-vswitchd.service drop-in sets (huge pages for
-    # the heap, debian/ovs-vswitchd-xenflow.conf), for the ovs-vswitchd of
-    # xf_start_switch only: exported to every command, it made the kernel
-    # baseline's "ip -batch" of a million routes grow to 24 GB.
-    # XF_BENCH_HUGETLB=0 leaves it out.
-    vswitchd_env=GLIBC_TUNABLES=glibc.malloc.hugetlb=1
-    if [ "${XF_BENCH_HUGETLB:-1}" = 0 ]; then
-        vswitchd_env=XF_BENCH_HUGETLB=0
+    # XF_BENCH_HUGETLB=1: glibc backs the heap of xf_start_switch's
+    # ovs-vswitchd with transparent huge pages (xenflow(7), "huge pages";
+    # only ovs-vswitchd: exported to every command, it made the kernel
+    # baseline's "ip -batch" of a million routes grow to 24 GB).
+    vswitchd_env=XF_BENCH_HUGETLB=0
+    if [ "${XF_BENCH_HUGETLB:-0}" = 1 ]; then
+        vswitchd_env=GLIBC_TUNABLES=glibc.malloc.hugetlb=1
     fi
 }
 

@@ -79,7 +79,6 @@ ls -l "$out"/*.deb
 contents=$(dpkg-deb -c "$out"/xenflow-switch_*.deb)
 for f in usr/bin/xenflow-agent usr/bin/xenflow-ctl \
          usr/share/openvswitch/scripts/ovs-save \
-         lib/systemd/system/ovs-vswitchd.service.d/50-xenflow.conf \
          usr/share/openvswitch/xenflow-dashboard/index.html \
          usr/share/openvswitch/xenflow-dashboard/dashboard.js \
          usr/share/openvswitch/xenflow-dashboard/dashboard-path.js \
