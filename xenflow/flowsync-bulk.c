@@ -68,10 +68,11 @@ slice_marker(struct xf_flowsync *fs, const struct xf_flow *flow)
 }
 
 /* No longer wants any flow of 'owner' of 'kind' (one of
- * XF_FLOW_KINDS_TABLES).  A flow in ofproto as last set is forgotten now
- * and goes with its slice's delete; a flow whose change is still pending
- * (its rule in ofproto may differ) is removed on its own, as before; a
- * flow that never reached ofproto is forgotten.  'owner' may be freed.
+ * XF_FLOW_KINDS_TABLES).  A flow in ofproto as last set (or that may be
+ * there) is forgotten now and goes with its slice's delete; a flow whose
+ * change is still pending (its rule in ofproto may differ) is removed on
+ * its own, as before, and moves behind the slice deletes if it is wanted
+ * again (xf_flowsync_put_match()); a flow never sent is forgotten.  'owner' may be freed.
  * Returns how many flows it looked at. */
 size_t
 xf_flowsync_drop_kind(struct xf_flowsync *fs, struct xf_flow_owner *owner,
@@ -88,16 +89,20 @@ xf_flowsync_drop_kind(struct xf_flowsync *fs, struct xf_flow_owner *owner,
         } else if (flow->pending && flow->installed) {
             flow->removing = true;      /* Strict delete, in its place. */
             continue;
-        } else if (flow->installed) {
+        }
+        if (flow->installed || !flow->fresh) {
+            /* In ofproto, or may be (sent once, then resynchronised or
+             * refused): its slice's delete takes it.  (A delete that finds
+             * nothing does nothing.) */
             unsigned int s = xf_cookie_slice(flow->cookie);
             struct xf_flow *m = markers[s];
-            if (!m || m->cookie != flow->cookie) {
-                /* (Another cookie in one slice: a flow adopted from an
-                 * older ovs-vswitchd; it gets a marker of its own.) */
+            if (!m || m->cookie != flow->cookie
+                || m->table_id != flow->table_id) {
                 m = markers[s] = slice_marker(fs, flow);
             }
             m->n_slice++;
-        } else if (flow->pending) {
+        }
+        if (flow->pending) {
             ovs_list_remove(&flow->pending_node);
             fs->n_pending--;
         }

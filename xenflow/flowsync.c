@@ -224,6 +224,13 @@ xf_flowsync_put_match(struct xf_flowsync *fs, uint64_t cookie,
                              ofpacts, ofpacts_len)) {
             return;
         }
+        if (flow->removing && flow->pending) {
+            /* Wanted again while its delete waits: behind any slice delete
+             * queued meanwhile (flowsync-bulk.c), which would otherwise
+             * remove it after this change. */
+            ovs_list_remove(&flow->pending_node);
+            ovs_list_push_back(&fs->pending, &flow->pending_node);
+        }
         xf_actions_unref(&fs->actions, flow->actions);
         if (flow->cookie != cookie) {
             xf_flow_owners_remove(&fs->owners, flow->cookie,
@@ -470,7 +477,9 @@ xf_flowsync_run(struct xf_flowsync *fs)
     } else if (ofproto != fs->ofproto && xf_restore_waiting(ofproto)) {
         return;                 /* Its flows are being restored. */
     } else if (ofproto != fs->ofproto) {
-        /* A new datapath for this bridge: it has none of our flows. */
+        /* A new datapath for this bridge: it has none of our flows, and
+         * the slice deletes queued for the old one have nothing to do. */
+        xf_flowsync_free_slices(fs);
         if (fs->ofproto || !hmap_is_empty(&fs->flows)) {
             xf_flowsync_resync(fs);
         }
