@@ -72,8 +72,8 @@ slice_marker(struct xf_flowsync *fs, const struct xf_flow *flow)
  * there) is forgotten now and goes with its slice's delete; a flow whose
  * change is still pending (its rule in ofproto may differ) is removed on
  * its own, as before, and moves behind the slice deletes if it is wanted
- * again (xf_flowsync_put_match()); a flow never sent is forgotten.  'owner' may be freed.
- * Returns how many flows it looked at. */
+ * again (xf_flowsync_put_match()); a flow never sent is forgotten.
+ * 'owner' may be freed.  Returns how many flows it looked at. */
 size_t
 xf_flowsync_drop_kind(struct xf_flowsync *fs, struct xf_flow_owner *owner,
                       int kind)
@@ -142,6 +142,11 @@ xf_flowsync_run_slices(struct xf_flowsync *fs, struct ofproto *ofproto,
     struct match match;
     size_t n = 0, n_flows = 0;
 
+    if (ovs_list_is_empty(&fs->pending)
+        || !CONTAINER_OF(ovs_list_front(&fs->pending), struct xf_flow,
+                         pending_node)->slice_delete) {
+        return 0;               /* The usual case: flow changes first. */
+    }
     match_init_catchall(&match);
     minimatch_init(&catchall, &match);
     while (n < XF_SLICES_PER_BATCH && !ovs_list_is_empty(&fs->pending)) {

@@ -492,13 +492,15 @@ xf_flowsync_run(struct xf_flowsync *fs)
     }
 
     size_t n = MIN(fs->n_pending, fs->batch);
-    if (n && xf_bulk_allows()
-        && xf_flowsync_run_slices(fs, ofproto, fs->batch)) {
+    if (!n || !xf_bulk_allows()) {
+        /* Nothing to apply, or bulk work rests (asked once: the pace
+         * counts the slices it grants). */
+    } else if (xf_flowsync_run_slices(fs, ofproto, fs->batch)) {
         if (!fs->n_pending) {
             free_batch(fs);
             xf_memtrim_idle();
         }
-    } else if (n && xf_bulk_allows()) {
+    } else {
         long long int start = time_usec();
         if (n > fs->batch_allocated) {
             free_batch(fs);
