@@ -108,8 +108,11 @@ xf_wait_trimmed() {
     # (A build from before xenflow/memory existed never trims.)
     ovs-appctl xenflow/memory > /dev/null 2>&1 || return 0
     for i in $(seq 600); do
-        set -- $(ovs-appctl xenflow/memory | awk 'NR == 3 { print $4, $6 }')
-        if [ "$1" -lt 10000 ] && [ "$2" = no ]; then
+        set -- $(ovs-appctl xenflow/memory | awk 'NR == 3 { print $4, $6, $9 }')
+        # trim-due ($3), or before it existed removed-since-trim ($1): a
+        # trim that will start once flowsync drained.
+        if [ "$2" = no ] && { [ "${3:-}" = no ] ||
+                              { [ -z "${3:-}" ] && [ "$1" -lt 10000 ]; }; }; then
             return 0
         fi
         sleep 0.1

@@ -44,6 +44,8 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/flowsync-actions.c \
 	xenflow/flowsync-bulk.c \
 	xenflow/flowsync-actions.h \
+	xenflow/flowsync-masks.c \
+	xenflow/flowsync-masks.h \
 	xenflow/memtrim.c \
 	xenflow/memtrim.h \
 	xenflow/flowsync-group.c \

@@ -114,6 +114,7 @@ xf_flowsync_drop_kind(struct xf_flowsync *fs, struct xf_flow_owner *owner,
         n_freed++;
     }
     xf_memtrim_note(n_freed);
+    xf_hmap_shrink_sparse(&fs->flows);
     return n;
 }
 

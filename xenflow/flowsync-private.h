@@ -28,9 +28,11 @@
 #include "openvswitch/match.h"
 #include "openvswitch/ofp-errors.h"
 #include "timeval.h"
+#include "util.h"
 #include "xenflow/flow-owners.h"
 #include "xenflow/flowsync-actions.h"
 #include "xenflow/flowsync-group.h"
+#include "xenflow/flowsync-masks.h"
 #include "xenflow/latency.h"
 
 struct ofproto;
@@ -44,21 +46,26 @@ struct xf_flow {
     struct minimatch match;
     struct xf_actions *actions; /* Shared (flowsync-actions.h). */
     uint64_t cookie;
-    long long int queued;       /* time_usec() when it became pending. */
+    uint32_t queued;            /* time_usec() when it became pending, its
+                                 * low 32 bits: a latency up to 71 minutes
+                                 * (a flow pending longer is long lost). */
+    uint32_t n_slice;
     uint16_t priority;
     uint8_t table_id;
-    bool installed;             /* Present in ofproto as we last set it. */
-    bool fresh;                 /* Never sent: an add needs no lookup of
+    /* Bit-fields: a million routes are a million flows, and these keep a
+     * flow within 120 bytes (with its match values, one 176-byte block). */
+    bool installed:1;           /* Present in ofproto as we last set it. */
+    bool fresh:1;               /* Never sent: an add needs no lookup of
                                  * an existing rule first. */
-    bool removing;              /* Wanted gone. */
-    bool pending;               /* Needs a flow_mod. */
-    bool stale;                 /* For mark-and-sweep. */
-    bool slice_delete;          /* Not a flow: a queued delete of every
+    bool removing:1;            /* Wanted gone. */
+    bool pending:1;             /* Needs a flow_mod. */
+    bool stale:1;               /* For mark-and-sweep. */
+    bool slice_delete:1;        /* Not a flow: a queued delete of every
                                  * flow with 'cookie' (flowsync-bulk.c),
                                  * 'n_slice' of them when queued.  In its
                                  * owner's list and 'pending' only. */
-    uint32_t n_slice;
 };
+BUILD_ASSERT_DECL(sizeof(struct xf_flow) <= 120);
 
 struct xf_flowsync {
     char *bridge;               /* Name of the bridge (and its ofproto). */
@@ -66,6 +73,7 @@ struct xf_flowsync {
     const struct ofproto *ofproto; /* The ofproto our flows went into. */
     struct hmap flows;          /* Contains "struct xf_flow"s. */
     struct xf_actions_table actions; /* Their actions, shared. */
+    struct xf_masks masks;      /* Their match's masks, shared. */
     struct ovs_list pending;    /* "struct xf_flow"s that need a flow_mod. */
     struct ovs_list stale;      /* "struct xf_flow"s marked stale. */
     struct xf_flow_owners owners; /* The same flows, by owner and kind. */
@@ -88,7 +96,7 @@ xf_flow_make_pending(struct xf_flowsync *fs, struct xf_flow *flow)
 {
     if (!flow->pending) {
         flow->pending = true;
-        flow->queued = time_usec();
+        flow->queued = time_usec();    /* Its low 32 bits. */
         ovs_list_push_back(&fs->pending, &flow->pending_node);
         fs->n_pending++;
         xf_flow_owners_set_pending(&fs->owners, flow->cookie, true);
@@ -99,6 +107,7 @@ static inline void
 xf_flow_free(struct xf_flowsync *fs, struct xf_flow *flow)
 {
     free(flow->match.tun_md);
+    xf_masks_unref(&fs->masks, flow->match.mask);
     xf_actions_unref(&fs->actions, flow->actions);
     free(flow);
 }

@@ -88,6 +88,7 @@ xf_flowsync_create(const char *bridge)
     fs->batch = XF_FLOWSYNC_MIN_BATCH;
     hmap_init(&fs->flows);
     xf_actions_table_init(&fs->actions);
+    xf_masks_init(&fs->masks);
     xf_groups_init(&fs->groups);
     ovs_list_init(&fs->pending);
     ovs_list_init(&fs->stale);
@@ -95,22 +96,24 @@ xf_flowsync_create(const char *bridge)
     return fs;
 }
 
-/* Allocates a flow with a copy of 'src' in the same block (one allocation
- * per flow, not two: a million routes are a million flows). */
+/* Allocates a flow with a copy of 'src''s values in the same block and a
+ * reference to the shared copy of its mask (flowsync-masks.h): one
+ * allocation per flow, of the values only (a million routes are a million
+ * flows but a few dozen masks). */
 static struct xf_flow *
-flow_alloc(const struct minimatch *src)
+flow_alloc(struct xf_flowsync *fs, const struct minimatch *src)
 {
     size_t n = miniflow_n_values(&src->mask->masks);
     size_t size = sizeof(struct miniflow) + MINIFLOW_VALUES_SIZE(n);
-    struct xf_flow *flow = xzalloc(sizeof *flow + 2 * size);
+    struct xf_flow *flow = xzalloc(sizeof *flow + size);
     struct miniflow *mf = (struct miniflow *) (flow + 1);
-    struct miniflow *mask = (struct miniflow *) ((uint64_t *) (mf + 1) + n);
 
     memcpy(mf, src->flow, size);
-    memcpy(mask, &src->mask->masks, size);
     flow->match.flow = mf;
-    flow->match.mask = (struct minimask *) mask;
+    flow->match.mask = CONST_CAST(struct minimask *,
+                                  xf_masks_ref(&fs->masks, src->mask));
     flow->match.tun_md = tun_metadata_allocation_clone(src->tun_md);
+    xf_memtrim_note_added(1);
     return flow;
 }
 
@@ -157,6 +160,7 @@ xf_flowsync_destroy(struct xf_flowsync *fs)
         }
         hmap_destroy(&fs->flows);
         xf_actions_table_destroy(&fs->actions);
+        xf_masks_destroy(&fs->masks);
         free_batch(fs);
         xf_flow_owners_destroy(&fs->owners);
         xf_groups_destroy(&fs->groups);
@@ -240,7 +244,7 @@ xf_flowsync_put_match(struct xf_flowsync *fs, uint64_t cookie,
                                flow->pending);
         }
     } else {
-        flow = flow_alloc(&sm.mm);
+        flow = flow_alloc(fs, &sm.mm);
         flow->table_id = table_id;
         flow->priority = priority;
         flow->fresh = true;
@@ -567,10 +571,13 @@ xf_flowsync_run(struct xf_flowsync *fs)
                 n_freed++;
             } else {
                 flow->installed = !error;
-                xf_latency_add(&fs->latency, now - flow->queued);
+                xf_latency_add(&fs->latency, (uint32_t) now - flow->queued);
             }
         }
         xf_memtrim_note(n_freed);
+        if (n_freed) {
+            xf_hmap_shrink_sparse(&fs->flows);
+        }
         if (!fs->n_pending) {
             free_batch(fs);
             xf_memtrim_idle();
@@ -641,6 +648,13 @@ xf_flowsync_pending(const struct xf_flowsync *fs)
     return fs->n_pending + fs->groups.n_pending;
 }
 
+/* The distinct masks the desired flows share. */
+size_t
+xf_flowsync_n_masks(const struct xf_flowsync *fs)
+{
+    return xf_masks_count(&fs->masks);
+}
+
 /* The distinct action lists the desired flows share. */
 size_t
 xf_flowsync_n_actions(const struct xf_flowsync *fs)
@@ -693,7 +707,7 @@ adopt_flow(struct xf_flowsync *fs, const struct xf_restored_flow *rf)
         }
         return REPLACED;
     } else if (!flow) {
-        flow = flow_alloc(rf->match);
+        flow = flow_alloc(fs, rf->match);
         flow->table_id = rf->table_id;
         flow->priority = rf->priority;
         flow->cookie = rf->cookie;

@@ -94,6 +94,7 @@ bool xf_flowsync_drained(const struct xf_flowsync *);
 size_t xf_flowsync_count(const struct xf_flowsync *);
 size_t xf_flowsync_pending(const struct xf_flowsync *);
 size_t xf_flowsync_n_actions(const struct xf_flowsync *);
+size_t xf_flowsync_n_masks(const struct xf_flowsync *);
 unsigned long long xf_flowsync_errors(const struct xf_flowsync *);
 
 /* Iteration over desired flows, for xenflow/flows. */

@@ -30,7 +30,6 @@
 #include "xenflow/appctl.h"
 #include "xenflow/bridges.h"
 #include "xenflow/flowsync.h"
-#include "xenflow/memtrim.h"
 #include "xenflow/model.h"
 #include "xenflow/pace.h"
 #include "xenflow/proto.h"
@@ -41,14 +40,30 @@
 
 /* One parsed line of a file for xenflow/load.  Compact (a route's next hops
  * are copied out of the parser's fixed-size spec): a million of them are
- * held until the whole file has been checked. */
+ * held until the whole file has been checked.  A route's single next hop
+ * (most routes') is stored inline, so that the entries are one block of
+ * memory, given back whole when the load is done, rather than a million
+ * small ones left behind in the heap. */
 struct load_entry {
     bool is_route;
-    struct xf_prefix prefix;            /* Route. */
-    size_t n_nexthops;                  /* Route. */
-    struct xf_nexthop_spec *nexthops;   /* Route, malloc()'d. */
-    struct xf_neigh_spec neigh;         /* Neighbour. */
+    union {
+        struct {                                /* Route. */
+            struct xf_prefix prefix;
+            size_t n_nexthops;
+            struct xf_nexthop_spec nexthop;     /* If 'n_nexthops' == 1. */
+            struct xf_nexthop_spec *nexthops;   /* Else, malloc()'d. */
+        };
+        struct xf_neigh_spec neigh;             /* Neighbour. */
+    };
 };
+
+/* The next hops of route entry 'e'.  (Not a pointer kept in 'e': the
+ * entries array moves as it grows.) */
+static struct xf_nexthop_spec *
+entry_nexthops(struct load_entry *e)
+{
+    return e->n_nexthops == 1 ? &e->nexthop : e->nexthops;
+}
 
 /* A xenflow/load in progress.  Nothing is applied until every line has been
  * read and checked, so a bad file changes nothing; both the reading and the
@@ -81,21 +96,26 @@ static struct load_job *load_job;
 static void
 load_entry_destroy(struct load_entry *e)
 {
-    for (size_t i = 0; i < e->n_nexthops; i++) {
-        free(e->nexthops[i].dev);
+    if (e->is_route) {
+        struct xf_nexthop_spec *nexthops = entry_nexthops(e);
+        for (size_t i = 0; i < e->n_nexthops; i++) {
+            free(nexthops[i].dev);
+        }
+        if (nexthops != &e->nexthop) {
+            free(nexthops);
+        }
+    } else {
+        free(e->neigh.dev);
     }
-    free(e->nexthops);
-    free(e->neigh.dev);
 }
 
 static void
-load_entry_to_route_spec(const struct load_entry *e,
-                         struct xf_route_spec *spec)
+load_entry_to_route_spec(struct load_entry *e, struct xf_route_spec *spec)
 {
     spec->prefix = e->prefix;
     spec->n_nexthops = e->n_nexthops;
-    memcpy(spec->nexthops, e->nexthops,
-           e->n_nexthops * sizeof *e->nexthops);
+    memcpy(spec->nexthops, entry_nexthops(e),
+           e->n_nexthops * sizeof *spec->nexthops);
 }
 
 static char *
@@ -121,8 +141,12 @@ parse_load_line(const struct xf_router *r, char *line,
         /* The entry takes over the next hops' 'dev' strings. */
         e->prefix = spec.prefix;
         e->n_nexthops = spec.n_nexthops;
-        e->nexthops = xmemdup(spec.nexthops,
-                              spec.n_nexthops * sizeof *spec.nexthops);
+        if (spec.n_nexthops == 1) {
+            e->nexthop = spec.nexthops[0];
+        } else {
+            e->nexthops = xmemdup(spec.nexthops,
+                                  spec.n_nexthops * sizeof *spec.nexthops);
+        }
     } else if (!strcmp(words[0], "neigh")) {
         error = xf_neigh_spec_parse(n - 1, words + 1, true, &e->neigh);
         if (!error) {
@@ -138,9 +162,9 @@ parse_load_line(const struct xf_router *r, char *line,
 static void
 load_job_destroy(struct load_job *job)
 {
-    /* A million parsed entries leave as much freed memory behind: let the
-     * trim after the flows are in give it back. */
-    xf_memtrim_note(job->n);
+    /* The entries array is one large block, given back when freed; their
+     * next-hop arrays are small blocks that the next load or replace
+     * reuses (memtrim.h). */
     for (size_t i = 0; i < job->n; i++) {
         load_entry_destroy(&job->entries[i]);
     }
@@ -269,11 +293,18 @@ load_job_step(struct load_job *job)
         char *error = load_job_read(job, r);
         if (!error) {
             if (!job->file) {
-                /* Read and checked: size the tables once for all of it. */
+                /* Read and checked: size the tables once for all of it.
+                 * A replace ends with the file's entries, not the sum:
+                 * sized for the sum, each replace of a full table would
+                 * double the tables' buckets (16 MB each for a million
+                 * routes) for nothing. */
                 struct xf_flowsync *fs = xf_bridge_flows(r->bridge);
-                xf_rib_reserve_routes(&r->rib, job->n);
+                size_t count = hmap_count(&r->rib.routes);
+                size_t more = (!job->replace ? job->n
+                               : job->n > count ? job->n - count : 0);
+                xf_rib_reserve_routes(&r->rib, more);
                 if (fs) {
-                    xf_flowsync_reserve(fs, job->n);
+                    xf_flowsync_reserve(fs, more);
                 }
                 if (job->replace) {
                     xf_router_begin_sync(r);

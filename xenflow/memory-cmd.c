@@ -54,11 +54,12 @@ cmd_memory(struct unixctl_conn *conn, int argc, const char *argv[],
         xf_memtrim_now();
     }
 
-    size_t n_flows = 0, n_actions = 0;
+    size_t n_flows = 0, n_actions = 0, n_masks = 0;
     const struct xf_bridge *br;
     XF_BRIDGE_FOR_EACH (br) {
         n_flows += xf_flowsync_count(br->flows);
         n_actions += xf_flowsync_n_actions(br->flows);
+        n_masks += xf_flowsync_n_masks(br->flows);
     }
 
     struct xf_memtrim_stats st;
@@ -74,6 +75,8 @@ cmd_memory(struct unixctl_conn *conn, int argc, const char *argv[],
     table_add_column(&t, "trimming");
     table_add_column(&t, "last-trim-from-MB");
     table_add_column(&t, "last-trim-to-MB");
+    table_add_column(&t, "trim-due");
+    table_add_column(&t, "masks");
     table_add_row(&t);
     add_mb(&t, xf_memtrim_rss_kb());
     xf_table_add_int(&t, n_flows);
@@ -83,6 +86,8 @@ cmd_memory(struct unixctl_conn *conn, int argc, const char *argv[],
     xf_table_add_text(&t, st.busy ? "yes" : "no");
     add_mb(&t, st.rss_before_kb);
     add_mb(&t, st.rss_after_kb);
+    xf_table_add_text(&t, st.due ? "yes" : "no");
+    xf_table_add_int(&t, n_masks);
     xf_appctl_reply_table(conn, &t, json);
 }
 

@@ -39,6 +39,8 @@ COVERAGE_DEFINE(xenflow_memtrim);
 #define XF_MEMTRIM_STAGES 3
 
 static size_t n_removed;        /* Flows removed since the last trim. */
+static size_t n_live;           /* Flows desired now, on every bridge. */
+static size_t n_peak;           /* Most 'n_live' since the last trim. */
 static bool retry;              /* Idle while a trim was under way. */
 
 /* The trim under way (one at a time). */
@@ -51,11 +53,20 @@ static atomic_ullong n_trims = 0;
 static atomic_llong rss_before = -1;
 static atomic_llong rss_after = -1;
 
+/* Counts 'n' flows added to the switch. */
+void
+xf_memtrim_note_added(size_t n)
+{
+    n_live += n;
+    n_peak = MAX(n_peak, n_live);
+}
+
 /* Counts 'n' flows removed from the switch. */
 void
 xf_memtrim_note(size_t n)
 {
     n_removed += n;
+    n_live -= MIN(n, n_live);
 }
 
 /* ovs-vswitchd's resident set size in kB, or -1. */
@@ -103,6 +114,7 @@ start_trim(void)
     atomic_read(&trimming, &busy);
     if (!busy) {
         n_removed = 0;
+        n_peak = n_live;
         atomic_store(&trimming, true);
         COVERAGE_INC(xenflow_memtrim);
         trim_job.stages_left = XF_MEMTRIM_STAGES;
@@ -111,12 +123,24 @@ start_trim(void)
     return !busy;
 }
 
+/* Whether the switch holds enough fewer flows than at its most since the
+ * last trim for a trim to be worth it: XF_MEMTRIM_MIN_FLOWS and a quarter
+ * fewer.  A change that leaves as many flows (a replace, a reload) reuses
+ * the memory it freed for the next one; given back, it would be faulted in
+ * again, at a cost of several seconds per gigabyte on a virtual machine. */
+static bool
+shrank(void)
+{
+    return (n_peak - n_live >= XF_MEMTRIM_MIN_FLOWS
+            && n_live <= n_peak - n_peak / 4);
+}
+
 /* Says that the bulk work that removed flows is done for now.  Trims if
- * enough flows went since the last time and no trim is under way. */
+ * the switch shrank (shrank()) and no trim is under way. */
 void
 xf_memtrim_idle(void)
 {
-    if (n_removed >= XF_MEMTRIM_MIN_FLOWS) {
+    if (shrank()) {
         retry = !start_trim();
     }
 }
@@ -156,4 +180,7 @@ xf_memtrim_get_stats(struct xf_memtrim_stats *s)
     atomic_read(&rss_before, &s->rss_before_kb);
     atomic_read(&rss_after, &s->rss_after_kb);
     s->n_removed = n_removed;
+    s->n_live = n_live;
+    s->n_peak = n_peak;
+    s->due = shrank();
 }

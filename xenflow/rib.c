@@ -25,6 +25,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
 #include "util.h"
+#include "xenflow/memtrim.h"
 
 void
 xf_rib_init(struct xf_rib *rib)
@@ -196,6 +197,7 @@ xf_rib_route_remove(struct xf_rib *rib, const struct xf_prefix *prefix)
     if (route) {
         hmap_remove(&rib->routes, &route->node);
         rib->n_stale -= route->stale;
+        xf_hmap_shrink_sparse(&rib->routes);
     }
     return route;
 }

@@ -34,6 +34,7 @@
 #include "xenflow/bridges.h"
 #include "xenflow/cookie.h"
 #include "xenflow/flowsync.h"
+#include "xenflow/memtrim.h"
 #include "xenflow/model.h"
 #include "xenflow/pipeline.h"
 #include "xenflow/proto.h"
@@ -684,6 +685,7 @@ xf_router_sweep(struct xf_router *r)
                 n++;
             }
         }
+        xf_hmap_shrink_sparse(&r->rib.routes);
     }
     if (n_neighs && n_neighs == hmap_count(&r->rib.neighs)) {
         COVERAGE_INC(xenflow_sweep_all);
