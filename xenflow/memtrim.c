@@ -42,6 +42,7 @@ static size_t n_removed;        /* Flows removed since the last trim. */
 static size_t n_live;           /* Flows desired now, on every bridge. */
 static size_t n_peak;           /* Most 'n_live' since the last trim. */
 static bool retry;              /* Idle while a trim was under way. */
+static bool held;               /* A bulk load is under way. */
 
 /* The trim under way (one at a time). */
 struct trim_job {
@@ -124,24 +125,35 @@ start_trim(void)
 }
 
 /* Whether the switch holds enough fewer flows than at its most since the
- * last trim for a trim to be worth it: XF_MEMTRIM_MIN_FLOWS and a quarter
- * fewer.  A change that leaves as many flows (a replace, a reload) reuses
+ * last trim for a trim to be worth it: XF_MEMTRIM_MIN_FLOWS and half as
+ * many.  A change that leaves as many flows (a replace, a reload) reuses
  * the memory it freed for the next one; given back, it would be faulted in
  * again, at a cost of several seconds per gigabyte on a virtual machine. */
 static bool
 shrank(void)
 {
-    return (n_peak - n_live >= XF_MEMTRIM_MIN_FLOWS
-            && n_live <= n_peak - n_peak / 4);
+    return n_peak - n_live >= XF_MEMTRIM_MIN_FLOWS && n_live <= n_peak / 2;
 }
 
 /* Says that the bulk work that removed flows is done for now.  Trims if
- * the switch shrank (shrank()) and no trim is under way. */
+ * the switch shrank (shrank()), no bulk load is under way (a replace
+ * removes before it adds) and no trim is. */
 void
 xf_memtrim_idle(void)
 {
-    if (shrank()) {
+    if (shrank() && !held) {
         retry = !start_trim();
+    }
+}
+
+/* A bulk load (xenflow/load) starts ('hold') or ends: no trim meanwhile,
+ * and one once it ends if the switch shrank. */
+void
+xf_memtrim_hold(bool hold)
+{
+    held = hold;
+    if (!hold && shrank()) {
+        retry = true;
     }
 }
 

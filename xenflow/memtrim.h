@@ -23,9 +23,9 @@
  * copy and ofproto's rules).  When they are withdrawn, glibc keeps the
  * freed memory in its heap, so ovs-vswitchd's RSS stays at its high-water
  * mark although nothing uses it.  Flowsync notes the flows it adds and
- * removes; once the switch holds XF_MEMTRIM_MIN_FLOWS and a quarter fewer
- * flows than at its most since the last trim, and the work that removed
- * them is done, malloc_trim() returns the free pages, as ovsdb-server's
+ * removes; once the switch holds at least XF_MEMTRIM_MIN_FLOWS fewer and
+ * at most half as many flows as at its most since the last trim, and the
+ * work that removed them (and any xenflow/load) is done, malloc_trim() returns the free pages, as ovsdb-server's
  * memory/trim-on-compaction does after a compaction.  A change that leaves
  * as many flows (a replace) is not trimmed: the next one reuses what it
  * freed, where memory given back would be faulted in again.  The trim
@@ -43,6 +43,7 @@
 void xf_memtrim_note_added(size_t n_flows_added);
 void xf_memtrim_note(size_t n_flows_removed);
 void xf_memtrim_idle(void);
+void xf_memtrim_hold(bool);
 void xf_memtrim_run(void);
 void xf_memtrim_wait(void);
 void xf_memtrim_now(void);
