@@ -30,7 +30,6 @@
 #include "xenflow/appctl.h"
 #include "xenflow/bridges.h"
 #include "xenflow/flowsync.h"
-#include "xenflow/memtrim.h"
 #include "xenflow/model.h"
 #include "xenflow/pace.h"
 #include "xenflow/proto.h"
@@ -163,7 +162,6 @@ parse_load_line(const struct xf_router *r, char *line,
 static void
 load_job_destroy(struct load_job *job)
 {
-    xf_memtrim_hold(false);
     /* The entries array is one large block, given back when freed; their
      * next-hop arrays are small blocks that the next load or replace
      * reuses (memtrim.h). */
@@ -409,7 +407,6 @@ cmd_load(struct unixctl_conn *conn, int argc, const char *argv[],
     job->file = file;
     job->replace = replace;
     load_job = job;
-    xf_memtrim_hold(true);
     if (load_job_step(job)) {
         load_job_destroy(job);
         load_job = NULL;

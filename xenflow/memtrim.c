@@ -42,7 +42,6 @@ static size_t n_removed;        /* Flows removed since the last trim. */
 static size_t n_live;           /* Flows desired now, on every bridge. */
 static size_t n_peak;           /* Most 'n_live' since the last trim. */
 static bool retry;              /* Idle while a trim was under way. */
-static bool held;               /* A bulk load is under way. */
 
 /* The trim under way (one at a time). */
 struct trim_job {
@@ -135,25 +134,15 @@ shrank(void)
     return n_peak - n_live >= XF_MEMTRIM_MIN_FLOWS && n_live <= n_peak / 2;
 }
 
-/* Says that the bulk work that removed flows is done for now.  Trims if
- * the switch shrank (shrank()), no bulk load is under way (a replace
- * removes before it adds) and no trim is. */
+/* Says that the bulk work that removed flows is done for now (flowsync
+ * drained).  Trims if the switch shrank (shrank()) and no trim is under
+ * way.  (Only then: a trim that started while removed rules were still
+ * being deleted would give back little, and the next would not be due.) */
 void
 xf_memtrim_idle(void)
 {
-    if (shrank() && !held) {
+    if (shrank()) {
         retry = !start_trim();
-    }
-}
-
-/* A bulk load (xenflow/load) starts ('hold') or ends: no trim meanwhile,
- * and one once it ends if the switch shrank. */
-void
-xf_memtrim_hold(bool hold)
-{
-    held = hold;
-    if (!hold && shrank()) {
-        retry = true;
     }
 }
 

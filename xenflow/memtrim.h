@@ -25,7 +25,7 @@
  * mark although nothing uses it.  Flowsync notes the flows it adds and
  * removes; once the switch holds at least XF_MEMTRIM_MIN_FLOWS fewer and
  * at most half as many flows as at its most since the last trim, and the
- * work that removed them (and any xenflow/load) is done, malloc_trim() returns the free pages, as ovsdb-server's
+ * work that removed them is done (flowsync drained), malloc_trim() returns the free pages, as ovsdb-server's
  * memory/trim-on-compaction does after a compaction.  A change that leaves
  * as many flows (a replace) is not trimmed: the next one reuses what it
  * freed, where memory given back would be faulted in again.  The trim
@@ -43,7 +43,6 @@
 void xf_memtrim_note_added(size_t n_flows_added);
 void xf_memtrim_note(size_t n_flows_removed);
 void xf_memtrim_idle(void);
-void xf_memtrim_hold(bool);
 void xf_memtrim_run(void);
 void xf_memtrim_wait(void);
 void xf_memtrim_now(void);
