@@ -162,9 +162,9 @@ parse_load_line(const struct xf_router *r, char *line,
 static void
 load_job_destroy(struct load_job *job)
 {
-    /* The entries array is one large block, given back when freed; their
-     * next-hop arrays are small blocks that the next load or replace
-     * reuses (memtrim.h). */
+    /* The entries array is one large block, given back when freed; only
+     * ECMP routes' next-hop arrays are small blocks, which the next load
+     * or replace reuses. */
     for (size_t i = 0; i < job->n; i++) {
         load_entry_destroy(&job->entries[i]);
     }

@@ -181,7 +181,5 @@ xf_memtrim_get_stats(struct xf_memtrim_stats *s)
     atomic_read(&rss_before, &s->rss_before_kb);
     atomic_read(&rss_after, &s->rss_after_kb);
     s->n_removed = n_removed;
-    s->n_live = n_live;
-    s->n_peak = n_peak;
     s->due = shrank();
 }

@@ -25,8 +25,9 @@
  * mark although nothing uses it.  Flowsync notes the flows it adds and
  * removes; once the switch holds at least XF_MEMTRIM_MIN_FLOWS fewer and
  * at most half as many flows as at its most since the last trim, and the
- * work that removed them is done (flowsync drained), malloc_trim() returns the free pages, as ovsdb-server's
- * memory/trim-on-compaction does after a compaction.  A change that leaves
+ * work that removed them is done (flowsync drained), malloc_trim() returns
+ * the free pages, as ovsdb-server's memory/trim-on-compaction does after a
+ * compaction.  A change that leaves
  * as many flows (a replace) is not trimmed: the next one reuses what it
  * freed, where memory given back would be faulted in again.  The trim
  * runs after three RCU grace periods, in the RCU thread, so that ofproto's
@@ -51,8 +52,6 @@ struct xf_memtrim_stats {
     unsigned long long n_trims;   /* Completed. */
     bool busy;                    /* One under way. */
     size_t n_removed;             /* Flows removed since the last one. */
-    size_t n_live;                /* Flows now. */
-    size_t n_peak;                /* Most flows since the last one. */
     bool due;                     /* Enough fewer flows now for one. */
     long long int rss_before_kb;  /* Around the last one, or -1. */
     long long int rss_after_kb;
