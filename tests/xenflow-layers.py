@@ -30,7 +30,7 @@ LAYERS = [
                "pipeline-net", "pipeline-trunk", "pipeline-build", "model"]),
     ("mechanisms", ["flowsync", "flowsync-read", "flowsync-actions",
                     "flowsync-masks",
-                    "flowsync-group", "flowsync-restore", "flowsync-bulk", "flow-owners", "latency", "memtrim", "rib", "addr", "conf",
+                    "flowsync-group", "flowsync-restore", "flowsync-bulk", "flow-owners", "latency", "memtrim", "prefix-order", "rib", "addr", "conf",
                     "conf-iface", "encap",
                     "pace", "proto", "appctl", "mover", "mover-libvirt", "virt-state",
                     "hold", "punt", "probe", "probe-frame", "qos*"]),

@@ -20,6 +20,8 @@ XENFLOW_CORE_SOURCES = \
 	xenflow/latency.h \
 	xenflow/pace.c \
 	xenflow/pace.h \
+	xenflow/prefix-order.c \
+	xenflow/prefix-order.h \
 	xenflow/probe-frame.c \
 	xenflow/probe-frame.h \
 	xenflow/proto.c \
@@ -140,6 +142,7 @@ tests_ovstest_SOURCES += \
 	tests/xenflow/test-xenflow-conf.c \
 	tests/xenflow/test-xenflow-owners.c \
 	tests/xenflow/test-xenflow-pace.c \
+	tests/xenflow/test-xenflow-prefix-order.c \
 	tests/xenflow/test-xenflow-proto.c \
 	tests/xenflow/test-xenflow-qos.c
 

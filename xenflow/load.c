@@ -32,6 +32,7 @@
 #include "xenflow/flowsync.h"
 #include "xenflow/model.h"
 #include "xenflow/pace.h"
+#include "xenflow/prefix-order.h"
 #include "xenflow/proto.h"
 #include "xenflow/rib.h"
 #include "xenflow/router-cmd.h"
@@ -81,6 +82,8 @@ struct load_job {
     struct load_entry *entries;
     size_t n, allocated, next;
     bool replace;
+    struct xf_prefix_order order;  /* Entries in the order they are set. */
+    bool ordered;               /* 'order' sorted (or not used). */
     size_t n_kept;              /* --replace: entries looked up so far. */
     bool swept;                 /* --replace: the old entries are gone. */
     size_t n_routes, n_neighs, n_skipped, n_removed;
@@ -172,9 +175,33 @@ load_job_destroy(struct load_job *job)
         fclose(job->file);
     }
     free(job->entries);
+    xf_prefix_order_destroy(&job->order);
     free(job->file_name);
     free(job->router);
     free(job);
+}
+
+/* Once every entry is read: the order in which they will be set,
+ * neighbours first (in the file's order: routes resolve through them),
+ * then routes in address order (prefix-order.h), sorted over the next
+ * steps.  A file of more entries than an order can hold is set in its own
+ * order. */
+static void
+load_job_order(struct load_job *job)
+{
+    if (job->n > XF_PREFIX_ORDER_MAX) {
+        job->ordered = true;
+        return;
+    }
+    xf_prefix_order_init(&job->order, job->n);
+    for (size_t i = 0; i < job->n; i++) {
+        const struct load_entry *e = &job->entries[i];
+        if (e->is_route) {
+            xf_prefix_order_add(&job->order, &e->prefix, i);
+        } else {
+            xf_prefix_order_add_first(&job->order, i);
+        }
+    }
 }
 
 /* Reads and checks up to XF_LOAD_BATCH lines of 'job''s file.  Returns an
@@ -251,7 +278,9 @@ load_job_apply(struct load_job *job, struct xf_router *r)
     size_t end = MIN(job->n, job->next + XF_LOAD_BATCH);
 
     for (; job->next < end; job->next++) {
-        struct load_entry *e = &job->entries[job->next];
+        size_t i = (job->order.n ? xf_prefix_order_get(&job->order, job->next)
+                    : job->next);
+        struct load_entry *e = &job->entries[i];
         struct xf_route_spec spec;
         if (e->is_route) {
             load_entry_to_route_spec(e, &spec);
@@ -309,6 +338,7 @@ load_job_step(struct load_job *job)
                 if (job->replace) {
                     xf_router_begin_sync(r);
                 }
+                load_job_order(job);
             }
             return false;
         }
@@ -316,6 +346,9 @@ load_job_step(struct load_job *job)
         xf_appctl_reply_error(job->conn, "xenflow/load: %s; nothing loaded",
                               error);
         free(error);
+    } else if (!job->ordered) {
+        job->ordered = xf_prefix_order_step(&job->order);
+        return false;
     } else if (job->replace && !job->swept) {
         load_job_sweep(job, r);
         return false;

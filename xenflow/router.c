@@ -37,6 +37,7 @@
 #include "xenflow/memtrim.h"
 #include "xenflow/model.h"
 #include "xenflow/pipeline.h"
+#include "xenflow/prefix-order.h"
 #include "xenflow/proto.h"
 #include "xenflow/rib.h"
 
@@ -651,11 +652,49 @@ withdraw_table(struct xf_router *r, enum xf_flow_kind kind)
     return n;
 }
 
+/* Removes the 'n_stale' routes of 'r' still marked stale, in address
+ * order (prefix-order.h).  Returns how many it removed. */
+static size_t
+sweep_routes(struct xf_router *r, size_t n_stale)
+{
+    size_t allocated = n_stale;
+    struct xf_route **stale = xmalloc(allocated * sizeof *stale);
+    struct xf_prefix_order order;
+    struct xf_route *route;
+    size_t n = 0;
+
+    HMAP_FOR_EACH_SAFE (route, node, &r->rib.routes) {
+        if (route->stale) {
+            if (n >= allocated) {
+                stale = x2nrealloc(stale, &allocated, sizeof *stale);
+            }
+            hmap_remove(&r->rib.routes, &route->node);
+            stale[n++] = route;
+        }
+    }
+
+    xf_prefix_order_init(&order, n <= XF_PREFIX_ORDER_MAX ? n : 0);
+    if (n <= XF_PREFIX_ORDER_MAX) {
+        for (size_t i = 0; i < n; i++) {
+            xf_prefix_order_add(&order, &stale[i]->prefix, i);
+        }
+        xf_prefix_order_sort(&order);
+    }
+    for (size_t i = 0; i < n; i++) {
+        remove_route(r, stale[order.n ? xf_prefix_order_get(&order, i) : i]);
+    }
+    xf_prefix_order_destroy(&order);
+    free(stale);
+
+    r->n_route_updates += n;
+    xf_hmap_shrink_sparse(&r->rib.routes);
+    return n;
+}
+
 /* Removes every route and neighbour still marked stale. */
 size_t
 xf_router_sweep(struct xf_router *r)
 {
-    struct xf_route *route;
     struct xf_neigh *neigh;
     size_t n = 0;
 
@@ -677,15 +716,7 @@ xf_router_sweep(struct xf_router *r)
         COVERAGE_INC(xenflow_sweep_all);
         n += withdraw_table(r, XF_FLOW_ROUTE);
     } else if (n_routes) {
-        HMAP_FOR_EACH_SAFE (route, node, &r->rib.routes) {
-            if (route->stale) {
-                hmap_remove(&r->rib.routes, &route->node);
-                remove_route(r, route);
-                r->n_route_updates++;
-                n++;
-            }
-        }
-        xf_hmap_shrink_sparse(&r->rib.routes);
+        n += sweep_routes(r, n_routes);
     }
     if (n_neighs && n_neighs == hmap_count(&r->rib.neighs)) {
         COVERAGE_INC(xenflow_sweep_all);
