@@ -27,12 +27,19 @@
 #include "util.h"
 #include "xenflow/addr.h"
 #include "xenflow/model.h"
+#include "xenflow/prefix-order.h"
 #include "xenflow/proto.h"
 #include "xenflow/rib.h"
 #include "xenflow/router.h"
 
 /* Most per-entry errors quoted back in one reply. */
 #define MAX_ERRORS_QUOTED 10
+
+/* Updates with at least this many routes (or withdrawals) apply them in
+ * address order (prefix-order.h), smaller ones in the order sent: sorting
+ * a few routes costs more than it saves.  (Errors are quoted in the order
+ * the routes were applied.) */
+#define XF_UPDATE_ORDER_MIN 1024
 
 /* The message of a change router 'r' refused although it passed the
  * check. */
@@ -66,9 +73,20 @@ size_t
 xf_router_update_apply(struct xf_router *r, struct xf_proto_update *u,
                        xf_router_update_translate *cb, const void *aux)
 {
+    struct xf_prefix_order order;
     size_t n_applied = 0;
 
-    for (size_t i = 0; i < u->n_routes; i++) {
+    /* A large update's routes go in address order (prefix-order.h). */
+    xf_prefix_order_init(&order, 0);
+    if (u->n_routes >= XF_UPDATE_ORDER_MIN
+        && u->n_routes <= XF_PREFIX_ORDER_MAX) {
+        for (size_t i = 0; i < u->n_routes; i++) {
+            xf_prefix_order_add(&order, &u->routes[i].prefix, i);
+        }
+        xf_prefix_order_sort(&order);
+    }
+    for (size_t k = 0; k < u->n_routes; k++) {
+        size_t i = order.n ? xf_prefix_order_get(&order, k) : k;
         struct xf_route_spec *spec = &u->routes[i];
         char *e = NULL;
         for (size_t j = 0; !e && j < spec->n_nexthops; j++) {
@@ -86,9 +104,21 @@ xf_router_update_apply(struct xf_router *r, struct xf_proto_update *u,
             n_applied++;
         }
     }
-    for (size_t i = 0; i < u->n_routes_withdrawn; i++) {
+    xf_prefix_order_destroy(&order);
+
+    xf_prefix_order_init(&order, 0);
+    if (u->n_routes_withdrawn >= XF_UPDATE_ORDER_MIN
+        && u->n_routes_withdrawn <= XF_PREFIX_ORDER_MAX) {
+        for (size_t i = 0; i < u->n_routes_withdrawn; i++) {
+            xf_prefix_order_add(&order, &u->routes_withdrawn[i], i);
+        }
+        xf_prefix_order_sort(&order);
+    }
+    for (size_t k = 0; k < u->n_routes_withdrawn; k++) {
+        size_t i = order.n ? xf_prefix_order_get(&order, k) : k;
         n_applied += xf_router_del_route(r, &u->routes_withdrawn[i]);
     }
+    xf_prefix_order_destroy(&order);
     for (size_t i = 0; i < u->n_neighs; i++) {
         struct xf_neigh_spec *spec = &u->neighs[i];
         char *e = translate(cb, aux, r, &spec->dev);
