@@ -157,6 +157,7 @@ xf_rib_route_set(struct xf_rib *rib, const struct xf_prefix *prefix,
     if (!route) {
         route = xzalloc(sizeof *route);
         route->prefix = *prefix;
+        route->epoch = rib->route_epoch;
         hmap_insert(&rib->routes, &route->node, xf_prefix_hash(prefix, 0));
         *changed = true;
     } else {
@@ -172,10 +173,7 @@ xf_rib_route_set(struct xf_rib *rib, const struct xf_prefix *prefix,
         memcpy(route->nexthops, nhs, n * sizeof *nhs);
         route->n_nexthops = n;
     }
-    if (route->stale) {
-        route->stale = false;
-        rib->n_stale--;
-    }
+    xf_rib_route_keep(rib, route);
     return route;
 }
 
@@ -196,7 +194,7 @@ xf_rib_route_remove(struct xf_rib *rib, const struct xf_prefix *prefix)
     struct xf_route *route = xf_rib_route_find(rib, prefix);
     if (route) {
         hmap_remove(&rib->routes, &route->node);
-        rib->n_stale -= route->stale;
+        rib->n_stale -= xf_rib_route_is_stale(rib, route);
         xf_hmap_shrink_sparse(&rib->routes);
     }
     return route;
@@ -261,16 +259,16 @@ xf_rib_neigh_remove(struct xf_rib *rib, const char *dev,
     return neigh;
 }
 
-/* Marks every route and neighbour stale, for mark-and-sweep. */
+/* Marks every route and neighbour stale, for mark-and-sweep.  Routes are
+ * marked by a new epoch, in O(1) (only a stale route keeps an older one:
+ * after a sweep every route has the current one); neighbours, a few, one
+ * by one. */
 void
 xf_rib_mark_stale(struct xf_rib *rib)
 {
-    struct xf_route *route;
     struct xf_neigh *neigh;
 
-    HMAP_FOR_EACH (route, node, &rib->routes) {
-        route->stale = true;
-    }
+    rib->route_epoch++;
     HMAP_FOR_EACH (neigh, node, &rib->neighs) {
         neigh->stale = true;
     }

@@ -48,11 +48,11 @@ struct xf_route {
     struct hmap_node node;      /* In 'routes', hashed on 'prefix'. */
     struct xf_prefix prefix;
     uint32_t group_id;          /* ECMP select group in use, or 0. */
+    uint32_t epoch;             /* Stale if not the rib's 'route_epoch'. */
     uint8_t n_nexthops;         /* 1, or more for ECMP. */
     bool offloaded;             /* Within the router's limits, so its flow
                                  * is in the switch (or queued for it);
                                  * false: the VM routes it. */
-    bool stale;
     struct xf_nexthop *nexthops; /* Sorted, so equal sets compare equal:
                                   * '&nexthop' for one next hop (most
                                   * routes: no second allocation), else
@@ -77,7 +77,28 @@ struct xf_rib {
                                  * that a sweep with nothing to remove (a
                                  * snapshot that re-announced everything)
                                  * walks nothing. */
+    uint32_t route_epoch;       /* Marking routes stale increments it rather
+                                 * than walking a million routes: a route
+                                 * whose 'epoch' differs is stale.  (It
+                                 * would take 2**32 marks without a sweep
+                                 * for a stale route to look current.) */
 };
+
+static inline bool
+xf_rib_route_is_stale(const struct xf_rib *rib, const struct xf_route *route)
+{
+    return route->epoch != rib->route_epoch;
+}
+
+/* Clears 'route''s stale mark. */
+static inline void
+xf_rib_route_keep(struct xf_rib *rib, struct xf_route *route)
+{
+    if (xf_rib_route_is_stale(rib, route)) {
+        route->epoch = rib->route_epoch;
+        rib->n_stale--;
+    }
+}
 
 void xf_rib_init(struct xf_rib *);
 void xf_rib_destroy(struct xf_rib *);

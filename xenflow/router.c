@@ -590,9 +590,8 @@ xf_router_keep_route(struct xf_router *r, const struct xf_prefix *prefix)
 {
     struct xf_route *route = xf_rib_route_find(&r->rib, prefix);
 
-    if (route && route->stale) {
-        route->stale = false;
-        r->rib.n_stale--;
+    if (route) {
+        xf_rib_route_keep(&r->rib, route);
     }
 }
 
@@ -664,7 +663,7 @@ sweep_routes(struct xf_router *r, size_t n_stale)
     size_t n = 0;
 
     HMAP_FOR_EACH_SAFE (route, node, &r->rib.routes) {
-        if (route->stale) {
+        if (xf_rib_route_is_stale(&r->rib, route)) {
             if (n >= allocated) {
                 stale = x2nrealloc(stale, &allocated, sizeof *stale);
             }
