@@ -23,8 +23,9 @@
  *
  *   ovstest test-xenflow-prefix-order --random N SEED
  *       Orders N random IPv4 and IPv6 prefixes (many of them twice) one
- *       pass at a time, and checks the result against a comparison sort:
- *       by key, and of equal keys by index.  Prints "N entries ordered". */
+ *       pass at a time, and in one go (xf_prefix_order_init_sorted()), and
+ *       checks both against a comparison sort: by key, and of equal keys by
+ *       index.  Prints "N entries ordered". */
 
 #include <config.h>
 #undef NDEBUG
@@ -116,6 +117,21 @@ test_random(size_t n, uint32_t seed)
     for (size_t i = 0; i < n; i++) {
         ovs_assert(xf_prefix_order_get(&order, i) == items[i].index);
     }
+
+    /* The same in one go, from the array. */
+    struct xf_prefix_order sorted;
+    xf_prefix_order_init_sorted(&sorted, prefixes, n, sizeof *prefixes);
+    ovs_assert(sorted.n == n);
+    for (size_t i = 0; i < n; i++) {
+        ovs_assert(xf_prefix_order_get(&sorted, i) == items[i].index);
+    }
+    xf_prefix_order_destroy(&sorted);
+
+    /* An order left empty keeps the batch's own. */
+    xf_prefix_order_init(&sorted, 0);
+    ovs_assert(xf_prefix_order_get(&sorted, 7) == 7);
+    xf_prefix_order_destroy(&sorted);
+
     printf("%"PRIuSIZE" entries ordered\n", n);
 
     xf_prefix_order_destroy(&order);

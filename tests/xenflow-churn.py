@@ -45,6 +45,7 @@
 """
 
 import json
+import os
 import random
 import re
 import socket
@@ -57,8 +58,9 @@ MACS = ['50:54:00:00:00:%02x' % (0x10 + i) for i in range(16)]
 MIX = {24: 60, 23: 8, 22: 8, 21: 6, 20: 5, 19: 4.3, 18: 2.8, 17: 1.8,
        16: 2.5, 15: .5, 14: .4, 13: .3, 12: .2, 11: .1, 10: .06, 9: .03,
        8: .01}
-# Entries per update: ovstest's session reads lines of at most 64 kB.
-BATCH = 500
+# Entries per update (environment CHURN_BATCH): ovstest's session reads
+# lines of at most 64 kB.
+BATCH = int(os.environ.get('CHURN_BATCH', 500))
 FIRSTS = [a for a in range(1, 224) if a not in (10, 127)]
 
 

@@ -278,8 +278,7 @@ load_job_apply(struct load_job *job, struct xf_router *r)
     size_t end = MIN(job->n, job->next + XF_LOAD_BATCH);
 
     for (; job->next < end; job->next++) {
-        size_t i = (job->order.n ? xf_prefix_order_get(&job->order, job->next)
-                    : job->next);
+        size_t i = xf_prefix_order_get(&job->order, job->next);
         struct load_entry *e = &job->entries[i];
         struct xf_route_spec spec;
         if (e->is_route) {

@@ -138,6 +138,27 @@ xf_prefix_order_step(struct xf_prefix_order *order)
     return false;
 }
 
+/* Initializes 'order' with the 'n' prefixes that start at 'first', 'stride'
+ * bytes apart (an array of prefixes, or of structures that hold one), and
+ * sorts it in one go.  A batch of more than XF_PREFIX_ORDER_MAX leaves it
+ * empty. */
+void
+xf_prefix_order_init_sorted(struct xf_prefix_order *order,
+                            const struct xf_prefix *first, size_t n,
+                            size_t stride)
+{
+    if (n > XF_PREFIX_ORDER_MAX) {
+        xf_prefix_order_init(order, 0);
+        return;
+    }
+    xf_prefix_order_init(order, n);
+    for (size_t i = 0; i < n; i++) {
+        const void *p = (const char *) first + i * stride;
+        xf_prefix_order_add(order, p, i);
+    }
+    xf_prefix_order_sort(order);
+}
+
 /* Sorts 'order' in one go. */
 void
 xf_prefix_order_sort(struct xf_prefix_order *order)

@@ -62,12 +62,16 @@ void xf_prefix_order_add(struct xf_prefix_order *, const struct xf_prefix *,
 void xf_prefix_order_add_first(struct xf_prefix_order *, size_t index);
 bool xf_prefix_order_step(struct xf_prefix_order *);
 void xf_prefix_order_sort(struct xf_prefix_order *);
+void xf_prefix_order_init_sorted(struct xf_prefix_order *,
+                                 const struct xf_prefix *first, size_t n,
+                                 size_t stride);
 
-/* The index given for the 'i'th entry in sorted order. */
+/* The index given for the 'i'th entry in sorted order; for an order left
+ * empty (a batch too large to sort), 'i': the batch's own order. */
 static inline size_t
 xf_prefix_order_get(const struct xf_prefix_order *order, size_t i)
 {
-    return order->values[i] & (XF_PREFIX_ORDER_MAX - 1);
+    return order->n ? order->values[i] & (XF_PREFIX_ORDER_MAX - 1) : i;
 }
 
 #endif /* xenflow/prefix-order.h */

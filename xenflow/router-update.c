@@ -77,16 +77,12 @@ xf_router_update_apply(struct xf_router *r, struct xf_proto_update *u,
     size_t n_applied = 0;
 
     /* A large update's routes go in address order (prefix-order.h). */
-    xf_prefix_order_init(&order, 0);
-    if (u->n_routes >= XF_UPDATE_ORDER_MIN
-        && u->n_routes <= XF_PREFIX_ORDER_MAX) {
-        for (size_t i = 0; i < u->n_routes; i++) {
-            xf_prefix_order_add(&order, &u->routes[i].prefix, i);
-        }
-        xf_prefix_order_sort(&order);
-    }
+    xf_prefix_order_init_sorted(&order, u->n_routes ? &u->routes[0].prefix
+                                : NULL,
+                                (u->n_routes >= XF_UPDATE_ORDER_MIN
+                                 ? u->n_routes : 0), sizeof *u->routes);
     for (size_t k = 0; k < u->n_routes; k++) {
-        size_t i = order.n ? xf_prefix_order_get(&order, k) : k;
+        size_t i = xf_prefix_order_get(&order, k);
         struct xf_route_spec *spec = &u->routes[i];
         char *e = NULL;
         for (size_t j = 0; !e && j < spec->n_nexthops; j++) {
@@ -106,16 +102,12 @@ xf_router_update_apply(struct xf_router *r, struct xf_proto_update *u,
     }
     xf_prefix_order_destroy(&order);
 
-    xf_prefix_order_init(&order, 0);
-    if (u->n_routes_withdrawn >= XF_UPDATE_ORDER_MIN
-        && u->n_routes_withdrawn <= XF_PREFIX_ORDER_MAX) {
-        for (size_t i = 0; i < u->n_routes_withdrawn; i++) {
-            xf_prefix_order_add(&order, &u->routes_withdrawn[i], i);
-        }
-        xf_prefix_order_sort(&order);
-    }
+    xf_prefix_order_init_sorted(&order, u->routes_withdrawn,
+                                (u->n_routes_withdrawn >= XF_UPDATE_ORDER_MIN
+                                 ? u->n_routes_withdrawn : 0),
+                                sizeof *u->routes_withdrawn);
     for (size_t k = 0; k < u->n_routes_withdrawn; k++) {
-        size_t i = order.n ? xf_prefix_order_get(&order, k) : k;
+        size_t i = xf_prefix_order_get(&order, k);
         n_applied += xf_router_del_route(r, &u->routes_withdrawn[i]);
     }
     xf_prefix_order_destroy(&order);

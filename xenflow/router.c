@@ -672,15 +672,14 @@ sweep_routes(struct xf_router *r, size_t n_stale)
         }
     }
 
-    xf_prefix_order_init(&order, n <= XF_PREFIX_ORDER_MAX ? n : 0);
-    if (n <= XF_PREFIX_ORDER_MAX) {
-        for (size_t i = 0; i < n; i++) {
-            xf_prefix_order_add(&order, &stale[i]->prefix, i);
-        }
-        xf_prefix_order_sort(&order);
+    size_t n_ordered = n <= XF_PREFIX_ORDER_MAX ? n : 0;
+    xf_prefix_order_init(&order, n_ordered);
+    for (size_t i = 0; i < n_ordered; i++) {
+        xf_prefix_order_add(&order, &stale[i]->prefix, i);
     }
+    xf_prefix_order_sort(&order);
     for (size_t i = 0; i < n; i++) {
-        remove_route(r, stale[order.n ? xf_prefix_order_get(&order, i) : i]);
+        remove_route(r, stale[xf_prefix_order_get(&order, i)]);
     }
     xf_prefix_order_destroy(&order);
     free(stale);
