@@ -144,7 +144,8 @@ tests_ovstest_SOURCES += \
 	tests/xenflow/test-xenflow-pace.c \
 	tests/xenflow/test-xenflow-prefix-order.c \
 	tests/xenflow/test-xenflow-proto.c \
-	tests/xenflow/test-xenflow-qos.c
+	tests/xenflow/test-xenflow-qos.c \
+	tests/xenflow/test-xenflow-rib.c
 
 EXTRA_DIST += xenflow/automake.mk xenflow/VERSION
 

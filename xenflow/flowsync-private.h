@@ -43,7 +43,9 @@ struct xf_flow {
     struct ovs_list pending_node; /* In 'pending' if 'pending'. */
     struct ovs_list stale_node; /* In 'stale' if 'stale'. */
     struct ovs_list owner_node; /* In its owner's list for its kind. */
-    struct minimatch match;
+    const struct minimask *mask; /* Shared (flowsync-masks.h); the match's
+                                  * values follow the struct, see
+                                  * xf_flow_match(). */
     struct xf_actions *actions; /* Shared (flowsync-actions.h). */
     uint64_t cookie;
     uint32_t queued;            /* time_usec() when it became pending, its
@@ -53,7 +55,7 @@ struct xf_flow {
     uint16_t priority;
     uint8_t table_id;
     /* Bit-fields: a million routes are a million flows, and these keep a
-     * flow within 120 bytes (with its match values, one 176-byte block). */
+     * flow within 104 bytes (with its match values, one 160-byte block). */
     bool installed:1;           /* Present in ofproto as we last set it. */
     bool fresh:1;               /* Never sent: an add needs no lookup of
                                  * an existing rule first. */
@@ -65,7 +67,21 @@ struct xf_flow {
                                  * 'n_slice' of them when queued.  In its
                                  * owner's list and 'pending' only. */
 };
-BUILD_ASSERT_DECL(sizeof(struct xf_flow) <= 120);
+BUILD_ASSERT_DECL(sizeof(struct xf_flow) <= 104);
+
+/* 'flow''s match (not of a slice delete marker): its values, in the same
+ * block as 'flow', and its shared mask.  XenFlow's matches have no tunnel
+ * metadata allocation (TLV options). */
+static inline struct minimatch
+xf_flow_match(const struct xf_flow *flow)
+{
+    return (struct minimatch) {
+        .flow = CONST_CAST(struct miniflow *,
+                           (const struct miniflow *) (flow + 1)),
+        .mask = CONST_CAST(struct minimask *, flow->mask),
+        .tun_md = NULL,
+    };
+}
 
 struct xf_flowsync {
     char *bridge;               /* Name of the bridge (and its ofproto). */
@@ -106,8 +122,7 @@ xf_flow_make_pending(struct xf_flowsync *fs, struct xf_flow *flow)
 static inline void
 xf_flow_free(struct xf_flowsync *fs, struct xf_flow *flow)
 {
-    free(flow->match.tun_md);
-    xf_masks_unref(&fs->masks, flow->match.mask);
+    xf_masks_unref(&fs->masks, flow->mask);
     xf_actions_unref(&fs->actions, flow->actions);
     free(flow);
 }

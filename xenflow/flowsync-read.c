@@ -35,7 +35,8 @@ static void
 format_flow(const struct xf_flow *flow, struct ds *s)
 {
     ds_put_format(s, "table=%d, ", flow->table_id);
-    minimatch_format(&flow->match, NULL, NULL, s, flow->priority);
+    struct minimatch match = xf_flow_match(flow);
+    minimatch_format(&match, NULL, NULL, s, flow->priority);
     if (s->length && s->string[s->length - 1] != ' ') {
         ds_put_char(s, ' ');
     }
@@ -132,8 +133,9 @@ xf_flowsync_count_packets(const struct xf_flowsync *fs, uint32_t owner,
         if (!flow->installed || flow->table_id >= ofproto->n_tables) {
             continue;
         }
+        struct minimatch match = xf_flow_match(flow);
         const struct cls_rule *cr = classifier_find_minimatch_exactly(
-            &ofproto->tables[flow->table_id].cls, &flow->match,
+            &ofproto->tables[flow->table_id].cls, &match,
             flow->priority, ofproto->tables_version);
         if (cr) {
             struct rule *rule = rule_from_cls_rule(cr);

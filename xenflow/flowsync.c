@@ -31,7 +31,6 @@
 #include "ofproto/ofproto-provider.h"
 #include "openvswitch/poll-loop.h"
 #include "timeval.h"
-#include "tun-metadata.h"
 #include "util.h"
 #include "xenflow/flow-owners.h"
 #include "xenflow/flowsync-actions.h"
@@ -99,20 +98,18 @@ xf_flowsync_create(const char *bridge)
 /* Allocates a flow with a copy of 'src''s values in the same block and a
  * reference to the shared copy of its mask (flowsync-masks.h): one
  * allocation per flow, of the values only (a million routes are a million
- * flows but a few dozen masks). */
+ * flows but a few dozen masks).  A tunnel metadata allocation is not kept:
+ * XenFlow's flows have none (a restored rule with one is removed, by its
+ * values and mask). */
 static struct xf_flow *
 flow_alloc(struct xf_flowsync *fs, const struct minimatch *src)
 {
     size_t n = miniflow_n_values(&src->mask->masks);
     size_t size = sizeof(struct miniflow) + MINIFLOW_VALUES_SIZE(n);
     struct xf_flow *flow = xzalloc(sizeof *flow + size);
-    struct miniflow *mf = (struct miniflow *) (flow + 1);
 
-    memcpy(mf, src->flow, size);
-    flow->match.flow = mf;
-    flow->match.mask = CONST_CAST(struct minimask *,
-                                  xf_masks_ref(&fs->masks, src->mask));
-    flow->match.tun_md = tun_metadata_allocation_clone(src->tun_md);
+    memcpy(flow + 1, src->flow, size);
+    flow->mask = xf_masks_ref(&fs->masks, src->mask);
     xf_memtrim_note_added(1);
     return flow;
 }
@@ -189,9 +186,11 @@ flow_find(const struct xf_flowsync *fs, uint8_t table_id, uint16_t priority,
     struct xf_flow *flow;
 
     HMAP_FOR_EACH_WITH_HASH (flow, node, hash, &fs->flows) {
-        if (flow->table_id == table_id && flow->priority == priority
-            && minimatch_equal(&flow->match, match)) {
-            return flow;
+        if (flow->table_id == table_id && flow->priority == priority) {
+            struct minimatch m = xf_flow_match(flow);
+            if (minimatch_equal(&m, match)) {
+                return flow;
+            }
         }
     }
     return NULL;
@@ -437,7 +436,7 @@ init_flow_mod(struct ofputil_flow_mod *fm, const struct xf_flow *flow,
               enum ofp_flow_mod_command command)
 {
     *fm = (struct ofputil_flow_mod) {
-        .match = flow->match,
+        .match = xf_flow_match(flow),
         .priority = flow->priority,
         .new_cookie = htonll(flow->cookie),
         .modify_cookie = true,
@@ -456,9 +455,10 @@ log_flow_error(const struct xf_flowsync *fs, const struct xf_flow *flow,
                enum ofperr error)
 {
     static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+    struct minimatch match = xf_flow_match(flow);
     struct ds s = DS_EMPTY_INITIALIZER;
 
-    minimatch_format(&flow->match, NULL, NULL, &s, flow->priority);
+    minimatch_format(&match, NULL, NULL, &s, flow->priority);
     VLOG_WARN_RL(&rl, "%s: ofproto refused XenFlow flow (table=%d, %s): %s",
                  fs->bridge, flow->table_id, ds_cstr(&s),
                  ofperr_to_string(error));

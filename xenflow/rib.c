@@ -27,10 +27,24 @@
 #include "util.h"
 #include "xenflow/memtrim.h"
 
+/* The next hops of one or more routes of a rib.  A million routes go
+ * through a few thousand sets of next hops (16 gateways, some ECMP over 2
+ * to 4 of them), so routes share them: a route is then 56 bytes, a 64-byte
+ * block with malloc's header, rather than 88 (and an array for ECMP) with
+ * its next hop inline, and whether a route's next hops changed is one
+ * pointer comparison. */
+struct xf_nexthop_set {
+    struct hmap_node node;      /* In the rib's 'nexthop_sets'. */
+    unsigned int refcount;      /* Routes through it. */
+    uint8_t n;
+    struct xf_nexthop nexthops[]; /* Sorted, 'dev's interned. */
+};
+
 void
 xf_rib_init(struct xf_rib *rib)
 {
     hmap_init(&rib->routes);
+    hmap_init(&rib->nexthop_sets);
     hmap_init(&rib->neighs);
     sset_init(&rib->devs);
     rib->n_stale = 0;
@@ -43,9 +57,11 @@ xf_rib_destroy(struct xf_rib *rib)
     struct xf_neigh *neigh;
 
     HMAP_FOR_EACH_POP (route, node, &rib->routes) {
-        xf_route_free(route);
+        xf_rib_route_free(rib, route);
     }
     hmap_destroy(&rib->routes);
+    ovs_assert(hmap_is_empty(&rib->nexthop_sets));
+    hmap_destroy(&rib->nexthop_sets);
     HMAP_FOR_EACH_POP (neigh, node, &rib->neighs) {
         free(neigh);
     }
@@ -105,28 +121,81 @@ compare_nexthops(const void *a_, const void *b_)
     return cmp;
 }
 
-static void
-route_free_nexthops(struct xf_route *route)
+/* Field by field: hash_bytes() over the struct would also hash padding.
+ * 'dev's are interned, so their pointers stand for them. */
+static uint32_t
+nexthops_hash(const struct xf_nexthop *nhs, size_t n)
 {
-    if (route->nexthops != &route->nexthop) {
-        free(route->nexthops);
+    uint32_t hash = n;
+
+    for (size_t i = 0; i < n; i++) {
+        hash = hash_bytes(&nhs[i].gw, sizeof nhs[i].gw, hash);
+        hash = hash_add(hash, nhs[i].has_gw);
+        hash = hash_pointer(nhs[i].dev, hash);
     }
+    return hash_finish(hash, n);
 }
 
 static bool
-route_has_nexthops(const struct xf_route *route,
+nexthop_set_equals(const struct xf_nexthop_set *set,
                    const struct xf_nexthop *nhs, size_t n)
 {
-    if (route->n_nexthops != n) {
+    if (set->n != n) {
         return false;
     }
-    /* Field by field: memcmp() would also compare padding. */
     for (size_t i = 0; i < n; i++) {
-        if (compare_nexthops(&route->nexthops[i], &nhs[i])) {
+        if (set->nexthops[i].dev != nhs[i].dev
+            || set->nexthops[i].has_gw != nhs[i].has_gw
+            || !ipv6_addr_equals(&set->nexthops[i].gw, &nhs[i].gw)) {
             return false;
         }
     }
     return true;
+}
+
+/* Returns 'rib''s set of the 'n' next hops in 'nhs' (sorted, 'dev's
+ * interned), with a reference taken, creating it if needed. */
+static struct xf_nexthop_set *
+nexthop_set_ref(struct xf_rib *rib, const struct xf_nexthop *nhs, size_t n)
+{
+    uint32_t hash = nexthops_hash(nhs, n);
+    struct xf_nexthop_set *set;
+
+    HMAP_FOR_EACH_WITH_HASH (set, node, hash, &rib->nexthop_sets) {
+        if (nexthop_set_equals(set, nhs, n)) {
+            set->refcount++;
+            return set;
+        }
+    }
+    set = xmalloc(sizeof *set + n * sizeof *nhs);
+    set->refcount = 1;
+    set->n = n;
+    memcpy(set->nexthops, nhs, n * sizeof *nhs);
+    hmap_insert(&rib->nexthop_sets, &set->node, hash);
+    return set;
+}
+
+static struct xf_nexthop_set *
+route_nexthop_set(const struct xf_route *route)
+{
+    return CONTAINER_OF(route->nexthops, struct xf_nexthop_set, nexthops);
+}
+
+static void
+nexthop_set_unref(struct xf_rib *rib, struct xf_nexthop_set *set)
+{
+    ovs_assert(set->refcount > 0);
+    if (!--set->refcount) {
+        hmap_remove(&rib->nexthop_sets, &set->node);
+        free(set);
+    }
+}
+
+/* The number of distinct sets of next hops that 'rib''s routes use. */
+size_t
+xf_rib_n_nexthop_sets(const struct xf_rib *rib)
+{
+    return hmap_count(&rib->nexthop_sets);
 }
 
 /* Adds a route for 'prefix' through the 'n' next hops in 'nexthops' (whose
@@ -153,6 +222,7 @@ xf_rib_route_set(struct xf_rib *rib, const struct xf_prefix *prefix,
         qsort(nhs, n, sizeof *nhs, compare_nexthops);
     }
 
+    struct xf_nexthop_set *set = nexthop_set_ref(rib, nhs, n);
     struct xf_route *route = xf_rib_route_find(rib, prefix);
     if (!route) {
         route = xzalloc(sizeof *route);
@@ -161,27 +231,21 @@ xf_rib_route_set(struct xf_rib *rib, const struct xf_prefix *prefix,
         hmap_insert(&rib->routes, &route->node, xf_prefix_hash(prefix, 0));
         *changed = true;
     } else {
-        *changed = !route_has_nexthops(route, nhs, n);
-        if (*changed) {
-            route_free_nexthops(route);
-        }
+        *changed = route->nexthops != set->nexthops;
+        nexthop_set_unref(rib, (*changed ? route_nexthop_set(route) : set));
     }
-    if (*changed) {
-        route->nexthops = (n == 1
-                           ? &route->nexthop
-                           : xmalloc(n * sizeof *nhs));
-        memcpy(route->nexthops, nhs, n * sizeof *nhs);
-        route->n_nexthops = n;
-    }
+    route->nexthops = set->nexthops;
+    route->n_nexthops = n;
     xf_rib_route_keep(rib, route);
     return route;
 }
 
+/* Frees 'route', which the caller has removed from 'rib''s routes. */
 void
-xf_route_free(struct xf_route *route)
+xf_rib_route_free(struct xf_rib *rib, struct xf_route *route)
 {
     if (route) {
-        route_free_nexthops(route);
+        nexthop_set_unref(rib, route_nexthop_set(route));
         free(route);
     }
 }

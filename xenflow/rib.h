@@ -53,11 +53,10 @@ struct xf_route {
     bool offloaded;             /* Within the router's limits, so its flow
                                  * is in the switch (or queued for it);
                                  * false: the VM routes it. */
-    struct xf_nexthop *nexthops; /* Sorted, so equal sets compare equal:
-                                  * '&nexthop' for one next hop (most
-                                  * routes: no second allocation), else
-                                  * malloc()'d. */
-    struct xf_nexthop nexthop;
+    const struct xf_nexthop *nexthops; /* Sorted.  Shared by every route
+                                        * of the rib through the same next
+                                        * hops (struct xf_nexthop_set):
+                                        * same next hops, same pointer. */
 };
 
 struct xf_neigh {
@@ -71,6 +70,7 @@ struct xf_neigh {
 
 struct xf_rib {
     struct hmap routes;         /* Contains "struct xf_route"s. */
+    struct hmap nexthop_sets;   /* Contains "struct xf_nexthop_set"s. */
     struct hmap neighs;         /* Contains "struct xf_neigh"s. */
     struct sset devs;           /* Interned interface names. */
     size_t n_stale;             /* Routes and neighbours marked stale, so
@@ -109,7 +109,8 @@ struct xf_route *xf_rib_route_find(const struct xf_rib *,
 struct xf_route *xf_rib_route_set(struct xf_rib *, const struct xf_prefix *,
                                   const struct xf_nexthop *, size_t n,
                                   bool *changed);
-void xf_route_free(struct xf_route *);
+void xf_rib_route_free(struct xf_rib *, struct xf_route *);
+size_t xf_rib_n_nexthop_sets(const struct xf_rib *);
 struct xf_route *xf_rib_route_remove(struct xf_rib *,
                                      const struct xf_prefix *);
 

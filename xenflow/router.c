@@ -358,7 +358,7 @@ remove_route(struct xf_router *r, struct xf_route *route)
         r->n_routes_offloaded--;
     }
     unref_group(r, route->group_id);
-    xf_route_free(route);
+    xf_rib_route_free(&r->rib, route);
 }
 
 static void
@@ -632,7 +632,7 @@ withdraw_table(struct xf_router *r, enum xf_flow_kind kind)
         n = hmap_count(&r->rib.routes);
         xf_router_clear_groups(r);
         HMAP_FOR_EACH_POP (route, node, &r->rib.routes) {
-            xf_route_free(route);
+            xf_rib_route_free(&r->rib, route);
         }
         hmap_shrink(&r->rib.routes);
         r->n_routes_offloaded = 0;
