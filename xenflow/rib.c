@@ -121,10 +121,11 @@ compare_nexthops(const void *a_, const void *b_)
     return cmp;
 }
 
-/* Field by field: hash_bytes() over the struct would also hash padding.
- * 'dev's are interned, so their pointers stand for them. */
-static uint32_t
-nexthops_hash(const struct xf_nexthop *nhs, size_t n)
+/* A hash of the 'n' next hops in 'nhs' (sorted, 'dev's interned, as a
+ * route's are), field by field: hash_bytes() over the structs would also
+ * hash their padding.  Interned 'dev's stand for themselves by pointer. */
+uint32_t
+xf_nexthops_hash(const struct xf_nexthop *nhs, size_t n)
 {
     uint32_t hash = n;
 
@@ -136,17 +137,18 @@ nexthops_hash(const struct xf_nexthop *nhs, size_t n)
     return hash_finish(hash, n);
 }
 
-static bool
-nexthop_set_equals(const struct xf_nexthop_set *set,
-                   const struct xf_nexthop *nhs, size_t n)
+/* Whether next hops 'a' (there are 'n_a') and 'b' ('n_b') are the same,
+ * both sorted with 'dev's interned. */
+bool
+xf_nexthops_equal(const struct xf_nexthop *a, size_t n_a,
+                  const struct xf_nexthop *b, size_t n_b)
 {
-    if (set->n != n) {
+    if (n_a != n_b) {
         return false;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (set->nexthops[i].dev != nhs[i].dev
-            || set->nexthops[i].has_gw != nhs[i].has_gw
-            || !ipv6_addr_equals(&set->nexthops[i].gw, &nhs[i].gw)) {
+    for (size_t i = 0; i < n_a; i++) {
+        if (a[i].dev != b[i].dev || a[i].has_gw != b[i].has_gw
+            || !ipv6_addr_equals(&a[i].gw, &b[i].gw)) {
             return false;
         }
     }
@@ -154,21 +156,20 @@ nexthop_set_equals(const struct xf_nexthop_set *set,
 }
 
 /* Returns 'rib''s set of the 'n' next hops in 'nhs' (sorted, 'dev's
- * interned), with a reference taken, creating it if needed. */
+ * interned), creating it, with no reference yet, if there is none. */
 static struct xf_nexthop_set *
-nexthop_set_ref(struct xf_rib *rib, const struct xf_nexthop *nhs, size_t n)
+nexthop_set_get(struct xf_rib *rib, const struct xf_nexthop *nhs, size_t n)
 {
-    uint32_t hash = nexthops_hash(nhs, n);
+    uint32_t hash = xf_nexthops_hash(nhs, n);
     struct xf_nexthop_set *set;
 
     HMAP_FOR_EACH_WITH_HASH (set, node, hash, &rib->nexthop_sets) {
-        if (nexthop_set_equals(set, nhs, n)) {
-            set->refcount++;
+        if (xf_nexthops_equal(set->nexthops, set->n, nhs, n)) {
             return set;
         }
     }
     set = xmalloc(sizeof *set + n * sizeof *nhs);
-    set->refcount = 1;
+    set->refcount = 0;
     set->n = n;
     memcpy(set->nexthops, nhs, n * sizeof *nhs);
     hmap_insert(&rib->nexthop_sets, &set->node, hash);
@@ -222,7 +223,7 @@ xf_rib_route_set(struct xf_rib *rib, const struct xf_prefix *prefix,
         qsort(nhs, n, sizeof *nhs, compare_nexthops);
     }
 
-    struct xf_nexthop_set *set = nexthop_set_ref(rib, nhs, n);
+    struct xf_nexthop_set *set = nexthop_set_get(rib, nhs, n);
     struct xf_route *route = xf_rib_route_find(rib, prefix);
     if (!route) {
         route = xzalloc(sizeof *route);
@@ -231,11 +232,17 @@ xf_rib_route_set(struct xf_rib *rib, const struct xf_prefix *prefix,
         hmap_insert(&rib->routes, &route->node, xf_prefix_hash(prefix, 0));
         *changed = true;
     } else {
+        /* Unchanged: the same set, nothing to count. */
         *changed = route->nexthops != set->nexthops;
-        nexthop_set_unref(rib, (*changed ? route_nexthop_set(route) : set));
+        if (*changed) {
+            nexthop_set_unref(rib, route_nexthop_set(route));
+        }
     }
-    route->nexthops = set->nexthops;
-    route->n_nexthops = n;
+    if (*changed) {
+        set->refcount++;
+        route->nexthops = set->nexthops;
+        route->n_nexthops = n;
+    }
     xf_rib_route_keep(rib, route);
     return route;
 }

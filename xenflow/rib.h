@@ -110,6 +110,9 @@ struct xf_route *xf_rib_route_set(struct xf_rib *, const struct xf_prefix *,
                                   const struct xf_nexthop *, size_t n,
                                   bool *changed);
 void xf_rib_route_free(struct xf_rib *, struct xf_route *);
+uint32_t xf_nexthops_hash(const struct xf_nexthop *, size_t n);
+bool xf_nexthops_equal(const struct xf_nexthop *, size_t n_a,
+                       const struct xf_nexthop *, size_t n_b);
 size_t xf_rib_n_nexthop_sets(const struct xf_rib *);
 struct xf_route *xf_rib_route_remove(struct xf_rib *,
                                      const struct xf_prefix *);

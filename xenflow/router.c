@@ -81,36 +81,6 @@ xf_router_count_rejected(struct xf_router *r, size_t n)
 
 /* ECMP groups. */
 
-static uint32_t
-nexthops_hash(const struct xf_nexthop *nhs, size_t n)
-{
-    uint32_t hash = n;
-
-    for (size_t i = 0; i < n; i++) {
-        hash = hash_bytes(&nhs[i].gw, sizeof nhs[i].gw, hash);
-        hash = hash_pointer(nhs[i].dev, hash + nhs[i].has_gw);
-    }
-    return hash;
-}
-
-/* True if 'g' has next hops 'nhs' (both sorted, interfaces interned). */
-static bool
-group_has_nexthops(const struct xf_ecmp_group *g,
-                   const struct xf_nexthop *nhs, size_t n)
-{
-    if (g->n_nexthops != n) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (g->nexthops[i].dev != nhs[i].dev
-            || g->nexthops[i].has_gw != nhs[i].has_gw
-            || !ipv6_addr_equals(&g->nexthops[i].gw, &nhs[i].gw)) {
-            return false;
-        }
-    }
-    return true;
-}
-
 static struct xf_ecmp_group *
 find_group(const struct xf_router *r, uint32_t id)
 {
@@ -176,11 +146,12 @@ static uint32_t
 ref_group(struct xf_router *r, const struct xf_route *route,
           struct xf_flowsync *fs)
 {
-    uint32_t hash = nexthops_hash(route->nexthops, route->n_nexthops);
+    uint32_t hash = xf_nexthops_hash(route->nexthops, route->n_nexthops);
     struct xf_ecmp_group *g;
 
     HMAP_FOR_EACH_WITH_HASH (g, node, hash, &r->groups) {
-        if (group_has_nexthops(g, route->nexthops, route->n_nexthops)) {
+        if (xf_nexthops_equal(g->nexthops, g->n_nexthops,
+                              route->nexthops, route->n_nexthops)) {
             g->n_refs++;
             return g->id;
         }
