@@ -42,6 +42,8 @@ struct xf_flow_owner {
     size_t n_flows;
     struct ovs_list flows[XF_FLOW_N_KINDS]; /* By kind (0: not ours). */
     size_t n_pending[XF_FLOW_N_KINDS];      /* Of those, pending. */
+    uint32_t stale_kinds;       /* Kinds with flows marked stale since the
+                                 * last sweep (flowsync's). */
 };
 
 struct xf_flow_owners {

@@ -61,7 +61,6 @@ slice_marker(struct xf_flowsync *fs, const struct xf_flow *flow)
     m->table_id = flow->table_id;
     m->removing = true;
     m->slice_delete = true;
-    ovs_list_init(&m->stale_node);
     xf_flow_owners_add(&fs->owners, m->cookie, &m->owner_node, false);
     xf_flow_make_pending(fs, m);
     return m;
@@ -107,7 +106,6 @@ xf_flowsync_drop_kind(struct xf_flowsync *fs, struct xf_flow_owner *owner,
             fs->n_pending--;
         }
         hmap_remove(&fs->flows, &flow->node);
-        ovs_list_remove(&flow->stale_node);
         xf_flow_owners_remove(&fs->owners, flow->cookie, &flow->owner_node,
                               flow->pending);
         xf_flow_free(fs, flow);

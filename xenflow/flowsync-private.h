@@ -22,11 +22,14 @@
  * flowsync-read.c, which only reports on them. */
 
 #include <stdlib.h>
+#include <string.h>
 
+#include "flow.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/list.h"
 #include "openvswitch/match.h"
 #include "openvswitch/ofp-errors.h"
+#include "openvswitch/ofpbuf.h"
 #include "timeval.h"
 #include "util.h"
 #include "xenflow/flow-owners.h"
@@ -41,11 +44,10 @@ struct ofputil_flow_mod;
 struct xf_flow {
     struct hmap_node node;      /* In 'flows', by table, priority, match. */
     struct ovs_list pending_node; /* In 'pending' if 'pending'. */
-    struct ovs_list stale_node; /* In 'stale' if 'stale'. */
     struct ovs_list owner_node; /* In its owner's list for its kind. */
-    const struct minimask *mask; /* Shared (flowsync-masks.h); the match's
-                                  * values follow the struct, see
-                                  * xf_flow_match(). */
+    const struct minimask *mask; /* Shared (flowsync-masks.h).  The match's
+                                  * values follow the struct, without their
+                                  * map (the mask's): xf_flow_match(). */
     struct xf_actions *actions; /* Shared (flowsync-actions.h). */
     uint64_t cookie;
     uint32_t queued;            /* time_usec() when it became pending, its
@@ -55,29 +57,55 @@ struct xf_flow {
     uint16_t priority;
     uint8_t table_id;
     /* Bit-fields: a million routes are a million flows, and these keep a
-     * flow within 104 bytes (with its match values, one 160-byte block). */
+     * flow within 88 bytes (with a route's match values, one 128-byte
+     * block). */
     bool installed:1;           /* Present in ofproto as we last set it. */
     bool fresh:1;               /* Never sent: an add needs no lookup of
                                  * an existing rule first. */
     bool removing:1;            /* Wanted gone. */
     bool pending:1;             /* Needs a flow_mod. */
-    bool stale:1;               /* For mark-and-sweep. */
+    bool stale:1;               /* For mark-and-sweep: its owner's
+                                 * 'stale_kinds' has its kind. */
     bool slice_delete:1;        /* Not a flow: a queued delete of every
                                  * flow with 'cookie' (flowsync-bulk.c),
                                  * 'n_slice' of them when queued.  In its
                                  * owner's list and 'pending' only. */
 };
-BUILD_ASSERT_DECL(sizeof(struct xf_flow) <= 104);
+BUILD_ASSERT_DECL(sizeof(struct xf_flow) <= 88);
 
-/* 'flow''s match (not of a slice delete marker): its values, in the same
- * block as 'flow', and its shared mask.  XenFlow's matches have no tunnel
- * metadata allocation (TLV options). */
-static inline struct minimatch
-xf_flow_match(const struct xf_flow *flow)
+/* The size of 'flow''s match values (not of a slice delete marker). */
+static inline size_t
+xf_flow_values_size(const struct xf_flow *flow)
 {
+    return MINIFLOW_VALUES_SIZE(miniflow_n_values(&flow->mask->masks));
+}
+
+/* Writes into 'mf' 'flow''s match values with their map: the miniflow of
+ * its match, 'sizeof *mf + xf_flow_values_size(flow)' bytes. */
+static inline void
+xf_flow_get_miniflow(const struct xf_flow *flow, struct miniflow *mf)
+{
+    *mf = flow->mask->masks;    /* The map. */
+    memcpy(miniflow_values(mf), flow + 1, xf_flow_values_size(flow));
+}
+
+/* Room for any flow's miniflow. */
+struct xf_miniflow_buf {
+    uint64_t storage[sizeof(struct miniflow) / 8 + FLOW_U64S];
+};
+
+/* 'flow''s match (not of a slice delete marker): its values with their
+ * map, written into 'buf', which must outlive the match, and its shared
+ * mask.  XenFlow's matches have no tunnel metadata allocation (TLV
+ * options). */
+static inline struct minimatch
+xf_flow_match(const struct xf_flow *flow, struct xf_miniflow_buf *buf)
+{
+    struct miniflow *mf = (struct miniflow *) buf->storage;
+
+    xf_flow_get_miniflow(flow, mf);
     return (struct minimatch) {
-        .flow = CONST_CAST(struct miniflow *,
-                           (const struct miniflow *) (flow + 1)),
+        .flow = mf,
         .mask = CONST_CAST(struct minimask *, flow->mask),
         .tun_md = NULL,
     };
@@ -91,7 +119,8 @@ struct xf_flowsync {
     struct xf_actions_table actions; /* Their actions, shared. */
     struct xf_masks masks;      /* Their match's masks, shared. */
     struct ovs_list pending;    /* "struct xf_flow"s that need a flow_mod. */
-    struct ovs_list stale;      /* "struct xf_flow"s marked stale. */
+    uint32_t *stale_owners;     /* Owners with flows marked stale (ids). */
+    size_t n_stale_owners, allocated_stale_owners;
     struct xf_flow_owners owners; /* The same flows, by owner and kind. */
     size_t n_pending;
     size_t batch;               /* flow_mods in the next batch. */
@@ -99,6 +128,7 @@ struct xf_flowsync {
     struct ofputil_flow_mod *batch_fms; /* flow_mods, kept while flows are */
     enum ofperr *batch_errors;  /* pending: no large allocation per batch. */
     size_t batch_allocated;
+    struct ofpbuf batch_miniflows; /* The flow_mods' matches' values. */
     unsigned long long n_sliced; /* New route and neighbour flows so far,
                                   * for their cookies' slices (cookie.h). */
     unsigned long long n_errors;

@@ -35,7 +35,8 @@ static void
 format_flow(const struct xf_flow *flow, struct ds *s)
 {
     ds_put_format(s, "table=%d, ", flow->table_id);
-    struct minimatch match = xf_flow_match(flow);
+    struct xf_miniflow_buf buf;
+    struct minimatch match = xf_flow_match(flow, &buf);
     minimatch_format(&match, NULL, NULL, s, flow->priority);
     if (s->length && s->string[s->length - 1] != ' ') {
         ds_put_char(s, ' ');
@@ -133,7 +134,8 @@ xf_flowsync_count_packets(const struct xf_flowsync *fs, uint32_t owner,
         if (!flow->installed || flow->table_id >= ofproto->n_tables) {
             continue;
         }
-        struct minimatch match = xf_flow_match(flow);
+        struct xf_miniflow_buf buf;
+        struct minimatch match = xf_flow_match(flow, &buf);
         const struct cls_rule *cr = classifier_find_minimatch_exactly(
             &ofproto->tables[flow->table_id].cls, &match,
             flow->priority, ofproto->tables_version);

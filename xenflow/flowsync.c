@@ -90,7 +90,7 @@ xf_flowsync_create(const char *bridge)
     xf_masks_init(&fs->masks);
     xf_groups_init(&fs->groups);
     ovs_list_init(&fs->pending);
-    ovs_list_init(&fs->stale);
+    ofpbuf_init(&fs->batch_miniflows, 0);
     xf_flow_owners_init(&fs->owners);
     return fs;
 }
@@ -104,11 +104,12 @@ xf_flowsync_create(const char *bridge)
 static struct xf_flow *
 flow_alloc(struct xf_flowsync *fs, const struct minimatch *src)
 {
-    size_t n = miniflow_n_values(&src->mask->masks);
-    size_t size = sizeof(struct miniflow) + MINIFLOW_VALUES_SIZE(n);
+    size_t size = MINIFLOW_VALUES_SIZE(miniflow_n_values(&src->mask->masks));
     struct xf_flow *flow = xzalloc(sizeof *flow + size);
 
-    memcpy(flow + 1, src->flow, size);
+    /* Its values' map is the mask's (minimatch_init()). */
+    ovs_assert(flowmap_equal(src->flow->map, src->mask->masks.map));
+    memcpy(flow + 1, miniflow_get_values(src->flow), size);
     flow->mask = xf_masks_ref(&fs->masks, src->mask);
     xf_memtrim_note_added(1);
     return flow;
@@ -124,6 +125,8 @@ free_batch(struct xf_flowsync *fs)
     fs->batch_fms = NULL;
     fs->batch_errors = NULL;
     fs->batch_allocated = 0;
+    ofpbuf_uninit(&fs->batch_miniflows);
+    ofpbuf_init(&fs->batch_miniflows, 0);
 }
 
 static void
@@ -159,6 +162,8 @@ xf_flowsync_destroy(struct xf_flowsync *fs)
         xf_actions_table_destroy(&fs->actions);
         xf_masks_destroy(&fs->masks);
         free_batch(fs);
+        ofpbuf_uninit(&fs->batch_miniflows);
+        free(fs->stale_owners);
         xf_flow_owners_destroy(&fs->owners);
         xf_groups_destroy(&fs->groups);
         free(fs->bridge);
@@ -170,7 +175,7 @@ xf_flowsync_destroy(struct xf_flowsync *fs)
 void
 xf_flowsync_reserve(struct xf_flowsync *fs, size_t n)
 {
-    hmap_reserve(&fs->flows, 4 * (hmap_count(&fs->flows) + n));
+    hmap_reserve(&fs->flows, 2 * (hmap_count(&fs->flows) + n));
 }
 
 static uint32_t
@@ -185,12 +190,14 @@ flow_find(const struct xf_flowsync *fs, uint8_t table_id, uint16_t priority,
 {
     struct xf_flow *flow;
 
+    /* 'match''s values have its mask's map, as 'flow''s have. */
+    ovs_assert(flowmap_equal(match->flow->map, match->mask->masks.map));
     HMAP_FOR_EACH_WITH_HASH (flow, node, hash, &fs->flows) {
-        if (flow->table_id == table_id && flow->priority == priority) {
-            struct minimatch m = xf_flow_match(flow);
-            if (minimatch_equal(&m, match)) {
-                return flow;
-            }
+        if (flow->table_id == table_id && flow->priority == priority
+            && minimask_equal(flow->mask, match->mask)
+            && !memcmp(flow + 1, miniflow_get_values(match->flow),
+                       xf_flow_values_size(flow))) {
+            return flow;
         }
     }
     return NULL;
@@ -217,11 +224,7 @@ xf_flowsync_put_match(struct xf_flowsync *fs, uint64_t cookie,
                                                   / XF_COOKIE_SLICE_RUN)));
     }
     if (flow) {
-        if (flow->stale) {
-            flow->stale = false;
-            ovs_list_remove(&flow->stale_node);
-            ovs_list_init(&flow->stale_node);
-        }
+        flow->stale = false;
         if (!flow->removing && flow->cookie == cookie
             && ofpacts_equal(flow->actions->ofpacts, flow->actions->len,
                              ofpacts, ofpacts_len)) {
@@ -248,7 +251,6 @@ xf_flowsync_put_match(struct xf_flowsync *fs, uint64_t cookie,
         flow->priority = priority;
         flow->fresh = true;
         flow->cookie = cookie;
-        ovs_list_init(&flow->stale_node);
         xf_flow_owners_add(&fs->owners, cookie, &flow->owner_node, false);
         hmap_insert(&fs->flows, &flow->node, hash);
     }
@@ -294,24 +296,35 @@ xf_flowsync_remove_group(struct xf_flowsync *fs, uint32_t group_id)
 }
 
 /* Marks stale, or removes if 'remove', the flows of 'owner' whose kinds
- * are in 'kinds' (and only looks at those). */
+ * are in 'kinds' (and only looks at those).  The sweep finds the stale
+ * flows through their owners: a flow has no list of its own for it. */
 static void
-owner_select(struct xf_flowsync *fs, const struct xf_flow_owner *owner,
+owner_select(struct xf_flowsync *fs, struct xf_flow_owner *owner,
              uint32_t kinds, bool remove)
 {
     struct xf_flow *flow;
     size_t n = 0;
     int kind;
 
+    if (owner && !remove && (kinds & ~owner->stale_kinds)) {
+        if (!owner->stale_kinds) {
+            if (fs->n_stale_owners >= fs->allocated_stale_owners) {
+                fs->stale_owners = x2nrealloc(fs->stale_owners,
+                                              &fs->allocated_stale_owners,
+                                              sizeof *fs->stale_owners);
+            }
+            fs->stale_owners[fs->n_stale_owners++] = owner->id;
+        }
+        owner->stale_kinds |= kinds;
+    }
     XF_FLOW_OWNER_FOR_EACH (flow, owner_node, kind, kinds, owner) {
         n++;
         if (flow->removing) {
             continue;
         } else if (remove) {
             flow_remove(fs, flow);
-        } else if (!flow->stale) {
+        } else {
             flow->stale = true;
-            ovs_list_push_back(&fs->stale, &flow->stale_node);
         }
     }
     COVERAGE_ADD(xenflow_flow_visit, n);
@@ -376,7 +389,7 @@ xf_flowsync_owner_count(const struct xf_flowsync *fs, uint32_t owner)
 void
 xf_flowsync_mark_config_stale(struct xf_flowsync *fs, bool networks_too)
 {
-    const struct xf_flow_owner *owner;
+    struct xf_flow_owner *owner;
 
     HMAP_FOR_EACH (owner, node, &fs->owners.owners) {
         uint32_t kinds = ~XF_FLOW_KINDS_TABLES;
@@ -392,16 +405,34 @@ xf_flowsync_mark_config_stale(struct xf_flowsync *fs, bool networks_too)
 size_t
 xf_flowsync_sweep(struct xf_flowsync *fs)
 {
-    struct xf_flow *flow;
-    size_t n = 0;
+    size_t n = 0, n_visited = 0;
 
-    LIST_FOR_EACH_POP (flow, stale_node, &fs->stale) {
-        ovs_list_init(&flow->stale_node);
-        flow->stale = false;
-        flow_remove(fs, flow);
-        n++;
+    for (size_t i = 0; i < fs->n_stale_owners; i++) {
+        /* Gone if its last flow went meanwhile (owner ids are not
+         * reused). */
+        struct xf_flow_owner *owner = xf_flow_owners_find(
+            &fs->owners, fs->stale_owners[i]);
+        struct xf_flow *flow;
+        int kind;
+
+        if (!owner) {
+            continue;
+        }
+        XF_FLOW_OWNER_FOR_EACH (flow, owner_node, kind, owner->stale_kinds,
+                                owner) {
+            n_visited++;
+            if (flow->stale) {
+                flow->stale = false;
+                if (!flow->removing) {
+                    flow_remove(fs, flow);
+                    n++;
+                }
+            }
+        }
+        owner->stale_kinds = 0;
     }
-    COVERAGE_ADD(xenflow_flow_visit, n);
+    fs->n_stale_owners = 0;
+    COVERAGE_ADD(xenflow_flow_visit, n_visited);
     return n;
 }
 
@@ -436,7 +467,7 @@ init_flow_mod(struct ofputil_flow_mod *fm, const struct xf_flow *flow,
               enum ofp_flow_mod_command command)
 {
     *fm = (struct ofputil_flow_mod) {
-        .match = xf_flow_match(flow),
+        .match = { .mask = CONST_CAST(struct minimask *, flow->mask) },
         .priority = flow->priority,
         .new_cookie = htonll(flow->cookie),
         .modify_cookie = true,
@@ -455,7 +486,8 @@ log_flow_error(const struct xf_flowsync *fs, const struct xf_flow *flow,
                enum ofperr error)
 {
     static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
-    struct minimatch match = xf_flow_match(flow);
+    struct xf_miniflow_buf buf;
+    struct minimatch match = xf_flow_match(flow, &buf);
     struct ds s = DS_EMPTY_INITIALIZER;
 
     minimatch_format(&match, NULL, NULL, &s, flow->priority);
@@ -533,7 +565,6 @@ xf_flowsync_run(struct xf_flowsync *fs)
             flows[i] = flow;
             if (flow->removing) {
                 hmap_remove(&fs->flows, &flow->node);
-                ovs_list_remove(&flow->stale_node);
                 xf_flow_owners_remove(&fs->owners, flow->cookie,
                                       &flow->owner_node, false);
                 if (!flow->installed) {
@@ -544,13 +575,27 @@ xf_flowsync_run(struct xf_flowsync *fs)
                                                 ? OFPFC_DELETE_STRICT
                                                 : flow->fresh ? OFPFC_ADD
                                                 : OFPFC_MODIFY_STRICT));
+            struct miniflow *mf = ofpbuf_put_uninit(
+                &fs->batch_miniflows,
+                sizeof *mf + xf_flow_values_size(flow));
+            xf_flow_get_miniflow(flow, mf);
             flow->fresh = false;
         }
 
         COVERAGE_ADD(xenflow_flow_mod, n_fms);
         if (n_fms) {
+            /* Each flow_mod's miniflow, now that 'batch_miniflows' no
+             * longer moves. */
+            uint64_t *p = fs->batch_miniflows.data;
+            for (size_t i = 0; i < n_fms; i++) {
+                fms[i].match.flow = (struct miniflow *) p;
+                p = miniflow_values(fms[i].match.flow)
+                    + miniflow_n_values(fms[i].match.flow);
+            }
             ofproto_flow_mod_batch(ofproto, fms, n_fms, errors);
         }
+
+        ofpbuf_clear(&fs->batch_miniflows);
 
         long long int now = time_usec();
         size_t j = 0;
@@ -714,7 +759,6 @@ adopt_flow(struct xf_flowsync *fs, const struct xf_restored_flow *rf)
         flow->actions = xf_actions_ref(&fs->actions, rf->ofpacts,
                                        rf->ofpacts_len);
         flow->installed = true;
-        ovs_list_init(&flow->stale_node);
         xf_flow_owners_add(&fs->owners, flow->cookie, &flow->owner_node,
                            false);
         hmap_insert(&fs->flows, &flow->node, hash);
