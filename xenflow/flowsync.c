@@ -575,10 +575,14 @@ xf_flowsync_run(struct xf_flowsync *fs)
                                                 ? OFPFC_DELETE_STRICT
                                                 : flow->fresh ? OFPFC_ADD
                                                 : OFPFC_MODIFY_STRICT));
-            struct miniflow *mf = ofpbuf_put_uninit(
-                &fs->batch_miniflows,
-                sizeof *mf + xf_flow_values_size(flow));
-            xf_flow_get_miniflow(flow, mf);
+            struct ofpbuf *b = &fs->batch_miniflows;
+            size_t size = sizeof(struct miniflow) + xf_flow_values_size(flow);
+            if (ofpbuf_tailroom(b) < size) {
+                /* Doubled: ofpbuf adds only what is asked, and a copy per
+                 * flow would make a batch quadratic. */
+                ofpbuf_prealloc_tailroom(b, MAX(size, b->size));
+            }
+            xf_flow_get_miniflow(flow, ofpbuf_put_uninit(b, size));
             flow->fresh = false;
         }
 
