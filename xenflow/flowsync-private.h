@@ -29,6 +29,7 @@
 #include "openvswitch/list.h"
 #include "openvswitch/match.h"
 #include "openvswitch/ofp-errors.h"
+#include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofpbuf.h"
 #include "timeval.h"
 #include "util.h"
@@ -39,7 +40,6 @@
 #include "xenflow/latency.h"
 
 struct ofproto;
-struct ofputil_flow_mod;
 
 struct xf_flow {
     struct hmap_node node;      /* In 'flows', by table, priority, match. */
@@ -87,6 +87,37 @@ xf_flow_get_miniflow(const struct xf_flow *flow, struct miniflow *mf)
 {
     *mf = flow->mask->masks;    /* The map. */
     memcpy(miniflow_values(mf), flow + 1, xf_flow_values_size(flow));
+}
+
+/* Appends 'flow''s miniflow to 'b' (a batch's, see
+ * xf_flow_mods_set_miniflows()). */
+static inline void
+xf_flow_put_miniflow(const struct xf_flow *flow, struct ofpbuf *b)
+{
+    size_t size = sizeof(struct miniflow) + xf_flow_values_size(flow);
+
+    if (ofpbuf_tailroom(b) < size) {
+        /* Doubled: ofpbuf adds only what is asked, and a copy per flow
+         * would make a batch quadratic. */
+        ofpbuf_prealloc_tailroom(b, MAX(size, b->size));
+    }
+    xf_flow_get_miniflow(flow, ofpbuf_put_uninit(b, size));
+}
+
+/* Points the matches of 'fms' (whose masks are set) at the 'n' miniflows
+ * that xf_flow_put_miniflow() appended to 'b', in order, now that 'b' no
+ * longer moves. */
+static inline void
+xf_flow_mods_set_miniflows(struct ofputil_flow_mod *fms, size_t n,
+                           const struct ofpbuf *b)
+{
+    uint64_t *p = b->data;
+
+    for (size_t i = 0; i < n; i++) {
+        struct miniflow *mf = (struct miniflow *) p;
+        fms[i].match.flow = mf;
+        p = miniflow_values(mf) + miniflow_n_values(mf);
+    }
 }
 
 /* Room for any flow's miniflow. */

@@ -575,27 +575,13 @@ xf_flowsync_run(struct xf_flowsync *fs)
                                                 ? OFPFC_DELETE_STRICT
                                                 : flow->fresh ? OFPFC_ADD
                                                 : OFPFC_MODIFY_STRICT));
-            struct ofpbuf *b = &fs->batch_miniflows;
-            size_t size = sizeof(struct miniflow) + xf_flow_values_size(flow);
-            if (ofpbuf_tailroom(b) < size) {
-                /* Doubled: ofpbuf adds only what is asked, and a copy per
-                 * flow would make a batch quadratic. */
-                ofpbuf_prealloc_tailroom(b, MAX(size, b->size));
-            }
-            xf_flow_get_miniflow(flow, ofpbuf_put_uninit(b, size));
+            xf_flow_put_miniflow(flow, &fs->batch_miniflows);
             flow->fresh = false;
         }
 
         COVERAGE_ADD(xenflow_flow_mod, n_fms);
         if (n_fms) {
-            /* Each flow_mod's miniflow, now that 'batch_miniflows' no
-             * longer moves. */
-            uint64_t *p = fs->batch_miniflows.data;
-            for (size_t i = 0; i < n_fms; i++) {
-                fms[i].match.flow = (struct miniflow *) p;
-                p = miniflow_values(fms[i].match.flow)
-                    + miniflow_n_values(fms[i].match.flow);
-            }
+            xf_flow_mods_set_miniflows(fms, n_fms, &fs->batch_miniflows);
             ofproto_flow_mod_batch(ofproto, fms, n_fms, errors);
         }
 
