@@ -161,8 +161,7 @@ xf_flowsync_destroy(struct xf_flowsync *fs)
         hmap_destroy(&fs->flows);
         xf_actions_table_destroy(&fs->actions);
         xf_masks_destroy(&fs->masks);
-        free_batch(fs);
-        ofpbuf_uninit(&fs->batch_miniflows);
+        free_batch(fs);         /* 'batch_miniflows' too. */
         free(fs->stale_owners);
         xf_flow_owners_destroy(&fs->owners);
         xf_groups_destroy(&fs->groups);
