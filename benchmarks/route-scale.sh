@@ -37,10 +37,12 @@ xf_bench_env
 # all via one gateway.
 if [ $family = 4 ]; then
     gw=10.2.0.9 iface_addr=10.2.0.1/24 match=ip,nw_dst
-    gw_load=0xa020009 nh_reg=NXM_NX_REG0 ip="ip"
+    # As XenFlow puts them: the gateway and the interface's number (1) in
+    # one load of xreg0 (reg0:reg1).
+    nh_actions='load:0xa02000900000001->OXM_OF_PKT_REG0[]' ip="ip"
 else
     gw=2001:db8:2::9 iface_addr=2001:db8:2::1/64 match=ipv6,ipv6_dst
-    gw_load=0x20010db8000200000000000000000009 nh_reg=NXM_NX_XXREG0 ip="ip -6"
+    nh_actions='load:0x20010db8000200000000000000000009->NXM_NX_XXREG0[],load:0x1->NXM_NX_REG6[]' ip="ip -6"
 fi
 gen_prefixes() {
     awk -v n="$1" -v family=$family 'BEGIN {
@@ -81,8 +83,8 @@ for n in "${sizes[@]}"; do
     # Stock OVS, flows from outside in one bundle.
     xf_start_switch
     ovs-vsctl add-br br0 -- set Bridge br0 datapath_type=dummy
-    awk -v m=$match -v load=$gw_load -v reg=$nh_reg '{
-        printf "table=202,priority=1024,%s,metadata=0x1,%s=%s actions=load:%s->%s[],load:0x1->NXM_NX_REG6[0..15],goto_table:203\n", substr(m, 1, index(m, ",") - 1), substr(m, index(m, ",") + 1), $1, load, reg
+    awk -v m=$match -v nh="$nh_actions" '{
+        printf "table=202,priority=1024,%s,metadata=0x1,%s=%s actions=%s,goto_table:203\n", substr(m, 1, index(m, ",") - 1), substr(m, index(m, ",") + 1), $1, nh
     }' "$work/prefixes" > "$work/flows"
     rss0=$(xf_rss_kb)
     t0=$(xf_now)

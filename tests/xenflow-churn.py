@@ -144,9 +144,16 @@ def cmd_expect(name):
 
 
 def gateways(actions):
-    return ','.join(sorted(
-        socket.inet_ntoa(struct.pack('!I', int(x, 16)))
-        for x in re.findall(r'load:(0x[0-9a-f]+)->NXM_NX_REG0\[\]', actions)))
+    """The IPv4 gateways that 'actions' load: into reg0 alone, or into
+    xreg0 (reg0:reg1, OXM_OF_PKT_REG0) with the interface's number."""
+    gws = [int(x, 16)
+           for x in re.findall(r'load:(0x[0-9a-f]+)->NXM_NX_REG0\[\]',
+                               actions)]
+    gws += [int(x, 16) >> 32
+            for x in re.findall(r'load:(0x[0-9a-f]+)->OXM_OF_PKT_REG0\[\]',
+                                actions)]
+    return ','.join(sorted(socket.inet_ntoa(struct.pack('!I', gw))
+                           for gw in gws))
 
 
 def cmd_flows(flows_name, groups_name):

@@ -29,7 +29,7 @@ LAYERS = [
     ("model", ["bridges", "trunks", "pipeline", "pipeline-vm",
                "pipeline-net", "pipeline-trunk", "pipeline-build", "model"]),
     ("mechanisms", ["flowsync", "flowsync-read", "flowsync-actions",
-                    "flowsync-masks",
+                    "flowsync-masks", "flowsync-queue",
                     "flowsync-group", "flowsync-restore", "flowsync-bulk", "flow-owners", "latency", "memtrim", "prefix-order", "rib", "addr", "conf",
                     "conf-iface", "encap",
                     "pace", "proto", "appctl", "mover", "mover-libvirt", "virt-state",

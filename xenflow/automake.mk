@@ -20,6 +20,8 @@ XENFLOW_CORE_SOURCES = \
 	xenflow/latency.h \
 	xenflow/pace.c \
 	xenflow/pace.h \
+	xenflow/flowsync-queue.c \
+	xenflow/flowsync-queue.h \
 	xenflow/prefix-order.c \
 	xenflow/prefix-order.h \
 	xenflow/probe-frame.c \
@@ -145,6 +147,7 @@ tests_ovstest_SOURCES += \
 	tests/xenflow/test-xenflow-prefix-order.c \
 	tests/xenflow/test-xenflow-proto.c \
 	tests/xenflow/test-xenflow-qos.c \
+	tests/xenflow/test-xenflow-queue.c \
 	tests/xenflow/test-xenflow-rib.c
 
 EXTRA_DIST += xenflow/automake.mk xenflow/VERSION

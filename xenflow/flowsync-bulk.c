@@ -102,7 +102,7 @@ xf_flowsync_drop_kind(struct xf_flowsync *fs, struct xf_flow_owner *owner,
             m->n_slice++;
         }
         if (flow->pending) {
-            ovs_list_remove(&flow->pending_node);
+            xf_flow_unqueue(fs, flow);
             fs->n_pending--;
         }
         hmap_remove(&fs->flows, &flow->node);
@@ -141,20 +141,18 @@ xf_flowsync_run_slices(struct xf_flowsync *fs, struct ofproto *ofproto,
     struct match match;
     size_t n = 0, n_flows = 0;
 
-    if (ovs_list_is_empty(&fs->pending)
-        || !CONTAINER_OF(ovs_list_front(&fs->pending), struct xf_flow,
-                         pending_node)->slice_delete) {
+    struct xf_flow *front = xf_queue_front(&fs->pending);
+    if (!front || !front->slice_delete) {
         return 0;               /* The usual case: flow changes first. */
     }
     match_init_catchall(&match);
     minimatch_init(&catchall, &match);
-    while (n < XF_SLICES_PER_BATCH && !ovs_list_is_empty(&fs->pending)) {
-        struct xf_flow *m = CONTAINER_OF(ovs_list_front(&fs->pending),
-                                         struct xf_flow, pending_node);
-        if (!m->slice_delete || (n && n_flows + m->n_slice > budget)) {
+    while (n < XF_SLICES_PER_BATCH) {
+        struct xf_flow *m = xf_queue_front(&fs->pending);
+        if (!m || !m->slice_delete || (n && n_flows + m->n_slice > budget)) {
             break;
         }
-        ovs_list_remove(&m->pending_node);
+        xf_queue_pop(&fs->pending);
         m->pending = false;
         fs->n_pending--;
         xf_flow_owners_remove(&fs->owners, m->cookie, &m->owner_node, true);
@@ -190,11 +188,12 @@ xf_flowsync_run_slices(struct xf_flowsync *fs, struct ofproto *ofproto,
 void
 xf_flowsync_free_slices(struct xf_flowsync *fs)
 {
-    struct xf_flow *m;
-
-    LIST_FOR_EACH_SAFE (m, pending_node, &fs->pending) {
-        if (m->slice_delete) {
-            ovs_list_remove(&m->pending_node);
+    /* Removing may empty the queue, so its span is read each time. */
+    for (size_t i = 0; i < xf_queue_span(&fs->pending); i++) {
+        uint32_t pos;
+        struct xf_flow *m = xf_queue_at(&fs->pending, i, &pos);
+        if (m && m->slice_delete) {
+            xf_queue_remove(&fs->pending, pos, m);
             fs->n_pending--;
             xf_flow_owners_remove(&fs->owners, m->cookie, &m->owner_node,
                                   true);

@@ -37,13 +37,13 @@
 #include "xenflow/flowsync-actions.h"
 #include "xenflow/flowsync-group.h"
 #include "xenflow/flowsync-masks.h"
+#include "xenflow/flowsync-queue.h"
 #include "xenflow/latency.h"
 
 struct ofproto;
 
 struct xf_flow {
     struct hmap_node node;      /* In 'flows', by table, priority, match. */
-    struct ovs_list pending_node; /* In 'pending' if 'pending'. */
     struct ovs_list owner_node; /* In its owner's list for its kind. */
     const struct minimask *mask; /* Shared (flowsync-masks.h).  The match's
                                   * values follow the struct, without their
@@ -57,7 +57,7 @@ struct xf_flow {
     uint16_t priority;
     uint8_t table_id;
     /* Bit-fields: a million routes are a million flows, and these keep a
-     * flow within 88 bytes (with a route's match values, one 128-byte
+     * flow within 72 bytes (with a route's match values, one 112-byte
      * block). */
     bool installed:1;           /* Present in ofproto as we last set it. */
     bool fresh:1;               /* Never sent: an add needs no lookup of
@@ -70,8 +70,9 @@ struct xf_flow {
                                  * flow with 'cookie' (flowsync-bulk.c),
                                  * 'n_slice' of them when queued.  In its
                                  * owner's list and 'pending' only. */
+    uint32_t qpos;              /* Position in 'pending' if 'pending'. */
 };
-BUILD_ASSERT_DECL(sizeof(struct xf_flow) <= 88);
+BUILD_ASSERT_DECL(sizeof(struct xf_flow) <= 72);
 
 /* The size of 'flow''s match values (not of a slice delete marker). */
 static inline size_t
@@ -149,7 +150,8 @@ struct xf_flowsync {
     struct hmap flows;          /* Contains "struct xf_flow"s. */
     struct xf_actions_table actions; /* Their actions, shared. */
     struct xf_masks masks;      /* Their match's masks, shared. */
-    struct ovs_list pending;    /* "struct xf_flow"s that need a flow_mod. */
+    struct xf_queue pending;    /* "struct xf_flow"s that need a flow_mod,
+                                 * in order (flowsync-queue.h). */
     uint32_t *stale_owners;     /* Owners with flows marked stale (ids). */
     size_t n_stale_owners, allocated_stale_owners;
     struct xf_flow_owners owners; /* The same flows, by owner and kind. */
@@ -174,10 +176,18 @@ xf_flow_make_pending(struct xf_flowsync *fs, struct xf_flow *flow)
     if (!flow->pending) {
         flow->pending = true;
         flow->queued = time_usec();    /* Its low 32 bits. */
-        ovs_list_push_back(&fs->pending, &flow->pending_node);
+        flow->qpos = xf_queue_push(&fs->pending, flow);
         fs->n_pending++;
         xf_flow_owners_set_pending(&fs->owners, flow->cookie, true);
     }
+}
+
+/* Takes 'flow', which is pending, out of 'fs->pending' (the caller updates
+ * its 'pending' and the counts). */
+static inline void
+xf_flow_unqueue(struct xf_flowsync *fs, struct xf_flow *flow)
+{
+    xf_queue_remove(&fs->pending, flow->qpos, flow);
 }
 
 static inline void

@@ -89,7 +89,7 @@ xf_flowsync_create(const char *bridge)
     xf_actions_table_init(&fs->actions);
     xf_masks_init(&fs->masks);
     xf_groups_init(&fs->groups);
-    ovs_list_init(&fs->pending);
+    xf_queue_init(&fs->pending);
     ofpbuf_init(&fs->batch_miniflows, 0);
     xf_flow_owners_init(&fs->owners);
     return fs;
@@ -159,6 +159,7 @@ xf_flowsync_destroy(struct xf_flowsync *fs)
             xf_flow_free(fs, flow);
         }
         hmap_destroy(&fs->flows);
+        xf_queue_destroy(&fs->pending);
         xf_actions_table_destroy(&fs->actions);
         xf_masks_destroy(&fs->masks);
         free_batch(fs);         /* 'batch_miniflows' too. */
@@ -233,8 +234,8 @@ xf_flowsync_put_match(struct xf_flowsync *fs, uint64_t cookie,
             /* Wanted again while its delete waits: behind any slice delete
              * queued meanwhile (flowsync-bulk.c), which would otherwise
              * remove it after this change. */
-            ovs_list_remove(&flow->pending_node);
-            ovs_list_push_back(&fs->pending, &flow->pending_node);
+            xf_flow_unqueue(fs, flow);
+            flow->qpos = xf_queue_push(&fs->pending, flow);
         }
         xf_actions_unref(&fs->actions, flow->actions);
         if (flow->cookie != cookie) {
@@ -551,13 +552,12 @@ xf_flowsync_run(struct xf_flowsync *fs)
         size_t n_freed = 0;
 
         for (size_t i = 0; i < n; i++) {
-            struct xf_flow *flow = CONTAINER_OF(
-                ovs_list_front(&fs->pending), struct xf_flow, pending_node);
+            struct xf_flow *flow = xf_queue_front(&fs->pending);
             if (flow->slice_delete) {
                 n = i;          /* Next batch: they go in one of their own. */
                 break;
             }
-            ovs_list_remove(&flow->pending_node);
+            xf_queue_pop(&fs->pending);
             xf_flow_owners_set_pending(&fs->owners, flow->cookie, false);
             flow->pending = false;
             fs->n_pending--;
@@ -628,7 +628,7 @@ xf_flowsync_run(struct xf_flowsync *fs)
         }
     }
 
-    if (fs->groups.n_pending && ovs_list_is_empty(&fs->pending)) {
+    if (fs->groups.n_pending && !xf_queue_count(&fs->pending)) {
         fs->n_errors += xf_groups_run(&fs->groups, ofproto, fs->bridge, false);
     }
 }
@@ -732,7 +732,7 @@ adopt_flow(struct xf_flowsync *fs, const struct xf_restored_flow *rf)
         if (flow->pending && same_cookie(flow->cookie, rf->cookie)
             && xf_ofpacts_same(flow->actions->ofpacts, flow->actions->len,
                                rf->ofpacts, rf->ofpacts_len)) {
-            ovs_list_remove(&flow->pending_node);
+            xf_flow_unqueue(fs, flow);
             flow->pending = false;
             fs->n_pending--;
             xf_flow_owners_set_pending(&fs->owners, flow->cookie, false);

@@ -205,13 +205,14 @@ xf_pipeline_router(const struct xf_router *r, struct xf_flowsync *fs)
 static uint16_t
 route_priority(const struct xf_route *route)
 {
-    return XF_PRIO_ROUTE_BASE + route->prefix.plen;
+    return XF_PRIO_ROUTE_BASE + route->plen;
 }
 
 /* Appends to 'ofpacts' the actions that select next hop 'nh' of a route of
  * address family 'v4': its address into reg0 (IPv4) or xxreg0 (IPv6), its
  * egress interface's number (not its port, which the packet does not leave
- * by: the neighbour flow rewrites it for L2 delivery) into reg6.  Returns
+ * by: the neighbour flow rewrites it for L2 delivery) into reg1 (IPv4) or
+ * reg6 (IPv6).  Returns
  * false if the interface is not one of the router's.  An interface without
  * a port here (its VM not plugged in, or being moved here) still routes: the
  * switch forwards for the router without its VM. */
@@ -224,16 +225,22 @@ put_nexthop_actions(const struct xf_router *r, const struct xf_nexthop *nh,
         return false;
     }
 
+    if (v4 && nh->has_gw) {
+        /* "load:GW_ID->NXM_NX_XREG0[]" (OXM_OF_PKT_REG0): the gateway into
+         * reg0 and the interface's number into reg1 in one action, 16 bytes
+         * less in each of a million route flows than two loads. */
+        ovs_be32 gw = in6_addr_get_mapped_ipv4(&nh->gw);
+        union mf_value value = {
+            .be64 = htonll(((uint64_t) ntohl(gw) << 32) | iface->id),
+        };
+        xf_put_load(ofpacts, MFF_XREG0, 64, &value);
+        return true;
+    }
+
     if (nh->has_gw) {
-        /* "load:GW->NXM_NX_REG0[]" or "load:GW->NXM_NX_XXREG0[]". */
-        union mf_value value;   /* xf_put_load() reads the field's size. */
-        if (v4) {
-            value.be32 = in6_addr_get_mapped_ipv4(&nh->gw);
-        } else {
-            value.ipv6 = nh->gw;
-        }
-        xf_put_load(ofpacts, v4 ? MFF_REG0 : MFF_XXREG0, v4 ? 32 : 128,
-                    &value);
+        /* "load:GW->NXM_NX_XXREG0[]". */
+        union mf_value value = { .ipv6 = nh->gw };
+        xf_put_load(ofpacts, MFF_XXREG0, 128, &value);
     } else {
         /* Directly connected: the next hop is the destination itself,
          * "move:NXM_OF_IP_DST[]->NXM_NX_REG0[]" (or IPv6's). */
@@ -245,8 +252,9 @@ put_nexthop_actions(const struct xf_router *r, const struct xf_nexthop *nh,
         move->dst = (struct mf_subfield) { nh_reg, 0, nh_reg->n_bits };
     }
 
-    /* "load:ID->NXM_NX_REG6[0..15]". */
-    xf_put_load(ofpacts, MFF_REG6, 16,
+    /* "load:ID->NXM_NX_REG1[]" (IPv4) or "load:ID->NXM_NX_REG6[]" (IPv6,
+     * whose next hop takes reg0 to reg3). */
+    xf_put_load(ofpacts, v4 ? MFF_REG1 : MFF_REG6, 32,
                 &(union mf_value) { .be32 = htonl(iface->id) });
     return true;
 }
@@ -259,7 +267,7 @@ bool
 xf_pipeline_route_put(const struct xf_router *r, const struct xf_route *route,
                       struct xf_flowsync *fs)
 {
-    bool v4 = xf_addr_is_ipv4(&route->prefix.addr);
+    bool v4 = !route->ipv6;
     uint64_t stub[128 / 8];
     struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
     bool ok = true;
@@ -272,8 +280,9 @@ xf_pipeline_route_put(const struct xf_router *r, const struct xf_route *route,
         ok = false;
     }
     if (ok) {
+        struct xf_prefix prefix = xf_route_prefix(route);
         struct match m;
-        match_router_dst(&m, r, &route->prefix.addr, route->prefix.plen);
+        match_router_dst(&m, r, &prefix.addr, prefix.plen);
         xf_flowsync_put_match(fs, xf_cookie(XF_FLOW_ROUTE, r->id),
                               XF_TABLE_ROUTE, route_priority(route), &m,
                               ofpacts.data, ofpacts.size);
@@ -289,7 +298,7 @@ bool
 xf_pipeline_group_put(const struct xf_router *r, uint32_t group_id,
                       const struct xf_route *route, struct xf_flowsync *fs)
 {
-    bool v4 = xf_addr_is_ipv4(&route->prefix.addr);
+    bool v4 = !route->ipv6;
     bool ok = true;
 
     /* dp_hash: the datapath hashes the 5-tuple (UDP ports included, which
@@ -338,27 +347,29 @@ void
 xf_pipeline_route_remove(const struct xf_router *r,
                          const struct xf_route *route, struct xf_flowsync *fs)
 {
+    struct xf_prefix prefix = xf_route_prefix(route);
     struct match m;
 
-    match_router_dst(&m, r, &route->prefix.addr, route->prefix.plen);
+    match_router_dst(&m, r, &prefix.addr, prefix.plen);
     xf_flowsync_remove_match(fs, XF_TABLE_ROUTE, route_priority(route), &m);
 }
 
 /* Matches, in table 203, next hop 'neigh' of router 'r' through 'iface':
- * "metadata=ID,reg6=IFACE,vlan_tci=0x1000/0x1000,ip,reg0=ADDR" or
- * "...,ipv6,xxreg0=ADDR". */
+ * "metadata=ID,reg1=IFACE,vlan_tci=0x1000/0x1000,ip,reg0=ADDR" or
+ * "metadata=ID,reg6=IFACE,vlan_tci=0x1000/0x1000,ipv6,xxreg0=ADDR". */
 static void
 neigh_match(const struct xf_router *r, const struct xf_neigh *neigh,
             const struct xf_iface *iface, struct match *m)
 {
     match_router(m, r);
-    match_set_reg(m, 6, iface->id);
     if (xf_addr_is_ipv4(&neigh->ip)) {
+        match_set_reg(m, 1, iface->id);
         match_set_dl_type(m, htons(ETH_TYPE_IP));
         match_set_reg(m, 0, ntohl(in6_addr_get_mapped_ipv4(&neigh->ip)));
     } else {
         ovs_be128 be;
         memcpy(&be, &neigh->ip, sizeof be);
+        match_set_reg(m, 6, iface->id);
         match_set_dl_type(m, htons(ETH_TYPE_IPV6));
         match_set_xxreg(m, 0, ntoh128(be));
     }

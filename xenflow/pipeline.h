@@ -54,7 +54,8 @@
  *                   delivered to the VM (the slow path); IP goes on.
  *   202  route      longest-prefix match, one flow per route: next hop in
  *                   reg0 (IPv4) or xxreg0 (IPv6), egress interface's number
- *                   (xf_iface 'id', not its port) in reg6.  ECMP routes go
+ *                   (xf_iface 'id', not its port) in reg1 (IPv4: one load
+ *                   of xreg0 = reg0:reg1) or reg6 (IPv6).  ECMP routes go
  *                   to a select group with one bucket per next hop.  No
  *                   route: delivered to the VM.
  *   203  neighbour  one flow per resolved neighbour: MAC rewrite, egress

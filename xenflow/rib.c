@@ -99,7 +99,7 @@ xf_rib_route_find(const struct xf_rib *rib, const struct xf_prefix *prefix)
 
     HMAP_FOR_EACH_WITH_HASH (route, node, xf_prefix_hash(prefix, 0),
                              &rib->routes) {
-        if (xf_prefix_equals(&route->prefix, prefix)) {
+        if (xf_route_has_prefix(route, prefix)) {
             return route;
         }
     }
@@ -227,8 +227,16 @@ xf_rib_route_set(struct xf_rib *rib, const struct xf_prefix *prefix,
     struct xf_nexthop_set *set = nexthop_set_get(rib, nhs, n);
     struct xf_route *route = xf_rib_route_find(rib, prefix);
     if (!route) {
-        route = xzalloc(sizeof *route);
-        route->prefix = *prefix;
+        bool ipv6 = !xf_addr_is_ipv4(&prefix->addr);
+        route = xzalloc(offsetof(struct xf_route, addr)
+                        + (ipv6 ? sizeof prefix->addr : sizeof(ovs_be32)));
+        route->plen = prefix->plen;
+        route->ipv6 = ipv6;
+        if (ipv6) {
+            memcpy(route->addr, &prefix->addr, sizeof prefix->addr);
+        } else {
+            route->addr[0] = in6_addr_get_mapped_ipv4(&prefix->addr);
+        }
         route->epoch = rib->route_epoch;
         hmap_insert(&rib->routes, &route->node, xf_prefix_hash(prefix, 0));
         *changed = true;

@@ -29,9 +29,11 @@
  * unchanged are never withdrawn in between. */
 
 #include <stdbool.h>
+#include <string.h>
 
 #include "openvswitch/hmap.h"
 #include "openvswitch/types.h"
+#include "packets.h"
 #include "sset.h"
 #include "xenflow/addr.h"
 
@@ -44,20 +46,56 @@ struct xf_nexthop {
     const char *dev;            /* Egress interface (interned in the rib). */
 };
 
+/* A route: 40 bytes for IPv4 (a 48-byte malloc block), 52 for IPv6.  A full
+ * Internet table is a million of them, so the prefix's address is stored in
+ * its family's size: xf_route_prefix() gives it back as a struct xf_prefix,
+ * xf_route_has_prefix() compares without building one. */
 struct xf_route {
-    struct hmap_node node;      /* In 'routes', hashed on 'prefix'. */
-    struct xf_prefix prefix;
-    uint32_t group_id;          /* ECMP select group in use, or 0. */
-    uint32_t epoch;             /* Stale if not the rib's 'route_epoch'. */
-    uint8_t n_nexthops;         /* 1, or more for ECMP. */
-    bool offloaded;             /* Within the router's limits, so its flow
-                                 * is in the switch (or queued for it);
-                                 * false: the VM routes it. */
+    struct hmap_node node;      /* In 'routes', hashed on its prefix. */
     const struct xf_nexthop *nexthops; /* Sorted.  Shared by every route
                                         * of the rib through the same next
                                         * hops (struct xf_nexthop_set):
                                         * same next hops, same pointer. */
+    uint32_t group_id;          /* ECMP select group in use, or 0. */
+    uint32_t epoch;             /* Stale if not the rib's 'route_epoch'. */
+    uint8_t plen;               /* Prefix length, in the family's bits. */
+    uint8_t n_nexthops;         /* 1, or more for ECMP. */
+    bool offloaded;             /* Within the router's limits, so its flow
+                                 * is in the switch (or queued for it);
+                                 * false: the VM routes it. */
+    bool ipv6;                  /* 'addr' holds 4 words, else 1. */
+    ovs_be32 addr[];            /* The prefix's address: IPv4 in 1 word,
+                                 * IPv6 in 4. */
 };
+
+/* Returns 'route''s prefix. */
+static inline struct xf_prefix
+xf_route_prefix(const struct xf_route *route)
+{
+    struct xf_prefix prefix = { .plen = route->plen };
+    if (route->ipv6) {
+        memcpy(&prefix.addr, route->addr, sizeof prefix.addr);
+    } else {
+        in6_addr_set_mapped_ipv4(&prefix.addr, route->addr[0]);
+    }
+    return prefix;
+}
+
+/* Returns whether 'route''s prefix is 'prefix'. */
+static inline bool
+xf_route_has_prefix(const struct xf_route *route,
+                    const struct xf_prefix *prefix)
+{
+    if (route->plen != prefix->plen) {
+        return false;
+    } else if (route->ipv6) {
+        return !xf_addr_is_ipv4(&prefix->addr)
+               && !memcmp(route->addr, &prefix->addr, sizeof prefix->addr);
+    } else {
+        return xf_addr_is_ipv4(&prefix->addr)
+               && route->addr[0] == in6_addr_get_mapped_ipv4(&prefix->addr);
+    }
+}
 
 struct xf_neigh {
     struct hmap_node node;      /* In 'neighs', hashed on 'dev', 'ip'. */

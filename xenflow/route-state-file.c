@@ -275,7 +275,9 @@ xf_state_writer_create(const char *file_name, char **errorp)
 void
 xf_route_format(const struct xf_route *route, struct ds *s)
 {
-    xf_prefix_format(&route->prefix, s);
+    struct xf_prefix prefix = xf_route_prefix(route);
+
+    xf_prefix_format(&prefix, s);
     for (size_t i = 0; i < route->n_nexthops; i++) {
         const struct xf_nexthop *nh = &route->nexthops[i];
         if (nh->has_gw) {

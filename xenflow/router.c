@@ -646,7 +646,8 @@ sweep_routes(struct xf_router *r, size_t n_stale)
     size_t n_ordered = n <= XF_PREFIX_ORDER_MAX ? n : 0;
     xf_prefix_order_init(&order, n_ordered);
     for (size_t i = 0; i < n_ordered; i++) {
-        xf_prefix_order_add(&order, &stale[i]->prefix, i);
+        struct xf_prefix prefix = xf_route_prefix(stale[i]);
+        xf_prefix_order_add(&order, &prefix, i);
     }
     xf_prefix_order_sort(&order);
     for (size_t i = 0; i < n; i++) {

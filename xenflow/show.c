@@ -468,9 +468,10 @@ compare_routes(const void *a_, const void *b_)
 {
     const struct xf_route *const *a = a_;
     const struct xf_route *const *b = b_;
-    int cmp = memcmp(&(*a)->prefix.addr, &(*b)->prefix.addr,
-                     sizeof (*a)->prefix.addr);
-    return cmp ? cmp : (int) (*a)->prefix.plen - (int) (*b)->prefix.plen;
+    struct xf_prefix pa = xf_route_prefix(*a);
+    struct xf_prefix pb = xf_route_prefix(*b);
+    int cmp = memcmp(&pa.addr, &pb.addr, sizeof pa.addr);
+    return cmp ? cmp : (int) pa.plen - (int) pb.plen;
 }
 
 static const char *
@@ -482,8 +483,9 @@ offloaded_text(bool offloaded)
 static void
 route_row(struct table *t, const struct xf_route *route)
 {
+    struct xf_prefix prefix = xf_route_prefix(route);
     struct ds s = DS_EMPTY_INITIALIZER;
-    xf_prefix_format(&route->prefix, &s);
+    xf_prefix_format(&prefix, &s);
     table_add_row(t);
     table_add_cell(t)->text = ds_steal_cstr(&s);
 
