@@ -103,7 +103,6 @@ xf_flowsync_drop_kind(struct xf_flowsync *fs, struct xf_flow_owner *owner,
         }
         if (flow->pending) {
             xf_flow_unqueue(fs, flow);
-            fs->n_pending--;
         }
         hmap_remove(&fs->flows, &flow->node);
         xf_flow_owners_remove(&fs->owners, flow->cookie, &flow->owner_node,
@@ -154,7 +153,6 @@ xf_flowsync_run_slices(struct xf_flowsync *fs, struct ofproto *ofproto,
         }
         xf_queue_pop(&fs->pending);
         m->pending = false;
-        fs->n_pending--;
         xf_flow_owners_remove(&fs->owners, m->cookie, &m->owner_node, true);
         markers[n] = m;
         fms[n++] = (struct ofputil_flow_mod) {
@@ -194,7 +192,6 @@ xf_flowsync_free_slices(struct xf_flowsync *fs)
         struct xf_flow *m = xf_queue_at(&fs->pending, i, &pos);
         if (m && m->slice_delete) {
             xf_queue_remove(&fs->pending, pos, m);
-            fs->n_pending--;
             xf_flow_owners_remove(&fs->owners, m->cookie, &m->owner_node,
                                   true);
             free(m);

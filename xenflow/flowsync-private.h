@@ -151,11 +151,11 @@ struct xf_flowsync {
     struct xf_actions_table actions; /* Their actions, shared. */
     struct xf_masks masks;      /* Their match's masks, shared. */
     struct xf_queue pending;    /* "struct xf_flow"s that need a flow_mod,
-                                 * in order (flowsync-queue.h). */
+                                 * in order (flowsync-queue.h); its count
+                                 * is the number of pending changes. */
     uint32_t *stale_owners;     /* Owners with flows marked stale (ids). */
     size_t n_stale_owners, allocated_stale_owners;
     struct xf_flow_owners owners; /* The same flows, by owner and kind. */
-    size_t n_pending;
     size_t batch;               /* flow_mods in the next batch. */
     struct xf_flow **batch_flows; /* Room for 'batch_allocated' flows and */
     struct ofputil_flow_mod *batch_fms; /* flow_mods, kept while flows are */
@@ -177,13 +177,12 @@ xf_flow_make_pending(struct xf_flowsync *fs, struct xf_flow *flow)
         flow->pending = true;
         flow->queued = time_usec();    /* Its low 32 bits. */
         flow->qpos = xf_queue_push(&fs->pending, flow);
-        fs->n_pending++;
         xf_flow_owners_set_pending(&fs->owners, flow->cookie, true);
     }
 }
 
 /* Takes 'flow', which is pending, out of 'fs->pending' (the caller updates
- * its 'pending' and the counts). */
+ * its 'pending' and its owner's count). */
 static inline void
 xf_flow_unqueue(struct xf_flowsync *fs, struct xf_flow *flow)
 {

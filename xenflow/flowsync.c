@@ -527,12 +527,12 @@ xf_flowsync_run(struct xf_flowsync *fs)
         fs->n_errors += xf_groups_run(&fs->groups, ofproto, fs->bridge, true);
     }
 
-    size_t n = MIN(fs->n_pending, fs->batch);
+    size_t n = MIN(xf_queue_count(&fs->pending), fs->batch);
     if (!n || !xf_bulk_allows()) {
         /* Nothing to apply, or bulk work rests (asked once: the pace
          * counts the slices it grants). */
     } else if (xf_flowsync_run_slices(fs, ofproto, fs->batch)) {
-        if (!fs->n_pending) {
+        if (!xf_queue_count(&fs->pending)) {
             free_batch(fs);
             xf_memtrim_idle();
         }
@@ -560,7 +560,6 @@ xf_flowsync_run(struct xf_flowsync *fs)
             xf_queue_pop(&fs->pending);
             xf_flow_owners_set_pending(&fs->owners, flow->cookie, false);
             flow->pending = false;
-            fs->n_pending--;
             flows[i] = flow;
             if (flow->removing) {
                 hmap_remove(&fs->flows, &flow->node);
@@ -612,7 +611,7 @@ xf_flowsync_run(struct xf_flowsync *fs)
         if (n_freed) {
             xf_hmap_shrink_sparse(&fs->flows);
         }
-        if (!fs->n_pending) {
+        if (!xf_queue_count(&fs->pending)) {
             free_batch(fs);
             xf_memtrim_idle();
         }
@@ -679,7 +678,7 @@ xf_flowsync_count(const struct xf_flowsync *fs)
 size_t
 xf_flowsync_pending(const struct xf_flowsync *fs)
 {
-    return fs->n_pending + fs->groups.n_pending;
+    return xf_queue_count(&fs->pending) + fs->groups.n_pending;
 }
 
 /* The distinct masks the desired flows share. */
@@ -734,7 +733,6 @@ adopt_flow(struct xf_flowsync *fs, const struct xf_restored_flow *rf)
                                rf->ofpacts, rf->ofpacts_len)) {
             xf_flow_unqueue(fs, flow);
             flow->pending = false;
-            fs->n_pending--;
             xf_flow_owners_set_pending(&fs->owners, flow->cookie, false);
             flow->cookie = rf->cookie;  /* Its slice, in ofproto. */
             return ADOPTED;
