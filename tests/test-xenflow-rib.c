@@ -84,7 +84,7 @@ run_set(struct xf_rib *rib, char *arg)
 
     bool existed = xf_rib_route_find(rib, &prefix) != NULL;
     bool changed;
-    struct xf_route *route = xf_rib_route_set(rib, &prefix, nhs, n,
+    struct xf_route *route = xf_rib_route_set(rib, &prefix, NULL, nhs, n,
                                               &changed);
     ovs_assert(route->n_nexthops == n);
     ovs_assert(!xf_rib_route_is_stale(rib, route));

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coverage.h"
 #include "unixctl.h"
 #include "util.h"
 #include "xenflow/appctl.h"
@@ -38,6 +39,10 @@
 #include "xenflow/router-cmd.h"
 #include "xenflow/router.h"
 #include "xenflow/routers.h"
+
+/* A replace's routes, found once to keep them from the sweep, had to be
+ * looked up again: a route was freed meanwhile (load_job_sweep()). */
+COVERAGE_DEFINE(xenflow_load_relookup);
 
 /* One parsed line of a file for xenflow/load.  Compact (a route's next hops
  * are copied out of the parser's fixed-size spec): a million of them are
@@ -86,6 +91,12 @@ struct load_job {
     bool ordered;               /* 'order' sorted (or not used). */
     size_t n_kept;              /* --replace: entries looked up so far. */
     bool swept;                 /* --replace: the old entries are gone. */
+    struct xf_route **kept;     /* --replace: route entries' routes as
+                                 * looked up to keep them (NULL: none),
+                                 * set through while 'frees' holds. */
+    uint64_t frees;             /* xf_rib_route_frees() as 'kept' began or
+                                 * after the sweep. */
+    uint32_t epoch;             /* The rib's 'route_epoch' as 'kept' began. */
     size_t n_routes, n_neighs, n_skipped, n_removed;
 };
 
@@ -175,6 +186,7 @@ load_job_destroy(struct load_job *job)
         fclose(job->file);
     }
     free(job->entries);
+    free(job->kept);
     xf_prefix_order_destroy(&job->order);
     free(job->file_name);
     free(job->router);
@@ -248,24 +260,44 @@ load_job_read(struct load_job *job, const struct xf_router *r)
 
 /* --replace, before anything is set: keeps from the sweep the entries of
  * 'r' that the new table has, up to XF_LOAD_BATCH lookups at a time, then
- * sweeps the others.  Returns true once swept. */
+ * sweeps the others.  Returns true once swept.
+ *
+ * Each route entry's lookup is kept in 'job->kept', so that setting it
+ * needs none: a third of a replace's lookups.  The routes found stay valid
+ * as long as no route is freed, other than by the sweep, which frees only
+ * routes not kept (unless something marked the routes stale again
+ * meanwhile: the rib's epoch tells). */
 static bool
 load_job_sweep(struct load_job *job, struct xf_router *r)
 {
     size_t end = MIN(job->n, job->n_kept + XF_LOAD_BATCH);
 
+    if (!job->n_kept) {
+        job->kept = xmalloc(MAX(job->n, 1) * sizeof *job->kept);
+        job->frees = xf_rib_route_frees();
+        job->epoch = r->rib.route_epoch;
+    }
     for (; job->n_kept < end; job->n_kept++) {
         const struct load_entry *e = &job->entries[job->n_kept];
         if (e->is_route) {
-            xf_router_keep_route(r, &e->prefix);
+            job->kept[job->n_kept] = xf_router_keep_route(r, &e->prefix);
         } else {
+            job->kept[job->n_kept] = NULL;
             xf_router_keep_neigh(r, e->neigh.dev, &e->neigh.ip);
         }
     }
     if (job->n_kept < job->n) {
         return false;
     }
+    bool kept_valid = (job->frees == xf_rib_route_frees()
+                       && job->epoch == r->rib.route_epoch);
     job->n_removed = xf_router_sweep(r);
+    job->frees = xf_rib_route_frees();
+    if (!kept_valid) {
+        COVERAGE_INC(xenflow_load_relookup);
+        free(job->kept);
+        job->kept = NULL;
+    }
     job->swept = true;
     return true;
 }
@@ -281,10 +313,17 @@ load_job_apply(struct load_job *job, struct xf_router *r)
         size_t i = xf_prefix_order_get(&job->order, job->next);
         struct load_entry *e = &job->entries[i];
         struct xf_route_spec spec;
+        if (job->kept && job->frees != xf_rib_route_frees()) {
+            /* A route went (this entry's interface, say): look up. */
+            COVERAGE_INC(xenflow_load_relookup);
+            free(job->kept);
+            job->kept = NULL;
+        }
+        struct xf_route *hint = job->kept ? job->kept[i] : NULL;
         if (e->is_route) {
             load_entry_to_route_spec(e, &spec);
         }
-        if (e->is_route ? !xf_router_set_route(r, &spec)
+        if (e->is_route ? !xf_router_set_route_at(r, &spec, hint)
             : !xf_router_set_neigh(r, &e->neigh)) {
             job->n_skipped++;
             xf_router_count_rejected(r, 1);

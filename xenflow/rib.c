@@ -202,12 +202,15 @@ xf_rib_n_nexthop_sets(const struct xf_rib *rib)
 
 /* Adds a route for 'prefix' through the 'n' next hops in 'nexthops' (whose
  * 'dev' need not be interned; 1 <= n <= XF_MAX_NEXTHOPS), or replaces the
- * existing route for 'prefix'.  Clears the route's stale mark.  Sets
+ * existing route for 'prefix': 'hint' if nonnull (the caller found it
+ * earlier and knows it is still there, see xf_rib_route_frees()), else
+ * looked up.  Clears the route's stale mark.  Sets
  * '*changed' to whether anything the data plane depends on changed (a new
  * route, or different next hops).  Re-setting a route unchanged, what a
  * full snapshot does to most of a table, allocates nothing. */
 struct xf_route *
 xf_rib_route_set(struct xf_rib *rib, const struct xf_prefix *prefix,
+                 struct xf_route *hint,
                  const struct xf_nexthop *nexthops, size_t n, bool *changed)
 {
     struct xf_nexthop nhs[XF_MAX_NEXTHOPS];
@@ -225,7 +228,8 @@ xf_rib_route_set(struct xf_rib *rib, const struct xf_prefix *prefix,
     }
 
     struct xf_nexthop_set *set = nexthop_set_get(rib, nhs, n);
-    struct xf_route *route = xf_rib_route_find(rib, prefix);
+    struct xf_route *route = hint ? hint : xf_rib_route_find(rib, prefix);
+    ovs_assert(!hint || xf_route_has_prefix(hint, prefix));
     if (!route) {
         bool ipv6 = !xf_addr_is_ipv4(&prefix->addr);
         route = xzalloc(offsetof(struct xf_route, addr)
@@ -256,6 +260,9 @@ xf_rib_route_set(struct xf_rib *rib, const struct xf_prefix *prefix,
     return route;
 }
 
+/* How many routes xf_rib_route_free() has freed, from every rib. */
+static uint64_t route_frees;
+
 /* Frees 'route', which the caller has removed from 'rib''s routes. */
 void
 xf_rib_route_free(struct xf_rib *rib, struct xf_route *route)
@@ -263,7 +270,19 @@ xf_rib_route_free(struct xf_rib *rib, struct xf_route *route)
     if (route) {
         nexthop_set_unref(rib, route_nexthop_set(route));
         free(route);
+        route_frees++;
     }
+}
+
+/* Returns how many routes have been freed so far, from every rib.  A route
+ * found earlier is still there if this has not changed since (every route
+ * is freed through xf_rib_route_free()): xenflow/load --replace looks each
+ * route up once, to keep it from the sweep, and sets it through what it
+ * found. */
+uint64_t
+xf_rib_route_frees(void)
+{
+    return route_frees;
 }
 
 /* Removes the route for 'prefix' from 'rib' and returns it (the caller frees

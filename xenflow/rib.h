@@ -145,9 +145,11 @@ void xf_rib_reserve_routes(struct xf_rib *, size_t n);
 struct xf_route *xf_rib_route_find(const struct xf_rib *,
                                    const struct xf_prefix *);
 struct xf_route *xf_rib_route_set(struct xf_rib *, const struct xf_prefix *,
+                                  struct xf_route *hint,
                                   const struct xf_nexthop *, size_t n,
                                   bool *changed);
 void xf_rib_route_free(struct xf_rib *, struct xf_route *);
+uint64_t xf_rib_route_frees(void);
 uint32_t xf_nexthops_hash(const struct xf_nexthop *, size_t n);
 bool xf_nexthops_equal(const struct xf_nexthop *, size_t n_a,
                        const struct xf_nexthop *, size_t n_b);

@@ -460,6 +460,15 @@ xf_router_check_neigh(const struct xf_router *r,
 bool
 xf_router_set_route(struct xf_router *r, const struct xf_route_spec *spec)
 {
+    return xf_router_set_route_at(r, spec, NULL);
+}
+
+/* Like xf_router_set_route(), for a caller that has already found the
+ * route for the spec's prefix: 'hint', nonnull, as in xf_rib_route_set(). */
+bool
+xf_router_set_route_at(struct xf_router *r, const struct xf_route_spec *spec,
+                       struct xf_route *hint)
+{
     struct xf_nexthop nexthops[XF_MAX_NEXTHOPS];
 
     for (size_t i = 0; i < spec->n_nexthops; i++) {
@@ -476,7 +485,7 @@ xf_router_set_route(struct xf_router *r, const struct xf_route_spec *spec)
     }
 
     bool changed;
-    struct xf_route *route = xf_rib_route_set(&r->rib, &spec->prefix,
+    struct xf_route *route = xf_rib_route_set(&r->rib, &spec->prefix, hint,
                                               nexthops, spec->n_nexthops,
                                               &changed);
     if (changed || !route->offloaded) {
@@ -555,8 +564,9 @@ xf_router_begin_sync(struct xf_router *r)
  * sweep without setting it again.  xenflow/load --replace keeps what the
  * new table has, sweeps the rest and only then sets the new table, so that
  * the switch gets the removals before the additions and the additions
- * reuse the memory the removals freed. */
-void
+ * reuse the memory the removals freed.  Returns the route, or NULL if 'r'
+ * has none for 'prefix'. */
+struct xf_route *
 xf_router_keep_route(struct xf_router *r, const struct xf_prefix *prefix)
 {
     struct xf_route *route = xf_rib_route_find(&r->rib, prefix);
@@ -564,6 +574,7 @@ xf_router_keep_route(struct xf_router *r, const struct xf_prefix *prefix)
     if (route) {
         xf_rib_route_keep(&r->rib, route);
     }
+    return route;
 }
 
 /* Likewise for the neighbour 'ip' on 'dev' (NULL: the interface whose

@@ -36,6 +36,7 @@
 struct in6_addr;
 struct xf_neigh_spec;
 struct xf_prefix;
+struct xf_route;
 struct xf_route_spec;
 struct xf_router;
 
@@ -57,6 +58,8 @@ const char *xf_router_entry_iface(const struct xf_router *, const char *dev,
  * route for the same prefix.  False if the entry cannot be set (its
  * interface went away since the check) or there is none to delete. */
 bool xf_router_set_route(struct xf_router *, const struct xf_route_spec *);
+bool xf_router_set_route_at(struct xf_router *, const struct xf_route_spec *,
+                            struct xf_route *hint);
 bool xf_router_set_neigh(struct xf_router *, const struct xf_neigh_spec *);
 bool xf_router_del_route(struct xf_router *, const struct xf_prefix *);
 bool xf_router_del_neigh(struct xf_router *, const char *dev,
@@ -65,7 +68,8 @@ bool xf_router_del_neigh(struct xf_router *, const char *dev,
 /* Full resynchronisation by mark and sweep: begin, set every valid entry
  * again (unchanged entries keep their flows, without a gap), sweep. */
 void xf_router_begin_sync(struct xf_router *);
-void xf_router_keep_route(struct xf_router *, const struct xf_prefix *);
+struct xf_route *xf_router_keep_route(struct xf_router *,
+                                      const struct xf_prefix *);
 void xf_router_keep_neigh(struct xf_router *, const char *dev,
                           const struct in6_addr *);
 size_t xf_router_sweep(struct xf_router *);
