@@ -258,6 +258,16 @@ load_job_read(struct load_job *job, const struct xf_router *r)
     return error;
 }
 
+/* Stops setting 'job''s routes through 'job->kept': a route was freed
+ * since they were found. */
+static void
+load_job_drop_kept(struct load_job *job)
+{
+    COVERAGE_INC(xenflow_load_relookup);
+    free(job->kept);
+    job->kept = NULL;
+}
+
 /* --replace, before anything is set: keeps from the sweep the entries of
  * 'r' that the new table has, up to XF_LOAD_BATCH lookups at a time, then
  * sweeps the others.  Returns true once swept.
@@ -294,9 +304,7 @@ load_job_sweep(struct load_job *job, struct xf_router *r)
     job->n_removed = xf_router_sweep(r);
     job->frees = xf_rib_route_frees();
     if (!kept_valid) {
-        COVERAGE_INC(xenflow_load_relookup);
-        free(job->kept);
-        job->kept = NULL;
+        load_job_drop_kept(job);
     }
     job->swept = true;
     return true;
@@ -315,9 +323,7 @@ load_job_apply(struct load_job *job, struct xf_router *r)
         struct xf_route_spec spec;
         if (job->kept && job->frees != xf_rib_route_frees()) {
             /* A route went (this entry's interface, say): look up. */
-            COVERAGE_INC(xenflow_load_relookup);
-            free(job->kept);
-            job->kept = NULL;
+            load_job_drop_kept(job);
         }
         struct xf_route *hint = job->kept ? job->kept[i] : NULL;
         if (e->is_route) {

@@ -204,9 +204,9 @@ xf_rib_n_nexthop_sets(const struct xf_rib *rib)
  * 'dev' need not be interned; 1 <= n <= XF_MAX_NEXTHOPS), or replaces the
  * existing route for 'prefix': 'hint' if nonnull (the caller found it
  * earlier and knows it is still there, see xf_rib_route_frees()), else
- * looked up.  Clears the route's stale mark.  Sets
- * '*changed' to whether anything the data plane depends on changed (a new
- * route, or different next hops).  Re-setting a route unchanged, what a
+ * looked up.  Clears the route's stale mark.  Sets '*changed' to whether
+ * anything the data plane depends on changed (a new route, or different
+ * next hops).  Re-setting a route unchanged, what a
  * full snapshot does to most of a table, allocates nothing. */
 struct xf_route *
 xf_rib_route_set(struct xf_rib *rib, const struct xf_prefix *prefix,
