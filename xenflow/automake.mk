@@ -47,6 +47,8 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/flowsync-private.h \
 	xenflow/flowsync-actions.c \
 	xenflow/flowsync-bulk.c \
+	xenflow/flowsync-modify.c \
+	xenflow/flowsync-modify.h \
 	xenflow/flowsync-actions.h \
 	xenflow/flowsync-masks.c \
 	xenflow/flowsync-masks.h \

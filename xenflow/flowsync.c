@@ -35,6 +35,7 @@
 #include "xenflow/flow-owners.h"
 #include "xenflow/flowsync-actions.h"
 #include "xenflow/flowsync-group.h"
+#include "xenflow/flowsync-modify.h"
 #include "xenflow/flowsync-private.h"
 #include "xenflow/flowsync-restore.h"
 #include "xenflow/memtrim.h"
@@ -580,7 +581,7 @@ xf_flowsync_run(struct xf_flowsync *fs)
         COVERAGE_ADD(xenflow_flow_mod, n_fms);
         if (n_fms) {
             xf_flow_mods_set_miniflows(fms, n_fms, &fs->batch_miniflows);
-            ofproto_flow_mod_batch(ofproto, fms, n_fms, errors);
+            xf_flow_mod_batch(ofproto, fms, n_fms, errors);
         }
 
         ofpbuf_clear(&fs->batch_miniflows);

@@ -107,6 +107,13 @@ struct load_job {
 /* The xenflow/load in progress, if any. */
 static struct load_job *load_job;
 
+/* True while an xenflow/load is setting entries. */
+bool
+xf_load_busy(void)
+{
+    return load_job != NULL;
+}
+
 static void
 load_entry_destroy(struct load_entry *e)
 {

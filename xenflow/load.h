@@ -17,6 +17,8 @@
 #ifndef XENFLOW_LOAD_H
 #define XENFLOW_LOAD_H 1
 
+#include <stdbool.h>
+
 /* xenflow/load ROUTER FILE [--replace]: a router's tables from a file, as
  * bulk work (xenflow/pace.h). */
 
@@ -24,5 +26,6 @@ void xf_load_register(void);
 void xf_load_run(void);
 void xf_load_wait(void);
 void xf_load_destroy(void);
+bool xf_load_busy(void);
 
 #endif /* xenflow/load.h */

@@ -36,8 +36,10 @@
 #include "unixctl.h"
 #include "util.h"
 #include "xenflow/appctl.h"
+#include "xenflow/bridges.h"
 #include "xenflow/cookie.h"
 #include "xenflow/flowsync-restore.h"
+#include "xenflow/load.h"
 #include "xenflow/model.h"
 #include "xenflow/pace.h"
 #include "xenflow/rib.h"
@@ -48,6 +50,7 @@
 VLOG_DEFINE_THIS_MODULE(xenflow_route_state);
 
 COVERAGE_DEFINE(xenflow_state_saved);
+COVERAGE_DEFINE(xenflow_state_save_deferred); /* Given way to bulk work. */
 COVERAGE_DEFINE(xenflow_state_restored); /* Entries set from the file. */
 
 /* Entries read, checked and set, or written, per piece of bulk work. */
@@ -70,6 +73,7 @@ static char *first_refusal;
 /* Saving. */
 static struct xf_state_writer *writer;  /* A periodic save under way. */
 static uint32_t writer_fingerprint;     /* The routers' when it started. */
+static long long int writer_due;        /* When it was due. */
 static uint32_t saved_fingerprint;      /* The routers' at the last save. */
 static bool have_saved_fingerprint;
 static long long int interval_ms = XF_STATE_DEFAULT_INTERVAL * 1000;
@@ -331,18 +335,41 @@ save_now(struct xf_state_counts *counts)
     return error;
 }
 
+/* A periodic save gives way to bulk changes under way, an xenflow/load or
+ * flows not yet in the switch: it would write a table about to change, and
+ * it would take bulk time from them (writing is O(table), not O(changes)).
+ * A save due waits for them; a save under way starts again after them.  It
+ * gives way for at most one more interval after it was due, so the tables of
+ * a switch that never rests are still saved. */
+static bool
+save_gives_way(long long int due)
+{
+    return (time_msec() < due + interval_ms
+            && (xf_load_busy() || xf_bridges_flows_pending()));
+}
+
 static void
 periodic_save(void)
 {
     static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
     char *error = NULL;
 
+    if (writer && save_gives_way(writer_due)) {
+        xf_state_writer_abort(writer);
+        writer = NULL;
+        next_save = writer_due;
+        COVERAGE_INC(xenflow_state_save_deferred);
+        VLOG_DBG("periodic save of the router tables stopped: bulk changes "
+                 "under way");
+    }
     if (!writer) {
-        if (!interval_ms || time_msec() < next_save) {
+        if (!interval_ms || time_msec() < next_save
+            || save_gives_way(next_save)) {
             return;
         }
-        next_save = time_msec() + interval_ms;
         uint32_t fp = routers_fingerprint();
+        writer_due = next_save;
+        next_save = time_msec() + interval_ms;
         if (have_saved_fingerprint && fp == saved_fingerprint) {
             return;
         }
@@ -441,7 +468,10 @@ xf_route_state_wait(void)
     if (loading() ? configured : writer != NULL) {
         xf_bulk_wait();
     } else if (interval_ms) {
-        poll_timer_wait_until(next_save);
+        /* While a due save gives way, the bulk work wakes us; it ends in a
+         * run, after which this wait no longer defers. */
+        poll_timer_wait_until(save_gives_way(next_save)
+                              ? next_save + interval_ms : next_save);
     }
 }
 

@@ -1,0 +1,32 @@
+/*
+ * Copyright (c) 2026 The XenFlow authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef XENFLOW_FLOWSYNC_MODIFY_H
+#define XENFLOW_FLOWSYNC_MODIFY_H 1
+
+/* A batch of flow changes for ofproto, with the strict modifications that
+ * change only a rule's actions made in place (flowsync-modify.c). */
+
+#include <stddef.h>
+#include "openvswitch/ofp-errors.h"
+
+struct ofproto;
+struct ofputil_flow_mod;
+
+size_t xf_flow_mod_batch(struct ofproto *, struct ofputil_flow_mod *fms,
+                         size_t n, enum ofperr *errors);
+
+#endif /* xenflow/flowsync-modify.h */
