@@ -34,6 +34,10 @@
 # del" of the prefixes that went, "route replace" of the new and moved
 # ones), for withdraw-all a "route del" per route.  ratio-to-kernel is
 # drained-s / kernel-s; ratio-to-first-load is drained-s / the load's.
+# stall-ms is the longest that ovs-vswitchd's main loop kept a unixctl
+# client waiting during the step ("ovs-appctl version" every 20 ms, each
+# reply timed, ovs-appctl's own start included: about 5 ms when idle), i.e.
+# about its longest main-loop iteration: bulk work should keep it short.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -105,7 +109,33 @@ router_counts() {
          $(sed -n 's/.*"routes_installed": *\([0-9]*\).*/\1/p' <<< "$json")
 }
 
-declare -a xf_s drained_s rss_mb kernel_s main_cpu_s cpu_s
+# stall_start / stall_stop: the longest "ovs-appctl version" reply while
+# the step runs, in ms (see stall-ms above).
+stall_start() {
+    rm -f "$work/stall.stop"
+    echo 0 > "$work/stall.max"
+    (
+        max=0
+        while [ ! -e "$work/stall.stop" ]; do
+            s=$(date +%s%N)
+            ovs-appctl version > /dev/null 2>&1 || break
+            ms=$(( ($(date +%s%N) - s) / 1000000 ))
+            if [ $ms -gt $max ]; then
+                max=$ms
+                echo $max > "$work/stall.max"
+            fi
+            sleep 0.02
+        done
+    ) &
+    stall_pid=$!
+}
+stall_stop() {
+    touch "$work/stall.stop"
+    wait "$stall_pid" || true
+    cat "$work/stall.max"
+}
+
+declare -a xf_s drained_s rss_mb kernel_s main_cpu_s cpu_s stall_ms
 for i in "${!steps[@]}"; do
     if [ -n "$perfdir" ]; then
         perf record -q ${PERF_RECORD_FLAGS:--g} -o "$perfdir/${steps[i]}.data" \
@@ -114,12 +144,14 @@ for i in "${!steps[@]}"; do
         sleep 1
     fi
     c0=$(xf_main_cpu_s) a0=$(xf_cpu_s)
+    stall_start
     t0=$(xf_now)
     ovs-appctl -T 3600 xenflow/load r1 "$work/${xf_files[i]}" \
         ${xf_opts[i]} > "$work/reply"
     t1=$(xf_now)
     xf_wait_drained
     t2=$(xf_now)
+    stall_ms[i]=$(stall_stop)
     main_cpu_s[i]=$(xf_elapsed "$c0" "$(xf_main_cpu_s)")
     cpu_s[i]=$(xf_elapsed "$a0" "$(xf_cpu_s)")
     xf_wait_trimmed
@@ -167,16 +199,17 @@ else
 fi
 
 echo "routes/v$family: $n; empty switch rss $(awk -v kb="$rss_empty" 'BEGIN { printf "%.1f", kb / 1024 }') MB"
-printf '%-13s %9s %9s %10s %6s %7s %8s %15s %19s\n' step xenflow-s \
+printf '%-13s %9s %9s %10s %6s %7s %8s %15s %19s %8s\n' step xenflow-s \
        drained-s main-cpu-s cpu-s rss-MB kernel-s ratio-to-kernel \
-       ratio-to-first-load
+       ratio-to-first-load stall-ms
 for i in "${!steps[@]}"; do
     awk -v step="${steps[i]}" -v x="${xf_s[i]}" -v d="${drained_s[i]}" \
         -v mc="${main_cpu_s[i]}" -v c="${cpu_s[i]}" \
-        -v rss="${rss_mb[i]}" -v k="${kernel_s[i]:-}" -v d0="${drained_s[0]}" 'BEGIN {
-        printf "%-13s %9.3f %9.3f %10.2f %6.2f %7.1f %8s %15s %18.2fx\n",
+        -v rss="${rss_mb[i]}" -v k="${kernel_s[i]:-}" -v d0="${drained_s[0]}" \
+        -v st="${stall_ms[i]}" 'BEGIN {
+        printf "%-13s %9.3f %9.3f %10.2f %6.2f %7.1f %8s %15s %18.2fx %8d\n",
                step, x, d, mc, c, rss,
                k == "" ? "-" : sprintf("%.3f", k),
-               k == "" || k == 0 ? "-" : sprintf("%.2fx", d / k), d / d0
+               k == "" || k == 0 ? "-" : sprintf("%.2fx", d / k), d / d0, st
     }'
 done

@@ -90,6 +90,8 @@ struct load_job {
     struct xf_prefix_order order;  /* Entries in the order they are set. */
     bool ordered;               /* 'order' sorted (or not used). */
     size_t n_kept;              /* --replace: entries looked up so far. */
+    bool sweeping;              /* --replace: 'sweep' started. */
+    struct xf_router_sweep sweep;
     bool swept;                 /* --replace: the old entries are gone. */
     struct xf_route **kept;     /* --replace: route entries' routes as
                                  * looked up to keep them (NULL: none),
@@ -277,7 +279,7 @@ load_job_drop_kept(struct load_job *job)
 
 /* --replace, before anything is set: keeps from the sweep the entries of
  * 'r' that the new table has, up to XF_LOAD_BATCH lookups at a time, then
- * sweeps the others.  Returns true once swept.
+ * sweeps the others, in steps as well.  Returns true once swept.
  *
  * Each route entry's lookup is kept in 'job->kept', so that setting it
  * needs none: a third of a replace's lookups.  The routes found stay valid
@@ -289,7 +291,7 @@ load_job_sweep(struct load_job *job, struct xf_router *r)
 {
     size_t end = MIN(job->n, job->n_kept + XF_LOAD_BATCH);
 
-    if (!job->n_kept) {
+    if (!job->n_kept && !job->sweeping) {
         job->kept = xmalloc(MAX(job->n, 1) * sizeof *job->kept);
         job->frees = xf_rib_route_frees();
         job->epoch = r->rib.route_epoch;
@@ -306,15 +308,25 @@ load_job_sweep(struct load_job *job, struct xf_router *r)
     if (job->n_kept < job->n) {
         return false;
     }
-    bool kept_valid = (job->frees == xf_rib_route_frees()
-                       && job->epoch == r->rib.route_epoch);
-    job->n_removed = xf_router_sweep(r);
-    job->frees = xf_rib_route_frees();
-    if (!kept_valid) {
+
+    /* The sweep, XF_LOAD_BATCH routes looked at per step: at a million
+     * routes the whole walk and its removals took most of a second.  Only
+     * the sweep frees routes between steps, unless something else went. */
+    if (job->kept && (job->frees != xf_rib_route_frees()
+                      || job->epoch != r->rib.route_epoch)) {
         load_job_drop_kept(job);
     }
-    job->swept = true;
-    return true;
+    if (!job->sweeping) {
+        xf_router_sweep_start(r, &job->sweep);
+        job->sweeping = true;
+    }
+    job->n_removed += xf_router_sweep_step(r, &job->sweep, XF_LOAD_BATCH);
+    if (job->sweep.done) {
+        job->n_removed += xf_router_sweep(r);
+        job->swept = true;
+    }
+    job->frees = xf_rib_route_frees();
+    return job->swept;
 }
 
 /* Applies up to XF_LOAD_BATCH entries of 'job' to 'r'.  Returns true when

@@ -46,6 +46,7 @@ VLOG_DEFINE_THIS_MODULE(xenflow_router);
 COVERAGE_DEFINE(xenflow_route_update);
 COVERAGE_DEFINE(xenflow_neigh_update);
 COVERAGE_DEFINE(xenflow_sweep_all); /* Whole tables swept by owner. */
+COVERAGE_DEFINE(xenflow_sweep_step); /* Steps of a stepwise sweep. */
 
 /* OpenFlow group ids in use (xenflow/cookie.h's range, its low 16 bits),
  * the next one to try, and the id that the next new group takes if it is
@@ -633,28 +634,14 @@ withdraw_table(struct xf_router *r, enum xf_flow_kind kind)
     return n;
 }
 
-/* Removes the 'n_stale' routes of 'r' still marked stale, in address
- * order (prefix-order.h).  Returns how many it removed. */
-static size_t
-sweep_routes(struct xf_router *r, size_t n_stale)
+/* Removes the 'n' routes in 'stale', which the caller took out of 'r''s
+ * routes, in address order (prefix-order.h). */
+static void
+remove_routes_ordered(struct xf_router *r, struct xf_route **stale, size_t n)
 {
-    size_t allocated = n_stale;
-    struct xf_route **stale = xmalloc(allocated * sizeof *stale);
-    struct xf_prefix_order order;
-    struct xf_route *route;
-    size_t n = 0;
-
-    HMAP_FOR_EACH_SAFE (route, node, &r->rib.routes) {
-        if (xf_rib_route_is_stale(&r->rib, route)) {
-            if (n >= allocated) {
-                stale = x2nrealloc(stale, &allocated, sizeof *stale);
-            }
-            hmap_remove(&r->rib.routes, &route->node);
-            stale[n++] = route;
-        }
-    }
-
     size_t n_ordered = n <= XF_PREFIX_ORDER_MAX ? n : 0;
+    struct xf_prefix_order order;
+
     xf_prefix_order_init(&order, n_ordered);
     for (size_t i = 0; i < n_ordered; i++) {
         struct xf_prefix prefix = xf_route_prefix(stale[i]);
@@ -665,10 +652,88 @@ sweep_routes(struct xf_router *r, size_t n_stale)
         remove_route(r, stale[xf_prefix_order_get(&order, i)]);
     }
     xf_prefix_order_destroy(&order);
-    free(stale);
-
     r->n_route_updates += n;
-    xf_hmap_shrink_sparse(&r->rib.routes);
+}
+
+/* Takes the routes of 'r' still marked stale out of its routes, from bucket
+ * '*bucket' on, until it has looked at 'max' routes or the last bucket, and
+ * removes them.  Returns how many it removed. */
+static size_t
+sweep_buckets(struct xf_router *r, size_t *bucket, size_t max)
+{
+    struct hmap *routes = &r->rib.routes;
+    struct xf_route **stale = NULL;
+    size_t n = 0, allocated = 0, visited = 0;
+
+    for (; *bucket <= routes->mask && visited < max; ++*bucket) {
+        struct hmap_node *node = routes->buckets[*bucket];
+        for (; node; visited++) {
+            struct xf_route *route = CONTAINER_OF(node, struct xf_route, node);
+            node = node->next;
+            if (xf_rib_route_is_stale(&r->rib, route)) {
+                if (n >= allocated) {
+                    stale = x2nrealloc(stale, &allocated, sizeof *stale);
+                }
+                hmap_remove(routes, &route->node);
+                r->rib.n_stale--;
+                stale[n++] = route;
+            }
+        }
+    }
+    remove_routes_ordered(r, stale, n);
+    free(stale);
+    return n;
+}
+
+static size_t
+count_stale_neighs(const struct xf_router *r)
+{
+    const struct xf_neigh *neigh;
+    size_t n = 0;
+
+    HMAP_FOR_EACH (neigh, node, &r->rib.neighs) {
+        n += neigh->stale;
+    }
+    return n;
+}
+
+/* Starts removing the stale routes of 'r' in steps (xf_router_sweep_step()),
+ * when only part of its routes are stale: a table that goes whole goes by
+ * owner in xf_router_sweep(). */
+void
+xf_router_sweep_start(const struct xf_router *r, struct xf_router_sweep *s)
+{
+    size_t n_routes = r->rib.n_stale - count_stale_neighs(r);
+
+    s->bucket = 0;
+    s->mask = r->rib.routes.mask;
+    s->done = !n_routes || n_routes == hmap_count(&r->rib.routes);
+}
+
+/* Removes the stale routes among the next 'max' or so routes of 'r' that
+ * '*s' has not looked at; sets 's->done' after the last bucket.  Between
+ * steps a route set again is no longer stale, one added is not, and a
+ * resized table is walked again from its first bucket.  xf_router_sweep()
+ * ends the sweep: stale neighbours, any stale route a walk did not see. */
+size_t
+xf_router_sweep_step(struct xf_router *r, struct xf_router_sweep *s,
+                     size_t max)
+{
+    struct hmap *routes = &r->rib.routes;
+
+    if (s->done) {
+        return 0;
+    } else if (s->mask != routes->mask) {
+        s->mask = routes->mask;
+        s->bucket = 0;
+    }
+    COVERAGE_INC(xenflow_sweep_step);
+    size_t n = sweep_buckets(r, &s->bucket, max);
+    if (s->bucket > routes->mask) {
+        s->done = true;
+        xf_hmap_shrink_sparse(routes);
+        promote(r);             /* xf_router_sweep() may have nothing left. */
+    }
     return n;
 }
 
@@ -688,16 +753,15 @@ xf_router_sweep(struct xf_router *r)
     /* A table none of whose entries was kept goes whole, by owner
      * (withdraw_table()).  Neighbours are few: count theirs, and the rest
      * of the stale entries are routes. */
-    size_t n_neighs = 0;
-    HMAP_FOR_EACH (neigh, node, &r->rib.neighs) {
-        n_neighs += neigh->stale;
-    }
+    size_t n_neighs = count_stale_neighs(r);
     size_t n_routes = r->rib.n_stale - n_neighs;
     if (n_routes && n_routes == hmap_count(&r->rib.routes)) {
         COVERAGE_INC(xenflow_sweep_all);
         n += withdraw_table(r, XF_FLOW_ROUTE);
     } else if (n_routes) {
-        n += sweep_routes(r, n_routes);
+        size_t bucket = 0;      /* In address order, all at once. */
+        n += sweep_buckets(r, &bucket, SIZE_MAX);
+        xf_hmap_shrink_sparse(&r->rib.routes);
     }
     if (n_neighs && n_neighs == hmap_count(&r->rib.neighs)) {
         COVERAGE_INC(xenflow_sweep_all);

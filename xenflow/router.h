@@ -73,6 +73,18 @@ struct xf_route *xf_router_keep_route(struct xf_router *,
 void xf_router_keep_neigh(struct xf_router *, const char *dev,
                           const struct in6_addr *);
 size_t xf_router_sweep(struct xf_router *);
+
+/* The same sweep in steps, for a large table (xenflow/load --replace):
+ * start, step until 'done', then xf_router_sweep(). */
+struct xf_router_sweep {
+    size_t bucket;              /* Next bucket of the routes to look at. */
+    size_t mask;                /* The routes' mask as 'bucket' was set. */
+    bool done;                  /* Every bucket looked at (or nothing to
+                                 * do in steps). */
+};
+void xf_router_sweep_start(const struct xf_router *, struct xf_router_sweep *);
+size_t xf_router_sweep_step(struct xf_router *, struct xf_router_sweep *,
+                            size_t max);
 size_t xf_router_withdraw_all(struct xf_router *);
 
 /* For routers.c: (re)installs every flow of 'r' from scratch; removes its
