@@ -338,14 +338,17 @@ save_now(struct xf_state_counts *counts)
 /* A periodic save gives way to bulk changes under way, an xenflow/load or
  * flows not yet in the switch: it would write a table about to change, and
  * it would take bulk time from them (writing is O(table), not O(changes)).
- * A save due waits for them; a save under way starts again after them.  It
- * gives way for at most one more interval after it was due, so the tables of
- * a switch that never rests are still saved. */
+ * A save due waits for them; a save under way starts again after an
+ * xenflow/load (not for a few pending flows: a client's steady updates
+ * would restart it over and over).  It gives way for at most one more
+ * interval after it was due, so the tables of a switch that never rests
+ * are still saved. */
 static bool
-save_gives_way(long long int due)
+save_gives_way(long long int due, bool load_only)
 {
     return (time_msec() < due + interval_ms
-            && (xf_load_busy() || xf_bridges_flows_pending()));
+            && (xf_load_busy()
+                || (!load_only && xf_bridges_flows_pending())));
 }
 
 static void
@@ -354,17 +357,17 @@ periodic_save(void)
     static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
     char *error = NULL;
 
-    if (writer && save_gives_way(writer_due)) {
+    if (writer && save_gives_way(writer_due, true)) {
         xf_state_writer_abort(writer);
         writer = NULL;
         next_save = writer_due;
         COVERAGE_INC(xenflow_state_save_deferred);
-        VLOG_DBG("periodic save of the router tables stopped: bulk changes "
-                 "under way");
+        VLOG_DBG("periodic save of the router tables stopped: an xenflow/load "
+                 "is under way");
     }
     if (!writer) {
         if (!interval_ms || time_msec() < next_save
-            || save_gives_way(next_save)) {
+            || save_gives_way(next_save, false)) {
             return;
         }
         uint32_t fp = routers_fingerprint();
@@ -470,7 +473,7 @@ xf_route_state_wait(void)
     } else if (interval_ms) {
         /* While a due save gives way, the bulk work wakes us; it ends in a
          * run, after which this wait no longer defers. */
-        poll_timer_wait_until(save_gives_way(next_save)
+        poll_timer_wait_until(save_gives_way(next_save, false)
                               ? next_save + interval_ms : next_save);
     }
 }
