@@ -38,6 +38,10 @@
 # client waiting during the step ("ovs-appctl version" every 20 ms, each
 # reply timed, ovs-appctl's own start included: about 5 ms when idle), i.e.
 # about its longest main-loop iteration: bulk work should keep it short.
+# A second table splits each step's main-cpu-s: the busy seconds of
+# xenflow/load's own steps per phase (reading, ordering, keeping and
+# sweeping for --replace, setting), from the line it logs when done, and
+# the rest (flowsync's flow_mods into ofproto's classifier, the main loop).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -135,7 +139,17 @@ stall_stop() {
     cat "$work/stall.max"
 }
 
-declare -a xf_s drained_s rss_mb kernel_s main_cpu_s cpu_s stall_ms
+declare -a xf_s drained_s rss_mb kernel_s main_cpu_s cpu_s stall_ms phases
+# The busy seconds of xenflow/load's own steps in each phase, from the line
+# it logs when done (xenflow(7)): "-" for a phase it did not go through.
+load_phases() {
+    local line p b
+    line=$(grep '|xenflow_load|INFO|' "$work/ovs-vswitchd.log" | tail -1)
+    for p in reading ordering keeping sweeping setting; do
+        b=$(echo "$line" | sed -n "s/.*[(;] *$p [0-9.]* s, busy \([0-9.]*\) s.*/\1/p")
+        printf '%s ' "${b:--}"
+    done
+}
 for i in "${!steps[@]}"; do
     if [ -n "$perfdir" ]; then
         perf record -q ${PERF_RECORD_FLAGS:--g} -o "$perfdir/${steps[i]}.data" \
@@ -160,6 +174,7 @@ for i in "${!steps[@]}"; do
         wait "$perf_pid" || true
     fi
     xf_s[i]=$(xf_elapsed "$t0" "$t1")
+    phases[i]=$(load_phases)
     drained_s[i]=$(xf_elapsed "$t0" "$t2")
     rss_mb[i]=$(awk -v kb="$(xf_rss_kb)" 'BEGIN { printf "%.1f", kb / 1024 }')
     counts=$(router_counts)
@@ -211,5 +226,20 @@ for i in "${!steps[@]}"; do
                step, x, d, mc, c, rss,
                k == "" ? "-" : sprintf("%.3f", k),
                k == "" || k == 0 ? "-" : sprintf("%.2fx", d / k), d / d0, st
+    }'
+done
+
+# Where each step's main-thread time went: xenflow/load's own steps by
+# phase, and the rest of main-cpu-s (flowsync's flow_mods into ofproto's
+# classifier, the main loop).
+echo
+printf '%-13s %8s %9s %8s %9s %8s %8s %11s\n' step reading ordering \
+       keeping sweeping setting load-s other-main-s
+for i in "${!steps[@]}"; do
+    echo "${steps[i]} ${phases[i]} ${main_cpu_s[i]}" | awk '{
+        t = 0
+        for (f = 2; f <= 6; f++) if ($f != "-") t += $f
+        printf "%-13s %8s %9s %8s %9s %8s %8.2f %11.2f\n",
+               $1, $2, $3, $4, $5, $6, t, $7 - t
     }'
 done

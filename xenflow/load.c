@@ -26,6 +26,10 @@
 #include <string.h>
 
 #include "coverage.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
+#include "openvswitch/vlog.h"
+#include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
 #include "xenflow/appctl.h"
@@ -39,6 +43,8 @@
 #include "xenflow/router-cmd.h"
 #include "xenflow/router.h"
 #include "xenflow/routers.h"
+
+VLOG_DEFINE_THIS_MODULE(xenflow_load);
 
 /* A replace's routes, found once to keep them from the sweep, had to be
  * looked up again: a route was freed meanwhile (load_job_sweep()). */
@@ -71,6 +77,25 @@ entry_nexthops(struct load_entry *e)
     return e->n_nexthops == 1 ? &e->nexthop : e->nexthops;
 }
 
+/* What a xenflow/load is doing, in order (a plain load skips the two
+ * phases of --replace). */
+enum load_phase {
+    LOAD_READ,                  /* Reading and checking the file. */
+    LOAD_ORDER,                 /* Sorting the routes in address order. */
+    LOAD_KEEP,                  /* --replace: keeping what the file has. */
+    LOAD_SWEEP,                 /* --replace: removing what it has not. */
+    LOAD_SET,                   /* Setting the file's entries. */
+    LOAD_N_PHASES
+};
+
+static const char *const phase_names[LOAD_N_PHASES] = {
+    [LOAD_READ] = "reading",
+    [LOAD_ORDER] = "ordering",
+    [LOAD_KEEP] = "keeping",
+    [LOAD_SWEEP] = "sweeping",
+    [LOAD_SET] = "setting",
+};
+
 /* A xenflow/load in progress.  Nothing is applied until every line has been
  * read and checked, so a bad file changes nothing; both the reading and the
  * applying proceed XF_LOAD_BATCH lines at a time, as bulk work
@@ -100,6 +125,14 @@ struct load_job {
                                  * after the sweep. */
     uint32_t epoch;             /* The rib's 'route_epoch' as 'kept' began. */
     size_t n_routes, n_neighs, n_skipped, n_removed;
+    bool done;                  /* Done and replied with success. */
+
+    /* Progress, for xenflow/show and the log.  Times in microseconds. */
+    long long int started;      /* time_usec() when the command came. */
+    enum load_phase phase;      /* What the last step did. */
+    long long int phase_start;  /* When 'phase' began. */
+    long long int wall[LOAD_N_PHASES];  /* Phases before 'phase'. */
+    long long int busy[LOAD_N_PHASES];  /* Steps' own time per phase. */
 };
 
 /* About 10 ms of work per main-loop iteration at ~2 us per route: the main
@@ -296,17 +329,17 @@ load_job_sweep(struct load_job *job, struct xf_router *r)
         job->frees = xf_rib_route_frees();
         job->epoch = r->rib.route_epoch;
     }
-    for (; job->n_kept < end; job->n_kept++) {
-        const struct load_entry *e = &job->entries[job->n_kept];
-        if (e->is_route) {
-            job->kept[job->n_kept] = xf_router_keep_route(r, &e->prefix);
-        } else {
-            job->kept[job->n_kept] = NULL;
-            xf_router_keep_neigh(r, e->neigh.dev, &e->neigh.ip);
-        }
-    }
     if (job->n_kept < job->n) {
-        return false;
+        for (; job->n_kept < end; job->n_kept++) {
+            const struct load_entry *e = &job->entries[job->n_kept];
+            if (e->is_route) {
+                job->kept[job->n_kept] = xf_router_keep_route(r, &e->prefix);
+            } else {
+                job->kept[job->n_kept] = NULL;
+                xf_router_keep_neigh(r, e->neigh.dev, &e->neigh.ip);
+            }
+        }
+        return false;           /* The sweep starts with the next step. */
     }
 
     /* The sweep, XF_LOAD_BATCH routes looked at per step: at a million
@@ -369,6 +402,28 @@ load_job_apply(struct load_job *job, struct xf_router *r)
     return job->next >= job->n;
 }
 
+/* The phase that 'job''s next step is in. */
+static enum load_phase
+load_job_phase(const struct load_job *job)
+{
+    return (job->file ? LOAD_READ
+            : !job->ordered ? LOAD_ORDER
+            : job->replace && !job->swept ? (job->n_kept < job->n
+                                             ? LOAD_KEEP : LOAD_SWEEP)
+            : LOAD_SET);
+}
+
+/* Fails 'job' with 'msg', which it frees: the reply, and the log, since
+ * the command may come from a script nobody watches (a warning if 'warn',
+ * else for information: the reply told the operator). */
+static void
+load_job_fail(struct load_job *job, bool warn, char *msg)
+{
+    VLOG(warn ? VLL_WARN : VLL_INFO, "%s", msg);
+    xf_appctl_reply_error(job->conn, "%s", msg);
+    free(msg);
+}
+
 /* Does one piece of the job: reads and checks, or applies.  Returns false
  * while there is more to do. */
 static bool
@@ -377,10 +432,10 @@ load_job_step(struct load_job *job)
     struct xf_router *r = xf_router_find(job->router);
 
     if (!r) {
-        xf_appctl_reply_error(job->conn, "xenflow/load: router %s was "
-                              "removed while loading; %"PRIuSIZE" of %"
-                              PRIuSIZE" entries applied", job->router,
-                              job->next, job->n);
+        load_job_fail(job, true,
+                      xasprintf("xenflow/load: router %s was removed while "
+                                "loading; %"PRIuSIZE" of %"PRIuSIZE" entries "
+                                "applied", job->router, job->next, job->n));
     } else if (job->file) {
         char *error = load_job_read(job, r);
         if (!error) {
@@ -406,8 +461,8 @@ load_job_step(struct load_job *job)
             return false;
         }
         xf_router_count_rejected(r, 1);
-        xf_appctl_reply_error(job->conn, "xenflow/load: %s; nothing loaded",
-                              error);
+        load_job_fail(job, false, xasprintf("xenflow/load: %s; nothing "
+                                            "loaded", error));
         free(error);
     } else if (!job->ordered) {
         job->ordered = xf_prefix_order_step(&job->order);
@@ -425,19 +480,135 @@ load_job_step(struct load_job *job)
                               "router's interfaces changed meanwhile)" : "");
         unixctl_command_reply(job->conn, msg);
         free(msg);
+        job->done = true;
     } else {
         return false;
     }
     return true;
 }
 
+/* Logs what 'job', just done, did and where its time went. */
+static void
+load_job_log(const struct load_job *job, long long int now)
+{
+    struct xf_router *r = xf_router_find(job->router);
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    ds_put_format(&s, "xenflow/load %s %s%s: %"PRIuSIZE" routes, %"PRIuSIZE
+                  " neighbours loaded, %"PRIuSIZE" removed in %.2f s (",
+                  job->router, job->file_name,
+                  job->replace ? " --replace" : "", job->n_routes,
+                  job->n_neighs, job->n_removed,
+                  (now - job->started) / 1e6);
+    for (int p = 0; p < LOAD_N_PHASES; p++) {
+        if (job->wall[p] || job->busy[p]) {
+            ds_put_format(&s, "%s%s %.2f s, busy %.2f s",
+                          s.string[s.length - 1] == '(' ? "" : "; ",
+                          phase_names[p], job->wall[p] / 1e6,
+                          job->busy[p] / 1e6);
+        }
+    }
+    ds_put_format(&s, "); %"PRIuSIZE" flow changes left to apply",
+                  r ? xf_router_flows_pending(r) : 0);
+    VLOG_INFO("%s", ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+/* Runs one step of 'job', timed for its phase.  Returns true, and frees
+ * 'job', once it is done. */
+static bool
+load_job_run(struct load_job *job)
+{
+    long long int start = time_usec();
+    enum load_phase phase = load_job_phase(job);
+    if (phase != job->phase) {
+        job->wall[job->phase] += start - job->phase_start;
+        job->phase = phase;
+        job->phase_start = start;
+    }
+
+    bool finished = load_job_step(job);
+    long long int end = time_usec();
+    job->busy[phase] += end - start;
+    if (finished) {
+        job->wall[phase] += end - job->phase_start;
+        if (job->done) {
+            load_job_log(job, end);
+        }
+        load_job_destroy(job);
+    }
+    return finished;
+}
+
 void
 xf_load_run(void)
 {
-    if (load_job && xf_bulk_allows() && load_job_step(load_job)) {
-        load_job_destroy(load_job);
+    if (load_job && xf_bulk_allows() && load_job_run(load_job)) {
         load_job = NULL;
     }
+}
+
+/* Appends to 's' a line on the xenflow/load in progress, if any. */
+void
+xf_load_put_progress(struct ds *s)
+{
+    const struct load_job *job = load_job;
+
+    if (!job) {
+        return;
+    }
+    ds_put_format(s, "xenflow/load %s %s%s: %s", job->router,
+                  job->file_name, job->replace ? " --replace" : "",
+                  phase_names[load_job_phase(job)]);
+    switch (load_job_phase(job)) {
+    case LOAD_READ:
+        ds_put_format(s, " (%d lines read)", job->line_number);
+        break;
+    case LOAD_ORDER:
+        ds_put_format(s, " (%"PRIuSIZE" entries)", job->n);
+        break;
+    case LOAD_KEEP:
+        ds_put_format(s, " (%"PRIuSIZE" of %"PRIuSIZE" entries looked up)",
+                      job->n_kept, job->n);
+        break;
+    case LOAD_SWEEP:
+        ds_put_format(s, " (%"PRIuSIZE" removed)", job->n_removed);
+        break;
+    case LOAD_SET:
+    case LOAD_N_PHASES:
+    default:
+        ds_put_format(s, " (%"PRIuSIZE" of %"PRIuSIZE" entries set, %"
+                      PRIuSIZE" removed)", job->next, job->n,
+                      job->n_removed);
+        break;
+    }
+    ds_put_format(s, ", %.1f s so far\n",
+                  (time_usec() - job->started) / 1e6);
+}
+
+/* The xenflow/load in progress as JSON, or a JSON null if none. */
+struct json *
+xf_load_progress_json(void)
+{
+    const struct load_job *job = load_job;
+
+    if (!job) {
+        return json_null_create();
+    }
+
+    struct json *o = json_object_create();
+    json_object_put_string(o, "router", job->router);
+    json_object_put_string(o, "file", job->file_name);
+    json_object_put(o, "replace", json_boolean_create(job->replace));
+    json_object_put_string(o, "phase", phase_names[load_job_phase(job)]);
+    json_object_put(o, "lines_read", json_integer_create(job->line_number));
+    json_object_put(o, "entries", json_integer_create(job->n));
+    json_object_put(o, "looked_up", json_integer_create(job->n_kept));
+    json_object_put(o, "set", json_integer_create(job->next));
+    json_object_put(o, "removed", json_integer_create(job->n_removed));
+    json_object_put(o, "elapsed_ms",
+                    json_integer_create((time_usec() - job->started) / 1000));
+    return o;
 }
 
 void
@@ -502,9 +673,10 @@ cmd_load(struct unixctl_conn *conn, int argc, const char *argv[],
     job->file_name = xstrdup(argv[2]);
     job->file = file;
     job->replace = replace;
+    job->started = job->phase_start = time_usec();
+    job->phase = LOAD_READ;
     load_job = job;
-    if (load_job_step(job)) {
-        load_job_destroy(job);
+    if (load_job_run(job)) {
         load_job = NULL;
     }
 }

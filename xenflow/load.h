@@ -19,6 +19,9 @@
 
 #include <stdbool.h>
 
+struct ds;
+struct json;
+
 /* xenflow/load ROUTER FILE [--replace]: a router's tables from a file, as
  * bulk work (xenflow/pace.h). */
 
@@ -27,5 +30,7 @@ void xf_load_run(void);
 void xf_load_wait(void);
 void xf_load_destroy(void);
 bool xf_load_busy(void);
+void xf_load_put_progress(struct ds *);
+struct json *xf_load_progress_json(void);
 
 #endif /* xenflow/load.h */

@@ -37,6 +37,7 @@
 #include "xenflow/bridges.h"
 #include "xenflow/conf.h"
 #include "xenflow/flowsync.h"
+#include "xenflow/load.h"
 #include "xenflow/model.h"
 #include "xenflow/pace.h"
 #include "xenflow/rib.h"
@@ -404,6 +405,7 @@ show_json(void)
     json_object_put(obj, "networks", networks);
     json_object_put(obj, "routers", routers);
     json_object_put(obj, "config_errors", errors_json);
+    json_object_put(obj, "load", xf_load_progress_json());
     return obj;
 }
 
@@ -445,6 +447,12 @@ cmd_show(struct unixctl_conn *conn, int argc, const char *argv[],
     append_table(&s, &bt, NULL);
     append_table(&s, &nt, "Virtual networks: none\n");
     append_table(&s, &rt, "Virtual routers: none\n");
+
+    /* A long xenflow/load's progress. */
+    if (xf_load_busy()) {
+        ds_put_char(&s, '\n');
+        xf_load_put_progress(&s);
+    }
 
     const struct sset *problems = xf_conf_problems();
     if (!sset_is_empty(problems)) {
