@@ -38,7 +38,7 @@
 # client waiting during the step ("ovs-appctl version" every 20 ms, each
 # reply timed, ovs-appctl's own start included: about 5 ms when idle), i.e.
 # about its longest main-loop iteration: bulk work should keep it short.
-# A second table splits each step's main-cpu-s: the busy seconds of
+# A second table splits each step's main-cpu-s: the busy (CPU) seconds of
 # xenflow/load's own steps per phase (reading, ordering, keeping and
 # sweeping for --replace, setting), from the line it logs when done, and
 # the rest (flowsync's flow_mods into ofproto's classifier, the main loop).
@@ -233,13 +233,13 @@ done
 # phase, and the rest of main-cpu-s (flowsync's flow_mods into ofproto's
 # classifier, the main loop).
 echo
-printf '%-13s %8s %9s %8s %9s %8s %8s %11s\n' step reading ordering \
+printf '%-13s %8s %9s %8s %9s %8s %8s %12s\n' step reading ordering \
        keeping sweeping setting load-s other-main-s
 for i in "${!steps[@]}"; do
     echo "${steps[i]} ${phases[i]} ${main_cpu_s[i]}" | awk '{
         t = 0
         for (f = 2; f <= 6; f++) if ($f != "-") t += $f
-        printf "%-13s %8s %9s %8s %9s %8s %8.2f %11.2f\n",
+        printf "%-13s %8s %9s %8s %9s %8s %8.2f %12.2f\n",
                $1, $2, $3, $4, $5, $6, t, $7 - t
     }'
 done

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "coverage.h"
 #include "openvswitch/dynamic-string.h"
@@ -131,8 +132,10 @@ struct load_job {
     long long int started;      /* time_usec() when the command came. */
     enum load_phase phase;      /* What the last step did. */
     long long int phase_start;  /* When 'phase' began. */
-    long long int wall[LOAD_N_PHASES];  /* Phases before 'phase'. */
-    long long int busy[LOAD_N_PHASES];  /* Steps' own time per phase. */
+    long long int wall[LOAD_N_PHASES];  /* Wall-clock time per phase,
+                                         * 'phase' once it ends. */
+    long long int busy[LOAD_N_PHASES];  /* The main thread's CPU time in
+                                         * the job's own steps. */
 };
 
 /* About 10 ms of work per main-loop iteration at ~2 us per route: the main
@@ -495,23 +498,40 @@ load_job_log(const struct load_job *job, long long int now)
     struct ds s = DS_EMPTY_INITIALIZER;
 
     ds_put_format(&s, "xenflow/load %s %s%s: %"PRIuSIZE" routes, %"PRIuSIZE
-                  " neighbours loaded, %"PRIuSIZE" removed in %.2f s (",
+                  " neighbours loaded, %"PRIuSIZE" removed",
                   job->router, job->file_name,
                   job->replace ? " --replace" : "", job->n_routes,
-                  job->n_neighs, job->n_removed,
-                  (now - job->started) / 1e6);
+                  job->n_neighs, job->n_removed);
+    if (job->n_skipped) {
+        ds_put_format(&s, ", %"PRIuSIZE" skipped (the router's interfaces "
+                      "changed meanwhile)", job->n_skipped);
+    }
+    ds_put_format(&s, " in %.2f s", (now - job->started) / 1e6);
+    const char *sep = " (";
     for (int p = 0; p < LOAD_N_PHASES; p++) {
         if (job->wall[p] || job->busy[p]) {
-            ds_put_format(&s, "%s%s %.2f s, busy %.2f s",
-                          s.string[s.length - 1] == '(' ? "" : "; ",
+            ds_put_format(&s, "%s%s %.2f s, busy %.2f s", sep,
                           phase_names[p], job->wall[p] / 1e6,
                           job->busy[p] / 1e6);
+            sep = "; ";
         }
     }
-    ds_put_format(&s, "); %"PRIuSIZE" flow changes left to apply",
-                  r ? xf_router_flows_pending(r) : 0);
+    ds_put_format(&s, "%s; %"PRIuSIZE" flow changes left to apply",
+                  *sep == ';' ? ")" : "", r ? xf_router_flows_pending(r) : 0);
     VLOG_INFO("%s", ds_cstr(&s));
     ds_destroy(&s);
+}
+
+/* The calling thread's CPU time in microseconds (0 if unknown): a step's
+ * busy time is its CPU, not wall-clock time, which also counts the
+ * thread waiting for a CPU. */
+static long long int
+thread_cpu_usec(void)
+{
+    struct timespec ts;
+
+    return (!clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+            ? ts.tv_sec * 1000000LL + ts.tv_nsec / 1000 : 0);
 }
 
 /* Runs one step of 'job', timed for its phase.  Returns true, and frees
@@ -520,6 +540,7 @@ static bool
 load_job_run(struct load_job *job)
 {
     long long int start = time_usec();
+    long long int cpu_start = thread_cpu_usec();
     enum load_phase phase = load_job_phase(job);
     if (phase != job->phase) {
         job->wall[job->phase] += start - job->phase_start;
@@ -529,7 +550,7 @@ load_job_run(struct load_job *job)
 
     bool finished = load_job_step(job);
     long long int end = time_usec();
-    job->busy[phase] += end - start;
+    job->busy[phase] += thread_cpu_usec() - cpu_start;
     if (finished) {
         job->wall[phase] += end - job->phase_start;
         if (job->done) {
