@@ -25,7 +25,7 @@ LAYERS = [
                   "route-state", "route-state-file", "migrate",
                   "migrate-peer", "migrate-cmd", "ctlhold"]),
     ("sessions", ["session"]),
-    ("routers", ["routers", "router", "router-update"]),
+    ("routers", ["routers", "router", "router-update", "router-sweep"]),
     ("model", ["bridges", "trunks", "pipeline", "pipeline-vm",
                "pipeline-net", "pipeline-trunk", "pipeline-build", "model"]),
     ("mechanisms", ["flowsync", "flowsync-read", "flowsync-actions",

@@ -47,6 +47,7 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/flowsync-private.h \
 	xenflow/flowsync-actions.c \
 	xenflow/flowsync-bulk.c \
+	xenflow/flowsync-bulk.h \
 	xenflow/flowsync-modify.c \
 	xenflow/flowsync-modify.h \
 	xenflow/flowsync-actions.h \
@@ -113,6 +114,7 @@ vswitchd_ovs_vswitchd_SOURCES += \
 	xenflow/router-cmd.h \
 	xenflow/router-update.c \
 	xenflow/router-update.h \
+	xenflow/router-sweep.c \
 	xenflow/router.c \
 	xenflow/router.h \
 	xenflow/routers.c \

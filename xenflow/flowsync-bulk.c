@@ -42,28 +42,58 @@
 #include "ofproto/ofproto-provider.h"
 #include "util.h"
 #include "xenflow/cookie.h"
+#include "xenflow/flowsync-bulk.h"
 #include "xenflow/flowsync-private.h"
 #include "xenflow/memtrim.h"
 
 VLOG_DEFINE_THIS_MODULE(xenflow_flowsync_bulk);
 
 COVERAGE_DEFINE(xenflow_slice_delete); /* Flows removed by slice. */
+COVERAGE_DEFINE(xenflow_drain_step);   /* Steps of a table's drain. */
+COVERAGE_DEFINE(xenflow_drain_cut_short); /* Drains finished at once. */
 
 /* At most this many slice deletes in one batch. */
 #define XF_SLICES_PER_BATCH 64
 
-static struct xf_flow *
-slice_marker(struct xf_flowsync *fs, const struct xf_flow *flow)
+/* Counts 'flow', which is or may be in ofproto, in the delete of its
+ * slice and table among 'markers', made if needed: queued at once if
+ * 'queue', else by the caller (a drain's, once it ends). */
+static void
+count_in_slice(struct xf_flowsync *fs,
+               struct xf_flow *markers[XF_COOKIE_N_SLICES],
+               const struct xf_flow *flow, bool queue)
 {
-    struct xf_flow *m = xzalloc(sizeof *m);
+    unsigned int s = xf_cookie_slice(flow->cookie);
+    struct xf_flow *m = markers[s];
 
-    m->cookie = flow->cookie;
-    m->table_id = flow->table_id;
-    m->removing = true;
-    m->slice_delete = true;
-    xf_flow_owners_add(&fs->owners, m->cookie, &m->owner_node, false);
-    xf_flow_make_pending(fs, m);
-    return m;
+    if (!m || m->cookie != flow->cookie || m->table_id != flow->table_id) {
+        if (m && !queue) {
+            xf_flow_make_pending(fs, m);    /* Another table: rare. */
+        }
+        m = markers[s] = xzalloc(sizeof *m);
+        m->cookie = flow->cookie;
+        m->table_id = flow->table_id;
+        m->removing = true;
+        m->slice_delete = true;
+        xf_flow_owners_add(&fs->owners, m->cookie, &m->owner_node, false);
+        if (queue) {
+            xf_flow_make_pending(fs, m);
+        }
+    }
+    m->n_slice++;
+}
+
+/* Forgets 'flow' (its change, if pending, too). */
+static void
+forget_flow(struct xf_flowsync *fs, struct xf_flow *flow)
+{
+    if (flow->pending) {
+        xf_flow_unqueue(fs, flow);
+    }
+    hmap_remove(&fs->flows, &flow->node);
+    xf_flow_owners_remove(&fs->owners, flow->cookie, &flow->owner_node,
+                          flow->pending);
+    xf_flow_free(fs, flow);
 }
 
 /* No longer wants any flow of 'owner' of 'kind' (one of
@@ -73,6 +103,26 @@ slice_marker(struct xf_flowsync *fs, const struct xf_flow *flow)
  * its own, as before, and moves behind the slice deletes if it is wanted
  * again (xf_flowsync_put_match()); a flow never sent is forgotten.
  * 'owner' may be freed.  Returns how many flows it looked at. */
+static bool
+drop_flow(struct xf_flowsync *fs, struct xf_flow *flow,
+          struct xf_flow *markers[XF_COOKIE_N_SLICES])
+{
+    if (flow->slice_delete || flow->removing) {
+        return false;           /* Already on its way out. */
+    } else if (flow->pending && flow->installed) {
+        flow->removing = true;  /* Strict delete, in its place. */
+        return false;
+    }
+    if (flow->installed || !flow->fresh) {
+        /* In ofproto, or may be (sent once, then resynchronised or
+         * refused): its slice's delete takes it.  (A delete that finds
+         * nothing does nothing.) */
+        count_in_slice(fs, markers, flow, true);
+    }
+    forget_flow(fs, flow);
+    return true;
+}
+
 size_t
 xf_flowsync_drop_kind(struct xf_flowsync *fs, struct xf_flow_owner *owner,
                       int kind)
@@ -83,36 +133,114 @@ xf_flowsync_drop_kind(struct xf_flowsync *fs, struct xf_flow_owner *owner,
 
     LIST_FOR_EACH_SAFE (flow, owner_node, &owner->flows[kind]) {
         n++;
-        if (flow->slice_delete || flow->removing) {
-            continue;           /* Already on its way out. */
-        } else if (flow->pending && flow->installed) {
-            flow->removing = true;      /* Strict delete, in its place. */
-            continue;
-        }
-        if (flow->installed || !flow->fresh) {
-            /* In ofproto, or may be (sent once, then resynchronised or
-             * refused): its slice's delete takes it.  (A delete that finds
-             * nothing does nothing.) */
-            unsigned int s = xf_cookie_slice(flow->cookie);
-            struct xf_flow *m = markers[s];
-            if (!m || m->cookie != flow->cookie
-                || m->table_id != flow->table_id) {
-                m = markers[s] = slice_marker(fs, flow);
-            }
-            m->n_slice++;
-        }
-        if (flow->pending) {
-            xf_flow_unqueue(fs, flow);
-        }
-        hmap_remove(&fs->flows, &flow->node);
-        xf_flow_owners_remove(&fs->owners, flow->cookie, &flow->owner_node,
-                              flow->pending);
-        xf_flow_free(fs, flow);
-        n_freed++;
+        n_freed += drop_flow(fs, flow, markers);
     }
     xf_memtrim_note(n_freed);
     xf_hmap_shrink_sparse(&fs->flows);
     return n;
+}
+
+/* Dropping a whole table in steps.
+ *
+ * xf_flowsync_drop_kind() forgets a million flows in one main-loop
+ * iteration, most of a second.  A drain instead moves the owner's list
+ * for the kind aside ('dying') at once and forgets its flows a batch per
+ * step, counting them in one slice delete per slice and table as before
+ * ('dying_markers'), which it queues once the last flow is forgotten: the
+ * same 256 deletes for a million routes, in the same order.  Until then
+ * the flows already forgotten stay in ofproto.  What must not happen is a
+ * flow of the owner and kind being put or removed while its table drains:
+ * the change would be to a flow about to be forgotten, or would come
+ * before the slice deletes that would then remove it.  So any change to
+ * the drained owner's flows of that kind, or to the owner as a whole,
+ * first finishes the drain (rare: the router's table is being withdrawn),
+ * and the slice deletes go before it. */
+
+/* Starts dropping every flow of 'owner' of 'kind' (one of
+ * XF_FLOW_KINDS_TABLES) in steps.  A drain under way is finished first. */
+void
+xf_flowsync_drain_start(struct xf_flowsync *fs, uint32_t owner, int kind)
+{
+    xf_flowsync_drain_finish(fs);
+
+    struct xf_flow_owner *o = xf_flow_owners_find(&fs->owners, owner);
+    if (o && !ovs_list_is_empty(&o->flows[kind])) {
+        ovs_list_splice(&fs->dying, ovs_list_front(&o->flows[kind]),
+                        &o->flows[kind]);
+        fs->dying_owner = owner;
+        fs->dying_kind = kind;
+    }
+}
+
+/* Forgets 'flow', being drained, and counts it in its slice's delete if it
+ * is or may be in ofproto.  A slice delete queued before the drain began
+ * goes back to its owner's list, still queued.  Returns true if it freed
+ * a flow. */
+static bool
+drain_flow(struct xf_flowsync *fs, struct xf_flow *flow)
+{
+    if (flow->slice_delete) {
+        struct xf_flow_owner *o = xf_flow_owners_find(
+            &fs->owners, xf_cookie_owner(flow->cookie));
+        ovs_list_remove(&flow->owner_node);
+        ovs_list_push_back(&o->flows[xf_flow_owners_kind(flow->cookie)],
+                           &flow->owner_node);
+        return false;
+    }
+    if (flow->installed || !flow->fresh) {
+        count_in_slice(fs, fs->dying_markers, flow, false);
+    }
+    forget_flow(fs, flow);
+    return true;
+}
+
+/* Forgets up to 'max' of the flows being drained; after the last one,
+ * queues the slice deletes.  Returns true once none is left. */
+bool
+xf_flowsync_drain_step(struct xf_flowsync *fs, size_t max)
+{
+    size_t n = 0, n_freed = 0;
+
+    for (; n < max && !ovs_list_is_empty(&fs->dying); n++) {
+        n_freed += drain_flow(fs, CONTAINER_OF(ovs_list_front(&fs->dying),
+                                               struct xf_flow, owner_node));
+    }
+    xf_memtrim_note(n_freed);
+    if (n) {
+        COVERAGE_INC(xenflow_drain_step);
+    }
+    if (!ovs_list_is_empty(&fs->dying)) {
+        return false;
+    }
+    for (size_t s = 0; s < XF_COOKIE_N_SLICES; s++) {
+        if (fs->dying_markers[s]) {
+            xf_flow_make_pending(fs, fs->dying_markers[s]);
+            fs->dying_markers[s] = NULL;
+        }
+    }
+    xf_hmap_shrink_sparse(&fs->flows);
+    return true;
+}
+
+/* Finishes the drain under way, if any, at once. */
+void
+xf_flowsync_drain_finish(struct xf_flowsync *fs)
+{
+    xf_flowsync_drain_step(fs, SIZE_MAX);
+}
+
+/* Before a change to a flow with 'cookie': finishes the drain if it is of
+ * that flow's owner and kind, or of its owner if 'any_kind'. */
+void
+xf_flowsync_drain_guard(struct xf_flowsync *fs, uint64_t cookie,
+                        bool any_kind)
+{
+    if (!ovs_list_is_empty(&fs->dying)
+        && xf_cookie_owner(cookie) == fs->dying_owner
+        && (any_kind || xf_flow_owners_kind(cookie) == fs->dying_kind)) {
+        COVERAGE_INC(xenflow_drain_cut_short);
+        xf_flowsync_drain_finish(fs);
+    }
 }
 
 static void

@@ -166,6 +166,12 @@ struct xf_flowsync {
                                   * for their cookies' slices (cookie.h). */
     unsigned long long n_errors;
     struct xf_latency latency;  /* From "put" to "in ofproto". */
+    struct ovs_list dying;      /* Flows of 'dying_owner' of 'dying_kind'
+                                 * being dropped (flowsync-bulk.c). */
+    uint32_t dying_owner;
+    int dying_kind;
+    struct xf_flow *dying_markers[XF_COOKIE_N_SLICES]; /* Their slice
+                                 * deletes, queued once the drain ends. */
 };
 
 /* Shared by flowsync.c and flowsync-bulk.c (inline: flowsync-bulk.c is
@@ -204,5 +210,7 @@ size_t xf_flowsync_drop_kind(struct xf_flowsync *, struct xf_flow_owner *,
 size_t xf_flowsync_run_slices(struct xf_flowsync *, struct ofproto *,
                               size_t budget);
 void xf_flowsync_free_slices(struct xf_flowsync *);
+void xf_flowsync_drain_guard(struct xf_flowsync *, uint64_t cookie,
+                             bool any_kind);
 
 #endif /* xenflow/flowsync-private.h */

@@ -149,3 +149,60 @@ xf_flowsync_count_packets(const struct xf_flowsync *fs, uint32_t owner,
         }
     }
 }
+
+/* Counts and statistics. */
+
+/* Percentiles of the latency, from put to installed in ofproto, of the
+ * last flow changes.  Returns the number of samples used. */
+size_t
+xf_flowsync_latency(const struct xf_flowsync *fs,
+                    struct xf_latency_stats *stats)
+{
+    return xf_latency_compute(&fs->latency, stats);
+}
+
+void
+xf_flowsync_latency_clear(struct xf_flowsync *fs)
+{
+    xf_latency_clear(&fs->latency);
+}
+
+const char *
+xf_flowsync_bridge(const struct xf_flowsync *fs)
+{
+    return fs->bridge;
+}
+
+/* True if 'fs' has nothing left to apply, or nowhere to apply it (its bridge
+ * is gone, and with it every flow). */
+bool
+xf_flowsync_drained(const struct xf_flowsync *fs)
+{
+    return !xf_flowsync_pending(fs) || !ofproto_lookup(fs->bridge);
+}
+
+size_t
+xf_flowsync_count(const struct xf_flowsync *fs)
+{
+    return hmap_count(&fs->flows);
+}
+
+/* The distinct masks the desired flows share. */
+size_t
+xf_flowsync_n_masks(const struct xf_flowsync *fs)
+{
+    return xf_masks_count(&fs->masks);
+}
+
+/* The distinct action lists the desired flows share. */
+size_t
+xf_flowsync_n_actions(const struct xf_flowsync *fs)
+{
+    return xf_actions_count(&fs->actions);
+}
+
+unsigned long long
+xf_flowsync_errors(const struct xf_flowsync *fs)
+{
+    return fs->n_errors;
+}

@@ -34,6 +34,7 @@
 #include "util.h"
 #include "xenflow/flow-owners.h"
 #include "xenflow/flowsync-actions.h"
+#include "xenflow/flowsync-bulk.h"
 #include "xenflow/flowsync-group.h"
 #include "xenflow/flowsync-modify.h"
 #include "xenflow/flowsync-private.h"
@@ -93,6 +94,7 @@ xf_flowsync_create(const char *bridge)
     xf_queue_init(&fs->pending);
     ofpbuf_init(&fs->batch_miniflows, 0);
     xf_flow_owners_init(&fs->owners);
+    ovs_list_init(&fs->dying);
     return fs;
 }
 
@@ -155,6 +157,9 @@ xf_flowsync_destroy(struct xf_flowsync *fs)
     if (fs) {
         struct xf_flow *flow;
         xf_flowsync_free_slices(fs);
+        for (size_t i = 0; i < XF_COOKIE_N_SLICES; i++) {
+            free(fs->dying_markers[i]);     /* A drain's, not queued. */
+        }
         xf_memtrim_note(hmap_count(&fs->flows));
         HMAP_FOR_EACH_POP (flow, node, &fs->flows) {
             xf_flow_free(fs, flow);
@@ -214,6 +219,7 @@ xf_flowsync_put_match(struct xf_flowsync *fs, uint64_t cookie,
 {
     struct xf_stack_match sm;
 
+    xf_flowsync_drain_guard(fs, cookie, false);
     stack_match_init(&sm, match);
     uint32_t hash = xf_flow_hash(table_id, priority, &sm.mm);
     struct xf_flow *flow = flow_find(fs, table_id, priority, &sm.mm, hash);
@@ -276,6 +282,10 @@ xf_flowsync_remove_match(struct xf_flowsync *fs, uint8_t table_id,
     stack_match_init(&sm, match);
     uint32_t hash = xf_flow_hash(table_id, priority, &sm.mm);
     struct xf_flow *flow = flow_find(fs, table_id, priority, &sm.mm, hash);
+    if (flow && !ovs_list_is_empty(&fs->dying)) {
+        xf_flowsync_drain_guard(fs, flow->cookie, false);
+        flow = flow_find(fs, table_id, priority, &sm.mm, hash);
+    }
     if (flow) {
         flow_remove(fs, flow);
     }
@@ -348,7 +358,12 @@ xf_flowsync_remove_owner(struct xf_flowsync *fs, uint32_t owner,
                          uint32_t kinds)
 {
     /* Route and neighbour tables go by slice (flowsync-bulk.c).  Dropping
-     * one may free the owner: look it up again. */
+     * one may free the owner: look it up again.  A drain of one of them
+     * ends first. */
+    if (!ovs_list_is_empty(&fs->dying) && fs->dying_owner == owner) {
+        xf_flowsync_drain_guard(fs, xf_cookie(XF_FLOW_ROUTE, owner),
+                                true);
+    }
     for (int kind = 0; kind < XF_FLOW_N_KINDS; kind++) {
         struct xf_flow_owner *o = xf_flow_owners_find(&fs->owners, owner);
         if (o && kinds & XF_FLOW_KINDS_TABLES & XF_FLOW_KIND_BIT(kind)) {
@@ -435,6 +450,17 @@ xf_flowsync_sweep(struct xf_flowsync *fs)
     fs->n_stale_owners = 0;
     COVERAGE_ADD(xenflow_flow_visit, n_visited);
     return n;
+}
+
+/* Nothing pending: the bulk work that removed flows is done for now,
+ * unless a table is still being drained (flowsync-bulk.c), whose removals
+ * count as one. */
+static void
+idle(const struct xf_flowsync *fs)
+{
+    if (ovs_list_is_empty(&fs->dying)) {
+        xf_memtrim_idle();
+    }
 }
 
 /* Wants nothing any more: every flow and group is removed. */
@@ -535,7 +561,7 @@ xf_flowsync_run(struct xf_flowsync *fs)
     } else if (xf_flowsync_run_slices(fs, ofproto, fs->batch)) {
         if (!xf_queue_count(&fs->pending)) {
             free_batch(fs);
-            xf_memtrim_idle();
+            idle(fs);
         }
     } else {
         long long int start = time_usec();
@@ -614,7 +640,7 @@ xf_flowsync_run(struct xf_flowsync *fs)
         }
         if (!xf_queue_count(&fs->pending)) {
             free_batch(fs);
-            xf_memtrim_idle();
+            idle(fs);
         }
 
         if (n >= XF_FLOWSYNC_MIN_BATCH) {
@@ -641,65 +667,10 @@ xf_flowsync_wait(struct xf_flowsync *fs)
     }
 }
 
-/* Percentiles of the latency, from put to installed in ofproto, of the
- * last flow changes.  Returns the number of samples used. */
-size_t
-xf_flowsync_latency(const struct xf_flowsync *fs,
-                    struct xf_latency_stats *stats)
-{
-    return xf_latency_compute(&fs->latency, stats);
-}
-
-void
-xf_flowsync_latency_clear(struct xf_flowsync *fs)
-{
-    xf_latency_clear(&fs->latency);
-}
-
-const char *
-xf_flowsync_bridge(const struct xf_flowsync *fs)
-{
-    return fs->bridge;
-}
-
-/* True if 'fs' has nothing left to apply, or nowhere to apply it (its bridge
- * is gone, and with it every flow). */
-bool
-xf_flowsync_drained(const struct xf_flowsync *fs)
-{
-    return !xf_flowsync_pending(fs) || !ofproto_lookup(fs->bridge);
-}
-
-size_t
-xf_flowsync_count(const struct xf_flowsync *fs)
-{
-    return hmap_count(&fs->flows);
-}
-
 size_t
 xf_flowsync_pending(const struct xf_flowsync *fs)
 {
     return xf_queue_count(&fs->pending) + fs->groups.n_pending;
-}
-
-/* The distinct masks the desired flows share. */
-size_t
-xf_flowsync_n_masks(const struct xf_flowsync *fs)
-{
-    return xf_masks_count(&fs->masks);
-}
-
-/* The distinct action lists the desired flows share. */
-size_t
-xf_flowsync_n_actions(const struct xf_flowsync *fs)
-{
-    return xf_actions_count(&fs->actions);
-}
-
-unsigned long long
-xf_flowsync_errors(const struct xf_flowsync *fs)
-{
-    return fs->n_errors;
 }
 
 /* Restarts (flowsync-restore.h). */

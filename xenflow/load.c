@@ -353,7 +353,7 @@ load_job_sweep(struct load_job *job, struct xf_router *r)
         load_job_drop_kept(job);
     }
     if (!job->sweeping) {
-        xf_router_sweep_start(r, &job->sweep);
+        job->n_removed += xf_router_sweep_start(r, &job->sweep);
         job->sweeping = true;
     }
     job->n_removed += xf_router_sweep_step(r, &job->sweep, XF_LOAD_BATCH);

@@ -28,6 +28,7 @@
 #include "ovs-rcu.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
+#include "timeval.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(xenflow_memtrim);
@@ -93,12 +94,14 @@ trim_stage(struct trim_job *job)
         return;
     }
     long long int before = xf_memtrim_rss_kb();
+    long long int start = time_msec();
 #if HAVE_DECL_MALLOC_TRIM
     malloc_trim(0);
 #endif
     long long int after = xf_memtrim_rss_kb();
     VLOG_INFO("returned freed memory to the system after a large table "
-              "change: RSS %lld MB -> %lld MB", before / 1024, after / 1024);
+              "change: RSS %lld MB -> %lld MB in %lld ms", before / 1024,
+              after / 1024, time_msec() - start);
     atomic_store(&rss_before, before);
     atomic_store(&rss_after, after);
     unsigned long long orig;

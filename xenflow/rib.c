@@ -44,6 +44,8 @@ void
 xf_rib_init(struct xf_rib *rib)
 {
     hmap_init(&rib->routes);
+    hmap_init(&rib->withdrawn);
+    rib->withdrawn_bucket = 0;
     hmap_init(&rib->nexthop_sets);
     hmap_init(&rib->neighs);
     sset_init(&rib->devs);
@@ -60,6 +62,8 @@ xf_rib_destroy(struct xf_rib *rib)
         xf_rib_route_free(rib, route);
     }
     hmap_destroy(&rib->routes);
+    xf_rib_free_withdrawn(rib, SIZE_MAX);
+    hmap_destroy(&rib->withdrawn);
     ovs_assert(hmap_is_empty(&rib->nexthop_sets));
     hmap_destroy(&rib->nexthop_sets);
     HMAP_FOR_EACH_POP (neigh, node, &rib->neighs) {
@@ -283,6 +287,48 @@ uint64_t
 xf_rib_route_frees(void)
 {
     return route_frees;
+}
+
+/* Takes every route out of 'rib' at once (a table withdrawn whole), to be
+ * freed in steps by xf_rib_free_withdrawn(): a million routes took a few
+ * hundred milliseconds to free, in one main-loop iteration.  They are no
+ * longer found, so a route set meanwhile is a new one.  Routes still
+ * waiting from an earlier withdrawal are freed first.  Returns how many
+ * routes went; the caller updates 'n_stale'. */
+size_t
+xf_rib_withdraw_routes(struct xf_rib *rib)
+{
+    xf_rib_free_withdrawn(rib, SIZE_MAX);
+    hmap_swap(&rib->routes, &rib->withdrawn);
+    rib->withdrawn_bucket = 0;
+    return hmap_count(&rib->withdrawn);
+}
+
+/* Frees up to 'max' of the routes that xf_rib_withdraw_routes() took out
+ * of 'rib'.  Returns true once none is left. */
+bool
+xf_rib_free_withdrawn(struct xf_rib *rib, size_t max)
+{
+    struct hmap *map = &rib->withdrawn;
+
+    /* From a cursor: popping from the first bucket each time would walk
+     * the emptied buckets again at every step. */
+    for (size_t n = 0; n < max && !hmap_is_empty(map); ) {
+        struct hmap_node *node = map->buckets[rib->withdrawn_bucket];
+        if (node) {
+            hmap_remove(map, node);
+            xf_rib_route_free(rib, CONTAINER_OF(node, struct xf_route, node));
+            n++;
+        } else {
+            rib->withdrawn_bucket++;
+        }
+    }
+    if (hmap_is_empty(map)) {
+        hmap_shrink(map);
+        rib->withdrawn_bucket = 0;
+        return true;
+    }
+    return false;
 }
 
 /* Removes the route for 'prefix' from 'rib' and returns it (the caller frees

@@ -108,6 +108,9 @@ struct xf_neigh {
 
 struct xf_rib {
     struct hmap routes;         /* Contains "struct xf_route"s. */
+    struct hmap withdrawn;      /* Routes withdrawn whole, not yet freed
+                                 * (xf_rib_withdraw_routes()). */
+    size_t withdrawn_bucket;    /* Next bucket of 'withdrawn' to free. */
     struct hmap nexthop_sets;   /* Contains "struct xf_nexthop_set"s. */
     struct hmap neighs;         /* Contains "struct xf_neigh"s. */
     struct sset devs;           /* Interned interface names. */
@@ -150,6 +153,8 @@ struct xf_route *xf_rib_route_set(struct xf_rib *, const struct xf_prefix *,
                                   bool *changed);
 void xf_rib_route_free(struct xf_rib *, struct xf_route *);
 uint64_t xf_rib_route_frees(void);
+size_t xf_rib_withdraw_routes(struct xf_rib *);
+bool xf_rib_free_withdrawn(struct xf_rib *, size_t max);
 uint32_t xf_nexthops_hash(const struct xf_nexthop *, size_t n);
 bool xf_nexthops_equal(const struct xf_nexthop *, size_t n_a,
                        const struct xf_nexthop *, size_t n_b);

@@ -34,10 +34,8 @@
 #include "xenflow/bridges.h"
 #include "xenflow/cookie.h"
 #include "xenflow/flowsync.h"
-#include "xenflow/memtrim.h"
 #include "xenflow/model.h"
 #include "xenflow/pipeline.h"
-#include "xenflow/prefix-order.h"
 #include "xenflow/proto.h"
 #include "xenflow/rib.h"
 
@@ -45,8 +43,6 @@ VLOG_DEFINE_THIS_MODULE(xenflow_router);
 
 COVERAGE_DEFINE(xenflow_route_update);
 COVERAGE_DEFINE(xenflow_neigh_update);
-COVERAGE_DEFINE(xenflow_sweep_all); /* Whole tables swept by owner. */
-COVERAGE_DEFINE(xenflow_sweep_step); /* Steps of a stepwise sweep. */
 
 /* OpenFlow group ids in use (xenflow/cookie.h's range, its low 16 bits),
  * the next one to try, and the id that the next new group takes if it is
@@ -287,8 +283,8 @@ offload_neigh(struct xf_router *r, struct xf_neigh *neigh)
 }
 
 /* After a removal, offloads entries that were waiting for room. */
-static void
-promote(struct xf_router *r)
+void
+xf_router_promote(struct xf_router *r)
 {
     struct xf_route *route;
     struct xf_neigh *neigh;
@@ -318,8 +314,8 @@ promote(struct xf_router *r)
     }
 }
 
-static void
-remove_route(struct xf_router *r, struct xf_route *route)
+void
+xf_router_remove_route_entry(struct xf_router *r, struct xf_route *route)
 {
     struct xf_flowsync *fs = router_flows(r);
 
@@ -333,8 +329,8 @@ remove_route(struct xf_router *r, struct xf_route *route)
     xf_rib_route_free(&r->rib, route);
 }
 
-static void
-remove_neigh(struct xf_router *r, struct xf_neigh *neigh)
+void
+xf_router_remove_neigh_entry(struct xf_router *r, struct xf_neigh *neigh)
 {
     struct xf_flowsync *fs = router_flows(r);
 
@@ -526,8 +522,8 @@ xf_router_del_route(struct xf_router *r, const struct xf_prefix *prefix)
     if (!route) {
         return false;
     }
-    remove_route(r, route);
-    promote(r);
+    xf_router_remove_route_entry(r, route);
+    xf_router_promote(r);
     r->n_route_updates++;
     COVERAGE_INC(xenflow_route_update);
     return true;
@@ -544,8 +540,8 @@ xf_router_del_neigh(struct xf_router *r, const char *dev,
     if (!neigh) {
         return false;
     }
-    remove_neigh(r, neigh);
-    promote(r);
+    xf_router_remove_neigh_entry(r, neigh);
+    xf_router_promote(r);
     r->n_neigh_updates++;
     COVERAGE_INC(xenflow_neigh_update);
     return true;
@@ -591,209 +587,4 @@ xf_router_keep_neigh(struct xf_router *r, const char *dev,
         neigh->stale = false;
         r->rib.n_stale--;
     }
-}
-
-/* Removes every route (if 'kind' is XF_FLOW_ROUTE, and then every ECMP
- * group) or every neighbour (XF_FLOW_NEIGH) of 'r', stale or not, through
- * flowsync's index by owner and kind: no flow lookup per entry, and the
- * removals reach ofproto in the order the flows were added, so that memory
- * is freed in the order it was allocated.  A million routes withdrawn this
- * way cost half the CPU of the same removals in the hash table's order
- * (issue 16).  Returns how many entries went. */
-static size_t
-withdraw_table(struct xf_router *r, enum xf_flow_kind kind)
-{
-    struct xf_flowsync *fs = router_flows(r);
-    size_t n;
-
-    if (fs) {
-        xf_flowsync_remove_owner(fs, r->id, XF_FLOW_KIND_BIT(kind));
-    }
-    if (kind == XF_FLOW_ROUTE) {
-        struct xf_route *route;
-
-        n = hmap_count(&r->rib.routes);
-        xf_router_clear_groups(r);
-        HMAP_FOR_EACH_POP (route, node, &r->rib.routes) {
-            xf_rib_route_free(&r->rib, route);
-        }
-        hmap_shrink(&r->rib.routes);
-        r->n_routes_offloaded = 0;
-        r->n_route_updates += n;
-    } else {
-        struct xf_neigh *neigh;
-
-        n = hmap_count(&r->rib.neighs);
-        HMAP_FOR_EACH_POP (neigh, node, &r->rib.neighs) {
-            free(neigh);
-        }
-        hmap_shrink(&r->rib.neighs);
-        r->n_neighs_offloaded = 0;
-        r->n_neigh_updates += n;
-    }
-    return n;
-}
-
-/* Removes the 'n' routes in 'stale', which the caller took out of 'r''s
- * routes, in address order (prefix-order.h). */
-static void
-remove_routes_ordered(struct xf_router *r, struct xf_route **stale, size_t n)
-{
-    size_t n_ordered = n <= XF_PREFIX_ORDER_MAX ? n : 0;
-    struct xf_prefix_order order;
-
-    xf_prefix_order_init(&order, n_ordered);
-    for (size_t i = 0; i < n_ordered; i++) {
-        struct xf_prefix prefix = xf_route_prefix(stale[i]);
-        xf_prefix_order_add(&order, &prefix, i);
-    }
-    xf_prefix_order_sort(&order);
-    for (size_t i = 0; i < n; i++) {
-        remove_route(r, stale[xf_prefix_order_get(&order, i)]);
-    }
-    xf_prefix_order_destroy(&order);
-    r->n_route_updates += n;
-}
-
-/* Takes the routes of 'r' still marked stale out of its routes, from bucket
- * '*bucket' on, until it has looked at 'max' routes or the last bucket, and
- * removes them.  Returns how many it removed. */
-static size_t
-sweep_buckets(struct xf_router *r, size_t *bucket, size_t max)
-{
-    struct hmap *routes = &r->rib.routes;
-    struct xf_route **stale = NULL;
-    size_t n = 0, allocated = 0, visited = 0;
-
-    for (; *bucket <= routes->mask && visited < max; ++*bucket) {
-        struct hmap_node *node = routes->buckets[*bucket];
-        for (; node; visited++) {
-            struct xf_route *route = CONTAINER_OF(node, struct xf_route, node);
-            node = node->next;
-            if (xf_rib_route_is_stale(&r->rib, route)) {
-                if (n >= allocated) {
-                    stale = x2nrealloc(stale, &allocated, sizeof *stale);
-                }
-                hmap_remove(routes, &route->node);
-                r->rib.n_stale--;
-                stale[n++] = route;
-            }
-        }
-    }
-    remove_routes_ordered(r, stale, n);
-    free(stale);
-    return n;
-}
-
-static size_t
-count_stale_neighs(const struct xf_router *r)
-{
-    const struct xf_neigh *neigh;
-    size_t n = 0;
-
-    HMAP_FOR_EACH (neigh, node, &r->rib.neighs) {
-        n += neigh->stale;
-    }
-    return n;
-}
-
-/* Starts removing the stale routes of 'r' in steps (xf_router_sweep_step()),
- * when only part of its routes are stale: a table that goes whole goes by
- * owner in xf_router_sweep(). */
-void
-xf_router_sweep_start(const struct xf_router *r, struct xf_router_sweep *s)
-{
-    size_t n_routes = r->rib.n_stale - count_stale_neighs(r);
-
-    s->bucket = 0;
-    s->mask = r->rib.routes.mask;
-    s->done = !n_routes || n_routes == hmap_count(&r->rib.routes);
-}
-
-/* Removes the stale routes among the next 'max' or so routes of 'r' that
- * '*s' has not looked at; sets 's->done' after the last bucket.  Between
- * steps a route set again is no longer stale, one added is not, and a
- * resized table is walked again from its first bucket.  xf_router_sweep()
- * ends the sweep: stale neighbours, any stale route a walk did not see. */
-size_t
-xf_router_sweep_step(struct xf_router *r, struct xf_router_sweep *s,
-                     size_t max)
-{
-    struct hmap *routes = &r->rib.routes;
-
-    if (s->done) {
-        return 0;
-    } else if (s->mask != routes->mask) {
-        s->mask = routes->mask;
-        s->bucket = 0;
-    }
-    COVERAGE_INC(xenflow_sweep_step);
-    size_t n = sweep_buckets(r, &s->bucket, max);
-    if (s->bucket > routes->mask) {
-        s->done = true;
-        xf_hmap_shrink_sparse(routes);
-        promote(r);             /* xf_router_sweep() may have nothing left. */
-    }
-    return n;
-}
-
-/* Removes every route and neighbour still marked stale. */
-size_t
-xf_router_sweep(struct xf_router *r)
-{
-    struct xf_neigh *neigh;
-    size_t n = 0;
-
-    if (!r->rib.n_stale) {
-        /* Everything was set again: a walk over a million routes saved,
-         * after a client's snapshot that reconciled with a pre-copy. */
-        return 0;
-    }
-
-    /* A table none of whose entries was kept goes whole, by owner
-     * (withdraw_table()).  Neighbours are few: count theirs, and the rest
-     * of the stale entries are routes. */
-    size_t n_neighs = count_stale_neighs(r);
-    size_t n_routes = r->rib.n_stale - n_neighs;
-    if (n_routes && n_routes == hmap_count(&r->rib.routes)) {
-        COVERAGE_INC(xenflow_sweep_all);
-        n += withdraw_table(r, XF_FLOW_ROUTE);
-    } else if (n_routes) {
-        size_t bucket = 0;      /* In address order, all at once. */
-        n += sweep_buckets(r, &bucket, SIZE_MAX);
-        xf_hmap_shrink_sparse(&r->rib.routes);
-    }
-    if (n_neighs && n_neighs == hmap_count(&r->rib.neighs)) {
-        COVERAGE_INC(xenflow_sweep_all);
-        n += withdraw_table(r, XF_FLOW_NEIGH);
-    } else if (n_neighs) {
-        HMAP_FOR_EACH_SAFE (neigh, node, &r->rib.neighs) {
-            if (neigh->stale) {
-                hmap_remove(&r->rib.neighs, &neigh->node);
-                remove_neigh(r, neigh);
-                r->n_neigh_updates++;
-                n++;
-            }
-        }
-    }
-    r->rib.n_stale = 0;
-    promote(r);
-    return n;
-}
-
-/* Withdraws every route and neighbour of 'r' (its traffic goes to the VM
- * again).  Returns how many entries were removed.
- *
- * This runs in one main-loop iteration (e.g. when a migrated router's copy
- * is released), so it does not remove entries one by one, which costs a
- * flow lookup each (seconds for a million routes): it removes the router's
- * route and neighbour flows through flowsync's index by owner, which then
- * applies the removals in batches, and frees the tables. */
-size_t
-xf_router_withdraw_all(struct xf_router *r)
-{
-    size_t n = (withdraw_table(r, XF_FLOW_ROUTE)
-                + withdraw_table(r, XF_FLOW_NEIGH));
-    r->rib.n_stale = 0;
-    return n;
 }

@@ -34,6 +34,7 @@
 #include "compiler.h"
 
 struct in6_addr;
+struct xf_neigh;
 struct xf_neigh_spec;
 struct xf_prefix;
 struct xf_route;
@@ -81,11 +82,19 @@ struct xf_router_sweep {
     size_t mask;                /* The routes' mask as 'bucket' was set. */
     bool done;                  /* Every bucket looked at (or nothing to
                                  * do in steps). */
+    bool withdrawing;           /* The whole route table goes, in steps. */
 };
-void xf_router_sweep_start(const struct xf_router *, struct xf_router_sweep *);
+size_t xf_router_sweep_start(struct xf_router *, struct xf_router_sweep *);
 size_t xf_router_sweep_step(struct xf_router *, struct xf_router_sweep *,
                             size_t max);
 size_t xf_router_withdraw_all(struct xf_router *);
+
+/* For router-sweep.c: an entry taken out of the RIB removed with its
+ * flow (and the entry freed); entries over a limit offloaded once there
+ * is room. */
+void xf_router_remove_route_entry(struct xf_router *, struct xf_route *);
+void xf_router_remove_neigh_entry(struct xf_router *, struct xf_neigh *);
+void xf_router_promote(struct xf_router *);
 
 /* For routers.c: (re)installs every flow of 'r' from scratch; removes its
  * groups; frees its tables. */
