@@ -55,6 +55,9 @@ COVERAGE_DEFINE(xenflow_drain_cut_short); /* Drains finished at once. */
 /* At most this many slice deletes in one batch. */
 #define XF_SLICES_PER_BATCH 64
 
+/* Flows forgotten per step of a drain: a few milliseconds. */
+#define XF_DRAIN_BATCH 5000
+
 /* Counts 'flow', which is or may be in ofproto, in the delete of its
  * slice and table among 'markers', made if needed: queued at once if
  * 'queue', else by the caller (a drain's, once it ends). */
@@ -96,13 +99,11 @@ forget_flow(struct xf_flowsync *fs, struct xf_flow *flow)
     xf_flow_free(fs, flow);
 }
 
-/* No longer wants any flow of 'owner' of 'kind' (one of
- * XF_FLOW_KINDS_TABLES).  A flow in ofproto as last set (or that may be
- * there) is forgotten now and goes with its slice's delete; a flow whose
- * change is still pending (its rule in ofproto may differ) is removed on
- * its own, as before, and moves behind the slice deletes if it is wanted
- * again (xf_flowsync_put_match()); a flow never sent is forgotten.
- * 'owner' may be freed.  Returns how many flows it looked at. */
+/* Forgets 'flow' of a table that goes whole, counting it in its slice's
+ * delete in 'markers' (queued at once) if it is or may be in ofproto.  A
+ * flow already going, or whose change is pending (its rule in ofproto may
+ * differ), is left to go on its own, strictly.  Returns true if it freed
+ * 'flow'. */
 static bool
 drop_flow(struct xf_flowsync *fs, struct xf_flow *flow,
           struct xf_flow *markers[XF_COOKIE_N_SLICES])
@@ -123,6 +124,13 @@ drop_flow(struct xf_flowsync *fs, struct xf_flow *flow,
     return true;
 }
 
+/* No longer wants any flow of 'owner' of 'kind' (one of
+ * XF_FLOW_KINDS_TABLES).  A flow in ofproto as last set (or that may be
+ * there) is forgotten now and goes with its slice's delete; a flow whose
+ * change is still pending (its rule in ofproto may differ) is removed on
+ * its own, as before, and moves behind the slice deletes if it is wanted
+ * again (xf_flowsync_put_match()); a flow never sent is forgotten.
+ * 'owner' may be freed.  Returns how many flows it looked at. */
 size_t
 xf_flowsync_drop_kind(struct xf_flowsync *fs, struct xf_flow_owner *owner,
                       int kind)
@@ -144,17 +152,24 @@ xf_flowsync_drop_kind(struct xf_flowsync *fs, struct xf_flow_owner *owner,
  *
  * xf_flowsync_drop_kind() forgets a million flows in one main-loop
  * iteration, most of a second.  A drain instead moves the owner's list
- * for the kind aside ('dying') at once and forgets its flows a batch per
- * step, counting them in one slice delete per slice and table as before
- * ('dying_markers'), which it queues once the last flow is forgotten: the
- * same 256 deletes for a million routes, in the same order.  Until then
- * the flows already forgotten stay in ofproto.  What must not happen is a
- * flow of the owner and kind being put or removed while its table drains:
- * the change would be to a flow about to be forgotten, or would come
- * before the slice deletes that would then remove it.  So any change to
- * the drained owner's flows of that kind, or to the owner as a whole,
- * first finishes the drain (rare: the router's table is being withdrawn),
- * and the slice deletes go before it. */
+ * for the kind aside ('dying') at once, and xf_flowsync_run() forgets its
+ * flows a batch at a time as bulk work, counting them in one slice delete
+ * per slice and table as drop_flow() does ('dying_markers'), queued once
+ * the last flow is forgotten: the same slice deletes, after every flow is
+ * forgotten, so that none removes a rule whose flow flowsync still holds.
+ * Until then the rules stay in ofproto, and the owner's group deletions
+ * wait (a group's delete takes the rules that use it, all at once).  A
+ * flow already going, or with a change pending, goes on its own, strictly,
+ * as in drop_flow().
+ *
+ * What must not happen is a flow of the owner and kind being put or
+ * removed while its table drains: the change would be to a flow about to
+ * be forgotten, or would come before the slice deletes, which would then
+ * remove it.  So any change to the drained owner's flows of that kind, or
+ * to the owner as a whole, first finishes the drain at once
+ * (xf_flowsync_drain_guard()), and the slice deletes go before it.  The
+ * drain belongs to the flowsync: it ends whatever becomes of the router
+ * that started it. */
 
 /* Starts dropping every flow of 'owner' of 'kind' (one of
  * XF_FLOW_KINDS_TABLES) in steps.  A drain under way is finished first. */
@@ -169,19 +184,29 @@ xf_flowsync_drain_start(struct xf_flowsync *fs, uint32_t owner, int kind)
                         &o->flows[kind]);
         fs->dying_owner = owner;
         fs->dying_kind = kind;
+        fs->draining = true;
     }
 }
 
+/* True while a drain is under way (its slice deletes not yet queued). */
+bool
+xf_flowsync_draining(const struct xf_flowsync *fs)
+{
+    return fs->draining;
+}
+
 /* Forgets 'flow', being drained, and counts it in its slice's delete if it
- * is or may be in ofproto.  A slice delete queued before the drain began
- * goes back to its owner's list, still queued.  Returns true if it freed
- * a flow. */
+ * is or may be in ofproto.  A slice delete queued before the drain began,
+ * a flow already going or one whose change is pending goes back to its
+ * owner's list, to go on its own.  Returns true if it freed 'flow'. */
 static bool
 drain_flow(struct xf_flowsync *fs, struct xf_flow *flow)
 {
-    if (flow->slice_delete) {
+    if (flow->slice_delete || flow->removing
+        || (flow->pending && flow->installed)) {
         struct xf_flow_owner *o = xf_flow_owners_find(
             &fs->owners, xf_cookie_owner(flow->cookie));
+        flow->removing = true;  /* A strict delete, in its place. */
         ovs_list_remove(&flow->owner_node);
         ovs_list_push_back(&o->flows[xf_flow_owners_kind(flow->cookie)],
                            &flow->owner_node);
@@ -195,9 +220,9 @@ drain_flow(struct xf_flowsync *fs, struct xf_flow *flow)
 }
 
 /* Forgets up to 'max' of the flows being drained; after the last one,
- * queues the slice deletes.  Returns true once none is left. */
-bool
-xf_flowsync_drain_step(struct xf_flowsync *fs, size_t max)
+ * queues the slice deletes and ends the drain. */
+static void
+drain_step(struct xf_flowsync *fs, size_t max)
 {
     size_t n = 0, n_freed = 0;
 
@@ -206,11 +231,8 @@ xf_flowsync_drain_step(struct xf_flowsync *fs, size_t max)
                                                struct xf_flow, owner_node));
     }
     xf_memtrim_note(n_freed);
-    if (n) {
-        COVERAGE_INC(xenflow_drain_step);
-    }
     if (!ovs_list_is_empty(&fs->dying)) {
-        return false;
+        return;
     }
     for (size_t s = 0; s < XF_COOKIE_N_SLICES; s++) {
         if (fs->dying_markers[s]) {
@@ -218,15 +240,28 @@ xf_flowsync_drain_step(struct xf_flowsync *fs, size_t max)
             fs->dying_markers[s] = NULL;
         }
     }
+    fs->draining = false;
     xf_hmap_shrink_sparse(&fs->flows);
-    return true;
+}
+
+/* One step of the drain under way, if any (bulk work: xf_flowsync_run()
+ * asks first). */
+void
+xf_flowsync_drain_run(struct xf_flowsync *fs)
+{
+    if (fs->draining) {
+        COVERAGE_INC(xenflow_drain_step);
+        drain_step(fs, XF_DRAIN_BATCH);
+    }
 }
 
 /* Finishes the drain under way, if any, at once. */
 void
 xf_flowsync_drain_finish(struct xf_flowsync *fs)
 {
-    xf_flowsync_drain_step(fs, SIZE_MAX);
+    if (fs->draining) {
+        drain_step(fs, SIZE_MAX);
+    }
 }
 
 /* Before a change to a flow with 'cookie': finishes the drain if it is of
@@ -235,8 +270,7 @@ void
 xf_flowsync_drain_guard(struct xf_flowsync *fs, uint64_t cookie,
                         bool any_kind)
 {
-    if (!ovs_list_is_empty(&fs->dying)
-        && xf_cookie_owner(cookie) == fs->dying_owner
+    if (fs->draining && xf_cookie_owner(cookie) == fs->dying_owner
         && (any_kind || xf_flow_owners_kind(cookie) == fs->dying_kind)) {
         COVERAGE_INC(xenflow_drain_cut_short);
         xf_flowsync_drain_finish(fs);

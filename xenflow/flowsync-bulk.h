@@ -24,10 +24,12 @@
 struct xf_flowsync;
 
 /* A whole route or neighbour table of one owner dropped in steps
- * (flowsync-bulk.c): set aside at once, forgotten a batch per step, gone
- * from ofproto by slice once the last one is forgotten. */
+ * (flowsync-bulk.c): set aside at once, forgotten a batch per step by
+ * xf_flowsync_run(), gone from ofproto by slice once the last one is
+ * forgotten. */
 void xf_flowsync_drain_start(struct xf_flowsync *, uint32_t owner, int kind);
-bool xf_flowsync_drain_step(struct xf_flowsync *, size_t max);
+bool xf_flowsync_draining(const struct xf_flowsync *);
+void xf_flowsync_drain_run(struct xf_flowsync *);
 void xf_flowsync_drain_finish(struct xf_flowsync *);
 
 #endif /* xenflow/flowsync-bulk.h */

@@ -172,6 +172,7 @@ struct xf_flowsync {
     int dying_kind;
     struct xf_flow *dying_markers[XF_COOKIE_N_SLICES]; /* Their slice
                                  * deletes, queued once the drain ends. */
+    bool draining;              /* Until those are queued. */
 };
 
 /* Shared by flowsync.c and flowsync-bulk.c (inline: flowsync-bulk.c is

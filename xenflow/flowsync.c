@@ -282,7 +282,7 @@ xf_flowsync_remove_match(struct xf_flowsync *fs, uint8_t table_id,
     stack_match_init(&sm, match);
     uint32_t hash = xf_flow_hash(table_id, priority, &sm.mm);
     struct xf_flow *flow = flow_find(fs, table_id, priority, &sm.mm, hash);
-    if (flow && !ovs_list_is_empty(&fs->dying)) {
+    if (flow && xf_flowsync_draining(fs)) {
         xf_flowsync_drain_guard(fs, flow->cookie, false);
         flow = flow_find(fs, table_id, priority, &sm.mm, hash);
     }
@@ -348,6 +348,7 @@ void
 xf_flowsync_mark_owner_stale(struct xf_flowsync *fs, uint32_t owner,
                              uint32_t kinds)
 {
+    xf_flowsync_drain_guard(fs, xf_cookie(XF_FLOW_ROUTE, owner), true);
     owner_select(fs, xf_flow_owners_find(&fs->owners, owner), kinds, false);
 }
 
@@ -360,10 +361,7 @@ xf_flowsync_remove_owner(struct xf_flowsync *fs, uint32_t owner,
     /* Route and neighbour tables go by slice (flowsync-bulk.c).  Dropping
      * one may free the owner: look it up again.  A drain of one of them
      * ends first. */
-    if (!ovs_list_is_empty(&fs->dying) && fs->dying_owner == owner) {
-        xf_flowsync_drain_guard(fs, xf_cookie(XF_FLOW_ROUTE, owner),
-                                true);
-    }
+    xf_flowsync_drain_guard(fs, xf_cookie(XF_FLOW_ROUTE, owner), true);
     for (int kind = 0; kind < XF_FLOW_N_KINDS; kind++) {
         struct xf_flow_owner *o = xf_flow_owners_find(&fs->owners, owner);
         if (o && kinds & XF_FLOW_KINDS_TABLES & XF_FLOW_KIND_BIT(kind)) {
@@ -458,7 +456,7 @@ xf_flowsync_sweep(struct xf_flowsync *fs)
 static void
 idle(const struct xf_flowsync *fs)
 {
-    if (ovs_list_is_empty(&fs->dying)) {
+    if (!xf_flowsync_draining(fs)) {
         xf_memtrim_idle();
     }
 }
@@ -468,6 +466,8 @@ void
 xf_flowsync_clear(struct xf_flowsync *fs)
 {
     struct xf_flow *flow;
+
+    xf_flowsync_drain_finish(fs);
 
     HMAP_FOR_EACH (flow, node, &fs->flows) {
         flow_remove(fs, flow);
@@ -534,6 +534,9 @@ xf_flowsync_run(struct xf_flowsync *fs)
 {
     struct ofproto *ofproto = ofproto_lookup(fs->bridge);
 
+    if (xf_flowsync_draining(fs) && xf_bulk_allows()) {
+        xf_flowsync_drain_run(fs);
+    }
     if (!ofproto) {
         fs->ofproto = NULL;
         return;
@@ -654,7 +657,10 @@ xf_flowsync_run(struct xf_flowsync *fs)
         }
     }
 
-    if (fs->groups.n_pending && !xf_queue_count(&fs->pending)) {
+    if (fs->groups.n_pending && !xf_queue_count(&fs->pending)
+        && !xf_flowsync_draining(fs)) {
+        /* Deletions last: after the flow changes, and after a drain's
+         * slice deletes (a group's delete takes its rules all at once). */
         fs->n_errors += xf_groups_run(&fs->groups, ofproto, fs->bridge, false);
     }
 }
@@ -662,15 +668,19 @@ xf_flowsync_run(struct xf_flowsync *fs)
 void
 xf_flowsync_wait(struct xf_flowsync *fs)
 {
-    if (xf_flowsync_pending(fs) && ofproto_lookup(fs->bridge)) {
+    if (xf_flowsync_draining(fs)
+        || (xf_flowsync_pending(fs) && ofproto_lookup(fs->bridge))) {
         xf_bulk_wait();
     }
 }
 
+/* Flow and group changes not yet in ofproto; a drain under way counts as
+ * one, as each of the slice deletes that follow it does. */
 size_t
 xf_flowsync_pending(const struct xf_flowsync *fs)
 {
-    return xf_queue_count(&fs->pending) + fs->groups.n_pending;
+    return (xf_queue_count(&fs->pending) + fs->groups.n_pending
+            + xf_flowsync_draining(fs));
 }
 
 /* Restarts (flowsync-restore.h). */

@@ -142,9 +142,10 @@ count_stale_neighs(const struct xf_router *r)
 /* Starts removing the stale routes of 'r' in steps (xf_router_sweep_step()).
  * When none of its routes was kept the whole table goes: at once out of
  * the RIB and out of flowsync's lists (a route set meanwhile is a new
- * one), its ECMP groups with it; the flows are then dropped by slice and
- * the routes freed a batch per step (xf_flowsync_drain_step(),
- * xf_rib_free_withdrawn()).  Returns how many routes it removed. */
+ * one), its ECMP groups with it (deleted after the flows); flowsync then
+ * drains the flows (flowsync-bulk.h) and the steps free the routes
+ * (xf_rib_free_withdrawn()) and wait for the drain.  Returns how many
+ * routes it removed. */
 size_t
 xf_router_sweep_start(struct xf_router *r, struct xf_router_sweep *s)
 {
@@ -184,8 +185,10 @@ xf_router_sweep_step(struct xf_router *r, struct xf_router_sweep *s,
     if (s->done) {
         return 0;
     } else if (s->withdrawing) {
+        /* flowsync drains the flows (xf_flowsync_run()); the routes are
+         * freed here. */
         struct xf_flowsync *fs = xf_bridge_flows(r->bridge);
-        bool flows_done = !fs || xf_flowsync_drain_step(fs, max);
+        bool flows_done = !fs || !xf_flowsync_draining(fs);
         s->done = xf_rib_free_withdrawn(&r->rib, max) && flows_done;
         COVERAGE_INC(xenflow_sweep_step);
         return 0;
