@@ -165,8 +165,8 @@ xf_flowsync_drop_kind(struct xf_flowsync *fs, struct xf_flow_owner *owner,
  * What must not happen is a flow of the owner and kind being put or
  * removed while its table drains: the change would be to a flow about to
  * be forgotten, or would come before the slice deletes, which would then
- * remove it.  So any change to the drained owner's flows of that kind, or
- * to the owner as a whole, first finishes the drain at once
+ * remove it.  So any change to the drained owner's flows of that kind,
+ * one by one or as a whole, first finishes the drain at once
  * (xf_flowsync_drain_guard()), and the slice deletes go before it.  The
  * drain belongs to the flowsync: it ends whatever becomes of the router
  * that started it. */
@@ -230,6 +230,7 @@ drain_step(struct xf_flowsync *fs, size_t max)
         n_freed += drain_flow(fs, CONTAINER_OF(ovs_list_front(&fs->dying),
                                                struct xf_flow, owner_node));
     }
+    xf_flowsync_note_visits(n);
     xf_memtrim_note(n_freed);
     if (!ovs_list_is_empty(&fs->dying)) {
         return;
@@ -264,14 +265,14 @@ xf_flowsync_drain_finish(struct xf_flowsync *fs)
     }
 }
 
-/* Before a change to a flow with 'cookie': finishes the drain if it is of
- * that flow's owner and kind, or of its owner if 'any_kind'. */
+/* Before a change to flows of 'owner' whose kinds are in 'kinds' (a mask
+ * of XF_FLOW_KIND_BIT()s): finishes the drain if it is of one of them. */
 void
-xf_flowsync_drain_guard(struct xf_flowsync *fs, uint64_t cookie,
-                        bool any_kind)
+xf_flowsync_drain_guard(struct xf_flowsync *fs, uint32_t owner,
+                        uint32_t kinds)
 {
-    if (fs->draining && xf_cookie_owner(cookie) == fs->dying_owner
-        && (any_kind || xf_flow_owners_kind(cookie) == fs->dying_kind)) {
+    if (fs->draining && owner == fs->dying_owner
+        && kinds & XF_FLOW_KIND_BIT(fs->dying_kind)) {
         COVERAGE_INC(xenflow_drain_cut_short);
         xf_flowsync_drain_finish(fs);
     }

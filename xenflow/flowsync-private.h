@@ -211,7 +211,8 @@ size_t xf_flowsync_drop_kind(struct xf_flowsync *, struct xf_flow_owner *,
 size_t xf_flowsync_run_slices(struct xf_flowsync *, struct ofproto *,
                               size_t budget);
 void xf_flowsync_free_slices(struct xf_flowsync *);
-void xf_flowsync_drain_guard(struct xf_flowsync *, uint64_t cookie,
-                             bool any_kind);
+void xf_flowsync_note_visits(size_t n);
+void xf_flowsync_drain_guard(struct xf_flowsync *, uint32_t owner,
+                             uint32_t kinds);
 
 #endif /* xenflow/flowsync-private.h */

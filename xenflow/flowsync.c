@@ -219,7 +219,8 @@ xf_flowsync_put_match(struct xf_flowsync *fs, uint64_t cookie,
 {
     struct xf_stack_match sm;
 
-    xf_flowsync_drain_guard(fs, cookie, false);
+    xf_flowsync_drain_guard(fs, xf_cookie_owner(cookie),
+                            XF_FLOW_KIND_BIT(xf_flow_owners_kind(cookie)));
     stack_match_init(&sm, match);
     uint32_t hash = xf_flow_hash(table_id, priority, &sm.mm);
     struct xf_flow *flow = flow_find(fs, table_id, priority, &sm.mm, hash);
@@ -283,7 +284,9 @@ xf_flowsync_remove_match(struct xf_flowsync *fs, uint8_t table_id,
     uint32_t hash = xf_flow_hash(table_id, priority, &sm.mm);
     struct xf_flow *flow = flow_find(fs, table_id, priority, &sm.mm, hash);
     if (flow && xf_flowsync_draining(fs)) {
-        xf_flowsync_drain_guard(fs, flow->cookie, false);
+        xf_flowsync_drain_guard(
+            fs, xf_cookie_owner(flow->cookie),
+            XF_FLOW_KIND_BIT(xf_flow_owners_kind(flow->cookie)));
         flow = flow_find(fs, table_id, priority, &sm.mm, hash);
     }
     if (flow) {
@@ -341,6 +344,14 @@ owner_select(struct xf_flowsync *fs, struct xf_flow_owner *owner,
     COVERAGE_ADD(xenflow_flow_visit, n);
 }
 
+/* Counts 'n' flows looked at by owner (coverage counter
+ * xenflow_flow_visit). */
+void
+xf_flowsync_note_visits(size_t n)
+{
+    COVERAGE_ADD(xenflow_flow_visit, n);
+}
+
 /* Marks stale the flows of 'owner' whose kinds are in 'kinds' (a mask of
  * XF_FLOW_KIND_BIT()s).  Flows put again before xf_flowsync_sweep() lose
  * the mark. */
@@ -348,7 +359,7 @@ void
 xf_flowsync_mark_owner_stale(struct xf_flowsync *fs, uint32_t owner,
                              uint32_t kinds)
 {
-    xf_flowsync_drain_guard(fs, xf_cookie(XF_FLOW_ROUTE, owner), true);
+    xf_flowsync_drain_guard(fs, owner, kinds);
     owner_select(fs, xf_flow_owners_find(&fs->owners, owner), kinds, false);
 }
 
@@ -361,7 +372,7 @@ xf_flowsync_remove_owner(struct xf_flowsync *fs, uint32_t owner,
     /* Route and neighbour tables go by slice (flowsync-bulk.c).  Dropping
      * one may free the owner: look it up again.  A drain of one of them
      * ends first. */
-    xf_flowsync_drain_guard(fs, xf_cookie(XF_FLOW_ROUTE, owner), true);
+    xf_flowsync_drain_guard(fs, owner, kinds);
     for (int kind = 0; kind < XF_FLOW_N_KINDS; kind++) {
         struct xf_flow_owner *o = xf_flow_owners_find(&fs->owners, owner);
         if (o && kinds & XF_FLOW_KINDS_TABLES & XF_FLOW_KIND_BIT(kind)) {
@@ -374,12 +385,15 @@ xf_flowsync_remove_owner(struct xf_flowsync *fs, uint32_t owner,
 }
 
 /* Returns how many flows of 'owner' whose kinds are in 'kinds' are not yet
- * in ofproto as wanted (to be added, changed or removed). */
+ * in ofproto as wanted (to be added, changed or removed); a drain of one of
+ * its tables counts as one, as in xf_flowsync_pending(). */
 size_t
 xf_flowsync_owner_pending(const struct xf_flowsync *fs, uint32_t owner,
                           uint32_t kinds)
 {
-    return xf_flow_owners_pending(&fs->owners, owner, kinds);
+    return (xf_flow_owners_pending(&fs->owners, owner, kinds)
+            + (fs->draining && fs->dying_owner == owner
+               && kinds & XF_FLOW_KIND_BIT(fs->dying_kind)));
 }
 
 /* Returns how many flows 'owner' has in 'fs', pending or not. */

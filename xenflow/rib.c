@@ -266,6 +266,7 @@ xf_rib_route_set(struct xf_rib *rib, const struct xf_prefix *prefix,
 
 /* How many routes xf_rib_route_free() has freed, from every rib. */
 static uint64_t route_frees;
+static size_t n_withdrawn;      /* Withdrawn whole, not yet freed. */
 
 /* Frees 'route', which the caller has removed from 'rib''s routes. */
 void
@@ -301,7 +302,15 @@ xf_rib_withdraw_routes(struct xf_rib *rib)
     xf_rib_free_withdrawn(rib, SIZE_MAX);
     hmap_swap(&rib->routes, &rib->withdrawn);
     rib->withdrawn_bucket = 0;
+    n_withdrawn += hmap_count(&rib->withdrawn);
     return hmap_count(&rib->withdrawn);
+}
+
+/* How many routes withdrawn whole, in every RIB, are still to be freed. */
+size_t
+xf_rib_withdrawn_count(void)
+{
+    return n_withdrawn;
 }
 
 /* Frees up to 'max' of the routes that xf_rib_withdraw_routes() took out
@@ -318,6 +327,7 @@ xf_rib_free_withdrawn(struct xf_rib *rib, size_t max)
         if (node) {
             hmap_remove(map, node);
             xf_rib_route_free(rib, CONTAINER_OF(node, struct xf_route, node));
+            n_withdrawn--;
             n++;
         } else {
             rib->withdrawn_bucket++;

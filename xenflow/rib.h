@@ -155,6 +155,7 @@ void xf_rib_route_free(struct xf_rib *, struct xf_route *);
 uint64_t xf_rib_route_frees(void);
 size_t xf_rib_withdraw_routes(struct xf_rib *);
 bool xf_rib_free_withdrawn(struct xf_rib *, size_t max);
+size_t xf_rib_withdrawn_count(void);
 uint32_t xf_nexthops_hash(const struct xf_nexthop *, size_t n);
 bool xf_nexthops_equal(const struct xf_nexthop *, size_t n_a,
                        const struct xf_nexthop *, size_t n_b);

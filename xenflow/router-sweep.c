@@ -35,44 +35,47 @@
 COVERAGE_DEFINE(xenflow_sweep_all); /* Whole tables swept by owner. */
 COVERAGE_DEFINE(xenflow_sweep_step); /* Steps of a stepwise sweep. */
 
-/* Removes every route (if 'kind' is XF_FLOW_ROUTE, and then every ECMP
- * group) or every neighbour (XF_FLOW_NEIGH) of 'r', stale or not, through
- * flowsync's index by owner and kind: no flow lookup per entry, and the
- * removals reach ofproto in the order the flows were added, so that memory
- * is freed in the order it was allocated.  A million routes withdrawn this
- * way cost half the CPU of the same removals in the hash table's order
- * (issue 16).  Returns how many entries went. */
+/* Withdraws every route of 'r', stale or not, and its ECMP groups: at
+ * once out of the RIB and out of flowsync's lists (a route set meanwhile is
+ * a new one), then in steps, as bulk work: flowsync drains the flows
+ * (flowsync-bulk.h) and deletes the groups after them, and
+ * xf_routers_run() (or a sweep's steps) frees the routes
+ * (xf_rib_free_withdrawn()).  Done in one main-loop iteration, a million
+ * routes took most of a second of it (issue 16).  The caller updates
+ * 'n_stale'.  Returns how many routes went. */
 static size_t
-withdraw_table(struct xf_router *r, enum xf_flow_kind kind)
+withdraw_routes(struct xf_router *r)
 {
     struct xf_flowsync *fs = xf_bridge_flows(r->bridge);
-    size_t n;
 
     if (fs) {
-        xf_flowsync_remove_owner(fs, r->id, XF_FLOW_KIND_BIT(kind));
+        xf_flowsync_drain_start(fs, r->id, XF_FLOW_ROUTE);
     }
-    if (kind == XF_FLOW_ROUTE) {
-        struct xf_route *route;
+    xf_router_clear_groups(r);
+    size_t n = xf_rib_withdraw_routes(&r->rib);
+    r->n_routes_offloaded = 0;
+    r->n_route_updates += n;
+    return n;
+}
 
-        n = hmap_count(&r->rib.routes);
-        xf_router_clear_groups(r);
-        HMAP_FOR_EACH_POP (route, node, &r->rib.routes) {
-            xf_rib_route_free(&r->rib, route);
-        }
-        hmap_shrink(&r->rib.routes);
-        r->n_routes_offloaded = 0;
-        r->n_route_updates += n;
-    } else {
-        struct xf_neigh *neigh;
+/* Removes every neighbour of 'r', stale or not, through flowsync's index
+ * by owner and kind: no flow lookup per entry.  Returns how many went. */
+static size_t
+withdraw_neighs(struct xf_router *r)
+{
+    struct xf_flowsync *fs = xf_bridge_flows(r->bridge);
+    struct xf_neigh *neigh;
+    size_t n = hmap_count(&r->rib.neighs);
 
-        n = hmap_count(&r->rib.neighs);
-        HMAP_FOR_EACH_POP (neigh, node, &r->rib.neighs) {
-            free(neigh);
-        }
-        hmap_shrink(&r->rib.neighs);
-        r->n_neighs_offloaded = 0;
-        r->n_neigh_updates += n;
+    if (fs) {
+        xf_flowsync_remove_owner(fs, r->id, XF_FLOW_KIND_BIT(XF_FLOW_NEIGH));
     }
+    HMAP_FOR_EACH_POP (neigh, node, &r->rib.neighs) {
+        free(neigh);
+    }
+    hmap_shrink(&r->rib.neighs);
+    r->n_neighs_offloaded = 0;
+    r->n_neigh_updates += n;
     return n;
 }
 
@@ -140,17 +143,13 @@ count_stale_neighs(const struct xf_router *r)
 }
 
 /* Starts removing the stale routes of 'r' in steps (xf_router_sweep_step()).
- * When none of its routes was kept the whole table goes: at once out of
- * the RIB and out of flowsync's lists (a route set meanwhile is a new
- * one), its ECMP groups with it (deleted after the flows); flowsync then
- * drains the flows (flowsync-bulk.h) and the steps free the routes
- * (xf_rib_free_withdrawn()) and wait for the drain.  Returns how many
- * routes it removed. */
+ * When none of its routes was kept the whole table goes (withdraw_routes()),
+ * and the steps free the routes as well and wait for the drain.  Returns
+ * how many routes it removed. */
 size_t
 xf_router_sweep_start(struct xf_router *r, struct xf_router_sweep *s)
 {
     size_t n_routes = r->rib.n_stale - count_stale_neighs(r);
-    struct xf_flowsync *fs = xf_bridge_flows(r->bridge);
 
     s->bucket = 0;
     s->mask = r->rib.routes.mask;
@@ -160,14 +159,8 @@ xf_router_sweep_start(struct xf_router *r, struct xf_router_sweep *s)
         return 0;
     }
     COVERAGE_INC(xenflow_sweep_all);
-    if (fs) {
-        xf_flowsync_drain_start(fs, r->id, XF_FLOW_ROUTE);
-    }
-    xf_router_clear_groups(r);
-    size_t n = xf_rib_withdraw_routes(&r->rib);
+    size_t n = withdraw_routes(r);
     r->rib.n_stale -= n;
-    r->n_routes_offloaded = 0;
-    r->n_route_updates += n;
     return n;
 }
 
@@ -220,13 +213,13 @@ xf_router_sweep(struct xf_router *r)
     }
 
     /* A table none of whose entries was kept goes whole, by owner
-     * (withdraw_table()).  Neighbours are few: count theirs, and the rest
-     * of the stale entries are routes. */
+     * (withdraw_routes(), withdraw_neighs()).  Neighbours are few: count
+     * theirs, and the rest of the stale entries are routes. */
     size_t n_neighs = count_stale_neighs(r);
     size_t n_routes = r->rib.n_stale - n_neighs;
     if (n_routes && n_routes == hmap_count(&r->rib.routes)) {
         COVERAGE_INC(xenflow_sweep_all);
-        n += withdraw_table(r, XF_FLOW_ROUTE);
+        n += withdraw_routes(r);
     } else if (n_routes) {
         size_t bucket = 0;      /* In address order, all at once. */
         n += sweep_buckets(r, &bucket, SIZE_MAX);
@@ -234,7 +227,7 @@ xf_router_sweep(struct xf_router *r)
     }
     if (n_neighs && n_neighs == hmap_count(&r->rib.neighs)) {
         COVERAGE_INC(xenflow_sweep_all);
-        n += withdraw_table(r, XF_FLOW_NEIGH);
+        n += withdraw_neighs(r);
     } else if (n_neighs) {
         HMAP_FOR_EACH_SAFE (neigh, node, &r->rib.neighs) {
             if (neigh->stale) {
@@ -251,18 +244,16 @@ xf_router_sweep(struct xf_router *r)
 }
 
 /* Withdraws every route and neighbour of 'r' (its traffic goes to the VM
- * again).  Returns how many entries were removed.
+ * again): a migrated router's copy released or abandoned, a client gone for
+ * good.  Returns how many entries were removed.
  *
- * This runs in one main-loop iteration (e.g. when a migrated router's copy
- * is released), so it does not remove entries one by one, which costs a
- * flow lookup each (seconds for a million routes): it removes the router's
- * route and neighbour flows through flowsync's index by owner, which then
- * applies the removals in batches, and frees the tables. */
+ * Not one by one, which costs a flow lookup each (seconds for a million
+ * routes): through flowsync's index by owner, the routes in steps
+ * (withdraw_routes()). */
 size_t
 xf_router_withdraw_all(struct xf_router *r)
 {
-    size_t n = (withdraw_table(r, XF_FLOW_ROUTE)
-                + withdraw_table(r, XF_FLOW_NEIGH));
+    size_t n = withdraw_routes(r) + withdraw_neighs(r);
     r->rib.n_stale = 0;
     return n;
 }

@@ -31,6 +31,7 @@
 #include "xenflow/cookie.h"
 #include "xenflow/flowsync.h"
 #include "xenflow/model.h"
+#include "xenflow/pace.h"
 #include "xenflow/pipeline.h"
 #include "xenflow/rib.h"
 #include "xenflow/router.h"
@@ -345,6 +346,37 @@ xf_routers_reconfigure(struct hmap *builds)
         if (r->ctl_hold && !r->unconfigured) {
             hold_ports(r);
         }
+    }
+}
+
+/* Routes freed per piece of bulk work: a few milliseconds. */
+#define XF_FREE_BATCH 5000
+
+/* Frees, as bulk work, the routes of tables withdrawn whole
+ * (xf_rib_withdraw_routes()), a batch per main-loop iteration, as other
+ * bulk work does: a million routes took a few hundred milliseconds to free
+ * in one iteration. */
+void
+xf_routers_run(void)
+{
+    struct xf_router *r;
+
+    if (!xf_rib_withdrawn_count() || !xf_bulk_allows()) {
+        return;
+    }
+    HMAP_FOR_EACH (r, node, &xf_routers) {
+        if (!hmap_is_empty(&r->rib.withdrawn)) {
+            xf_rib_free_withdrawn(&r->rib, XF_FREE_BATCH);
+            return;
+        }
+    }
+}
+
+void
+xf_routers_wait(void)
+{
+    if (xf_rib_withdrawn_count()) {
+        xf_bulk_wait();
     }
 }
 

@@ -38,6 +38,8 @@ bool xf_router_flows_settled(const struct xf_router *);
 /* Applies 'builds' (struct xf_router_build, by name, from
  * xf_bridges_reconfigure()) to the routers, and destroys them. */
 void xf_routers_reconfigure(struct hmap *builds);
+void xf_routers_run(void);
+void xf_routers_wait(void);
 void xf_routers_destroy(void);
 
 /* Ids kept across a restart (route-state.h). */

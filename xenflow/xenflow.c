@@ -208,6 +208,7 @@ xenflow_run(void)
     update_bulk_share();
     xf_bulk_run();
     xf_load_run();
+    xf_routers_run();
     xf_route_state_run();
     xf_server_run();
     xf_qos_run();
@@ -221,6 +222,7 @@ void
 xenflow_wait(void)
 {
     xf_load_wait();
+    xf_routers_wait();
     xf_route_state_wait();
     xf_server_wait();
     xf_qos_wait();
