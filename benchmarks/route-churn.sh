@@ -21,8 +21,13 @@
 #   replace-1..3  xenflow/load r1 TABLEk --replace
 #   withdraw-all  xenflow/load r1 NEIGHBOURS --replace (every route goes)
 #   reload        xenflow/load r1 TABLE0
+#   client-gone   r1's client (a session that says hello, then closes) does
+#                 not come back within its grace period, here 0 s: every
+#                 route and neighbour is withdrawn (xenflow(7), "clients";
+#                 the same path as a migrated router's release)
 #
-# For each: seconds until xenflow/load replies (xenflow-s) and until
+# For each: seconds until xenflow/load replies, or for client-gone until
+# r1 has no route left (xenflow-s), and until
 # flowsync has nothing pending (drained-s, from the same start), and
 # ovs-vswitchd's RSS after it (once it has given back what the step freed:
 # xenflow/memory), and the CPU seconds its main thread
@@ -81,17 +86,17 @@ trap 'exit 130' INT TERM
 # differences, then every route of table 3 deleted); see gen-table.py.
 python3 "$top/benchmarks/gen-table.py" --churn "$family" "$n" "$work"
 
-steps=(load replace-1 replace-2 replace-3 withdraw-all reload)
-xf_files=(xf-0 xf-1 xf-2 xf-3 xf-neigh xf-0)
-xf_opts=("" --replace --replace --replace --replace "")
-k_files=(k-0 k-1 k-2 k-3 k-del k-0)
-expect=("$n" "$n" "$n" "$n" 0 "$n")
+steps=(load replace-1 replace-2 replace-3 withdraw-all reload client-gone)
+xf_files=(xf-0 xf-1 xf-2 xf-3 xf-neigh xf-0 -)
+xf_opts=("" --replace --replace --replace --replace "" "")
+k_files=(k-0 k-1 k-2 k-3 k-del k-0 k-del0)
+expect=("$n" "$n" "$n" "$n" 0 "$n" 0)
 if [ -n "$no_replace" ]; then
-    steps=(load withdraw-all reload)
-    xf_files=(xf-0 xf-neigh xf-0)
-    xf_opts=("" --replace "")
-    k_files=(k-0 k-del0 k-0)
-    expect=("$n" 0 "$n")
+    steps=(load withdraw-all reload client-gone)
+    xf_files=(xf-0 xf-neigh xf-0 -)
+    xf_opts=("" --replace "" "")
+    k_files=(k-0 k-del0 k-0 k-del0)
+    expect=("$n" 0 "$n" 0)
 fi
 
 # One router with one interface in one network, like route-scale.sh.
@@ -101,7 +106,9 @@ else
     iface_addr=2001:db8:2::1/64 ip="ip -6"
 fi
 xf_start_switch
-xf_add_router_bridge $iface_addr
+xf_add_router_bridge $iface_addr 02:00:00:00:00:01 -- set Open_vSwitch . \
+    other_config:xenflow-listen="punix:$work/xf.sock" \
+    other_config:xenflow-client-grace=0
 ovs-appctl xenflow/show > /dev/null
 rss_empty=$(xf_rss_kb)
 
@@ -139,6 +146,23 @@ stall_stop() {
     cat "$work/stall.max"
 }
 
+# client-gone: a session of r1's client that says hello and closes, then
+# waits until r1 has no route left (its grace period is 0 s); the reply is
+# the line ovs-vswitchd logs.
+client_gone() {
+    local hello
+    hello='{"method":"hello","id":"h","params":[{"protocol":1,"router":"r1",'
+    hello+='"client":"route-churn","interfaces":[{"name":"p1",'
+    hello+='"mac":"02:00:00:00:00:01","addresses":["'$iface_addr'"]}]}]}'
+    echo "$hello" | "$builddir/tests/ovstest" test-xenflow-proto session \
+        "unix:$work/xf.sock" > /dev/null
+    until grep -q 'no client resynchronised within' "$work/ovs-vswitchd.log"; do
+        sleep 0.01
+    done
+    sed -n 's/.*|WARN|router r1: \(no client resynchronised within [^,]*\), .*/\1/p' \
+        "$work/ovs-vswitchd.log" > "$work/reply"
+}
+
 declare -a xf_s drained_s rss_mb kernel_s main_cpu_s cpu_s stall_ms phases
 # The busy seconds of xenflow/load's own steps in each phase, from the line
 # it logs when done (xenflow(7)): "-" for a phase it did not go through.
@@ -160,8 +184,12 @@ for i in "${!steps[@]}"; do
     c0=$(xf_main_cpu_s) a0=$(xf_cpu_s)
     stall_start
     t0=$(xf_now)
-    ovs-appctl -T 3600 xenflow/load r1 "$work/${xf_files[i]}" \
-        ${xf_opts[i]} > "$work/reply"
+    if [ "${steps[i]}" = client-gone ]; then
+        client_gone
+    else
+        ovs-appctl -T 3600 xenflow/load r1 "$work/${xf_files[i]}" \
+            ${xf_opts[i]} > "$work/reply"
+    fi
     t1=$(xf_now)
     xf_wait_drained
     t2=$(xf_now)
@@ -174,7 +202,11 @@ for i in "${!steps[@]}"; do
         wait "$perf_pid" || true
     fi
     xf_s[i]=$(xf_elapsed "$t0" "$t1")
-    phases[i]=$(load_phases)
+    if [ "${steps[i]}" = client-gone ]; then
+        phases[i]='- - - - - '
+    else
+        phases[i]=$(load_phases)
+    fi
     drained_s[i]=$(xf_elapsed "$t0" "$t2")
     rss_mb[i]=$(awk -v kb="$(xf_rss_kb)" 'BEGIN { printf "%.1f", kb / 1024 }')
     counts=$(router_counts)

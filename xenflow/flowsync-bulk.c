@@ -152,39 +152,43 @@ xf_flowsync_drop_kind(struct xf_flowsync *fs, struct xf_flow_owner *owner,
  *
  * xf_flowsync_drop_kind() forgets a million flows in one main-loop
  * iteration, most of a second.  A drain instead moves the owner's list
- * for the kind aside ('dying') at once, and xf_flowsync_run() forgets its
- * flows a batch at a time as bulk work, counting them in one slice delete
- * per slice and table as drop_flow() does ('dying_markers'), queued once
- * the last flow is forgotten: the same slice deletes, after every flow is
- * forgotten, so that none removes a rule whose flow flowsync still holds.
- * Until then the rules stay in ofproto, and the owner's group deletions
- * wait (a group's delete takes the rules that use it, all at once).  A
- * flow already going, or with a change pending, goes on its own, strictly,
- * as in drop_flow().
+ * for the kind aside (struct xf_drain) at once, and xf_flowsync_run()
+ * forgets its flows a batch at a time as bulk work, counting them in one
+ * slice delete per slice and table as drop_flow() does ('markers'), queued
+ * once the last flow is forgotten: the same slice deletes, after every
+ * flow is forgotten, so that none removes a rule whose flow flowsync still
+ * holds.  Until then the rules stay in ofproto, and group deletions wait
+ * (a group's delete takes the rules that use it, all at once).  A flow
+ * already going, or with a change pending, goes on its own, strictly, as
+ * in drop_flow().  Drains run one after the other, oldest first.
  *
  * What must not happen is a flow of the owner and kind being put or
  * removed while its table drains: the change would be to a flow about to
  * be forgotten, or would come before the slice deletes, which would then
  * remove it.  So any change to the drained owner's flows of that kind,
- * one by one or as a whole, first finishes the drain at once
- * (xf_flowsync_drain_guard()), and the slice deletes go before it.  The
+ * one by one or as a whole, first finishes that drain at once
+ * (xf_flowsync_drain_guard()), and the slice deletes go before it.  A
  * drain belongs to the flowsync: it ends whatever becomes of the router
  * that started it. */
 
 /* Starts dropping every flow of 'owner' of 'kind' (one of
- * XF_FLOW_KINDS_TABLES) in steps.  A drain under way is finished first. */
+ * XF_FLOW_KINDS_TABLES) in steps.  (A drain of the same owner and kind
+ * cannot be under way with flows left: a flow put since it started would
+ * have finished it.) */
 void
 xf_flowsync_drain_start(struct xf_flowsync *fs, uint32_t owner, int kind)
 {
-    xf_flowsync_drain_finish(fs);
-
     struct xf_flow_owner *o = xf_flow_owners_find(&fs->owners, owner);
+
     if (o && !ovs_list_is_empty(&o->flows[kind])) {
-        ovs_list_splice(&fs->dying, ovs_list_front(&o->flows[kind]),
+        struct xf_drain *d = xzalloc(sizeof *d);
+        ovs_list_init(&d->dying);
+        ovs_list_splice(&d->dying, ovs_list_front(&o->flows[kind]),
                         &o->flows[kind]);
-        fs->dying_owner = owner;
-        fs->dying_kind = kind;
-        fs->draining = true;
+        d->owner = owner;
+        d->kind = kind;
+        ovs_list_push_back(&fs->drains, &d->node);
+        fs->n_drains++;
     }
 }
 
@@ -192,90 +196,127 @@ xf_flowsync_drain_start(struct xf_flowsync *fs, uint32_t owner, int kind)
 bool
 xf_flowsync_draining(const struct xf_flowsync *fs)
 {
-    return fs->draining;
+    return fs->n_drains > 0;
 }
 
-/* Forgets 'flow', being drained, and counts it in its slice's delete if it
- * is or may be in ofproto.  A slice delete queued before the drain began,
- * a flow already going or one whose change is pending goes back to its
- * owner's list, to go on its own.  Returns true if it freed 'flow'. */
+/* Forgets 'flow', being drained by 'd', and counts it in its slice's
+ * delete if it is or may be in ofproto.  A slice delete queued before the
+ * drain began, a flow already going or one whose change is pending goes
+ * back to its owner's list, to go on its own.  Returns true if it freed
+ * 'flow'. */
 static bool
-drain_flow(struct xf_flowsync *fs, struct xf_flow *flow)
+drain_flow(struct xf_flowsync *fs, struct xf_drain *d, struct xf_flow *flow)
 {
     if (flow->slice_delete || flow->removing
         || (flow->pending && flow->installed)) {
-        struct xf_flow_owner *o = xf_flow_owners_find(
-            &fs->owners, xf_cookie_owner(flow->cookie));
+        struct xf_flow_owner *o = xf_flow_owners_find(&fs->owners, d->owner);
         flow->removing = true;  /* A strict delete, in its place. */
         ovs_list_remove(&flow->owner_node);
-        ovs_list_push_back(&o->flows[xf_flow_owners_kind(flow->cookie)],
-                           &flow->owner_node);
+        ovs_list_push_back(&o->flows[d->kind], &flow->owner_node);
         return false;
     }
     if (flow->installed || !flow->fresh) {
-        count_in_slice(fs, fs->dying_markers, flow, false);
+        count_in_slice(fs, d->markers, flow, false);
     }
     forget_flow(fs, flow);
     return true;
 }
 
-/* Forgets up to 'max' of the flows being drained; after the last one,
- * queues the slice deletes and ends the drain. */
+/* Forgets up to 'max' of the flows 'd' drains; after the last one, queues
+ * its slice deletes and ends it (frees 'd'). */
 static void
-drain_step(struct xf_flowsync *fs, size_t max)
+drain_step(struct xf_flowsync *fs, struct xf_drain *d, size_t max)
 {
     size_t n = 0, n_freed = 0;
 
-    for (; n < max && !ovs_list_is_empty(&fs->dying); n++) {
-        n_freed += drain_flow(fs, CONTAINER_OF(ovs_list_front(&fs->dying),
-                                               struct xf_flow, owner_node));
+    for (; n < max && !ovs_list_is_empty(&d->dying); n++) {
+        n_freed += drain_flow(fs, d, CONTAINER_OF(ovs_list_front(&d->dying),
+                                                  struct xf_flow,
+                                                  owner_node));
     }
     xf_flowsync_note_visits(n);
     xf_memtrim_note(n_freed);
-    if (!ovs_list_is_empty(&fs->dying)) {
+    if (!ovs_list_is_empty(&d->dying)) {
         return;
     }
     for (size_t s = 0; s < XF_COOKIE_N_SLICES; s++) {
-        if (fs->dying_markers[s]) {
-            xf_flow_make_pending(fs, fs->dying_markers[s]);
-            fs->dying_markers[s] = NULL;
+        if (d->markers[s]) {
+            xf_flow_make_pending(fs, d->markers[s]);
         }
     }
-    fs->draining = false;
+    ovs_list_remove(&d->node);
+    fs->n_drains--;
+    free(d);
     xf_hmap_shrink_sparse(&fs->flows);
 }
 
-/* One step of the drain under way, if any (bulk work: xf_flowsync_run()
- * asks first). */
+/* One step of the oldest drain under way, if any (bulk work:
+ * xf_flowsync_run() asks first). */
 void
 xf_flowsync_drain_run(struct xf_flowsync *fs)
 {
-    if (fs->draining) {
+    if (fs->n_drains) {
         COVERAGE_INC(xenflow_drain_step);
-        drain_step(fs, XF_DRAIN_BATCH);
+        drain_step(fs, CONTAINER_OF(ovs_list_front(&fs->drains),
+                                    struct xf_drain, node), XF_DRAIN_BATCH);
     }
 }
 
-/* Finishes the drain under way, if any, at once. */
+/* Finishes every drain under way, at once. */
 void
 xf_flowsync_drain_finish(struct xf_flowsync *fs)
 {
-    if (fs->draining) {
-        drain_step(fs, SIZE_MAX);
+    struct xf_drain *d;
+
+    LIST_FOR_EACH_SAFE (d, node, &fs->drains) {
+        drain_step(fs, d, SIZE_MAX);
     }
 }
 
 /* Before a change to flows of 'owner' whose kinds are in 'kinds' (a mask
- * of XF_FLOW_KIND_BIT()s): finishes the drain if it is of one of them. */
+ * of XF_FLOW_KIND_BIT()s): finishes the drains of any of them at once. */
 void
 xf_flowsync_drain_guard(struct xf_flowsync *fs, uint32_t owner,
                         uint32_t kinds)
 {
-    if (fs->draining && owner == fs->dying_owner
-        && kinds & XF_FLOW_KIND_BIT(fs->dying_kind)) {
-        COVERAGE_INC(xenflow_drain_cut_short);
-        xf_flowsync_drain_finish(fs);
+    struct xf_drain *d;
+
+    LIST_FOR_EACH_SAFE (d, node, &fs->drains) {
+        if (d->owner == owner && kinds & XF_FLOW_KIND_BIT(d->kind)) {
+            COVERAGE_INC(xenflow_drain_cut_short);
+            drain_step(fs, d, SIZE_MAX);
+        }
     }
+}
+
+/* How many drains of 'owner' whose kinds are in 'kinds' are under way. */
+size_t
+xf_flowsync_drains_of(const struct xf_flowsync *fs, uint32_t owner,
+                      uint32_t kinds)
+{
+    const struct xf_drain *d;
+    size_t n = 0;
+
+    LIST_FOR_EACH (d, node, &fs->drains) {
+        n += d->owner == owner && kinds & XF_FLOW_KIND_BIT(d->kind);
+    }
+    return n;
+}
+
+/* Frees the drains under way, and the slice deletes they have not queued,
+ * when 'fs' is destroyed (the flows go with 'fs->flows'). */
+void
+xf_flowsync_free_drains(struct xf_flowsync *fs)
+{
+    struct xf_drain *d;
+
+    LIST_FOR_EACH_POP (d, node, &fs->drains) {
+        for (size_t s = 0; s < XF_COOKIE_N_SLICES; s++) {
+            free(d->markers[s]);
+        }
+        free(d);
+    }
+    fs->n_drains = 0;
 }
 
 static void

@@ -26,9 +26,11 @@ struct xf_flowsync;
 /* A whole route or neighbour table of one owner dropped in steps
  * (flowsync-bulk.c): set aside at once, forgotten a batch per step by
  * xf_flowsync_run(), gone from ofproto by slice once the last one is
- * forgotten. */
+ * forgotten.  Several drains go one after the other. */
 void xf_flowsync_drain_start(struct xf_flowsync *, uint32_t owner, int kind);
 bool xf_flowsync_draining(const struct xf_flowsync *);
+size_t xf_flowsync_drains_of(const struct xf_flowsync *, uint32_t owner,
+                             uint32_t kinds);
 void xf_flowsync_drain_run(struct xf_flowsync *);
 void xf_flowsync_drain_finish(struct xf_flowsync *);
 

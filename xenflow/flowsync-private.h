@@ -166,13 +166,18 @@ struct xf_flowsync {
                                   * for their cookies' slices (cookie.h). */
     unsigned long long n_errors;
     struct xf_latency latency;  /* From "put" to "in ofproto". */
-    struct ovs_list dying;      /* Flows of 'dying_owner' of 'dying_kind'
-                                 * being dropped (flowsync-bulk.c). */
-    uint32_t dying_owner;
-    int dying_kind;
-    struct xf_flow *dying_markers[XF_COOKIE_N_SLICES]; /* Their slice
-                                 * deletes, queued once the drain ends. */
-    bool draining;              /* Until those are queued. */
+    struct ovs_list drains;     /* struct xf_drain, oldest first. */
+    size_t n_drains;
+};
+
+/* A whole table of one owner being dropped in steps (flowsync-bulk.c),
+ * until its slice deletes are queued. */
+struct xf_drain {
+    struct ovs_list node;       /* In 'drains' of struct xf_flowsync. */
+    struct ovs_list dying;      /* Its flows still to forget. */
+    uint32_t owner;
+    int kind;
+    struct xf_flow *markers[XF_COOKIE_N_SLICES]; /* Its slice deletes. */
 };
 
 /* Shared by flowsync.c and flowsync-bulk.c (inline: flowsync-bulk.c is
@@ -214,5 +219,6 @@ void xf_flowsync_free_slices(struct xf_flowsync *);
 void xf_flowsync_note_visits(size_t n);
 void xf_flowsync_drain_guard(struct xf_flowsync *, uint32_t owner,
                              uint32_t kinds);
+void xf_flowsync_free_drains(struct xf_flowsync *);
 
 #endif /* xenflow/flowsync-private.h */

@@ -94,7 +94,7 @@ xf_flowsync_create(const char *bridge)
     xf_queue_init(&fs->pending);
     ofpbuf_init(&fs->batch_miniflows, 0);
     xf_flow_owners_init(&fs->owners);
-    ovs_list_init(&fs->dying);
+    ovs_list_init(&fs->drains);
     return fs;
 }
 
@@ -157,9 +157,7 @@ xf_flowsync_destroy(struct xf_flowsync *fs)
     if (fs) {
         struct xf_flow *flow;
         xf_flowsync_free_slices(fs);
-        for (size_t i = 0; i < XF_COOKIE_N_SLICES; i++) {
-            free(fs->dying_markers[i]);     /* A drain's, not queued. */
-        }
+        xf_flowsync_free_drains(fs);
         xf_memtrim_note(hmap_count(&fs->flows));
         HMAP_FOR_EACH_POP (flow, node, &fs->flows) {
             xf_flow_free(fs, flow);
@@ -385,15 +383,14 @@ xf_flowsync_remove_owner(struct xf_flowsync *fs, uint32_t owner,
 }
 
 /* Returns how many flows of 'owner' whose kinds are in 'kinds' are not yet
- * in ofproto as wanted (to be added, changed or removed); a drain of one of
- * its tables counts as one, as in xf_flowsync_pending(). */
+ * in ofproto as wanted (to be added, changed or removed); each drain of
+ * one of its tables counts as one, as in xf_flowsync_pending(). */
 size_t
 xf_flowsync_owner_pending(const struct xf_flowsync *fs, uint32_t owner,
                           uint32_t kinds)
 {
     return (xf_flow_owners_pending(&fs->owners, owner, kinds)
-            + (fs->draining && fs->dying_owner == owner
-               && kinds & XF_FLOW_KIND_BIT(fs->dying_kind)));
+            + xf_flowsync_drains_of(fs, owner, kinds));
 }
 
 /* Returns how many flows 'owner' has in 'fs', pending or not. */
@@ -688,13 +685,13 @@ xf_flowsync_wait(struct xf_flowsync *fs)
     }
 }
 
-/* Flow and group changes not yet in ofproto; a drain under way counts as
- * one, as each of the slice deletes that follow it does. */
+/* Flow and group changes not yet in ofproto; each drain under way counts
+ * as one, as each of the slice deletes that follow it does. */
 size_t
 xf_flowsync_pending(const struct xf_flowsync *fs)
 {
     return (xf_queue_count(&fs->pending) + fs->groups.n_pending
-            + xf_flowsync_draining(fs));
+            + fs->n_drains);
 }
 
 /* Restarts (flowsync-restore.h). */

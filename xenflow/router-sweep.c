@@ -181,7 +181,8 @@ xf_router_sweep_step(struct xf_router *r, struct xf_router_sweep *s,
         /* flowsync drains the flows (xf_flowsync_run()); the routes are
          * freed here. */
         struct xf_flowsync *fs = xf_bridge_flows(r->bridge);
-        bool flows_done = !fs || !xf_flowsync_draining(fs);
+        bool flows_done = !fs || !xf_flowsync_drains_of(
+            fs, r->id, XF_FLOW_KIND_BIT(XF_FLOW_ROUTE));
         s->done = xf_rib_free_withdrawn(&r->rib, max) && flows_done;
         COVERAGE_INC(xenflow_sweep_step);
         return 0;
