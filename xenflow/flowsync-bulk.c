@@ -51,6 +51,7 @@ VLOG_DEFINE_THIS_MODULE(xenflow_flowsync_bulk);
 COVERAGE_DEFINE(xenflow_slice_delete); /* Flows removed by slice. */
 COVERAGE_DEFINE(xenflow_drain_step);   /* Steps of a table's drain. */
 COVERAGE_DEFINE(xenflow_drain_cut_short); /* Drains finished at once. */
+COVERAGE_DEFINE(xenflow_flow_visit); /* Looked at by owner or staleness. */
 
 /* At most this many slice deletes in one batch. */
 #define XF_SLICES_PER_BATCH 64
@@ -317,6 +318,13 @@ xf_flowsync_free_drains(struct xf_flowsync *fs)
         free(d);
     }
     fs->n_drains = 0;
+}
+
+/* Counts 'n' flows looked at by owner or staleness. */
+void
+xf_flowsync_note_visits(size_t n)
+{
+    COVERAGE_ADD(xenflow_flow_visit, n);
 }
 
 static void

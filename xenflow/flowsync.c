@@ -46,7 +46,6 @@ VLOG_DEFINE_THIS_MODULE(xenflow_flowsync);
 
 COVERAGE_DEFINE(xenflow_flow_mod);
 COVERAGE_DEFINE(xenflow_flow_mod_error);
-COVERAGE_DEFINE(xenflow_flow_visit); /* Looked at by owner or staleness. */
 COVERAGE_DEFINE(xenflow_flow_adopted); /* Restored flow kept as is. */
 
 /* How many flow_mods one xf_flowsync_run() applies, as one batch, before
@@ -339,15 +338,7 @@ owner_select(struct xf_flowsync *fs, struct xf_flow_owner *owner,
             flow->stale = true;
         }
     }
-    COVERAGE_ADD(xenflow_flow_visit, n);
-}
-
-/* Counts 'n' flows looked at by owner (coverage counter
- * xenflow_flow_visit). */
-void
-xf_flowsync_note_visits(size_t n)
-{
-    COVERAGE_ADD(xenflow_flow_visit, n);
+    xf_flowsync_note_visits(n);
 }
 
 /* Marks stale the flows of 'owner' whose kinds are in 'kinds' (a mask of
@@ -374,8 +365,7 @@ xf_flowsync_remove_owner(struct xf_flowsync *fs, uint32_t owner,
     for (int kind = 0; kind < XF_FLOW_N_KINDS; kind++) {
         struct xf_flow_owner *o = xf_flow_owners_find(&fs->owners, owner);
         if (o && kinds & XF_FLOW_KINDS_TABLES & XF_FLOW_KIND_BIT(kind)) {
-            COVERAGE_ADD(xenflow_flow_visit,
-                         xf_flowsync_drop_kind(fs, o, kind));
+            xf_flowsync_note_visits(xf_flowsync_drop_kind(fs, o, kind));
         }
     }
     owner_select(fs, xf_flow_owners_find(&fs->owners, owner),
@@ -457,7 +447,7 @@ xf_flowsync_sweep(struct xf_flowsync *fs)
         owner->stale_kinds = 0;
     }
     fs->n_stale_owners = 0;
-    COVERAGE_ADD(xenflow_flow_visit, n_visited);
+    xf_flowsync_note_visits(n_visited);
     return n;
 }
 

@@ -306,6 +306,31 @@ xf_rib_withdraw_routes(struct xf_rib *rib)
     return hmap_count(&rib->withdrawn);
 }
 
+/* Moves 'rib''s tables into a new rib, returned, and leaves 'rib' empty:
+ * the routes of a router being removed, to be freed in steps
+ * (xf_rib_free_withdrawn(), then xf_rib_destroy() and free()).  Its
+ * neighbours, a few, are freed at once. */
+struct xf_rib *
+xf_rib_detach(struct xf_rib *rib)
+{
+    struct xf_rib *dead = xmalloc(sizeof *dead);
+    struct xf_neigh *neigh;
+
+    *dead = *rib;
+    hmap_moved(&dead->routes);
+    hmap_moved(&dead->withdrawn);
+    hmap_moved(&dead->nexthop_sets);
+    hmap_moved(&dead->neighs);
+    sset_moved(&dead->devs);
+    xf_rib_init(rib);
+
+    HMAP_FOR_EACH_POP (neigh, node, &dead->neighs) {
+        free(neigh);
+    }
+    xf_rib_withdraw_routes(dead);
+    return dead;
+}
+
 /* How many routes withdrawn whole, in every RIB, are still to be freed. */
 size_t
 xf_rib_withdrawn_count(void)

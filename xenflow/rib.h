@@ -156,6 +156,7 @@ uint64_t xf_rib_route_frees(void);
 size_t xf_rib_withdraw_routes(struct xf_rib *);
 bool xf_rib_free_withdrawn(struct xf_rib *, size_t max);
 size_t xf_rib_withdrawn_count(void);
+struct xf_rib *xf_rib_detach(struct xf_rib *);
 uint32_t xf_nexthops_hash(const struct xf_nexthop *, size_t n);
 bool xf_nexthops_equal(const struct xf_nexthop *, size_t n_a,
                        const struct xf_nexthop *, size_t n_b);

@@ -30,6 +30,7 @@
 #include "xenflow/bridges.h"
 #include "xenflow/cookie.h"
 #include "xenflow/flowsync.h"
+#include "xenflow/flowsync-bulk.h"
 #include "xenflow/model.h"
 #include "xenflow/pace.h"
 #include "xenflow/pipeline.h"
@@ -41,6 +42,11 @@ VLOG_DEFINE_THIS_MODULE(xenflow_routers);
 /* All virtual routers, by name (names are unique in the switch). */
 static struct hmap xf_routers = HMAP_INITIALIZER(&xf_routers);
 static uint32_t next_router_id = 1;
+
+/* The tables of removed routers, their routes still to free
+ * (xf_routers_run()). */
+static struct xf_rib **dead_ribs;
+static size_t n_dead_ribs, allocated_dead_ribs;
 
 struct xf_router *
 xf_router_find(const char *name)
@@ -196,12 +202,25 @@ router_remove(struct xf_router *r, bool sweep)
         r->ctl_hold = false;
         hold_ports(r);
     }
+    /* The route table, up to millions of routes, goes in steps: its flows
+     * drained (flowsync-bulk.h), its routes freed by xf_routers_run(). */
+    uint32_t kinds = XF_FLOW_KINDS_ROUTER & ~XF_FLOW_KIND_BIT(XF_FLOW_ROUTE);
+    if (fs) {
+        xf_flowsync_drain_start(fs, r->id, XF_FLOW_ROUTE);
+    }
     if (fs && sweep) {
-        xf_flowsync_remove_owner(fs, r->id, XF_FLOW_KINDS_ROUTER);
+        xf_flowsync_remove_owner(fs, r->id, kinds);
     } else if (fs) {
-        xf_flowsync_mark_owner_stale(fs, r->id, XF_FLOW_KINDS_ROUTER);
+        xf_flowsync_mark_owner_stale(fs, r->id, kinds);
     }
     hmap_remove(&xf_routers, &r->node);
+    if (!hmap_is_empty(&r->rib.routes) || !hmap_is_empty(&r->rib.withdrawn)) {
+        if (n_dead_ribs >= allocated_dead_ribs) {
+            dead_ribs = x2nrealloc(dead_ribs, &allocated_dead_ribs,
+                                   sizeof *dead_ribs);
+        }
+        dead_ribs[n_dead_ribs++] = xf_rib_detach(&r->rib);
+    }
     router_destroy(r);
 }
 
@@ -353,15 +372,24 @@ xf_routers_reconfigure(struct hmap *builds)
 #define XF_FREE_BATCH 5000
 
 /* Frees, as bulk work, the routes of tables withdrawn whole
- * (xf_rib_withdraw_routes()), a batch per main-loop iteration, as other
- * bulk work does: a million routes took a few hundred milliseconds to free
- * in one iteration. */
+ * (xf_rib_withdraw_routes()) and of routers removed (their 'dead_ribs'),
+ * a batch per main-loop iteration, as other bulk work does: a million
+ * routes took a few hundred milliseconds to free in one iteration. */
 void
 xf_routers_run(void)
 {
     struct xf_router *r;
 
     if (!xf_rib_withdrawn_count() || !xf_bulk_allows()) {
+        return;
+    }
+    if (n_dead_ribs) {
+        struct xf_rib *rib = dead_ribs[n_dead_ribs - 1];
+        if (xf_rib_free_withdrawn(rib, XF_FREE_BATCH)) {
+            xf_rib_destroy(rib);
+            free(rib);
+            n_dead_ribs--;
+        }
         return;
     }
     HMAP_FOR_EACH (r, node, &xf_routers) {
@@ -388,6 +416,13 @@ xf_routers_destroy(void)
     HMAP_FOR_EACH_POP (r, node, &xf_routers) {
         router_destroy(r);
     }
+    for (size_t i = 0; i < n_dead_ribs; i++) {
+        xf_rib_destroy(dead_ribs[i]);
+        free(dead_ribs[i]);
+    }
+    free(dead_ribs);
+    dead_ribs = NULL;
+    n_dead_ribs = allocated_dead_ribs = 0;
 }
 
 void
