@@ -173,9 +173,11 @@ xf_flowsync_drop_kind(struct xf_flowsync *fs, struct xf_flow_owner *owner,
  * that started it. */
 
 /* Starts dropping every flow of 'owner' of 'kind' (one of
- * XF_FLOW_KINDS_TABLES) in steps.  (A drain of the same owner and kind
- * cannot be under way with flows left: a flow put since it started would
- * have finished it.) */
+ * XF_FLOW_KINDS_TABLES) in steps, after the drains under way.  (A drain of
+ * the same owner and kind may be under way, e.g. a router removed while
+ * its table drains: the new one takes what its owner's list holds now,
+ * flows that go on their own and flows put since, which finished the
+ * older drain first.) */
 void
 xf_flowsync_drain_start(struct xf_flowsync *fs, uint32_t owner, int kind)
 {

@@ -44,8 +44,7 @@ void
 xf_rib_init(struct xf_rib *rib)
 {
     hmap_init(&rib->routes);
-    hmap_init(&rib->withdrawn);
-    rib->withdrawn_bucket = 0;
+    ovs_list_init(&rib->graves);
     hmap_init(&rib->nexthop_sets);
     hmap_init(&rib->neighs);
     sset_init(&rib->devs);
@@ -63,7 +62,6 @@ xf_rib_destroy(struct xf_rib *rib)
     }
     hmap_destroy(&rib->routes);
     xf_rib_free_withdrawn(rib, SIZE_MAX);
-    hmap_destroy(&rib->withdrawn);
     ovs_assert(hmap_is_empty(&rib->nexthop_sets));
     hmap_destroy(&rib->nexthop_sets);
     HMAP_FOR_EACH_POP (neigh, node, &rib->neighs) {
@@ -279,55 +277,118 @@ xf_rib_route_free(struct xf_rib *rib, struct xf_route *route)
     }
 }
 
-/* Returns how many routes have been freed so far, from every rib.  A route
- * found earlier is still there if this has not changed since (every route
- * is freed through xf_rib_route_free()): xenflow/load --replace looks each
- * route up once, to keep it from the sweep, and sets it through what it
- * found. */
+/* Returns how many routes have left a rib so far, from every rib: freed
+ * (xf_rib_route_free()) or withdrawn whole (xf_rib_withdraw_routes()).  A
+ * route found earlier is still there if this has not changed since:
+ * xenflow/load --replace looks each route up once, to keep it from the
+ * sweep, and sets it through what it found. */
 uint64_t
 xf_rib_route_frees(void)
 {
     return route_frees;
 }
 
+/* A route table withdrawn whole, its routes still to free. */
+struct xf_rib_grave {
+    struct ovs_list node;       /* In 'graves' of struct xf_rib. */
+    struct hmap routes;
+    size_t bucket;              /* Next bucket of 'routes' to free. */
+};
+
 /* Takes every route out of 'rib' at once (a table withdrawn whole), to be
  * freed in steps by xf_rib_free_withdrawn(): a million routes took a few
  * hundred milliseconds to free, in one main-loop iteration.  They are no
- * longer found, so a route set meanwhile is a new one.  Routes still
- * waiting from an earlier withdrawal are freed first.  Returns how many
- * routes went; the caller updates 'n_stale'. */
+ * longer found, so a route set meanwhile is a new one, and
+ * xf_rib_route_frees() counts them as gone.  Tables withdrawn earlier and
+ * not yet freed wait their turn.  Returns how many routes went; the caller
+ * updates 'n_stale'. */
 size_t
 xf_rib_withdraw_routes(struct xf_rib *rib)
 {
-    xf_rib_free_withdrawn(rib, SIZE_MAX);
-    hmap_swap(&rib->routes, &rib->withdrawn);
-    rib->withdrawn_bucket = 0;
-    n_withdrawn += hmap_count(&rib->withdrawn);
-    return hmap_count(&rib->withdrawn);
+    size_t n = hmap_count(&rib->routes);
+
+    if (n) {
+        struct xf_rib_grave *g = xmalloc(sizeof *g);
+        hmap_init(&g->routes);
+        hmap_swap(&rib->routes, &g->routes);
+        g->bucket = 0;
+        ovs_list_push_back(&rib->graves, &g->node);
+        n_withdrawn += n;
+        route_frees += n;
+    }
+    return n;
 }
 
-/* Moves 'rib''s tables into a new rib, returned, and leaves 'rib' empty:
- * the routes of a router being removed, to be freed in steps
- * (xf_rib_free_withdrawn(), then xf_rib_destroy() and free()).  Its
- * neighbours, a few, are freed at once. */
+/* Whether 'rib' has withdrawn routes not yet freed. */
+bool
+xf_rib_has_withdrawn(const struct xf_rib *rib)
+{
+    return !ovs_list_is_empty(&rib->graves);
+}
+
+/* Frees up to 'max' of the routes that xf_rib_withdraw_routes() took out
+ * of 'rib', oldest table first.  Returns true once none is left. */
+bool
+xf_rib_free_withdrawn(struct xf_rib *rib, size_t max)
+{
+    size_t n = 0;
+
+    while (n < max && !ovs_list_is_empty(&rib->graves)) {
+        struct xf_rib_grave *g = CONTAINER_OF(ovs_list_front(&rib->graves),
+                                              struct xf_rib_grave, node);
+        struct hmap *map = &g->routes;
+
+        /* From a cursor: popping from the first bucket each time would
+         * walk the emptied buckets again at every step. */
+        while (n < max && !hmap_is_empty(map)) {
+            struct hmap_node *node = map->buckets[g->bucket];
+            if (node) {
+                hmap_remove(map, node);
+                /* Not xf_rib_route_free(): these routes were counted as
+                 * gone when they were withdrawn. */
+                struct xf_route *route = CONTAINER_OF(node, struct xf_route,
+                                                      node);
+                nexthop_set_unref(rib, route_nexthop_set(route));
+                free(route);
+                n_withdrawn--;
+                n++;
+            } else {
+                g->bucket++;
+            }
+        }
+        if (hmap_is_empty(map)) {
+            ovs_list_remove(&g->node);
+            hmap_destroy(map);
+            free(g);
+        }
+    }
+    return ovs_list_is_empty(&rib->graves);
+}
+
+/* Moves what 'rib''s routes need into a new rib, returned, and leaves
+ * 'rib' empty: the routes of a router being removed, withdrawn whole
+ * there to be freed in steps (xf_rib_free_withdrawn(), then
+ * xf_rib_destroy() and free()).  Its neighbours, a few, are freed at
+ * once. */
 struct xf_rib *
 xf_rib_detach(struct xf_rib *rib)
 {
     struct xf_rib *dead = xmalloc(sizeof *dead);
     struct xf_neigh *neigh;
 
-    *dead = *rib;
-    hmap_moved(&dead->routes);
-    hmap_moved(&dead->withdrawn);
-    hmap_moved(&dead->nexthop_sets);
-    hmap_moved(&dead->neighs);
-    sset_moved(&dead->devs);
-    xf_rib_init(rib);
-
-    HMAP_FOR_EACH_POP (neigh, node, &dead->neighs) {
+    xf_rib_init(dead);
+    HMAP_FOR_EACH_POP (neigh, node, &rib->neighs) {
         free(neigh);
     }
+    hmap_swap(&rib->nexthop_sets, &dead->nexthop_sets);
+    sset_swap(&rib->devs, &dead->devs);
+    if (!ovs_list_is_empty(&rib->graves)) {
+        ovs_list_splice(&dead->graves, ovs_list_front(&rib->graves),
+                        &rib->graves);
+    }
+    hmap_swap(&rib->routes, &dead->routes);
     xf_rib_withdraw_routes(dead);
+    rib->n_stale = 0;
     return dead;
 }
 
@@ -336,34 +397,6 @@ size_t
 xf_rib_withdrawn_count(void)
 {
     return n_withdrawn;
-}
-
-/* Frees up to 'max' of the routes that xf_rib_withdraw_routes() took out
- * of 'rib'.  Returns true once none is left. */
-bool
-xf_rib_free_withdrawn(struct xf_rib *rib, size_t max)
-{
-    struct hmap *map = &rib->withdrawn;
-
-    /* From a cursor: popping from the first bucket each time would walk
-     * the emptied buckets again at every step. */
-    for (size_t n = 0; n < max && !hmap_is_empty(map); ) {
-        struct hmap_node *node = map->buckets[rib->withdrawn_bucket];
-        if (node) {
-            hmap_remove(map, node);
-            xf_rib_route_free(rib, CONTAINER_OF(node, struct xf_route, node));
-            n_withdrawn--;
-            n++;
-        } else {
-            rib->withdrawn_bucket++;
-        }
-    }
-    if (hmap_is_empty(map)) {
-        hmap_shrink(map);
-        rib->withdrawn_bucket = 0;
-        return true;
-    }
-    return false;
 }
 
 /* Removes the route for 'prefix' from 'rib' and returns it (the caller frees

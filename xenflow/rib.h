@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "openvswitch/hmap.h"
+#include "openvswitch/list.h"
 #include "openvswitch/types.h"
 #include "packets.h"
 #include "sset.h"
@@ -108,9 +109,8 @@ struct xf_neigh {
 
 struct xf_rib {
     struct hmap routes;         /* Contains "struct xf_route"s. */
-    struct hmap withdrawn;      /* Routes withdrawn whole, not yet freed
-                                 * (xf_rib_withdraw_routes()). */
-    size_t withdrawn_bucket;    /* Next bucket of 'withdrawn' to free. */
+    struct ovs_list graves;     /* Route tables withdrawn whole, not yet
+                                 * freed (xf_rib_withdraw_routes()). */
     struct hmap nexthop_sets;   /* Contains "struct xf_nexthop_set"s. */
     struct hmap neighs;         /* Contains "struct xf_neigh"s. */
     struct sset devs;           /* Interned interface names. */
@@ -155,6 +155,7 @@ void xf_rib_route_free(struct xf_rib *, struct xf_route *);
 uint64_t xf_rib_route_frees(void);
 size_t xf_rib_withdraw_routes(struct xf_rib *);
 bool xf_rib_free_withdrawn(struct xf_rib *, size_t max);
+bool xf_rib_has_withdrawn(const struct xf_rib *);
 size_t xf_rib_withdrawn_count(void);
 struct xf_rib *xf_rib_detach(struct xf_rib *);
 uint32_t xf_nexthops_hash(const struct xf_nexthop *, size_t n);

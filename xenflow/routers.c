@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coverage.h"
 #include "hash.h"
 #include "openvswitch/vlog.h"
 #include "simap.h"
@@ -38,6 +39,8 @@
 #include "xenflow/router.h"
 
 VLOG_DEFINE_THIS_MODULE(xenflow_routers);
+
+COVERAGE_DEFINE(xenflow_route_free_step); /* Steps freeing withdrawn routes. */
 
 /* All virtual routers, by name (names are unique in the switch). */
 static struct hmap xf_routers = HMAP_INITIALIZER(&xf_routers);
@@ -214,7 +217,7 @@ router_remove(struct xf_router *r, bool sweep)
         xf_flowsync_mark_owner_stale(fs, r->id, kinds);
     }
     hmap_remove(&xf_routers, &r->node);
-    if (!hmap_is_empty(&r->rib.routes) || !hmap_is_empty(&r->rib.withdrawn)) {
+    if (!hmap_is_empty(&r->rib.routes) || xf_rib_has_withdrawn(&r->rib)) {
         if (n_dead_ribs >= allocated_dead_ribs) {
             dead_ribs = x2nrealloc(dead_ribs, &allocated_dead_ribs,
                                    sizeof *dead_ribs);
@@ -380,9 +383,10 @@ xf_routers_run(void)
 {
     struct xf_router *r;
 
-    if (!xf_rib_withdrawn_count() || !xf_bulk_allows()) {
+    if ((!xf_rib_withdrawn_count() && !n_dead_ribs) || !xf_bulk_allows()) {
         return;
     }
+    COVERAGE_INC(xenflow_route_free_step);
     if (n_dead_ribs) {
         struct xf_rib *rib = dead_ribs[n_dead_ribs - 1];
         if (xf_rib_free_withdrawn(rib, XF_FREE_BATCH)) {
@@ -393,17 +397,18 @@ xf_routers_run(void)
         return;
     }
     HMAP_FOR_EACH (r, node, &xf_routers) {
-        if (!hmap_is_empty(&r->rib.withdrawn)) {
+        if (xf_rib_has_withdrawn(&r->rib)) {
             xf_rib_free_withdrawn(&r->rib, XF_FREE_BATCH);
             return;
         }
     }
 }
 
+/* Wakes up for xf_routers_run() while routes wait to be freed. */
 void
 xf_routers_wait(void)
 {
-    if (xf_rib_withdrawn_count()) {
+    if (xf_rib_withdrawn_count() || n_dead_ribs) {
         xf_bulk_wait();
     }
 }
