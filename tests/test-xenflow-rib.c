@@ -27,6 +27,21 @@
  *         mark                          marks every route stale
  *         sweep                         removes the stale routes; prints
  *                                       how many
+ *         withdraw                      withdraws every route at once
+ *                                       (xf_rib_withdraw_routes()); prints
+ *                                       how many, and how many wait to be
+ *                                       freed in every rib
+ *         free=N                        frees up to N withdrawn routes;
+ *                                       prints "done" or "more", and how
+ *                                       many wait
+ *         detach                        detaches the rib's tables into a
+ *                                       new one (xf_rib_detach()), as for
+ *                                       a removed router; prints how many
+ *                                       wait
+ *         freedead=N                    frees up to N routes of the last
+ *                                       detached rib, then destroys it;
+ *                                       prints "done" or "more", and how
+ *                                       many wait
  *
  *       then ": R routes, S next-hop sets" (the distinct sets of next
  *       hops in use).  The rib is destroyed at the end, which checks that
@@ -94,14 +109,39 @@ run_set(struct xf_rib *rib, char *arg)
 static void
 test_rib_main(int argc, char *argv[])
 {
+    struct xf_rib *dead[16];
+    size_t n_dead = 0;
     struct xf_rib rib;
 
     xf_rib_init(&rib);
     for (int i = 1; i < argc; i++) {
         char *arg = argv[i];
+        unsigned int max;
 
         printf("%s: ", arg);
-        if (!strcmp(arg, "mark")) {
+        if (!strcmp(arg, "withdraw")) {
+            size_t n = xf_rib_withdraw_routes(&rib);
+            printf("%"PRIuSIZE" (%"PRIuSIZE" waiting)", n,
+                   xf_rib_withdrawn_count());
+        } else if (sscanf(arg, "free=%u", &max) == 1) {
+            bool done = xf_rib_free_withdrawn(&rib, max);
+            ovs_assert(done == !xf_rib_has_withdrawn(&rib));
+            printf("%s (%"PRIuSIZE" waiting)", done ? "done" : "more",
+                   xf_rib_withdrawn_count());
+        } else if (!strcmp(arg, "detach")) {
+            ovs_assert(n_dead < ARRAY_SIZE(dead));
+            dead[n_dead++] = xf_rib_detach(&rib);
+            printf("%"PRIuSIZE" waiting", xf_rib_withdrawn_count());
+        } else if (sscanf(arg, "freedead=%u", &max) == 1) {
+            ovs_assert(n_dead);
+            bool done = xf_rib_free_withdrawn(dead[n_dead - 1], max);
+            if (done) {
+                xf_rib_destroy(dead[--n_dead]);
+                free(dead[n_dead]);
+            }
+            printf("%s (%"PRIuSIZE" waiting)", done ? "done" : "more",
+                   xf_rib_withdrawn_count());
+        } else if (!strcmp(arg, "mark")) {
             xf_rib_mark_stale(&rib);
         } else if (!strcmp(arg, "sweep")) {
             struct xf_route *route;
@@ -134,6 +174,10 @@ test_rib_main(int argc, char *argv[])
                hmap_count(&rib.routes), xf_rib_n_nexthop_sets(&rib));
     }
     xf_rib_destroy(&rib);
+    while (n_dead) {
+        xf_rib_destroy(dead[--n_dead]);
+        free(dead[n_dead]);
+    }
 }
 
 OVSTEST_REGISTER("test-xenflow-rib", test_rib_main);

@@ -319,9 +319,9 @@ load_job_drop_kept(struct load_job *job)
  *
  * Each route entry's lookup is kept in 'job->kept', so that setting it
  * needs none: a third of a replace's lookups.  The routes found stay valid
- * as long as no route is freed, other than by the sweep, which frees only
- * routes not kept (unless something marked the routes stale again
- * meanwhile: the rib's epoch tells). */
+ * as long as no route is freed or withdrawn (xf_rib_route_frees()), other
+ * than by the sweep, which frees only routes not kept (unless something
+ * marked the routes stale again meanwhile: the rib's epoch tells). */
 static bool
 load_job_sweep(struct load_job *job, struct xf_router *r)
 {

@@ -262,7 +262,7 @@ xf_rib_route_set(struct xf_rib *rib, const struct xf_prefix *prefix,
     return route;
 }
 
-/* How many routes xf_rib_route_free() has freed, from every rib. */
+/* How many routes have left a rib, from every rib (xf_rib_route_frees()). */
 static uint64_t route_frees;
 static size_t n_withdrawn;      /* Withdrawn whole, not yet freed. */
 
@@ -288,6 +288,9 @@ xf_rib_route_frees(void)
     return route_frees;
 }
 
+/* At most this many tables withdrawn whole wait per rib. */
+#define XF_RIB_MAX_GRAVES 4
+
 /* A route table withdrawn whole, its routes still to free. */
 struct xf_rib_grave {
     struct ovs_list node;       /* In 'graves' of struct xf_rib. */
@@ -308,6 +311,14 @@ xf_rib_withdraw_routes(struct xf_rib *rib)
     size_t n = hmap_count(&rib->routes);
 
     if (n) {
+        if (ovs_list_size(&rib->graves) >= XF_RIB_MAX_GRAVES) {
+            /* Tables withdrawn faster than they are freed (at a low bulk
+             * share): the oldest goes at once rather than memory piling
+             * up. */
+            struct xf_rib_grave *oldest = CONTAINER_OF(
+                ovs_list_front(&rib->graves), struct xf_rib_grave, node);
+            xf_rib_free_withdrawn(rib, hmap_count(&oldest->routes));
+        }
         struct xf_rib_grave *g = xmalloc(sizeof *g);
         hmap_init(&g->routes);
         hmap_swap(&rib->routes, &g->routes);
@@ -373,7 +384,7 @@ xf_rib_free_withdrawn(struct xf_rib *rib, size_t max)
 struct xf_rib *
 xf_rib_detach(struct xf_rib *rib)
 {
-    struct xf_rib *dead = xmalloc(sizeof *dead);
+    struct xf_rib *dead = xzalloc(sizeof *dead);
     struct xf_neigh *neigh;
 
     xf_rib_init(dead);
