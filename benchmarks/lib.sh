@@ -123,3 +123,30 @@ xf_wait_drained() {
         sleep 0.05
     done
 }
+
+# xf_stall_start / xf_stall_stop: the longest "ovs-appctl version" reply
+# in between, in ms ("stall-ms": about ovs-vswitchd's longest main-loop
+# iteration; ovs-appctl's own start included, about 5 ms when idle).
+xf_stall_start() {
+    rm -f "$work/stall.stop"
+    echo 0 > "$work/stall.max"
+    (
+        max=0
+        while [ ! -e "$work/stall.stop" ]; do
+            s=$(date +%s%N)
+            ovs-appctl version > /dev/null 2>&1 || break
+            ms=$(( ($(date +%s%N) - s) / 1000000 ))
+            if [ $ms -gt $max ]; then
+                max=$ms
+                echo $max > "$work/stall.max"
+            fi
+            sleep 0.02
+        done
+    ) &
+    xf_stall_pid=$!
+}
+xf_stall_stop() {
+    touch "$work/stall.stop"
+    wait "$xf_stall_pid" || true
+    cat "$work/stall.max"
+}

@@ -120,32 +120,6 @@ router_counts() {
          $(sed -n 's/.*"routes_installed": *\([0-9]*\).*/\1/p' <<< "$json")
 }
 
-# stall_start / stall_stop: the longest "ovs-appctl version" reply while
-# the step runs, in ms (see stall-ms above).
-stall_start() {
-    rm -f "$work/stall.stop"
-    echo 0 > "$work/stall.max"
-    (
-        max=0
-        while [ ! -e "$work/stall.stop" ]; do
-            s=$(date +%s%N)
-            ovs-appctl version > /dev/null 2>&1 || break
-            ms=$(( ($(date +%s%N) - s) / 1000000 ))
-            if [ $ms -gt $max ]; then
-                max=$ms
-                echo $max > "$work/stall.max"
-            fi
-            sleep 0.02
-        done
-    ) &
-    stall_pid=$!
-}
-stall_stop() {
-    touch "$work/stall.stop"
-    wait "$stall_pid" || true
-    cat "$work/stall.max"
-}
-
 # client-gone: a session of r1's client that says hello and closes, then
 # waits until r1 has no route left (its grace period is 0 s); the reply is
 # the line ovs-vswitchd logs.
@@ -182,7 +156,7 @@ for i in "${!steps[@]}"; do
         sleep 1
     fi
     c0=$(xf_main_cpu_s) a0=$(xf_cpu_s)
-    stall_start
+    xf_stall_start
     t0=$(xf_now)
     if [ "${steps[i]}" = client-gone ]; then
         client_gone
@@ -193,7 +167,7 @@ for i in "${!steps[@]}"; do
     t1=$(xf_now)
     xf_wait_drained
     t2=$(xf_now)
-    stall_ms[i]=$(stall_stop)
+    stall_ms[i]=$(xf_stall_stop)
     main_cpu_s[i]=$(xf_elapsed "$c0" "$(xf_main_cpu_s)")
     cpu_s[i]=$(xf_elapsed "$a0" "$(xf_cpu_s)")
     xf_wait_trimmed

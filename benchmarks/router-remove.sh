@@ -47,31 +47,6 @@ python3 "$top/benchmarks/gen-table.py" --churn 4 "$n" "$work"
 xf_start_switch
 xf_add_router_bridge 10.2.0.1/24
 
-# The longest "ovs-appctl version" reply until $work/stall.stop exists.
-stall_start() {
-    rm -f "$work/stall.stop"
-    echo 0 > "$work/stall.max"
-    (
-        max=0
-        while [ ! -e "$work/stall.stop" ]; do
-            s=$(date +%s%N)
-            ovs-appctl version > /dev/null 2>&1 || break
-            ms=$(( ($(date +%s%N) - s) / 1000000 ))
-            if [ $ms -gt $max ]; then
-                max=$ms
-                echo $max > "$work/stall.max"
-            fi
-            sleep 0.02
-        done
-    ) &
-    stall_pid=$!
-}
-stall_stop() {
-    touch "$work/stall.stop"
-    wait "$stall_pid" || true
-    cat "$work/stall.max"
-}
-
 printf '%-6s %8s %7s %9s %10s %6s %8s\n' round routes gone-s drained-s \
        main-cpu-s cpu-s stall-ms
 for round in $(seq "$rounds"); do
@@ -82,14 +57,14 @@ for round in $(seq "$rounds"); do
     xf_wait_trimmed
     sleep 1
     c0=$(xf_main_cpu_s) a0=$(xf_cpu_s)
-    stall_start
+    xf_stall_start
     t0=$(xf_now)
     ovs-vsctl remove Interface p1 other_config xenflow-router
     while ovs-appctl xenflow/show | grep -q '^r1 '; do sleep 0.01; done
     t1=$(xf_now)
     xf_wait_drained
     t2=$(xf_now)
-    st=$(stall_stop)
+    st=$(xf_stall_stop)
     printf '%-6s %8s %7.3f %9.3f %10.2f %6.2f %8s\n' "$round" "$n" \
         "$(xf_elapsed "$t0" "$t1")" "$(xf_elapsed "$t0" "$t2")" \
         "$(xf_elapsed "$c0" "$(xf_main_cpu_s)")" \
