@@ -158,6 +158,39 @@ xf_nexthops_equal(const struct xf_nexthop *a, size_t n_a,
     return true;
 }
 
+/* Whether 'route' goes through exactly the 'n' next hops in 'nexthops' (in
+ * any order, their 'dev's need not be interned): setting it to them
+ * (xf_rib_route_set()) would change nothing.  Cheaper than setting: no
+ * interning and no lookup of the set of next hops. */
+bool
+xf_route_has_nexthops(const struct xf_route *route,
+                      const struct xf_nexthop *nexthops, size_t n)
+{
+    struct xf_nexthop nhs[XF_MAX_NEXTHOPS];
+
+    if (route->n_nexthops != n) {
+        return false;
+    }
+    ovs_assert(n >= 1 && n <= XF_MAX_NEXTHOPS);
+    memcpy(nhs, nexthops, n * sizeof *nhs);
+    for (size_t i = 0; i < n; i++) {
+        if (!nhs[i].has_gw) {
+            nhs[i].gw = in6addr_any;
+        }
+    }
+    if (n > 1) {
+        qsort(nhs, n, sizeof *nhs, compare_nexthops);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct xf_nexthop *a = &route->nexthops[i];
+        if (a->has_gw != nhs[i].has_gw || strcmp(a->dev, nhs[i].dev)
+            || !ipv6_addr_equals(&a->gw, &nhs[i].gw)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Returns 'rib''s set of the 'n' next hops in 'nhs' (sorted, 'dev's
  * interned), creating it, with no reference yet, if there is none. */
 static struct xf_nexthop_set *

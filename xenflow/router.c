@@ -352,6 +352,7 @@ xf_router_install_all(struct xf_router *r)
     struct xf_route *route;
     struct xf_neigh *neigh;
 
+    r->n_installs++;
     r->n_routes_offloaded = r->n_neighs_offloaded = 0;
     xf_router_clear_groups(r);
     HMAP_FOR_EACH (route, node, &r->rib.routes) {
@@ -460,14 +461,13 @@ xf_router_set_route(struct xf_router *r, const struct xf_route_spec *spec)
     return xf_router_set_route_at(r, spec, NULL);
 }
 
-/* Like xf_router_set_route(), for a caller that has already found the
- * route for the spec's prefix: 'hint', nonnull, as in xf_rib_route_set(). */
-bool
-xf_router_set_route_at(struct xf_router *r, const struct xf_route_spec *spec,
-                       struct xf_route *hint)
+/* Fills 'nexthops' with the next hops of 'spec', each with the interface
+ * of 'r' it goes out of.  Returns false if a gateway is no longer on any
+ * of the router's subnets. */
+static bool
+resolve_nexthops(const struct xf_router *r, const struct xf_route_spec *spec,
+                 struct xf_nexthop nexthops[XF_MAX_NEXTHOPS])
 {
-    struct xf_nexthop nexthops[XF_MAX_NEXTHOPS];
-
     for (size_t i = 0; i < spec->n_nexthops; i++) {
         const struct xf_nexthop_spec *nh = &spec->nexthops[i];
         nexthops[i] = (struct xf_nexthop) {
@@ -479,6 +479,20 @@ xf_router_set_route_at(struct xf_router *r, const struct xf_route_spec *spec,
         if (!nexthops[i].dev) {
             return false;
         }
+    }
+    return true;
+}
+
+/* Like xf_router_set_route(), for a caller that has already found the
+ * route for the spec's prefix: 'hint', nonnull, as in xf_rib_route_set(). */
+bool
+xf_router_set_route_at(struct xf_router *r, const struct xf_route_spec *spec,
+                       struct xf_route *hint)
+{
+    struct xf_nexthop nexthops[XF_MAX_NEXTHOPS];
+
+    if (!resolve_nexthops(r, spec, nexthops)) {
+        return false;
     }
 
     bool changed;
@@ -562,16 +576,36 @@ xf_router_begin_sync(struct xf_router *r)
  * new table has, sweeps the rest and only then sets the new table, so that
  * the switch gets the removals before the additions and the additions
  * reuse the memory the removals freed.  Returns the route, or NULL if 'r'
- * has none for 'prefix'. */
+ * has none for 'prefix'.  Sets '*was_stale' to whether it was stale, i.e.
+ * this is the first time this synchronisation keeps it. */
 struct xf_route *
-xf_router_keep_route(struct xf_router *r, const struct xf_prefix *prefix)
+xf_router_keep_route(struct xf_router *r, const struct xf_prefix *prefix,
+                     bool *was_stale)
 {
     struct xf_route *route = xf_rib_route_find(&r->rib, prefix);
 
+    *was_stale = route && xf_rib_route_is_stale(&r->rib, route);
     if (route) {
         xf_rib_route_keep(&r->rib, route);
     }
     return route;
+}
+
+/* Returns true if setting 'spec' in 'r' would leave 'route', r's route for
+ * the spec's prefix, as it is: the same next hops, and its flow in the
+ * switch.  That holds until a route is freed (xf_rib_route_frees()), the
+ * routes are marked stale again, or the router is installed again
+ * ('n_installs'). */
+bool
+xf_router_route_unchanged(const struct xf_router *r,
+                          const struct xf_route *route,
+                          const struct xf_route_spec *spec)
+{
+    struct xf_nexthop nexthops[XF_MAX_NEXTHOPS];
+
+    return (route->offloaded
+            && resolve_nexthops(r, spec, nexthops)
+            && xf_route_has_nexthops(route, nexthops, spec->n_nexthops));
 }
 
 /* Likewise for the neighbour 'ip' on 'dev' (NULL: the interface whose
