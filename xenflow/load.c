@@ -326,6 +326,21 @@ load_entry_unchanged(const struct xf_router *r, const struct xf_route *route,
     return xf_router_route_unchanged(r, route, &spec);
 }
 
+/* How many entries ahead the keeping phase prefetches a route's hash
+ * bucket; it prefetches the route half as far ahead (xf_rib_route_prefetch()). */
+#define KEEP_AHEAD 16
+
+/* Prefetches for keeping entry 'i' of 'job' in 'r', if there is one and it
+ * is a route: its bucket, or if 'route' its route. */
+static void
+load_job_prefetch(const struct load_job *job, const struct xf_router *r,
+                  size_t i, bool route)
+{
+    if (i < job->n && job->entries[i].is_route) {
+        xf_rib_route_prefetch(&r->rib, &job->entries[i].prefix, route);
+    }
+}
+
 /* Stops setting 'job''s routes through 'job->kept': a route was freed
  * since they were found. */
 static void
@@ -362,6 +377,8 @@ load_job_sweep(struct load_job *job, struct xf_router *r)
     if (job->n_kept < job->n) {
         for (; job->n_kept < end; job->n_kept++) {
             struct load_entry *e = &job->entries[job->n_kept];
+            load_job_prefetch(job, r, job->n_kept + KEEP_AHEAD, false);
+            load_job_prefetch(job, r, job->n_kept + KEEP_AHEAD / 2, true);
             if (e->is_route) {
                 bool first;
                 struct xf_route *route = xf_router_keep_route(r, &e->prefix,
