@@ -26,7 +26,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "bitmap.h"
 #include "coverage.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
@@ -51,8 +50,8 @@ VLOG_DEFINE_THIS_MODULE(xenflow_load);
 /* A replace's routes, found once to keep them from the sweep, had to be
  * looked up again: a route was freed meanwhile (load_job_sweep()). */
 COVERAGE_DEFINE(xenflow_load_relookup);
-/* A replace's route entries that the router already had as they are: kept
- * from the sweep and not set again (load_job_apply()). */
+/* A replace's route entries that the router already had as they are, so
+ * not set again (load_job_apply()). */
 COVERAGE_DEFINE(xenflow_load_unchanged);
 
 /* One parsed line of a file for xenflow/load.  Compact (a route's next hops
@@ -129,12 +128,6 @@ struct load_job {
     uint64_t frees;             /* xf_rib_route_frees() as 'kept' began or
                                  * after the sweep. */
     uint32_t epoch;             /* The rib's 'route_epoch' as 'kept' began. */
-    unsigned long *unchanged;   /* --replace: bitmap of the route entries
-                                 * that their kept route already is, so
-                                 * that setting them is skipped (NULL:
-                                 * none), valid with 'kept' while the
-                                 * epoch and 'n_installs' hold. */
-    unsigned int n_installs;    /* The router's as 'kept' began. */
     size_t n_routes, n_neighs, n_skipped, n_removed;
     bool done;                  /* Done and replied with success. */
 
@@ -242,7 +235,6 @@ load_job_destroy(struct load_job *job)
     }
     free(job->entries);
     free(job->kept);
-    bitmap_free(job->unchanged);
     xf_prefix_order_destroy(&job->order);
     free(job->file_name);
     free(job->router);
@@ -314,20 +306,10 @@ load_job_read(struct load_job *job, const struct xf_router *r)
     return error;
 }
 
-/* Whether setting route entry 'e' in 'r' would leave 'route', the route
- * for its prefix, as it is. */
-static bool
-load_entry_unchanged(const struct xf_router *r, const struct xf_route *route,
-                     struct load_entry *e)
-{
-    struct xf_route_spec spec;
-
-    load_entry_to_route_spec(e, &spec);
-    return xf_router_route_unchanged(r, route, &spec);
-}
-
 /* How many entries ahead the keeping phase prefetches a route's hash
- * bucket; it prefetches the route half as far ahead (xf_rib_route_prefetch()). */
+ * bucket; it prefetches the route half as far ahead
+ * (xf_rib_route_prefetch()), and the setting phase an entry and its kept
+ * route. */
 #define KEEP_AHEAD 16
 
 /* Prefetches for keeping entry 'i' of 'job' in 'r', if there is one and it
@@ -349,8 +331,6 @@ load_job_drop_kept(struct load_job *job)
     COVERAGE_INC(xenflow_load_relookup);
     free(job->kept);
     job->kept = NULL;
-    bitmap_free(job->unchanged);
-    job->unchanged = NULL;
 }
 
 /* --replace, before anything is set: keeps from the sweep the entries of
@@ -369,27 +349,16 @@ load_job_sweep(struct load_job *job, struct xf_router *r)
 
     if (!job->n_kept && !job->sweeping) {
         job->kept = xmalloc(MAX(job->n, 1) * sizeof *job->kept);
-        job->unchanged = bitmap_allocate(job->n);
         job->frees = xf_rib_route_frees();
         job->epoch = r->rib.route_epoch;
-        job->n_installs = r->n_installs;
     }
     if (job->n_kept < job->n) {
         for (; job->n_kept < end; job->n_kept++) {
-            struct load_entry *e = &job->entries[job->n_kept];
+            const struct load_entry *e = &job->entries[job->n_kept];
             load_job_prefetch(job, r, job->n_kept + KEEP_AHEAD, false);
             load_job_prefetch(job, r, job->n_kept + KEEP_AHEAD / 2, true);
             if (e->is_route) {
-                bool first;
-                struct xf_route *route = xf_router_keep_route(r, &e->prefix,
-                                                              &first);
-                job->kept[job->n_kept] = route;
-                /* Of two entries for one prefix only the first may be
-                 * skipped: the second may change the route, and is set
-                 * after it (prefix-order.h). */
-                if (first && load_entry_unchanged(r, route, e)) {
-                    bitmap_set1(job->unchanged, job->n_kept);
-                }
+                job->kept[job->n_kept] = xf_router_keep_route(r, &e->prefix);
             } else {
                 job->kept[job->n_kept] = NULL;
                 xf_router_keep_neigh(r, e->neigh.dev, &e->neigh.ip);
@@ -429,22 +398,29 @@ load_job_apply(struct load_job *job, struct xf_router *r)
         size_t i = xf_prefix_order_get(&job->order, job->next);
         struct load_entry *e = &job->entries[i];
         struct xf_route_spec spec;
-        if (job->kept && (job->frees != xf_rib_route_frees()
-                          || job->epoch != r->rib.route_epoch
-                          || job->n_installs != r->n_installs)) {
-            /* A route went (this entry's interface, say), or the routes
-             * were marked stale or installed again: look up and set. */
+        if (job->kept && job->frees != xf_rib_route_frees()) {
+            /* A route went (this entry's interface, say): look up. */
             load_job_drop_kept(job);
         }
-        if (job->unchanged && bitmap_is_set(job->unchanged, i)) {
-            /* Already so: kept from the sweep, nothing to set. */
-            COVERAGE_INC(xenflow_load_unchanged);
-            job->n_routes++;
-            continue;
+        if (job->next + KEEP_AHEAD < job->n) {
+            /* The entries are set in address order, not the file's: each
+             * is a cache miss, and so is its kept route. */
+            size_t j = xf_prefix_order_get(&job->order,
+                                           job->next + KEEP_AHEAD);
+            OVS_PREFETCH(&job->entries[j]);
+            if (job->kept && job->kept[j]) {
+                OVS_PREFETCH(job->kept[j]);
+            }
         }
         struct xf_route *hint = job->kept ? job->kept[i] : NULL;
         if (e->is_route) {
             load_entry_to_route_spec(e, &spec);
+            if (hint && xf_router_route_unchanged(r, hint, &spec)) {
+                /* Kept from the sweep, and already so. */
+                COVERAGE_INC(xenflow_load_unchanged);
+                job->n_routes++;
+                continue;
+            }
         }
         if (e->is_route ? !xf_router_set_route_at(r, &spec, hint)
             : !xf_router_set_neigh(r, &e->neigh)) {

@@ -112,9 +112,6 @@ struct xf_router {
                                  * while held. */
     bool ctl_hold;              /* Its slow path goes to XenFlow's hold
                                  * queue, not its VM (xenflow/ctlhold.c). */
-    unsigned int n_installs;    /* xf_router_install_all() calls so far:
-                                 * every route's 'offloaded' and resolved
-                                 * interface may have changed since. */
 };
 
 /* A bridge with XenFlow enabled. */

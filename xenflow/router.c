@@ -352,7 +352,6 @@ xf_router_install_all(struct xf_router *r)
     struct xf_route *route;
     struct xf_neigh *neigh;
 
-    r->n_installs++;
     r->n_routes_offloaded = r->n_neighs_offloaded = 0;
     xf_router_clear_groups(r);
     HMAP_FOR_EACH (route, node, &r->rib.routes) {
@@ -576,26 +575,23 @@ xf_router_begin_sync(struct xf_router *r)
  * new table has, sweeps the rest and only then sets the new table, so that
  * the switch gets the removals before the additions and the additions
  * reuse the memory the removals freed.  Returns the route, or NULL if 'r'
- * has none for 'prefix'.  Sets '*was_stale' to whether it was stale, i.e.
- * this is the first time this synchronisation keeps it. */
+ * has none for 'prefix'. */
 struct xf_route *
-xf_router_keep_route(struct xf_router *r, const struct xf_prefix *prefix,
-                     bool *was_stale)
+xf_router_keep_route(struct xf_router *r, const struct xf_prefix *prefix)
 {
     struct xf_route *route = xf_rib_route_find(&r->rib, prefix);
 
-    *was_stale = route && xf_rib_route_is_stale(&r->rib, route);
     if (route) {
         xf_rib_route_keep(&r->rib, route);
     }
     return route;
 }
 
-/* Returns true if setting 'spec' in 'r' would leave 'route', r's route for
- * the spec's prefix, as it is: the same next hops, and its flow in the
- * switch.  That holds until a route is freed (xf_rib_route_frees()), the
- * routes are marked stale again, or the router is installed again
- * ('n_installs'). */
+/* Returns true if xf_router_set_route_at(r, spec, route), 'route' being
+ * r's route for the spec's prefix, would change nothing: 'route' is not
+ * stale, has its flow in the switch and already goes through the spec's
+ * next hops.  Cheaper than setting it: no interning and no lookup of the
+ * set of next hops (a replace finds half a million such routes). */
 bool
 xf_router_route_unchanged(const struct xf_router *r,
                           const struct xf_route *route,
@@ -604,6 +600,7 @@ xf_router_route_unchanged(const struct xf_router *r,
     struct xf_nexthop nexthops[XF_MAX_NEXTHOPS];
 
     return (route->offloaded
+            && !xf_rib_route_is_stale(&r->rib, route)
             && resolve_nexthops(r, spec, nexthops)
             && xf_route_has_nexthops(route, nexthops, spec->n_nexthops));
 }

@@ -70,8 +70,7 @@ bool xf_router_del_neigh(struct xf_router *, const char *dev,
  * again (unchanged entries keep their flows, without a gap), sweep. */
 void xf_router_begin_sync(struct xf_router *);
 struct xf_route *xf_router_keep_route(struct xf_router *,
-                                      const struct xf_prefix *,
-                                      bool *was_stale);
+                                      const struct xf_prefix *);
 bool xf_router_route_unchanged(const struct xf_router *,
                                const struct xf_route *,
                                const struct xf_route_spec *);
