@@ -407,7 +407,7 @@ load_job_apply(struct load_job *job, struct xf_router *r)
              * is a cache miss, and so is its kept route. */
             size_t j = xf_prefix_order_get(&job->order,
                                            job->next + KEEP_AHEAD);
-            OVS_PREFETCH(&job->entries[j]);
+            ovs_prefetch_range(&job->entries[j], sizeof *job->entries);
             if (job->kept && job->kept[j]) {
                 OVS_PREFETCH(job->kept[j]);
             }

@@ -599,6 +599,7 @@ xf_router_route_unchanged(const struct xf_router *r,
 {
     struct xf_nexthop nexthops[XF_MAX_NEXTHOPS];
 
+    ovs_assert(xf_route_has_prefix(route, &spec->prefix));
     return (route->offloaded
             && !xf_rib_route_is_stale(&r->rib, route)
             && resolve_nexthops(r, spec, nexthops)
