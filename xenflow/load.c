@@ -306,23 +306,6 @@ load_job_read(struct load_job *job, const struct xf_router *r)
     return error;
 }
 
-/* How many entries ahead the keeping phase prefetches a route's hash
- * bucket; it prefetches the route half as far ahead
- * (xf_rib_route_prefetch()), and the setting phase an entry and its kept
- * route. */
-#define KEEP_AHEAD 16
-
-/* Prefetches for keeping entry 'i' of 'job' in 'r', if there is one and it
- * is a route: its bucket, or if 'route' its route. */
-static void
-load_job_prefetch(const struct load_job *job, const struct xf_router *r,
-                  size_t i, bool route)
-{
-    if (i < job->n && job->entries[i].is_route) {
-        xf_rib_route_prefetch(&r->rib, &job->entries[i].prefix, route);
-    }
-}
-
 /* Stops setting 'job''s routes through 'job->kept': a route was freed
  * since they were found. */
 static void
@@ -355,8 +338,6 @@ load_job_sweep(struct load_job *job, struct xf_router *r)
     if (job->n_kept < job->n) {
         for (; job->n_kept < end; job->n_kept++) {
             const struct load_entry *e = &job->entries[job->n_kept];
-            load_job_prefetch(job, r, job->n_kept + KEEP_AHEAD, false);
-            load_job_prefetch(job, r, job->n_kept + KEEP_AHEAD / 2, true);
             if (e->is_route) {
                 job->kept[job->n_kept] = xf_router_keep_route(r, &e->prefix);
             } else {
@@ -401,16 +382,6 @@ load_job_apply(struct load_job *job, struct xf_router *r)
         if (job->kept && job->frees != xf_rib_route_frees()) {
             /* A route went (this entry's interface, say): look up. */
             load_job_drop_kept(job);
-        }
-        if (job->next + KEEP_AHEAD < job->n) {
-            /* The entries are set in address order, not the file's: each
-             * is a cache miss, and so is its kept route. */
-            size_t j = xf_prefix_order_get(&job->order,
-                                           job->next + KEEP_AHEAD);
-            ovs_prefetch_range(&job->entries[j], sizeof *job->entries);
-            if (job->kept && job->kept[j]) {
-                OVS_PREFETCH(job->kept[j]);
-            }
         }
         struct xf_route *hint = job->kept ? job->kept[i] : NULL;
         if (e->is_route) {

@@ -108,26 +108,6 @@ xf_rib_route_find(const struct xf_rib *rib, const struct xf_prefix *prefix)
     return NULL;
 }
 
-/* For a caller about to look up many prefixes: starts loading into the
- * CPU cache what xf_rib_route_find() for 'prefix' will read first, its
- * hash bucket, or if 'route' its first route (whose address is in the
- * bucket, so that this comes some lookups after the bucket's prefetch).
- * Issued ahead of the lookups, a large table's cache misses overlap
- * instead of adding up. */
-void
-xf_rib_route_prefetch(const struct xf_rib *rib, const struct xf_prefix *prefix,
-                      bool route)
-{
-    struct hmap_node *const *bucket
-        = &rib->routes.buckets[xf_prefix_hash(prefix, 0) & rib->routes.mask];
-
-    if (!route) {
-        OVS_PREFETCH(bucket);
-    } else if (*bucket) {
-        OVS_PREFETCH(*bucket);
-    }
-}
-
 static int
 compare_nexthops(const void *a_, const void *b_)
 {

@@ -147,8 +147,6 @@ void xf_rib_destroy(struct xf_rib *);
 void xf_rib_reserve_routes(struct xf_rib *, size_t n);
 struct xf_route *xf_rib_route_find(const struct xf_rib *,
                                    const struct xf_prefix *);
-void xf_rib_route_prefetch(const struct xf_rib *, const struct xf_prefix *,
-                           bool route);
 struct xf_route *xf_rib_route_set(struct xf_rib *, const struct xf_prefix *,
                                   struct xf_route *hint,
                                   const struct xf_nexthop *, size_t n,
