@@ -50,9 +50,6 @@ VLOG_DEFINE_THIS_MODULE(xenflow_load);
 /* A replace's routes, found once to keep them from the sweep, had to be
  * looked up again: a route was freed meanwhile (load_job_sweep()). */
 COVERAGE_DEFINE(xenflow_load_relookup);
-/* A replace's route entries that the router already had as they are, so
- * not set again (load_job_apply()). */
-COVERAGE_DEFINE(xenflow_load_unchanged);
 
 /* One parsed line of a file for xenflow/load.  Compact (a route's next hops
  * are copied out of the parser's fixed-size spec): a million of them are
@@ -386,12 +383,6 @@ load_job_apply(struct load_job *job, struct xf_router *r)
         struct xf_route *hint = job->kept ? job->kept[i] : NULL;
         if (e->is_route) {
             load_entry_to_route_spec(e, &spec);
-            if (hint && xf_router_route_unchanged(r, hint, &spec)) {
-                /* Kept from the sweep, and already so. */
-                COVERAGE_INC(xenflow_load_unchanged);
-                job->n_routes++;
-                continue;
-            }
         }
         if (e->is_route ? !xf_router_set_route_at(r, &spec, hint)
             : !xf_router_set_neigh(r, &e->neigh)) {

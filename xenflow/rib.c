@@ -21,11 +21,16 @@
 
 #include <string.h>
 
+#include "coverage.h"
 #include "hash.h"
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
 #include "util.h"
 #include "xenflow/memtrim.h"
+
+/* Routes set again, through the route their caller found earlier
+ * (xenflow/load --replace), to the next hops they already have. */
+COVERAGE_DEFINE(xenflow_load_unchanged);
 
 /* The next hops of one or more routes of a rib.  A million routes go
  * through a few thousand sets of next hops (16 gateways, some ECMP over 2
@@ -158,19 +163,12 @@ xf_nexthops_equal(const struct xf_nexthop *a, size_t n_a,
     return true;
 }
 
-/* Whether 'route' goes through exactly the 'n' next hops in 'nexthops' (in
- * any order, their 'dev's need not be interned): setting it to them
- * (xf_rib_route_set()) would change nothing.  Cheaper than setting: no
- * interning and no lookup of the set of next hops. */
-bool
-xf_route_has_nexthops(const struct xf_route *route,
-                      const struct xf_nexthop *nexthops, size_t n)
+/* Copies the 'n' next hops in 'nexthops' into 'nhs' in a route's form:
+ * without a gateway, 'gw' cleared; sorted.  ('dev's as given.) */
+static void
+normalize_nexthops(struct xf_nexthop nhs[XF_MAX_NEXTHOPS],
+                   const struct xf_nexthop *nexthops, size_t n)
 {
-    struct xf_nexthop nhs[XF_MAX_NEXTHOPS];
-
-    if (route->n_nexthops != n) {
-        return false;
-    }
     ovs_assert(n >= 1 && n <= XF_MAX_NEXTHOPS);
     memcpy(nhs, nexthops, n * sizeof *nhs);
     for (size_t i = 0; i < n; i++) {
@@ -180,6 +178,17 @@ xf_route_has_nexthops(const struct xf_route *route,
     }
     if (n > 1) {
         qsort(nhs, n, sizeof *nhs, compare_nexthops);
+    }
+}
+
+/* Whether 'route' goes through exactly the 'n' next hops in 'nhs', as
+ * normalize_nexthops() leaves them ('dev's need not be interned). */
+static bool
+route_has_nexthops(const struct xf_route *route,
+                   const struct xf_nexthop *nhs, size_t n)
+{
+    if (route->n_nexthops != n) {
+        return false;
     }
     for (size_t i = 0; i < n; i++) {
         const struct xf_nexthop *a = &route->nexthops[i];
@@ -250,21 +259,22 @@ xf_rib_route_set(struct xf_rib *rib, const struct xf_prefix *prefix,
 {
     struct xf_nexthop nhs[XF_MAX_NEXTHOPS];
 
-    ovs_assert(n >= 1 && n <= XF_MAX_NEXTHOPS);
-    memcpy(nhs, nexthops, n * sizeof *nhs);
+    ovs_assert(!hint || xf_route_has_prefix(hint, prefix));
+    normalize_nexthops(nhs, nexthops, n);
+    if (hint && route_has_nexthops(hint, nhs, n)) {
+        /* Already so: what a replace finds for half a million routes when
+         * half a table changes.  Nothing to intern or look up. */
+        COVERAGE_INC(xenflow_load_unchanged);
+        *changed = false;
+        xf_rib_route_keep(rib, hint);
+        return hint;
+    }
     for (size_t i = 0; i < n; i++) {
         nhs[i].dev = intern_dev(rib, nhs[i].dev);
-        if (!nhs[i].has_gw) {
-            nhs[i].gw = in6addr_any;
-        }
-    }
-    if (n > 1) {
-        qsort(nhs, n, sizeof *nhs, compare_nexthops);
     }
 
     struct xf_nexthop_set *set = nexthop_set_get(rib, nhs, n);
     struct xf_route *route = hint ? hint : xf_rib_route_find(rib, prefix);
-    ovs_assert(!hint || xf_route_has_prefix(hint, prefix));
     if (!route) {
         bool ipv6 = !xf_addr_is_ipv4(&prefix->addr);
         route = xzalloc(offsetof(struct xf_route, addr)

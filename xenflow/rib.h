@@ -161,8 +161,6 @@ struct xf_rib *xf_rib_detach(struct xf_rib *);
 uint32_t xf_nexthops_hash(const struct xf_nexthop *, size_t n);
 bool xf_nexthops_equal(const struct xf_nexthop *, size_t n_a,
                        const struct xf_nexthop *, size_t n_b);
-bool xf_route_has_nexthops(const struct xf_route *,
-                           const struct xf_nexthop *, size_t n);
 size_t xf_rib_n_nexthop_sets(const struct xf_rib *);
 struct xf_route *xf_rib_route_remove(struct xf_rib *,
                                      const struct xf_prefix *);

@@ -460,13 +460,14 @@ xf_router_set_route(struct xf_router *r, const struct xf_route_spec *spec)
     return xf_router_set_route_at(r, spec, NULL);
 }
 
-/* Fills 'nexthops' with the next hops of 'spec', each with the interface
- * of 'r' it goes out of.  Returns false if a gateway is no longer on any
- * of the router's subnets. */
-static bool
-resolve_nexthops(const struct xf_router *r, const struct xf_route_spec *spec,
-                 struct xf_nexthop nexthops[XF_MAX_NEXTHOPS])
+/* Like xf_router_set_route(), for a caller that has already found the
+ * route for the spec's prefix: 'hint', nonnull, as in xf_rib_route_set(). */
+bool
+xf_router_set_route_at(struct xf_router *r, const struct xf_route_spec *spec,
+                       struct xf_route *hint)
 {
+    struct xf_nexthop nexthops[XF_MAX_NEXTHOPS];
+
     for (size_t i = 0; i < spec->n_nexthops; i++) {
         const struct xf_nexthop_spec *nh = &spec->nexthops[i];
         nexthops[i] = (struct xf_nexthop) {
@@ -478,20 +479,6 @@ resolve_nexthops(const struct xf_router *r, const struct xf_route_spec *spec,
         if (!nexthops[i].dev) {
             return false;
         }
-    }
-    return true;
-}
-
-/* Like xf_router_set_route(), for a caller that has already found the
- * route for the spec's prefix: 'hint', nonnull, as in xf_rib_route_set(). */
-bool
-xf_router_set_route_at(struct xf_router *r, const struct xf_route_spec *spec,
-                       struct xf_route *hint)
-{
-    struct xf_nexthop nexthops[XF_MAX_NEXTHOPS];
-
-    if (!resolve_nexthops(r, spec, nexthops)) {
-        return false;
     }
 
     bool changed;
@@ -585,25 +572,6 @@ xf_router_keep_route(struct xf_router *r, const struct xf_prefix *prefix)
         xf_rib_route_keep(&r->rib, route);
     }
     return route;
-}
-
-/* Returns true if xf_router_set_route_at(r, spec, route), 'route' being
- * r's route for the spec's prefix, would change nothing: 'route' is not
- * stale, has its flow in the switch and already goes through the spec's
- * next hops.  Cheaper than setting it: no interning and no lookup of the
- * set of next hops (a replace finds half a million such routes). */
-bool
-xf_router_route_unchanged(const struct xf_router *r,
-                          const struct xf_route *route,
-                          const struct xf_route_spec *spec)
-{
-    struct xf_nexthop nexthops[XF_MAX_NEXTHOPS];
-
-    ovs_assert(xf_route_has_prefix(route, &spec->prefix));
-    return (route->offloaded
-            && !xf_rib_route_is_stale(&r->rib, route)
-            && resolve_nexthops(r, spec, nexthops)
-            && xf_route_has_nexthops(route, nexthops, spec->n_nexthops));
 }
 
 /* Likewise for the neighbour 'ip' on 'dev' (NULL: the interface whose

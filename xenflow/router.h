@@ -71,9 +71,6 @@ bool xf_router_del_neigh(struct xf_router *, const char *dev,
 void xf_router_begin_sync(struct xf_router *);
 struct xf_route *xf_router_keep_route(struct xf_router *,
                                       const struct xf_prefix *);
-bool xf_router_route_unchanged(const struct xf_router *,
-                               const struct xf_route *,
-                               const struct xf_route_spec *);
 void xf_router_keep_neigh(struct xf_router *, const char *dev,
                           const struct in6_addr *);
 size_t xf_router_sweep(struct xf_router *);
