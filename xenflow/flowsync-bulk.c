@@ -382,7 +382,7 @@ xf_flowsync_run_slices(struct xf_flowsync *fs, struct ofproto *ofproto,
         n_flows += m->n_slice;
     }
     if (n) {
-        ofproto_flow_mod_batch(ofproto, fms, n, errors);
+        ofproto_flow_mod_batch(ofproto, fms, n, errors, NULL);
         COVERAGE_ADD(xenflow_slice_delete, n_flows);
         for (size_t i = 0; i < n; i++) {
             if (errors[i]) {

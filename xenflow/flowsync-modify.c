@@ -43,6 +43,10 @@
 #include "util.h"
 
 COVERAGE_DEFINE(xenflow_flow_mod_in_place);
+/* Deletes and in-place modifications that took the rule they knew, without
+ * a lookup; and known rules found gone (removed by someone else). */
+COVERAGE_DEFINE(xenflow_flow_mod_by_rule);
+COVERAGE_DEFINE(xenflow_flow_rule_gone);
 
 /* Returns true if a rule whose actions are 'ofpacts' may have them replaced
  * in place, or may receive them that way: they refer to nothing that ofproto
@@ -139,14 +143,27 @@ replaceable_in_place(const struct ofpact *ofpacts, size_t ofpacts_len)
     return true;
 }
 
+/* Whether 'rule', which an earlier batch of ours left holding a flow in
+ * 'ofproto', still holds it: nobody removed or replaced it since (e.g.
+ * "ovs-ofctl del-flows", a restore, a datapath recreated). */
+static bool
+rule_holds_flow(const struct ofproto *ofproto, const struct rule *rule)
+    OVS_REQUIRES(ofproto_mutex)
+{
+    return (rule->ofproto == ofproto && rule->state == RULE_INSERTED
+            && cls_rule_visible_in_version(&rule->cr, OVS_VERSION_MAX));
+}
+
 /* Carries out 'fm' in place if it is a strict modification that changes
  * only the actions of a rule in the table (same cookie, counters kept,
- * actions replaceable_in_place() both before and after).  Returns false,
+ * actions replaceable_in_place() both before and after).  Returns NULL,
  * having done nothing, if not: 'fm' then goes to ofproto.  Otherwise returns
- * true, with 0 or ofproto's error for the new actions in '*error'. */
-static bool
+ * the rule, with 0 or ofproto's error for the new actions in '*error'.
+ * 'known', if nonnull, is the rule that holds 'fm''s flow (rule_holds_flow()
+ * checked), which saves the lookup. */
+static struct rule *
 modify_in_place(struct ofproto *ofproto, const struct ofputil_flow_mod *fm,
-                enum ofperr *error)
+                struct rule *known, enum ofperr *error)
     OVS_REQUIRES(ofproto_mutex)
 {
     if (fm->command != OFPFC_MODIFY_STRICT
@@ -157,41 +174,47 @@ modify_in_place(struct ofproto *ofproto, const struct ofputil_flow_mod *fm,
         || (!(fm->flags & OFPUTIL_FF_HIDDEN_FIELDS)
             && !minimatch_has_default_hidden_fields(&fm->match))
         || !replaceable_in_place(fm->ofpacts, fm->ofpacts_len)) {
-        return false;
+        return NULL;
     }
 
     struct oftable *table = &ofproto->tables[fm->table_id];
     if (table->flags & OFTABLE_READONLY
         && !(fm->flags & OFPUTIL_FF_NO_READONLY)) {
-        return false;
+        return NULL;
     }
 
-    /* As classifier_find_minimatch_exactly(), without copying the match:
-     * the lookup reads only the target's priority and match.  Rules that an
-     * earlier batch removed are not visible in the next version. */
-    const struct cls_rule target = {
-        .priority = fm->priority,
-        .match = fm->match,
-    };
-    struct rule *rule = rule_from_cls_rule(classifier_find_rule_exactly(
-        &table->cls, &target, ofproto->tables_version + 1));
+    struct rule *rule = known;
+    if (!rule) {
+        /* As classifier_find_minimatch_exactly(), without copying the
+         * match: the lookup reads only the target's priority and match.
+         * Rules that an earlier batch removed are not visible in the next
+         * version. */
+        const struct cls_rule target = {
+            .priority = fm->priority,
+            .match = fm->match,
+        };
+        rule = rule_from_cls_rule(classifier_find_rule_exactly(
+            &table->cls, &target, ofproto->tables_version + 1));
+    } else {
+        COVERAGE_INC(xenflow_flow_mod_by_rule);
+    }
     if (!rule
         || rule->state != RULE_INSERTED
         || rule->ofpacts_tlv_bitmap
         || (fm->modify_cookie && fm->new_cookie != OVS_BE64_MAX
             && fm->new_cookie != rule->flow_cookie)) {
-        return false;
+        return NULL;
     }
 
     const struct rule_actions *old_actions = rule_get_actions(rule);
     if (!replaceable_in_place(old_actions->ofpacts,
                               old_actions->ofpacts_len)) {
-        return false;
+        return NULL;
     }
 
     *error = ofproto_check_ofpacts(ofproto, fm->ofpacts, fm->ofpacts_len);
     if (*error) {
-        return true;
+        return rule;
     }
 
     COVERAGE_INC(xenflow_flow_mod_in_place);
@@ -211,7 +234,7 @@ modify_in_place(struct ofproto *ofproto, const struct ofputil_flow_mod *fm,
                          old_actions);
         rule_actions_destroy(old_actions);  /* Freed after a grace period. */
     }
-    return true;
+    return rule;
 }
 
 /* Carries out the 'n' flow changes in 'fms' on 'ofproto' as
@@ -219,40 +242,76 @@ modify_in_place(struct ofproto *ofproto, const struct ofputil_flow_mod *fm,
  * many failed.  Strict modifications that change only a rule's actions are
  * made in place first; the others go to ofproto_flow_mod_batch(), which is
  * called even if none are left, for its version bump.  'fms' may be
- * reordered. */
+ * reordered.
+ *
+ * rules[i] is, on input, the rule that fms[i]'s flow's last change left
+ * holding it (a reference that the caller hands over), or NULL if unknown;
+ * on output, the rule that holds the flow now (a reference for the caller),
+ * or NULL after a delete or an error, or if unknown.  A known rule spares a
+ * delete or an in-place modification its lookup in the classifier, if it
+ * still holds the flow (rule_holds_flow()); if not, the change looks the
+ * flow up as it would without it. */
 size_t
 xf_flow_mod_batch(struct ofproto *ofproto, struct ofputil_flow_mod *fms,
-                  size_t n, enum ofperr *errors)
+                  size_t n, struct rule **rules, enum ofperr *errors)
 {
     size_t *rest = xmalloc(MAX(n, 1) * sizeof *rest);
+    struct rule **rest_rules = xmalloc(MAX(n, 1) * sizeof *rest_rules);
     size_t n_rest = 0;
     size_t n_errors = 0;
 
     ovs_mutex_lock(&ofproto_mutex);
     for (size_t i = 0; i < n; i++) {
+        struct rule *known = rules[i];
+
+        if (known && !rule_holds_flow(ofproto, known)) {
+            COVERAGE_INC(xenflow_flow_rule_gone);
+            ofproto_rule_unref(known);
+            known = rules[i] = NULL;
+        }
+
         errors[i] = 0;
-        if (modify_in_place(ofproto, &fms[i], &errors[i])) {
+        struct rule *rule = modify_in_place(ofproto, &fms[i], known,
+                                            &errors[i]);
+        if (rule) {
             n_errors += errors[i] != 0;
+            if (errors[i]) {
+                rule = NULL;
+            } else if (rule != known) {
+                ofproto_rule_ref(rule);
+            }
+            if (known != rule) {
+                ofproto_rule_unref(known);
+            }
+            rules[i] = rule;
         } else {
-            rest[n_rest++] = i;
+            if (known && fms[i].command == OFPFC_DELETE_STRICT) {
+                COVERAGE_INC(xenflow_flow_mod_by_rule);
+            }
+            rest[n_rest] = i;
+            rest_rules[n_rest++] = known;
         }
     }
     ovs_mutex_unlock(&ofproto_mutex);
 
-    if (n_rest == n) {
-        n_errors = ofproto_flow_mod_batch(ofproto, fms, n, errors);
-    } else {
-        enum ofperr *rest_errors = xmalloc(MAX(n_rest, 1)
-                                           * sizeof *rest_errors);
-        for (size_t k = 0; k < n_rest; k++) {
-            fms[k] = fms[rest[k]];      /* rest[k] >= k */
-        }
-        n_errors += ofproto_flow_mod_batch(ofproto, fms, n_rest, rest_errors);
-        for (size_t k = 0; k < n_rest; k++) {
-            errors[rest[k]] = rest_errors[k];
-        }
-        free(rest_errors);
+    /* ofproto_flow_mod_batch() overwrites what it is given in 'rules': the
+     * given references are kept in 'rest_rules' until it is done. */
+    struct rule **batch_rules = xmemdup(rest_rules,
+                                        MAX(n_rest, 1) * sizeof *rest_rules);
+    enum ofperr *rest_errors = xmalloc(MAX(n_rest, 1) * sizeof *rest_errors);
+    for (size_t k = 0; k < n_rest; k++) {
+        fms[k] = fms[rest[k]];      /* rest[k] >= k */
     }
+    n_errors += ofproto_flow_mod_batch(ofproto, fms, n_rest, rest_errors,
+                                       batch_rules);
+    for (size_t k = 0; k < n_rest; k++) {
+        errors[rest[k]] = rest_errors[k];
+        rules[rest[k]] = batch_rules[k];
+        ofproto_rule_unref(rest_rules[k]);
+    }
+    free(rest_errors);
+    free(batch_rules);
+    free(rest_rules);
     free(rest);
     return n_errors;
 }

@@ -25,8 +25,9 @@
 
 struct ofproto;
 struct ofputil_flow_mod;
+struct rule;
 
 size_t xf_flow_mod_batch(struct ofproto *, struct ofputil_flow_mod *fms,
-                         size_t n, enum ofperr *errors);
+                         size_t n, struct rule **rules, enum ofperr *errors);
 
 #endif /* xenflow/flowsync-modify.h */

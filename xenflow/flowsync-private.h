@@ -49,6 +49,12 @@ struct xf_flow {
                                   * values follow the struct, without their
                                   * map (the mask's): xf_flow_match(). */
     struct xf_actions *actions; /* Shared (flowsync-actions.h). */
+    struct rule *rule;          /* With a reference: the rule in ofproto
+                                 * that this flow's last flow_mod left
+                                 * holding it, or NULL if unknown.  Spares
+                                 * a delete or an in-place modification its
+                                 * lookup (flowsync-modify.c), if nobody
+                                 * removed the rule since. */
     uint64_t cookie;
     uint32_t queued;            /* time_usec() when it became pending, its
                                  * low 32 bits: a latency up to 71 minutes
@@ -57,8 +63,8 @@ struct xf_flow {
     uint16_t priority;
     uint8_t table_id;
     /* Bit-fields: a million routes are a million flows, and these keep a
-     * flow within 72 bytes (with a route's match values, one 112-byte
-     * block). */
+     * flow within 80 bytes (with an IPv4 route's match values, 120 bytes:
+     * one 128-byte malloc block, as with 72 bytes before 'rule'). */
     bool installed:1;           /* Present in ofproto as we last set it. */
     bool fresh:1;               /* Never sent: an add needs no lookup of
                                  * an existing rule first. */
@@ -72,7 +78,7 @@ struct xf_flow {
                                  * owner's list and 'pending' only. */
     uint32_t qpos;              /* Position in 'pending' if 'pending'. */
 };
-BUILD_ASSERT_DECL(sizeof(struct xf_flow) <= 72);
+BUILD_ASSERT_DECL(sizeof(struct xf_flow) <= 80);
 
 /* The size of 'flow''s match values (not of a slice delete marker). */
 static inline size_t
@@ -159,7 +165,8 @@ struct xf_flowsync {
     size_t batch;               /* flow_mods in the next batch. */
     struct xf_flow **batch_flows; /* Room for 'batch_allocated' flows and */
     struct ofputil_flow_mod *batch_fms; /* flow_mods, kept while flows are */
-    enum ofperr *batch_errors;  /* pending: no large allocation per batch. */
+    struct rule **batch_rules;  /* pending: no large allocation per */
+    enum ofperr *batch_errors;  /* batch. */
     size_t batch_allocated;
     struct ofpbuf batch_miniflows; /* The flow_mods' matches' values. */
     unsigned long long n_sliced; /* New route and neighbour flows so far,
@@ -201,13 +208,8 @@ xf_flow_unqueue(struct xf_flowsync *fs, struct xf_flow *flow)
     xf_queue_remove(&fs->pending, flow->qpos, flow);
 }
 
-static inline void
-xf_flow_free(struct xf_flowsync *fs, struct xf_flow *flow)
-{
-    xf_masks_unref(&fs->masks, flow->mask);
-    xf_actions_unref(&fs->actions, flow->actions);
-    free(flow);
-}
+void xf_flow_free(struct xf_flowsync *, struct xf_flow *);
+void xf_flow_forget_rule(struct xf_flow *);
 
 /* flowsync-bulk.c. */
 

@@ -117,14 +117,34 @@ flow_alloc(struct xf_flowsync *fs, const struct minimatch *src)
     return flow;
 }
 
+void
+xf_flow_free(struct xf_flowsync *fs, struct xf_flow *flow)
+{
+    xf_flow_forget_rule(flow);
+    xf_masks_unref(&fs->masks, flow->mask);
+    xf_actions_unref(&fs->actions, flow->actions);
+    free(flow);
+}
+
+/* Drops 'flow''s reference to its rule, e.g. when what ofproto holds is
+ * forgotten. */
+void
+xf_flow_forget_rule(struct xf_flow *flow)
+{
+    ofproto_rule_unref(flow->rule);
+    flow->rule = NULL;
+}
+
 static void
 free_batch(struct xf_flowsync *fs)
 {
     free(fs->batch_flows);
     free(fs->batch_fms);
+    free(fs->batch_rules);
     free(fs->batch_errors);
     fs->batch_flows = NULL;
     fs->batch_fms = NULL;
+    fs->batch_rules = NULL;
     fs->batch_errors = NULL;
     fs->batch_allocated = 0;
     ofpbuf_uninit(&fs->batch_miniflows);
@@ -486,6 +506,7 @@ xf_flowsync_resync(struct xf_flowsync *fs)
     xf_groups_resync(&fs->groups);
     HMAP_FOR_EACH (flow, node, &fs->flows) {
         flow->installed = false;
+        xf_flow_forget_rule(flow);
         xf_flow_make_pending(fs, flow);
     }
 }
@@ -574,10 +595,12 @@ xf_flowsync_run(struct xf_flowsync *fs)
             size_t m = fs->batch_allocated = MAX(n, XF_FLOWSYNC_MIN_BATCH);
             fs->batch_flows = xmalloc(m * sizeof *fs->batch_flows);
             fs->batch_fms = xmalloc(m * sizeof *fs->batch_fms);
+            fs->batch_rules = xmalloc(m * sizeof *fs->batch_rules);
             fs->batch_errors = xmalloc(m * sizeof *fs->batch_errors);
         }
         struct xf_flow **flows = fs->batch_flows;
         struct ofputil_flow_mod *fms = fs->batch_fms;
+        struct rule **rules = fs->batch_rules;
         enum ofperr *errors = fs->batch_errors;
         size_t n_fms = 0;
         size_t n_freed = 0;
@@ -600,6 +623,8 @@ xf_flowsync_run(struct xf_flowsync *fs)
                     continue;   /* Never reached the switch. */
                 }
             }
+            rules[n_fms] = flow->rule;  /* Handed over, and back. */
+            flow->rule = NULL;
             init_flow_mod(&fms[n_fms++], flow, (flow->removing
                                                 ? OFPFC_DELETE_STRICT
                                                 : flow->fresh ? OFPFC_ADD
@@ -611,7 +636,7 @@ xf_flowsync_run(struct xf_flowsync *fs)
         COVERAGE_ADD(xenflow_flow_mod, n_fms);
         if (n_fms) {
             xf_flow_mods_set_miniflows(fms, n_fms, &fs->batch_miniflows);
-            xf_flow_mod_batch(ofproto, fms, n_fms, errors);
+            xf_flow_mod_batch(ofproto, fms, n_fms, rules, errors);
         }
 
         ofpbuf_clear(&fs->batch_miniflows);
@@ -623,6 +648,7 @@ xf_flowsync_run(struct xf_flowsync *fs)
             enum ofperr error = 0;
 
             if (!flow->removing || flow->installed) {
+                flow->rule = rules[j];
                 error = errors[j++];
             }
             if (error) {
