@@ -31,6 +31,7 @@
 #include "openvswitch/ofp-errors.h"
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofpbuf.h"
+#include "ofproto/ofproto-provider.h"
 #include "timeval.h"
 #include "util.h"
 #include "xenflow/flow-owners.h"
@@ -208,8 +209,23 @@ xf_flow_unqueue(struct xf_flowsync *fs, struct xf_flow *flow)
     xf_queue_remove(&fs->pending, flow->qpos, flow);
 }
 
-void xf_flow_free(struct xf_flowsync *, struct xf_flow *);
-void xf_flow_forget_rule(struct xf_flow *);
+/* Drops 'flow''s reference to its rule, e.g. when what ofproto holds is
+ * forgotten. */
+static inline void
+xf_flow_forget_rule(struct xf_flow *flow)
+{
+    ofproto_rule_unref(flow->rule);
+    flow->rule = NULL;
+}
+
+static inline void
+xf_flow_free(struct xf_flowsync *fs, struct xf_flow *flow)
+{
+    xf_flow_forget_rule(flow);
+    xf_masks_unref(&fs->masks, flow->mask);
+    xf_actions_unref(&fs->actions, flow->actions);
+    free(flow);
+}
 
 /* flowsync-bulk.c. */
 

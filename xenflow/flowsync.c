@@ -117,24 +117,6 @@ flow_alloc(struct xf_flowsync *fs, const struct minimatch *src)
     return flow;
 }
 
-void
-xf_flow_free(struct xf_flowsync *fs, struct xf_flow *flow)
-{
-    xf_flow_forget_rule(flow);
-    xf_masks_unref(&fs->masks, flow->mask);
-    xf_actions_unref(&fs->actions, flow->actions);
-    free(flow);
-}
-
-/* Drops 'flow''s reference to its rule, e.g. when what ofproto holds is
- * forgotten. */
-void
-xf_flow_forget_rule(struct xf_flow *flow)
-{
-    ofproto_rule_unref(flow->rule);
-    flow->rule = NULL;
-}
-
 static void
 free_batch(struct xf_flowsync *fs)
 {
