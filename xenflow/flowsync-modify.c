@@ -35,6 +35,7 @@
 #include "xenflow/flowsync-modify.h"
 
 #include "coverage.h"
+#include "ovs-rcu.h"
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofp-flow.h"
 #include "ofproto/connmgr.h"
@@ -314,4 +315,45 @@ xf_flow_mod_batch(struct ofproto *ofproto, struct ofputil_flow_mod *fms,
     free(rest_rules);
     free(rest);
     return n_errors;
+}
+
+/* At most this many references wait in a struct xf_dead_rules. */
+#define XF_DEAD_RULES_MAX 4096
+
+static void
+unref_rules_cb(struct rule **rules)
+{
+    for (struct rule **p = rules; *p; p++) {
+        ofproto_rule_unref(*p);
+    }
+    free(rules);
+}
+
+/* Drops the reference to 'rule' (if nonnull) after a grace period, in the
+ * RCU thread. */
+void
+xf_dead_rules_add(struct xf_dead_rules *dead, struct rule *rule)
+{
+    if (rule) {
+        if (dead->n + 1 >= dead->allocated) {
+            dead->rules = x2nrealloc(dead->rules, &dead->allocated,
+                                     sizeof *dead->rules);
+        }
+        dead->rules[dead->n++] = rule;
+        if (dead->n >= XF_DEAD_RULES_MAX) {
+            xf_dead_rules_flush(dead);
+        }
+    }
+}
+
+/* Hands the references in 'dead' to the RCU thread. */
+void
+xf_dead_rules_flush(struct xf_dead_rules *dead)
+{
+    if (dead->n) {
+        dead->rules[dead->n] = NULL;
+        ovsrcu_postpone(unref_rules_cb, dead->rules);
+        dead->rules = NULL;
+        dead->n = dead->allocated = 0;
+    }
 }

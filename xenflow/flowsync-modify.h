@@ -30,4 +30,17 @@ struct rule;
 size_t xf_flow_mod_batch(struct ofproto *, struct ofputil_flow_mod *fms,
                          size_t n, struct rule **rules, enum ofperr *errors);
 
+/* References to rules that flows no longer need, dropped by the RCU thread
+ * in batches: dropping one touches its rule, a cache miss per flow, and a
+ * table forgotten whole is a million of them that the main thread need not
+ * wait for (the rules live until then: ofproto holds its own reference to
+ * those in its tables). */
+struct xf_dead_rules {
+    struct rule **rules;        /* Room for 'allocated'. */
+    size_t n, allocated;
+};
+
+void xf_dead_rules_add(struct xf_dead_rules *, struct rule *);
+void xf_dead_rules_flush(struct xf_dead_rules *);
+
 #endif /* xenflow/flowsync-modify.h */

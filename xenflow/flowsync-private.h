@@ -31,13 +31,13 @@
 #include "openvswitch/ofp-errors.h"
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofpbuf.h"
-#include "ofproto/ofproto-provider.h"
 #include "timeval.h"
 #include "util.h"
 #include "xenflow/flow-owners.h"
 #include "xenflow/flowsync-actions.h"
 #include "xenflow/flowsync-group.h"
 #include "xenflow/flowsync-masks.h"
+#include "xenflow/flowsync-modify.h"
 #include "xenflow/flowsync-queue.h"
 #include "xenflow/latency.h"
 
@@ -157,6 +157,7 @@ struct xf_flowsync {
     struct hmap flows;          /* Contains "struct xf_flow"s. */
     struct xf_actions_table actions; /* Their actions, shared. */
     struct xf_masks masks;      /* Their match's masks, shared. */
+    struct xf_dead_rules dead_rules; /* Their rules no longer needed. */
     struct xf_queue pending;    /* "struct xf_flow"s that need a flow_mod,
                                  * in order (flowsync-queue.h); its count
                                  * is the number of pending changes. */
@@ -212,16 +213,16 @@ xf_flow_unqueue(struct xf_flowsync *fs, struct xf_flow *flow)
 /* Drops 'flow''s reference to its rule, e.g. when what ofproto holds is
  * forgotten. */
 static inline void
-xf_flow_forget_rule(struct xf_flow *flow)
+xf_flow_forget_rule(struct xf_flowsync *fs, struct xf_flow *flow)
 {
-    ofproto_rule_unref(flow->rule);
+    xf_dead_rules_add(&fs->dead_rules, flow->rule);
     flow->rule = NULL;
 }
 
 static inline void
 xf_flow_free(struct xf_flowsync *fs, struct xf_flow *flow)
 {
-    xf_flow_forget_rule(flow);
+    xf_flow_forget_rule(fs, flow);
     xf_masks_unref(&fs->masks, flow->mask);
     xf_actions_unref(&fs->actions, flow->actions);
     free(flow);

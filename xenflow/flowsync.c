@@ -163,6 +163,7 @@ xf_flowsync_destroy(struct xf_flowsync *fs)
         HMAP_FOR_EACH_POP (flow, node, &fs->flows) {
             xf_flow_free(fs, flow);
         }
+        xf_dead_rules_flush(&fs->dead_rules);
         hmap_destroy(&fs->flows);
         xf_queue_destroy(&fs->pending);
         xf_actions_table_destroy(&fs->actions);
@@ -488,7 +489,7 @@ xf_flowsync_resync(struct xf_flowsync *fs)
     xf_groups_resync(&fs->groups);
     HMAP_FOR_EACH (flow, node, &fs->flows) {
         flow->installed = false;
-        xf_flow_forget_rule(flow);
+        xf_flow_forget_rule(fs, flow);
         xf_flow_make_pending(fs, flow);
     }
 }
@@ -538,6 +539,7 @@ xf_flowsync_run(struct xf_flowsync *fs)
 {
     struct ofproto *ofproto = ofproto_lookup(fs->bridge);
 
+    xf_dead_rules_flush(&fs->dead_rules);
     if (xf_flowsync_draining(fs) && xf_bulk_allows()) {
         xf_flowsync_drain_run(fs);
     }
