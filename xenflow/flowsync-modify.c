@@ -35,11 +35,11 @@
 #include "xenflow/flowsync-modify.h"
 
 #include "coverage.h"
-#include "ovs-rcu.h"
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofp-flow.h"
 #include "ofproto/connmgr.h"
 #include "ofproto/ofproto-provider.h"
+#include "ovs-rcu.h"
 #include "timeval.h"
 #include "util.h"
 
@@ -196,8 +196,6 @@ modify_in_place(struct ofproto *ofproto, const struct ofputil_flow_mod *fm,
         };
         rule = rule_from_cls_rule(classifier_find_rule_exactly(
             &table->cls, &target, ofproto->tables_version + 1));
-    } else {
-        COVERAGE_INC(xenflow_flow_mod_by_rule);
     }
     if (!rule
         || rule->state != RULE_INSERTED
@@ -213,6 +211,9 @@ modify_in_place(struct ofproto *ofproto, const struct ofputil_flow_mod *fm,
         return NULL;
     }
 
+    if (rule == known) {
+        COVERAGE_INC(xenflow_flow_mod_by_rule);
+    }
     *error = ofproto_check_ofpacts(ofproto, fm->ofpacts, fm->ofpacts_len);
     if (*error) {
         return rule;
@@ -335,9 +336,10 @@ void
 xf_dead_rules_add(struct xf_dead_rules *dead, struct rule *rule)
 {
     if (rule) {
-        if (dead->n + 1 >= dead->allocated) {
-            dead->rules = x2nrealloc(dead->rules, &dead->allocated,
-                                     sizeof *dead->rules);
+        if (!dead->rules) {
+            /* Room for the most, and the null that ends them. */
+            dead->rules = xmalloc((XF_DEAD_RULES_MAX + 1)
+                                  * sizeof *dead->rules);
         }
         dead->rules[dead->n++] = rule;
         if (dead->n >= XF_DEAD_RULES_MAX) {
@@ -354,6 +356,6 @@ xf_dead_rules_flush(struct xf_dead_rules *dead)
         dead->rules[dead->n] = NULL;
         ovsrcu_postpone(unref_rules_cb, dead->rules);
         dead->rules = NULL;
-        dead->n = dead->allocated = 0;
+        dead->n = 0;
     }
 }

@@ -36,8 +36,8 @@ size_t xf_flow_mod_batch(struct ofproto *, struct ofputil_flow_mod *fms,
  * wait for (the rules live until then: ofproto holds its own reference to
  * those in its tables). */
 struct xf_dead_rules {
-    struct rule **rules;        /* Room for 'allocated'. */
-    size_t n, allocated;
+    struct rule **rules;        /* Null, or room for 4,096 and a null. */
+    size_t n;
 };
 
 void xf_dead_rules_add(struct xf_dead_rules *, struct rule *);

@@ -64,8 +64,8 @@ struct xf_flow {
     uint16_t priority;
     uint8_t table_id;
     /* Bit-fields: a million routes are a million flows, and these keep a
-     * flow within 80 bytes (with an IPv4 route's match values, 120 bytes:
-     * one 128-byte malloc block, as with 72 bytes before 'rule'). */
+     * flow within 80 bytes (with a route's match values, one 128-byte
+     * block; 112 before 'rule'). */
     bool installed:1;           /* Present in ofproto as we last set it. */
     bool fresh:1;               /* Never sent: an add needs no lookup of
                                  * an existing rule first. */
@@ -210,8 +210,8 @@ xf_flow_unqueue(struct xf_flowsync *fs, struct xf_flow *flow)
     xf_queue_remove(&fs->pending, flow->qpos, flow);
 }
 
-/* Drops 'flow''s reference to its rule, e.g. when what ofproto holds is
- * forgotten. */
+/* Gives up 'flow''s reference to its rule (dropped later, by the RCU
+ * thread: xf_dead_rules), e.g. when what ofproto holds is forgotten. */
 static inline void
 xf_flow_forget_rule(struct xf_flowsync *fs, struct xf_flow *flow)
 {

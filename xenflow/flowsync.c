@@ -544,6 +544,13 @@ xf_flowsync_run(struct xf_flowsync *fs)
         xf_flowsync_drain_run(fs);
     }
     if (!ofproto) {
+        if (fs->ofproto) {
+            /* The bridge's ofproto went: let its rules, and it, go. */
+            struct xf_flow *flow;
+            HMAP_FOR_EACH (flow, node, &fs->flows) {
+                xf_flow_forget_rule(fs, flow);
+            }
+        }
         fs->ofproto = NULL;
         return;
     } else if (ofproto != fs->ofproto && xf_restore_waiting(ofproto)) {
