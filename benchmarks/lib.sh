@@ -47,6 +47,16 @@ xf_main_cpu_s() {
     xf_stat_cpu_s "/proc/$pid/task/$pid/stat"
 }
 xf_cpu_s() { xf_stat_cpu_s "/proc/$(cat "$work/ovs-vswitchd.pid")/stat"; }
+# The main thread's scheduler statistics so far (proc(5), schedstat):
+# nanoseconds on a CPU, nanoseconds runnable but waiting for one, time
+# slices.  Between two readings, the step's elapsed time less both is
+# what the main thread spent asleep: waiting for a lock, for the RCU
+# thread or for work.
+xf_main_schedstat() {
+    local pid
+    pid=$(cat "$work/ovs-vswitchd.pid")
+    cat "/proc/$pid/task/$pid/schedstat"
+}
 
 # Starts ovsdb-server and ovs-vswitchd (dummy datapaths allowed, no kernel
 # datapath or routing table) on a fresh database in 'work'.

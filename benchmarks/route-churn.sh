@@ -46,7 +46,11 @@
 # A second table splits each step's main-cpu-s: the busy (CPU) seconds of
 # xenflow/load's own steps per phase (reading, ordering, keeping and
 # sweeping for --replace, setting), from the line it logs when done, and
-# the rest (flowsync's flow_mods into ofproto's classifier, the main loop).
+# the rest (flowsync's flow_mods into ofproto's classifier, the main loop),
+# then how long the main thread waited for a CPU (runq-s) and slept
+# (asleep-s: the drained-s of the step less its time on a CPU and runq-s,
+# from its schedstat: waiting for ofproto_mutex, malloc's lock, the RCU
+# thread, or idle).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -138,6 +142,7 @@ client_gone() {
 }
 
 declare -a xf_s drained_s rss_mb kernel_s main_cpu_s cpu_s stall_ms phases
+declare -a runq_s asleep_s
 # The busy seconds of xenflow/load's own steps in each phase, from the line
 # it logs when done (xenflow(7)): "-" for a phase it did not go through.
 load_phases() {
@@ -155,7 +160,7 @@ for i in "${!steps[@]}"; do
         perf_pid=$!
         sleep 1
     fi
-    c0=$(xf_main_cpu_s) a0=$(xf_cpu_s)
+    c0=$(xf_main_cpu_s) a0=$(xf_cpu_s) s0=$(xf_main_schedstat)
     xf_stall_start
     t0=$(xf_now)
     if [ "${steps[i]}" = client-gone ]; then
@@ -167,7 +172,11 @@ for i in "${!steps[@]}"; do
     t1=$(xf_now)
     xf_wait_drained
     t2=$(xf_now)
+    s1=$(xf_main_schedstat)
     stall_ms[i]=$(xf_stall_stop)
+    read -r runq_s[i] asleep_s[i] < <(echo "$s0 $s1 $t0 $t2" | awk '{
+        runq = ($5 - $2) / 1e9
+        printf "%.2f %.2f\n", runq, ($8 - $7) - ($4 - $1) / 1e9 - runq }')
     main_cpu_s[i]=$(xf_elapsed "$c0" "$(xf_main_cpu_s)")
     cpu_s[i]=$(xf_elapsed "$a0" "$(xf_cpu_s)")
     xf_wait_trimmed
@@ -239,13 +248,13 @@ done
 # phase, and the rest of main-cpu-s (flowsync's flow_mods into ofproto's
 # classifier, the main loop).
 echo
-printf '%-13s %8s %9s %8s %9s %8s %8s %12s\n' step reading ordering \
-       keeping sweeping setting load-s other-main-s
+printf '%-13s %8s %9s %8s %9s %8s %8s %12s %7s %9s\n' step reading \
+       ordering keeping sweeping setting load-s other-main-s runq-s asleep-s
 for i in "${!steps[@]}"; do
-    echo "${steps[i]} ${phases[i]} ${main_cpu_s[i]}" | awk '{
+    echo "${steps[i]} ${phases[i]} ${main_cpu_s[i]} ${runq_s[i]} ${asleep_s[i]}" | awk '{
         t = 0
         for (f = 2; f <= 6; f++) if ($f != "-") t += $f
-        printf "%-13s %8s %9s %8s %9s %8s %8.2f %12.2f\n",
-               $1, $2, $3, $4, $5, $6, t, $7 - t
+        printf "%-13s %8s %9s %8s %9s %8s %8.2f %12.2f %7.2f %9.2f\n",
+               $1, $2, $3, $4, $5, $6, t, $7 - t, $8, $9
     }'
 done
