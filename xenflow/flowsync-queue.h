@@ -35,6 +35,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util.h"
+
 struct xf_queue {
     void **slots;               /* Entries at [head, tail), NULL if gone. */
     size_t head, tail, allocated;
@@ -60,6 +62,24 @@ static inline size_t
 xf_queue_count(const struct xf_queue *q)
 {
     return q->n;
+}
+
+/* Returns the entry 'ahead' slots behind the front of 'q', or NULL if
+ * there is none or it went: for a consumer that prefetches what it will
+ * pop (entries that went from the middle are not skipped). */
+static inline void *
+xf_queue_peek(const struct xf_queue *q, size_t ahead)
+{
+    return q->head + ahead < q->tail ? q->slots[q->head + ahead] : NULL;
+}
+
+/* Prefetches the entry 'ahead' slots behind the front of 'q', if any: a
+ * consumer that pops entries one after another, each a cache miss in a
+ * large table, overlaps the misses. */
+static inline void
+xf_queue_prefetch(const struct xf_queue *q, size_t ahead)
+{
+    OVS_PREFETCH(xf_queue_peek(q, ahead));
 }
 
 #endif /* xenflow/flowsync-queue.h */

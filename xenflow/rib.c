@@ -102,10 +102,18 @@ xf_rib_reserve_routes(struct xf_rib *rib, size_t n)
 struct xf_route *
 xf_rib_route_find(const struct xf_rib *rib, const struct xf_prefix *prefix)
 {
+    return xf_rib_route_find_hash(rib, prefix, xf_prefix_hash(prefix, 0));
+}
+
+/* Like xf_rib_route_find(), for a caller that has the prefix's hash,
+ * xf_prefix_hash(prefix, 0). */
+struct xf_route *
+xf_rib_route_find_hash(const struct xf_rib *rib,
+                       const struct xf_prefix *prefix, uint32_t hash)
+{
     struct xf_route *route;
 
-    HMAP_FOR_EACH_WITH_HASH (route, node, xf_prefix_hash(prefix, 0),
-                             &rib->routes) {
+    HMAP_FOR_EACH_WITH_HASH (route, node, hash, &rib->routes) {
         if (xf_route_has_prefix(route, prefix)) {
             return route;
         }

@@ -36,6 +36,7 @@
 #include "openvswitch/types.h"
 #include "packets.h"
 #include "sset.h"
+#include "util.h"
 #include "xenflow/addr.h"
 
 /* Most routes have one next hop; more than one is ECMP. */
@@ -147,6 +148,28 @@ void xf_rib_destroy(struct xf_rib *);
 void xf_rib_reserve_routes(struct xf_rib *, size_t n);
 struct xf_route *xf_rib_route_find(const struct xf_rib *,
                                    const struct xf_prefix *);
+struct xf_route *xf_rib_route_find_hash(const struct xf_rib *,
+                                        const struct xf_prefix *,
+                                        uint32_t hash);
+
+/* For a caller that looks up many prefixes in a row (xenflow/load
+ * --replace), each lookup two cache misses in a large table (the bucket,
+ * then the route): a few lookups ahead, xf_rib_prefetch_bucket() with the
+ * prefix's hash (xf_prefix_hash(prefix, 0)); a few closer,
+ * xf_rib_prefetch_route(), which reads the bucket, by then in the cache,
+ * and prefetches its first route.  The misses of several lookups then
+ * overlap. */
+static inline void
+xf_rib_prefetch_bucket(const struct xf_rib *rib, uint32_t hash)
+{
+    OVS_PREFETCH(&rib->routes.buckets[hash & rib->routes.mask]);
+}
+
+static inline void
+xf_rib_prefetch_route(const struct xf_rib *rib, uint32_t hash)
+{
+    OVS_PREFETCH(rib->routes.buckets[hash & rib->routes.mask]);
+}
 struct xf_route *xf_rib_route_set(struct xf_rib *, const struct xf_prefix *,
                                   struct xf_route *hint,
                                   const struct xf_nexthop *, size_t n,

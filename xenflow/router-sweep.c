@@ -100,6 +100,9 @@ remove_routes_ordered(struct xf_router *r, struct xf_route **stale, size_t n)
     r->n_route_updates += n;
 }
 
+/* How many buckets ahead sweep_buckets() prefetches. */
+#define SWEEP_PREFETCH 16
+
 /* Takes the routes of 'r' still marked stale out of its routes, from bucket
  * '*bucket' on, until it has looked at 'max' routes or the last bucket, and
  * removes them.  Returns how many it removed. */
@@ -111,6 +114,11 @@ sweep_buckets(struct xf_router *r, size_t *bucket, size_t max)
     size_t n = 0, allocated = 0, visited = 0;
 
     for (; *bucket <= routes->mask && visited < max; ++*bucket) {
+        /* The buckets are walked in order, their routes are scattered
+         * over the heap: prefetch a few buckets' first routes ahead. */
+        if (*bucket + SWEEP_PREFETCH <= routes->mask) {
+            OVS_PREFETCH(routes->buckets[*bucket + SWEEP_PREFETCH]);
+        }
         struct hmap_node *node = routes->buckets[*bucket];
         for (; node; visited++) {
             struct xf_route *route = CONTAINER_OF(node, struct xf_route, node);

@@ -561,12 +561,14 @@ xf_router_begin_sync(struct xf_router *r)
  * sweep without setting it again.  xenflow/load --replace keeps what the
  * new table has, sweeps the rest and only then sets the new table, so that
  * the switch gets the removals before the additions and the additions
- * reuse the memory the removals freed.  Returns the route, or NULL if 'r'
- * has none for 'prefix'. */
+ * reuse the memory the removals freed.  'hash' is xf_prefix_hash(prefix,
+ * 0) (the caller prefetches with it, rib.h).  Returns the route, or NULL if
+ * 'r' has none for 'prefix'. */
 struct xf_route *
-xf_router_keep_route(struct xf_router *r, const struct xf_prefix *prefix)
+xf_router_keep_route(struct xf_router *r, const struct xf_prefix *prefix,
+                     uint32_t hash)
 {
-    struct xf_route *route = xf_rib_route_find(&r->rib, prefix);
+    struct xf_route *route = xf_rib_route_find_hash(&r->rib, prefix, hash);
 
     if (route) {
         xf_rib_route_keep(&r->rib, route);

@@ -70,7 +70,8 @@ bool xf_router_del_neigh(struct xf_router *, const char *dev,
  * again (unchanged entries keep their flows, without a gap), sweep. */
 void xf_router_begin_sync(struct xf_router *);
 struct xf_route *xf_router_keep_route(struct xf_router *,
-                                      const struct xf_prefix *);
+                                      const struct xf_prefix *,
+                                      uint32_t hash);
 void xf_router_keep_neigh(struct xf_router *, const char *dev,
                           const struct in6_addr *);
 size_t xf_router_sweep(struct xf_router *);
