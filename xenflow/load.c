@@ -344,7 +344,8 @@ load_job_sweep(struct load_job *job, struct xf_router *r)
 
         for (size_t i = start; i < end; i++) {
             const struct load_entry *e = &job->entries[i];
-            hashes[i - start] = e->is_route ? xf_prefix_hash(&e->prefix, 0) : 0;
+            hashes[i - start] = (e->is_route ? xf_prefix_hash(&e->prefix, 0)
+                                 : 0);
         }
         for (; job->n_kept < end; job->n_kept++) {
             const struct load_entry *e = &job->entries[job->n_kept];
