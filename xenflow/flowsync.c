@@ -73,10 +73,7 @@ COVERAGE_DEFINE(xenflow_flow_adopted); /* Restored flow kept as is. */
 #define XF_FLOWSYNC_MIN_BATCH 500
 #define XF_FLOWSYNC_MAX_BATCH 20000
 
-/* How many flows ahead a batch prefetches the flows it is going to look
- * at: enough to overlap a few cache misses, few enough that they are
- * still in the cache when their turn comes. */
-#define XF_FLOWSYNC_PREFETCH 8
+#define XF_FLOWSYNC_PREFETCH 8   /* Flows a batch prefetches ahead. */
 
 /* A minimatch whose miniflows live in the caller's stack frame: looking a
  * flow up, or removing it, allocates nothing. */
@@ -602,13 +599,12 @@ xf_flowsync_run(struct xf_flowsync *fs)
         size_t n_freed = 0;
 
         for (size_t i = 0; i < n; i++) {
-            /* After a large table change the queued flows are scattered
-             * over the heap: each is a cache miss. */
+            /* Queued flows are scattered over the heap; one half as far
+             * ahead is in the cache by now: its bucket, for hmap_remove(). */
             xf_queue_prefetch(&fs->pending, XF_FLOWSYNC_PREFETCH);
             struct xf_flow *ahead = xf_queue_peek(&fs->pending,
                                                   XF_FLOWSYNC_PREFETCH / 2);
             if (ahead && ahead->removing) {
-                /* By now in the cache: its bucket, for hmap_remove(). */
                 OVS_PREFETCH(&fs->flows.buckets[ahead->node.hash
                                                 & fs->flows.mask]);
             }
@@ -656,7 +652,6 @@ xf_flowsync_run(struct xf_flowsync *fs)
             if (i + XF_FLOWSYNC_PREFETCH < n) {
                 OVS_PREFETCH(flows[i + XF_FLOWSYNC_PREFETCH]);
             }
-
             if (!flow->removing || flow->installed) {
                 flow->rule = rules[j];
                 error = errors[j++];
