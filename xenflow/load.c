@@ -174,6 +174,14 @@ load_entry_destroy(struct load_entry *e)
     }
 }
 
+/* The hash that 'e''s route is looked up with (rib.h), 0 for a
+ * neighbour. */
+static uint32_t
+load_entry_hash(const struct load_entry *e)
+{
+    return e->is_route ? xf_prefix_hash(&e->prefix, 0) : 0;
+}
+
 static void
 load_entry_to_route_spec(struct load_entry *e, struct xf_route_spec *spec)
 {
@@ -339,33 +347,37 @@ load_job_sweep(struct load_job *job, struct xf_router *r)
         job->epoch = r->rib.route_epoch;
     }
     if (job->n_kept < job->n) {
-        size_t start = job->n_kept;
-        uint32_t *hashes = xmalloc((end - start) * sizeof *hashes);
+        /* The hashes of the next 2 * XF_LOAD_PREFETCH entries, entry i's
+         * at i % ARRAY_SIZE(ahead): no allocation per batch. */
+        uint32_t ahead[2 * XF_LOAD_PREFETCH];
+        const size_t n_ahead = ARRAY_SIZE(ahead);
 
-        for (size_t i = start; i < end; i++) {
-            const struct load_entry *e = &job->entries[i];
-            hashes[i - start] = (e->is_route ? xf_prefix_hash(&e->prefix, 0)
-                                 : 0);
+        for (size_t i = job->n_kept; i < MIN(end, job->n_kept + n_ahead);
+             i++) {
+            ahead[i % n_ahead] = load_entry_hash(&job->entries[i]);
+            xf_rib_prefetch_bucket(&r->rib, ahead[i % n_ahead]);
         }
         for (; job->n_kept < end; job->n_kept++) {
-            const struct load_entry *e = &job->entries[job->n_kept];
-            size_t k = job->n_kept - start;
-            if (k + 2 * XF_LOAD_PREFETCH < end - start) {
-                xf_rib_prefetch_bucket(&r->rib,
-                                       hashes[k + 2 * XF_LOAD_PREFETCH]);
+            size_t k = job->n_kept;
+            const struct load_entry *e = &job->entries[k];
+            uint32_t hash = ahead[k % n_ahead];
+
+            if (k + n_ahead < end) {
+                const struct load_entry *next = &job->entries[k + n_ahead];
+                ahead[k % n_ahead] = load_entry_hash(next);
+                xf_rib_prefetch_bucket(&r->rib, ahead[k % n_ahead]);
             }
-            if (k + XF_LOAD_PREFETCH < end - start) {
-                xf_rib_prefetch_route(&r->rib, hashes[k + XF_LOAD_PREFETCH]);
+            if (k + XF_LOAD_PREFETCH < end) {
+                xf_rib_prefetch_route(&r->rib,
+                                      ahead[(k + XF_LOAD_PREFETCH) % n_ahead]);
             }
             if (e->is_route) {
-                job->kept[job->n_kept] = xf_router_keep_route(r, &e->prefix,
-                                                              hashes[k]);
+                job->kept[k] = xf_router_keep_route(r, &e->prefix, hash);
             } else {
-                job->kept[job->n_kept] = NULL;
+                job->kept[k] = NULL;
                 xf_router_keep_neigh(r, e->neigh.dev, &e->neigh.ip);
             }
         }
-        free(hashes);
         return false;           /* The sweep starts with the next step. */
     }
 
